@@ -1,0 +1,100 @@
+package domain
+
+import (
+	"context"
+	"strings"
+)
+
+// BootstrapInput creates a workspace with its first owner.
+type BootstrapInput struct {
+	WorkspaceName string
+	Timezone      string
+	OwnerName     string
+	Email         string
+	Password      string
+}
+
+// Bootstrapped is what Bootstrap created.
+type Bootstrapped struct {
+	Workspace *Workspace
+	Owner     *User
+	APIKey    CreatedAPIKey
+}
+
+// Bootstrap creates a workspace, its owner and an admin API key in one
+// transaction. It needs no principal: it is run by the operator.
+// Errors: invalid, conflict.
+func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (*Bootstrapped, error) {
+	now := s.now()
+	ws := &Workspace{ID: NewID(PrefixWorkspace), Name: in.WorkspaceName, Timezone: in.Timezone,
+		CreatedAt: now, UpdatedAt: now}
+	if err := ws.Validate(); err != nil {
+		return nil, err
+	}
+	name := in.OwnerName
+	if name == "" {
+		name, _, _ = strings.Cut(in.Email, "@")
+	}
+	out := &Bootstrapped{Workspace: ws}
+	sys := SystemContext(ctx, ws.ID)
+	err := s.store.InTx(sys, func(ctx context.Context) error {
+		if err := s.store.CreateWorkspace(ctx, ws); err != nil {
+			return err
+		}
+		u, err := s.CreateUser(ctx, NewUser{Email: in.Email, Name: name, Password: in.Password, Role: RoleOwner})
+		if err != nil {
+			return err
+		}
+		out.Owner = u
+		key, err := s.CreateAPIKey(ctx, NewAPIKey{Name: "bootstrap", Role: RoleAdmin})
+		if err != nil {
+			return err
+		}
+		out.APIKey = *key
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Workspace returns the caller's workspace.
+func (s *Service) Workspace(ctx context.Context) (*Workspace, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	return s.store.FindWorkspace(ctx)
+}
+
+// WorkspaceUpdate changes workspace settings; nil fields are kept.
+type WorkspaceUpdate struct {
+	Name     *string
+	Timezone *string
+	Locale   *string
+}
+
+// UpdateWorkspace changes the caller's workspace settings (admins).
+func (s *Service) UpdateWorkspace(ctx context.Context, in WorkspaceUpdate) (*Workspace, error) {
+	if _, err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	w, err := s.store.FindWorkspace(ctx)
+	if err != nil {
+		return nil, err
+	}
+	setIf(&w.Name, in.Name)
+	setIf(&w.Timezone, in.Timezone)
+	setIf(&w.Locale, in.Locale)
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	w.UpdatedAt = s.now()
+	return w, s.store.UpdateWorkspace(ctx, w)
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}

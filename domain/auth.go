@@ -1,0 +1,228 @@
+package domain
+
+import (
+	"context"
+	"math"
+	"time"
+)
+
+// LoginInput is what a user types to sign in.
+type LoginInput struct {
+	Email    string
+	Password string
+	// WorkspaceID picks the workspace when the email belongs to several.
+	WorkspaceID string
+	ClientIP    string
+}
+
+// Login checks a password and opens a session. It returns the user and a
+// refresh token; the adapter mints the short-lived access token.
+// Errors: invalid, unauthenticated (same message for unknown email and wrong
+// password), rate_limited.
+func (s *Service) Login(ctx context.Context, in LoginInput) (*User, string, error) {
+	email := NormalizeEmail(in.Email)
+	if email == "" || in.Password == "" {
+		return nil, "", FieldError("email", "email and password are required")
+	}
+	now := s.now()
+	emailKey, ipKey := "email:"+email, "ip:"+in.ClientIP
+	for _, k := range []struct {
+		key   string
+		limit int
+	}{{emailKey, s.opts.LoginAttempts}, {ipKey, s.opts.LoginAttempts * 10}} {
+		if blocked, wait := s.throttle.blocked(k.key, k.limit, now); blocked {
+			return nil, "", &Error{Code: CodeRateLimited, Message: "too many failed logins; try again later",
+				RetryAfterSeconds: int(math.Ceil(wait.Seconds()))}
+		}
+	}
+	fail := func() (*User, string, error) {
+		s.throttle.fail(emailKey, s.opts.LoginWindow, now)
+		s.throttle.fail(ipKey, s.opts.LoginWindow, now)
+		return nil, "", Errorf(CodeUnauthenticated, "invalid email or password")
+	}
+	users, err := s.store.FindActiveUsersByEmail(ctx, email)
+	if err != nil {
+		return nil, "", err
+	}
+	if in.WorkspaceID != "" {
+		var picked []*User
+		for _, u := range users {
+			if u.WorkspaceID == in.WorkspaceID {
+				picked = append(picked, u)
+			}
+		}
+		users = picked
+	}
+	if len(users) > 1 {
+		return nil, "", FieldError("workspace_id", "this email belongs to several workspaces: send workspace_id")
+	}
+	if len(users) == 0 {
+		// Spend the same time as a real check so timing does not reveal
+		// which emails exist.
+		s.hasher.Verify(s.timingHash(), in.Password)
+		return fail()
+	}
+	u := users[0]
+	if !s.hasher.Verify(u.PasswordHash, in.Password) {
+		return fail()
+	}
+	s.throttle.clear(emailKey)
+	token, err := s.openSession(ctx, u, NewID(PrefixSession))
+	if err != nil {
+		return nil, "", err
+	}
+	return u, token, nil
+}
+
+// timingHash is a real hash from the configured hasher, verified against
+// when the email is unknown.
+func (s *Service) timingHash() string {
+	s.dummyOnce.Do(func() { s.dummyHash, _ = s.hasher.Hash("centralita-timing-equaliser") })
+	return s.dummyHash
+}
+
+func (s *Service) openSession(ctx context.Context, u *User, familyID string) (string, error) {
+	token := randomToken("rt_")
+	now := s.now()
+	err := s.store.CreateSession(ctx, &Session{ID: NewID(PrefixSession), WorkspaceID: u.WorkspaceID,
+		UserID: u.ID, FamilyID: familyID, TokenHash: HashToken(token),
+		ExpiresAt: now.Add(s.opts.RefreshTTL), CreatedAt: now})
+	return token, err
+}
+
+// Refresh spends a refresh token and returns the user and its successor.
+// Presenting a token that was already spent revokes its whole family: one
+// of the two holders is a thief.
+// Errors: unauthenticated.
+func (s *Service) Refresh(ctx context.Context, token string) (*User, string, error) {
+	denied := Errorf(CodeUnauthenticated, "refresh token is not valid")
+	if token == "" {
+		return nil, "", denied
+	}
+	var user *User
+	var next string
+	reused := false
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		ses, err := s.store.FindSessionByHash(ctx, HashToken(token))
+		if ErrorCode(err) == CodeNotFound {
+			return denied
+		}
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if ses.RevokedAt != nil || !now.Before(ses.ExpiresAt) {
+			return denied
+		}
+		won, err := s.store.MarkSessionUsed(ctx, ses.ID, now)
+		if err != nil {
+			return err
+		}
+		if ses.UsedAt != nil || !won {
+			reused = true
+			return s.store.RevokeSessionFamily(ctx, ses.FamilyID, now)
+		}
+		u, err := s.store.FindUserForAuth(ctx, ses.WorkspaceID, ses.UserID)
+		if err != nil || !u.Active {
+			return denied
+		}
+		user = u
+		next, err = s.openSession(ctx, u, ses.FamilyID)
+		return err
+	})
+	if reused {
+		return nil, "", Errorf(CodeUnauthenticated, "refresh token was already used; every session of this login was revoked")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return user, next, nil
+}
+
+// Logout revokes the session family of a refresh token. Unknown tokens are
+// ignored so logout is idempotent.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	ses, err := s.store.FindSessionByHash(ctx, HashToken(token))
+	if ErrorCode(err) == CodeNotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.store.RevokeSessionFamily(ctx, ses.FamilyID, s.now())
+}
+
+// ChangePassword replaces the caller's password and ends every session and
+// access token of the user.
+// Errors: unauthenticated, forbidden (API keys), invalid.
+func (s *Service) ChangePassword(ctx context.Context, current, next string) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	if p.UserID == "" {
+		return Errorf(CodeForbidden, "only users have passwords")
+	}
+	if err := ValidatePassword(next); err != nil {
+		return err
+	}
+	u, err := s.store.FindUser(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	if !s.hasher.Verify(u.PasswordHash, current) {
+		return FieldError("current_password", "current password is wrong")
+	}
+	hash, err := s.hasher.Hash(next)
+	if err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		u.PasswordHash = hash
+		u.TokenVersion++
+		u.UpdatedAt = s.now()
+		if err := s.store.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return s.store.RevokeUserSessions(ctx, u.ID, s.now())
+	})
+}
+
+// AuthenticateUser turns the claims of a verified access token into a
+// principal, re-reading the user so deactivation, role changes and password
+// changes take effect at once.
+// Errors: unauthenticated.
+func (s *Service) AuthenticateUser(ctx context.Context, workspaceID, userID string, tokenVersion int) (Principal, error) {
+	u, err := s.store.FindUserForAuth(ctx, workspaceID, userID)
+	if err != nil || !u.Active || u.TokenVersion != tokenVersion {
+		if err != nil && ErrorCode(err) != CodeNotFound {
+			return Principal{}, err
+		}
+		return Principal{}, Errorf(CodeUnauthenticated, "access token is no longer valid")
+	}
+	return Principal{WorkspaceID: u.WorkspaceID, UserID: u.ID, Role: u.Role, QueueIDs: u.QueueIDs}, nil
+}
+
+// AuthenticateAPIKey turns an API key secret into a principal.
+// Errors: unauthenticated.
+func (s *Service) AuthenticateAPIKey(ctx context.Context, secret string) (Principal, error) {
+	denied := Errorf(CodeUnauthenticated, "API key is not valid")
+	k, err := s.store.FindAPIKeyByHash(ctx, HashToken(secret))
+	if ErrorCode(err) == CodeNotFound {
+		return Principal{}, denied
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	now := s.now()
+	if !k.Usable(now) {
+		return Principal{}, denied
+	}
+	// Record use at most once a minute so authentication stays read-mostly.
+	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) > time.Minute {
+		if err := s.store.TouchAPIKey(ctx, k.ID, now); err != nil {
+			return Principal{}, err
+		}
+	}
+	return Principal{WorkspaceID: k.WorkspaceID, APIKeyID: k.ID, Role: k.Role}, nil
+}

@@ -1,0 +1,349 @@
+package domain
+
+import (
+	"context"
+	"strings"
+)
+
+// Queues lists every queue of the workspace (every role may read them).
+func (s *Service) Queues(ctx context.Context) ([]*Queue, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	return s.store.FindQueues(ctx)
+}
+
+// Queue returns one queue. Errors: not_found.
+func (s *Service) Queue(ctx context.Context, id string) (*Queue, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	if !ValidID(PrefixQueue, id) {
+		return nil, NotFound("queue")
+	}
+	return s.store.FindQueue(ctx, id)
+}
+
+// QueuesByIDs loads queues for batching; missing ids are skipped.
+func (s *Service) QueuesByIDs(ctx context.Context, ids []string) ([]*Queue, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	return s.store.FindQueuesByIDs(ctx, ids)
+}
+
+// CreateQueue adds a queue (admins). Errors: forbidden, invalid, conflict.
+func (s *Service) CreateQueue(ctx context.Context, in QueueInput) (*Queue, error) {
+	p, err := requireAdmin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	q := &Queue{ID: NewID(PrefixQueue), WorkspaceID: p.WorkspaceID, CreatedAt: now, UpdatedAt: now}
+	if in.Name == nil {
+		return nil, FieldError("name", "name is required")
+	}
+	if err := applyQueueInput(q, in); err != nil {
+		return nil, err
+	}
+	return q, s.store.CreateQueue(ctx, q)
+}
+
+// UpdateQueue renames or describes a queue (admins).
+func (s *Service) UpdateQueue(ctx context.Context, id string, in QueueInput) (*Queue, error) {
+	if _, err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	q, err := s.Queue(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := applyQueueInput(q, in); err != nil {
+		return nil, err
+	}
+	q.UpdatedAt = s.now()
+	return q, s.store.UpdateQueue(ctx, q)
+}
+
+func applyQueueInput(q *Queue, in QueueInput) error {
+	var err error
+	if in.Name != nil {
+		if q.Name, err = validateName("name", *in.Name, 80); err != nil {
+			return err
+		}
+	}
+	if in.Description != nil {
+		q.Description = strings.TrimSpace(*in.Description)
+		if len([]rune(q.Description)) > 500 {
+			return FieldError("description", "description must have at most 500 characters")
+		}
+	}
+	return nil
+}
+
+// DeleteQueue removes a queue no conversation uses (admins).
+// Errors: forbidden, not_found, conflict.
+func (s *Service) DeleteQueue(ctx context.Context, id string) error {
+	if _, err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	if _, err := s.Queue(ctx, id); err != nil {
+		return err
+	}
+	return s.store.DeleteQueue(ctx, id)
+}
+
+// SetQueueMember adds or removes a user from a queue (admins).
+func (s *Service) SetQueueMember(ctx context.Context, queueID, userID string, member bool) (*Queue, error) {
+	if _, err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := s.Queue(ctx, queueID); err != nil {
+		return nil, err
+	}
+	if _, err := s.User(ctx, userID); err != nil {
+		return nil, err
+	}
+	if member {
+		err := s.store.AddQueueMember(ctx, queueID, userID)
+		if err != nil {
+			return nil, err
+		}
+	} else if err := s.store.RemoveQueueMember(ctx, queueID, userID); err != nil {
+		return nil, err
+	}
+	return s.store.FindQueue(ctx, queueID)
+}
+
+// Tags lists every tag of the workspace.
+func (s *Service) Tags(ctx context.Context) ([]*Tag, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	return s.store.FindTags(ctx)
+}
+
+// Tag returns one tag. Errors: not_found.
+func (s *Service) Tag(ctx context.Context, id string) (*Tag, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	if !ValidID(PrefixTag, id) {
+		return nil, NotFound("tag")
+	}
+	return s.store.FindTag(ctx, id)
+}
+
+// TagsByIDs loads tags for batching; missing ids are skipped.
+func (s *Service) TagsByIDs(ctx context.Context, ids []string) ([]*Tag, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	return s.store.FindTagsByIDs(ctx, ids)
+}
+
+// CreateTag adds a tag (admins). Errors: forbidden, invalid, conflict (name taken).
+func (s *Service) CreateTag(ctx context.Context, in TagInput) (*Tag, error) {
+	p, err := requireAdmin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if in.Name == nil {
+		return nil, FieldError("name", "name is required")
+	}
+	now := s.now()
+	t := &Tag{ID: NewID(PrefixTag), WorkspaceID: p.WorkspaceID, CreatedAt: now, UpdatedAt: now}
+	if err := applyTagInput(t, in); err != nil {
+		return nil, err
+	}
+	return t, s.store.CreateTag(ctx, t)
+}
+
+// UpdateTag renames or recolours a tag (admins).
+func (s *Service) UpdateTag(ctx context.Context, id string, in TagInput) (*Tag, error) {
+	if _, err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	t, err := s.Tag(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := applyTagInput(t, in); err != nil {
+		return nil, err
+	}
+	t.UpdatedAt = s.now()
+	return t, s.store.UpdateTag(ctx, t)
+}
+
+func applyTagInput(t *Tag, in TagInput) error {
+	var err error
+	if in.Name != nil {
+		if t.Name, err = validateName("name", *in.Name, 50); err != nil {
+			return err
+		}
+	}
+	if in.Color != nil {
+		if err := validateColor(*in.Color); err != nil {
+			return err
+		}
+		t.Color = strings.ToLower(*in.Color)
+	}
+	return nil
+}
+
+// DeleteTag removes a tag everywhere (admins).
+func (s *Service) DeleteTag(ctx context.Context, id string) error {
+	if _, err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	if _, err := s.Tag(ctx, id); err != nil {
+		return err
+	}
+	return s.store.DeleteTag(ctx, id)
+}
+
+// Channels lists the workspace's WhatsApp numbers.
+func (s *Service) Channels(ctx context.Context) ([]*Channel, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	return s.store.FindChannels(ctx)
+}
+
+// Channel returns one number. Errors: not_found.
+func (s *Service) Channel(ctx context.Context, id string) (*Channel, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	if !ValidID(PrefixChannel, id) {
+		return nil, NotFound("channel")
+	}
+	return s.store.FindChannel(ctx, id)
+}
+
+// ChannelsByIDs loads channels for batching; missing ids are skipped.
+func (s *Service) ChannelsByIDs(ctx context.Context, ids []string) ([]*Channel, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	return s.store.FindChannelsByIDs(ctx, ids)
+}
+
+// CreateChannel registers a number (admins).
+// Errors: forbidden, invalid, conflict (phone_number_id already registered).
+func (s *Service) CreateChannel(ctx context.Context, in ChannelInput) (*Channel, error) {
+	p, err := requireAdmin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	c := &Channel{ID: NewID(PrefixChannel), WorkspaceID: p.WorkspaceID, CreatedAt: now, UpdatedAt: now}
+	applyChannelInput(c, in)
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return c, s.store.CreateChannel(ctx, c)
+}
+
+// UpdateChannel changes a number's settings (admins).
+func (s *Service) UpdateChannel(ctx context.Context, id string, in ChannelInput) (*Channel, error) {
+	if _, err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	c, err := s.Channel(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	applyChannelInput(c, in)
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	c.UpdatedAt = s.now()
+	return c, s.store.UpdateChannel(ctx, c)
+}
+
+func applyChannelInput(c *Channel, in ChannelInput) {
+	setIf(&c.Name, in.Name)
+	setIf(&c.PhoneNumberID, in.PhoneNumberID)
+	setIf(&c.WABAID, in.WABAID)
+	setIf(&c.DisplayPhoneNumber, in.DisplayPhoneNumber)
+	setIf(&c.Mode, in.Mode)
+}
+
+// DeleteChannel disconnects a number (admins). Conversations keep their
+// history. Errors: forbidden, not_found.
+func (s *Service) DeleteChannel(ctx context.Context, id string) error {
+	if _, err := requireAdmin(ctx); err != nil {
+		return err
+	}
+	if _, err := s.Channel(ctx, id); err != nil {
+		return err
+	}
+	return s.store.DeleteChannel(ctx, id)
+}
+
+// APIKeys lists the workspace's keys (admins); secrets are never returned.
+func (s *Service) APIKeys(ctx context.Context) ([]*APIKey, error) {
+	if _, err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return s.store.FindAPIKeys(ctx)
+}
+
+// CreateAPIKey mints a key whose secret is returned once (admins). A key
+// cannot grant more than its creator holds.
+// Errors: forbidden, invalid.
+func (s *Service) CreateAPIKey(ctx context.Context, in NewAPIKey) (*CreatedAPIKey, error) {
+	p, err := requireAdmin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	name, err := validateName("name", in.Name, 80)
+	if err != nil {
+		return nil, err
+	}
+	if in.Role == "" {
+		in.Role = RoleAdmin
+	}
+	if !in.Role.Valid() {
+		return nil, FieldError("role", "role must be owner, admin, supervisor or agent")
+	}
+	if !p.Role.AtLeast(in.Role) {
+		return nil, Errorf(CodeForbidden, "a key cannot have a higher role than its creator")
+	}
+	now := s.now()
+	if in.ExpiresAt != nil && !in.ExpiresAt.After(now) {
+		return nil, FieldError("expires_at", "expires_at must be in the future")
+	}
+	secret := randomToken("ck_")
+	k := APIKey{ID: NewID(PrefixAPIKey), WorkspaceID: p.WorkspaceID, Name: name, Role: in.Role,
+		Prefix: secret[:11], SecretHash: HashToken(secret), CreatedBy: p.UserID,
+		ExpiresAt: in.ExpiresAt, CreatedAt: now}
+	if err := s.store.CreateAPIKey(ctx, &k); err != nil {
+		return nil, err
+	}
+	return &CreatedAPIKey{Key: k, Secret: secret}, nil
+}
+
+// RevokeAPIKey disables a key at once (admins). Revoking twice is a no-op.
+// Errors: forbidden, not_found.
+func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*APIKey, error) {
+	if _, err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	if !ValidID(PrefixAPIKey, id) {
+		return nil, NotFound("API key")
+	}
+	k, err := s.store.FindAPIKey(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if k.RevokedAt == nil {
+		now := s.now()
+		k.RevokedAt = &now
+		if err := s.store.UpdateAPIKey(ctx, k); err != nil {
+			return nil, err
+		}
+	}
+	return k, nil
+}

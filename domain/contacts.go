@@ -1,0 +1,123 @@
+package domain
+
+import "context"
+
+// Contacts lists the workspace's contacts, newest first. Every role may read
+// contacts: they are the shared customer base.
+func (s *Service) Contacts(ctx context.Context, f ContactFilter) (Page[*Contact], error) {
+	if _, err := principal(ctx); err != nil {
+		return Page[*Contact]{}, err
+	}
+	if f.TagID != "" && !ValidID(PrefixTag, f.TagID) {
+		return Page[*Contact]{}, FieldError("tag_id", "tag_id is not a valid id")
+	}
+	if len(f.Text) > 200 {
+		return Page[*Contact]{}, FieldError("q", "search text must have at most 200 characters")
+	}
+	pr, cur, err := f.Page.Normalize()
+	if err != nil {
+		return Page[*Contact]{}, err
+	}
+	return s.store.FindContacts(ctx, f, PageQuery{Limit: pr.Limit, After: cur})
+}
+
+// Contact returns one contact. Errors: not_found.
+func (s *Service) Contact(ctx context.Context, id string) (*Contact, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	if !ValidID(PrefixContact, id) {
+		return nil, NotFound("contact")
+	}
+	return s.store.FindContact(ctx, id)
+}
+
+// ContactsByIDs loads contacts for batching; missing ids are skipped.
+func (s *Service) ContactsByIDs(ctx context.Context, ids []string) ([]*Contact, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	return s.store.FindContactsByIDs(ctx, ids)
+}
+
+// CreateContact adds a contact. Errors: invalid, conflict (wa_id taken).
+func (s *Service) CreateContact(ctx context.Context, in ContactInput) (*Contact, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	c := &Contact{ID: NewID(PrefixContact), WorkspaceID: p.WorkspaceID, CustomAttributes: map[string]any{},
+		CreatedAt: now, UpdatedAt: now}
+	applyContactInput(c, in)
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateContact(ctx, c); err != nil {
+			return err
+		}
+		return s.record(ctx, EventContactCreated, c.ID, map[string]any{"contact_id": c.ID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// UpdateContact changes a contact. Errors: not_found, invalid, conflict.
+func (s *Service) UpdateContact(ctx context.Context, id string, in ContactInput) (*Contact, error) {
+	c, err := s.Contact(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	applyContactInput(c, in)
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	c.UpdatedAt = s.now()
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.UpdateContact(ctx, c); err != nil {
+			return err
+		}
+		return s.record(ctx, EventContactUpdated, c.ID, map[string]any{"contact_id": c.ID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func applyContactInput(c *Contact, in ContactInput) {
+	setIf(&c.WaID, in.WaID)
+	setIf(&c.PhoneE164, in.PhoneE164)
+	setIf(&c.Name, in.Name)
+	setIf(&c.Email, in.Email)
+	if in.CustomAttributes != nil {
+		c.CustomAttributes = *in.CustomAttributes
+		if c.CustomAttributes == nil {
+			c.CustomAttributes = map[string]any{}
+		}
+	}
+}
+
+// TagContact adds (or, with tagged false, removes) a tag on a contact.
+// Errors: not_found.
+func (s *Service) TagContact(ctx context.Context, contactID, tagID string, tagged bool) (*Contact, error) {
+	if _, err := s.Contact(ctx, contactID); err != nil {
+		return nil, err
+	}
+	if _, err := s.Tag(ctx, tagID); err != nil {
+		return nil, err
+	}
+	var err error
+	if tagged {
+		err = s.store.AddContactTag(ctx, contactID, tagID)
+	} else {
+		err = s.store.RemoveContactTag(ctx, contactID, tagID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.store.FindContact(ctx, contactID)
+}

@@ -1,0 +1,161 @@
+package domain
+
+import (
+	"fmt"
+	"time"
+)
+
+// ConversationStatus is where a conversation is in its lifecycle.
+type ConversationStatus string
+
+const (
+	StatusNew             ConversationStatus = "new"
+	StatusOpen            ConversationStatus = "open"
+	StatusPendingCustomer ConversationStatus = "pending_customer"
+	StatusClosed          ConversationStatus = "closed"
+)
+
+// Valid reports whether s is a known status.
+func (s ConversationStatus) Valid() bool {
+	switch s {
+	case StatusNew, StatusOpen, StatusPendingCustomer, StatusClosed:
+		return true
+	}
+	return false
+}
+
+// allowedTransitions lists the lifecycle edges. A conversation never goes
+// back to new: it is new only until someone (or something) first handles it.
+var allowedTransitions = map[ConversationStatus][]ConversationStatus{
+	StatusNew:             {StatusOpen, StatusPendingCustomer, StatusClosed},
+	StatusOpen:            {StatusPendingCustomer, StatusClosed},
+	StatusPendingCustomer: {StatusOpen, StatusClosed},
+	StatusClosed:          {StatusOpen},
+}
+
+// CanTransition reports whether a conversation may move from one status to another.
+func CanTransition(from, to ConversationStatus) bool {
+	for _, s := range allowedTransitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Priority orders work inside a queue.
+type Priority string
+
+const (
+	PriorityLow    Priority = "low"
+	PriorityNormal Priority = "normal"
+	PriorityHigh   Priority = "high"
+	PriorityUrgent Priority = "urgent"
+)
+
+// Valid reports whether p is a known priority.
+func (p Priority) Valid() bool {
+	switch p {
+	case PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent:
+		return true
+	}
+	return false
+}
+
+// Conversation is one thread between a contact and the business on a channel.
+type Conversation struct {
+	ID          string
+	WorkspaceID string
+	ContactID   string
+	ChannelID   string // empty for conversations created through the API without a number
+	QueueID     string
+	AssigneeID  string
+	Status      ConversationStatus
+	Priority    Priority
+	CloseReason string
+	TagIDs      []string
+	// Version increases on every change (optimistic concurrency).
+	Version               int
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+	LastActivityAt        time.Time
+	FirstHumanResponseAt  *time.Time
+	LastCustomerMessageAt *time.Time
+	ClosedAt              *time.Time
+}
+
+// NewConversation is the input for opening a conversation through the API.
+type NewConversation struct {
+	ContactID string
+	ChannelID string
+	QueueID   string
+	Priority  Priority
+}
+
+// ConversationFilter narrows an inbox listing. Empty fields do not filter.
+type ConversationFilter struct {
+	Status     []ConversationStatus
+	QueueID    string
+	AssigneeID string
+	Unassigned bool
+	TagID      string
+	ChannelID  string
+	ContactID  string
+	// Text matches the contact's name, wa_id or phone, or any message text.
+	Text string
+	Page PageRequest
+}
+
+// Visibility restricts a listing to what a principal may see. It is computed
+// by the domain from the principal and applied by persistence.
+type Visibility struct {
+	All bool
+	// Otherwise: conversations assigned to AssigneeID or in one of QueueIDs.
+	AssigneeID string
+	QueueIDs   []string
+}
+
+// ConversationVisibility returns what the principal may see.
+func ConversationVisibility(p Principal) Visibility {
+	if p.IsAdmin() {
+		return Visibility{All: true}
+	}
+	return Visibility{AssigneeID: p.UserID, QueueIDs: p.QueueIDs}
+}
+
+// CanSee reports whether the principal may read the conversation.
+func (v Visibility) CanSee(c *Conversation) bool {
+	if v.All {
+		return true
+	}
+	if v.AssigneeID != "" && c.AssigneeID == v.AssigneeID {
+		return true
+	}
+	for _, q := range v.QueueIDs {
+		if c.QueueID == q {
+			return true
+		}
+	}
+	return false
+}
+
+// StatusChange is the input for moving a conversation through its lifecycle.
+type StatusChange struct {
+	Status      ConversationStatus
+	CloseReason string
+}
+
+func validateCloseReason(reason string) error {
+	if reason == "" {
+		return FieldError("close_reason", "closing a conversation needs a close_reason")
+	}
+	if len([]rune(reason)) > 200 {
+		return FieldError("close_reason", "close_reason must have at most 200 characters")
+	}
+	return nil
+}
+
+func transitionError(from, to ConversationStatus) error {
+	return &Error{Code: CodeConflict, Field: "status",
+		Message: fmt.Sprintf("a %s conversation cannot become %s", from, to)}
+}

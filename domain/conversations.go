@@ -1,0 +1,324 @@
+package domain
+
+import "context"
+
+// Conversations lists the inbox: what the caller may see, filtered, newest
+// activity first. Errors: invalid.
+func (s *Service) Conversations(ctx context.Context, f ConversationFilter) (Page[*Conversation], error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return Page[*Conversation]{}, err
+	}
+	for _, st := range f.Status {
+		if !st.Valid() {
+			return Page[*Conversation]{}, FieldError("status", "status must be new, open, pending_customer or closed")
+		}
+	}
+	for _, c := range []struct{ field, prefix, id string }{
+		{"queue_id", PrefixQueue, f.QueueID}, {"assignee_id", PrefixUser, f.AssigneeID},
+		{"tag_id", PrefixTag, f.TagID}, {"channel_id", PrefixChannel, f.ChannelID},
+		{"contact_id", PrefixContact, f.ContactID},
+	} {
+		if c.id != "" && !ValidID(c.prefix, c.id) {
+			return Page[*Conversation]{}, FieldError(c.field, "%s is not a valid id", c.field)
+		}
+	}
+	if len(f.Text) > 200 {
+		return Page[*Conversation]{}, FieldError("q", "search text must have at most 200 characters")
+	}
+	pr, cur, err := f.Page.Normalize()
+	if err != nil {
+		return Page[*Conversation]{}, err
+	}
+	return s.store.FindConversations(ctx, f, ConversationVisibility(p), PageQuery{Limit: pr.Limit, After: cur})
+}
+
+// Conversation returns one conversation the caller may see.
+// Errors: not_found (also for conversations the caller may not see).
+func (s *Service) Conversation(ctx context.Context, id string) (*Conversation, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !ValidID(PrefixConversation, id) {
+		return nil, NotFound("conversation")
+	}
+	c, err := s.store.FindConversation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !ConversationVisibility(p).CanSee(c) {
+		return nil, NotFound("conversation")
+	}
+	return c, nil
+}
+
+// CreateConversation opens a conversation with a contact. An agent who
+// opens one is its assignee, so they can see it.
+// Errors: invalid, not_found (contact, channel, queue).
+func (s *Service) CreateConversation(ctx context.Context, in NewConversation) (*Conversation, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if in.Priority == "" {
+		in.Priority = PriorityNormal
+	}
+	if !in.Priority.Valid() {
+		return nil, FieldError("priority", "priority must be low, normal, high or urgent")
+	}
+	if in.ContactID == "" {
+		return nil, FieldError("contact_id", "contact_id is required")
+	}
+	if _, err := s.Contact(ctx, in.ContactID); err != nil {
+		return nil, err
+	}
+	if in.ChannelID != "" {
+		if _, err := s.Channel(ctx, in.ChannelID); err != nil {
+			return nil, err
+		}
+	}
+	if in.QueueID != "" {
+		if _, err := s.Queue(ctx, in.QueueID); err != nil {
+			return nil, err
+		}
+	}
+	now := s.now()
+	c := &Conversation{ID: NewID(PrefixConversation), WorkspaceID: p.WorkspaceID, ContactID: in.ContactID,
+		ChannelID: in.ChannelID, QueueID: in.QueueID, Status: StatusNew, Priority: in.Priority,
+		Version: 1, CreatedAt: now, UpdatedAt: now, LastActivityAt: now}
+	if !p.IsAdmin() && !p.InQueue(in.QueueID) {
+		if p.UserID == "" {
+			return nil, Errorf(CodeForbidden, "this key may only open conversations in its queues")
+		}
+		c.AssigneeID, c.Status = p.UserID, StatusOpen
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateConversation(ctx, c); err != nil {
+			return err
+		}
+		return s.record(ctx, EventConversationCreated, c.ID, map[string]any{"conversation_id": c.ID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// change loads a visible conversation, lets mutate change it, and saves it
+// with an optimistic version check and the event mutate names. The extra
+// writes run in the same transaction after the conversation is saved.
+func (s *Service) change(ctx context.Context, id string, mutate func(p Principal, c *Conversation) (event string, payload map[string]any, err error), extra ...func(ctx context.Context) error) (*Conversation, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *Conversation
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		c, err := s.Conversation(ctx, id)
+		if err != nil {
+			return err
+		}
+		event, payload, err := mutate(p, c)
+		if err != nil || event == "" {
+			out = c
+			return err
+		}
+		c.Version++
+		c.UpdatedAt = s.now()
+		if err := s.store.UpdateConversation(ctx, c); err != nil {
+			return err
+		}
+		out = c
+		for _, write := range extra {
+			if err := write(ctx); err != nil {
+				return err
+			}
+		}
+		payload["conversation_id"] = c.ID
+		return s.record(ctx, event, c.ID, payload)
+	})
+	return out, err
+}
+
+// Claim assigns an unassigned conversation to the calling user.
+// Errors: forbidden (API keys), not_found, conflict (assigned to someone else).
+func (s *Service) Claim(ctx context.Context, id string) (*Conversation, error) {
+	return s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		if p.UserID == "" {
+			return "", nil, Errorf(CodeForbidden, "only users can claim conversations")
+		}
+		if c.AssigneeID == p.UserID {
+			return "", nil, nil
+		}
+		if c.AssigneeID != "" {
+			return "", nil, Errorf(CodeConflict, "conversation is already assigned to another agent")
+		}
+		if c.Status == StatusClosed {
+			return "", nil, Errorf(CodeConflict, "a closed conversation cannot be claimed; reopen it first")
+		}
+		c.AssigneeID = p.UserID
+		if c.Status == StatusNew {
+			c.Status = StatusOpen
+		}
+		return EventConversationAssigned, map[string]any{"assignee_id": p.UserID, "by": actor(p)}, nil
+	})
+}
+
+// Assign gives a conversation to a user, or unassigns it when assigneeID is
+// empty. Supervisors assign inside their queues, admins anywhere.
+// Errors: forbidden, not_found, invalid (inactive or unknown assignee).
+func (s *Service) Assign(ctx context.Context, id, assigneeID string) (*Conversation, error) {
+	var assignee *User
+	if assigneeID != "" {
+		u, err := s.User(ctx, assigneeID)
+		if ErrorCode(err) == CodeNotFound {
+			return nil, FieldError("assignee_id", "unknown assignee")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !u.Active {
+			return nil, FieldError("assignee_id", "assignee is deactivated")
+		}
+		assignee = u
+	}
+	return s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		if !p.IsAdmin() && !(p.Role == RoleSupervisor && p.InQueue(c.QueueID)) {
+			return "", nil, Errorf(CodeForbidden, "only supervisors of the queue and admins can assign")
+		}
+		if c.AssigneeID == assigneeID {
+			return "", nil, nil
+		}
+		c.AssigneeID = assigneeID
+		if assignee != nil && c.Status == StatusNew {
+			c.Status = StatusOpen
+		}
+		return EventConversationAssigned, map[string]any{"assignee_id": assigneeID, "by": actor(p)}, nil
+	})
+}
+
+// Transfer moves a conversation to another queue and leaves it unassigned
+// there, so that queue picks it up. Errors: not_found, invalid.
+func (s *Service) Transfer(ctx context.Context, id, queueID string) (*Conversation, error) {
+	if _, err := s.Queue(ctx, queueID); err != nil {
+		if ErrorCode(err) == CodeNotFound {
+			return nil, FieldError("queue_id", "unknown queue")
+		}
+		return nil, err
+	}
+	return s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		if c.QueueID == queueID {
+			return "", nil, nil
+		}
+		from := c.QueueID
+		c.QueueID, c.AssigneeID = queueID, ""
+		return EventConversationTransferred, map[string]any{"from_queue_id": from, "queue_id": queueID, "by": actor(p)}, nil
+	})
+}
+
+// ChangeStatus moves a conversation through its lifecycle; closing needs a
+// reason. Errors: not_found, invalid, conflict (transition not allowed).
+func (s *Service) ChangeStatus(ctx context.Context, id string, in StatusChange) (*Conversation, error) {
+	if !in.Status.Valid() {
+		return nil, FieldError("status", "status must be new, open, pending_customer or closed")
+	}
+	if in.Status == StatusClosed {
+		if err := validateCloseReason(in.CloseReason); err != nil {
+			return nil, err
+		}
+	}
+	return s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		if !CanTransition(c.Status, in.Status) {
+			return "", nil, transitionError(c.Status, in.Status)
+		}
+		if p.Role == RoleAgent && c.AssigneeID != "" && c.AssigneeID != p.UserID {
+			return "", nil, Errorf(CodeForbidden, "conversation is assigned to another agent")
+		}
+		from := c.Status
+		c.Status = in.Status
+		if in.Status == StatusClosed {
+			now := s.now()
+			c.ClosedAt, c.CloseReason = &now, in.CloseReason
+		} else {
+			c.ClosedAt, c.CloseReason = nil, ""
+		}
+		return EventConversationStatusChanged, map[string]any{"from": string(from), "to": string(in.Status),
+			"close_reason": c.CloseReason, "by": actor(p)}, nil
+	})
+}
+
+// SetPriority changes a conversation's priority. Errors: not_found, invalid.
+func (s *Service) SetPriority(ctx context.Context, id string, priority Priority) (*Conversation, error) {
+	if !priority.Valid() {
+		return nil, FieldError("priority", "priority must be low, normal, high or urgent")
+	}
+	return s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		if c.Priority == priority {
+			return "", nil, nil
+		}
+		c.Priority = priority
+		return "conversation.priority_changed", map[string]any{"priority": string(priority), "by": actor(p)}, nil
+	})
+}
+
+// TagConversation adds (or, with tagged false, removes) a tag. Both are
+// idempotent. Errors: not_found, invalid (unknown tag).
+func (s *Service) TagConversation(ctx context.Context, id, tagID string, tagged bool) (*Conversation, error) {
+	if _, err := s.Tag(ctx, tagID); err != nil {
+		if ErrorCode(err) == CodeNotFound {
+			return nil, FieldError("tag_id", "unknown tag")
+		}
+		return nil, err
+	}
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		c, err := s.Conversation(ctx, id)
+		if err != nil {
+			return err
+		}
+		has := false
+		for _, t := range c.TagIDs {
+			has = has || t == tagID
+		}
+		if has == tagged {
+			return nil
+		}
+		event := EventConversationTagged
+		if tagged {
+			err = s.store.AddConversationTag(ctx, id, tagID)
+		} else {
+			event = EventConversationUntagged
+			err = s.store.RemoveConversationTag(ctx, id, tagID)
+		}
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, event, id, map[string]any{"conversation_id": id, "tag_id": tagID, "by": actor(p)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Conversation(ctx, id)
+}
+
+// TagIDsByConversationIDs loads tag ids for batching.
+func (s *Service) TagIDsByConversationIDs(ctx context.Context, ids []string) (map[string][]string, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	return s.store.TagIDsByConversationIDs(ctx, ids)
+}
+
+func actor(p Principal) string {
+	switch {
+	case p.UserID != "":
+		return p.UserID
+	case p.APIKeyID != "":
+		return p.APIKeyID
+	}
+	return "system"
+}

@@ -1,0 +1,143 @@
+package domain
+
+import "time"
+
+// Direction says whether a message came from the customer or went to them.
+type Direction string
+
+const (
+	DirectionInbound  Direction = "inbound"
+	DirectionOutbound Direction = "outbound"
+)
+
+// AuthorKind says who wrote a message.
+type AuthorKind string
+
+const (
+	AuthorContact AuthorKind = "contact"
+	AuthorAgent   AuthorKind = "agent"
+	AuthorBot     AuthorKind = "bot"
+	AuthorSystem  AuthorKind = "system"
+)
+
+// MessageType is the WhatsApp message type (text, image, audio, ...).
+type MessageType string
+
+const (
+	MessageText        MessageType = "text"
+	MessageImage       MessageType = "image"
+	MessageAudio       MessageType = "audio"
+	MessageVideo       MessageType = "video"
+	MessageDocument    MessageType = "document"
+	MessageSticker     MessageType = "sticker"
+	MessageLocation    MessageType = "location"
+	MessageContacts    MessageType = "contacts"
+	MessageInteractive MessageType = "interactive"
+	MessageButton      MessageType = "button"
+	MessageReaction    MessageType = "reaction"
+	MessageOrder       MessageType = "order"
+	MessageSystem      MessageType = "system"
+	MessageTemplate    MessageType = "template"
+	MessageUnsupported MessageType = "unsupported"
+)
+
+// DeliveryStatus tracks an outbound message. It only moves forward:
+// queued < sent < delivered < read (< played); failed is terminal.
+type DeliveryStatus string
+
+const (
+	DeliveryQueued    DeliveryStatus = "queued"
+	DeliverySent      DeliveryStatus = "sent"
+	DeliveryDelivered DeliveryStatus = "delivered"
+	DeliveryRead      DeliveryStatus = "read"
+	DeliveryPlayed    DeliveryStatus = "played"
+	DeliveryFailed    DeliveryStatus = "failed"
+	// DeliveryReceived is the status of every inbound message.
+	DeliveryReceived DeliveryStatus = "received"
+)
+
+func (s DeliveryStatus) rank() int {
+	switch s {
+	case DeliveryQueued:
+		return 1
+	case DeliverySent:
+		return 2
+	case DeliveryDelivered:
+		return 3
+	case DeliveryRead:
+		return 4
+	case DeliveryPlayed:
+		return 5
+	case DeliveryFailed:
+		return 6
+	}
+	return 0
+}
+
+// Advances reports whether moving from s to next is a forward step.
+func (s DeliveryStatus) Advances(next DeliveryStatus) bool {
+	if s == DeliveryFailed {
+		return false
+	}
+	return next.rank() > s.rank()
+}
+
+// Message is one message of a conversation.
+type Message struct {
+	ID             string
+	WorkspaceID    string
+	ConversationID string
+	ChannelID      string
+	Direction      Direction
+	AuthorKind     AuthorKind
+	AuthorID       string // user id for agents
+	Type           MessageType
+	Text           string
+	MediaRef       string
+	// ProviderMessageID is Meta's wamid, unique per channel.
+	ProviderMessageID string
+	Status            DeliveryStatus
+	ErrorCode         string
+	ErrorTitle        string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// MaxTextLength is WhatsApp's limit on a text message body.
+const MaxTextLength = 4096
+
+// Note is an internal note on a conversation, never sent to the customer.
+type Note struct {
+	ID             string
+	WorkspaceID    string
+	ConversationID string
+	AuthorID       string
+	Body           string
+	CreatedAt      time.Time
+}
+
+// Task is a follow-up on a conversation or a contact.
+type Task struct {
+	ID             string
+	WorkspaceID    string
+	ConversationID string
+	ContactID      string
+	Title          string
+	DueAt          *time.Time
+	AssigneeID     string
+	CreatedByID    string
+	Done           bool
+	DoneAt         *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// NewTask is the input for creating a task. ConversationID is set from the
+// route; a task without one must name a ContactID.
+type NewTask struct {
+	ConversationID string
+	ContactID      string
+	Title          string
+	DueAt          *time.Time
+	AssigneeID     string
+}

@@ -1,0 +1,235 @@
+package domain
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Messages lists a visible conversation's messages, newest first.
+// Errors: not_found, invalid.
+func (s *Service) Messages(ctx context.Context, conversationID string, page PageRequest) (Page[*Message], error) {
+	if _, err := s.Conversation(ctx, conversationID); err != nil {
+		return Page[*Message]{}, err
+	}
+	pr, cur, err := page.Normalize()
+	if err != nil {
+		return Page[*Message]{}, err
+	}
+	return s.store.FindMessages(ctx, conversationID, PageQuery{Limit: pr.Limit, After: cur})
+}
+
+// LastMessagesByConversationIDs loads each conversation's newest message.
+func (s *Service) LastMessagesByConversationIDs(ctx context.Context, ids []string) (map[string]*Message, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	return s.store.LastMessagesByConversationIDs(ctx, ids)
+}
+
+// SendText stores an outbound text message as queued (delivery is the
+// WhatsApp channel's job). An agent may answer conversations assigned to
+// them or unassigned ones, which they then take.
+// Errors: not_found, invalid, forbidden, conflict (closed conversation).
+func (s *Service) SendText(ctx context.Context, conversationID, text string) (*Message, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, FieldError("text", "text must not be empty")
+	}
+	if len([]rune(text)) > MaxTextLength {
+		return nil, FieldError("text", "text must have at most %d characters", MaxTextLength)
+	}
+	var msg *Message
+	_, err := s.change(ctx, conversationID, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		if c.Status == StatusClosed {
+			return "", nil, Errorf(CodeConflict, "conversation is closed; reopen it before replying")
+		}
+		if p.Role == RoleAgent && !p.System {
+			if c.AssigneeID != "" && c.AssigneeID != p.UserID {
+				return "", nil, Errorf(CodeForbidden, "conversation is assigned to another agent")
+			}
+			if c.AssigneeID == "" && p.UserID != "" {
+				c.AssigneeID = p.UserID
+			}
+		}
+		now := s.now()
+		msg = &Message{ID: NewID(PrefixMessage), WorkspaceID: c.WorkspaceID, ConversationID: c.ID,
+			ChannelID: c.ChannelID, Direction: DirectionOutbound, Type: MessageText, Text: text,
+			Status: DeliveryQueued, CreatedAt: now, UpdatedAt: now}
+		if p.UserID != "" {
+			msg.AuthorKind, msg.AuthorID = AuthorAgent, p.UserID
+			if c.FirstHumanResponseAt == nil {
+				c.FirstHumanResponseAt = &now
+			}
+		} else {
+			msg.AuthorKind, msg.AuthorID = AuthorSystem, p.APIKeyID
+		}
+		if c.Status == StatusNew {
+			c.Status = StatusOpen
+		}
+		c.LastActivityAt = now
+		return EventMessageCreated, map[string]any{"message_id": msg.ID, "direction": string(msg.Direction)}, nil
+	}, func(ctx context.Context) error { return s.store.CreateMessage(ctx, msg) })
+	if err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+// Notes lists a visible conversation's internal notes, oldest first.
+func (s *Service) Notes(ctx context.Context, conversationID string, page PageRequest) (Page[*Note], error) {
+	if _, err := s.Conversation(ctx, conversationID); err != nil {
+		return Page[*Note]{}, err
+	}
+	pr, cur, err := page.Normalize()
+	if err != nil {
+		return Page[*Note]{}, err
+	}
+	return s.store.FindNotes(ctx, conversationID, PageQuery{Limit: pr.Limit, After: cur})
+}
+
+// AddNote writes an internal note; it is never sent to the customer.
+// Errors: not_found, invalid.
+func (s *Service) AddNote(ctx context.Context, conversationID, body string) (*Note, error) {
+	body = strings.TrimSpace(body)
+	if body == "" || len([]rune(body)) > 10000 {
+		return nil, FieldError("body", "body must have 1 to 10000 characters")
+	}
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var n *Note
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		c, err := s.Conversation(ctx, conversationID)
+		if err != nil {
+			return err
+		}
+		n = &Note{ID: NewID(PrefixNote), WorkspaceID: c.WorkspaceID, ConversationID: c.ID,
+			AuthorID: actor(p), Body: body, CreatedAt: s.now()}
+		if err := s.store.CreateNote(ctx, n); err != nil {
+			return err
+		}
+		return s.record(ctx, EventNoteCreated, c.ID, map[string]any{"conversation_id": c.ID, "note_id": n.ID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// Tasks lists tasks on a conversation or a contact, oldest first.
+// Errors: not_found, invalid.
+func (s *Service) Tasks(ctx context.Context, f TaskFilter, page PageRequest) (Page[*Task], error) {
+	if f.ConversationID != "" {
+		if _, err := s.Conversation(ctx, f.ConversationID); err != nil {
+			return Page[*Task]{}, err
+		}
+	}
+	if f.ContactID != "" {
+		if _, err := s.Contact(ctx, f.ContactID); err != nil {
+			return Page[*Task]{}, err
+		}
+	}
+	if f.AssigneeID != "" && !ValidID(PrefixUser, f.AssigneeID) {
+		return Page[*Task]{}, FieldError("assignee_id", "assignee_id is not a valid id")
+	}
+	if _, err := principal(ctx); err != nil {
+		return Page[*Task]{}, err
+	}
+	pr, cur, err := page.Normalize()
+	if err != nil {
+		return Page[*Task]{}, err
+	}
+	return s.store.FindTasks(ctx, f, PageQuery{Limit: pr.Limit, After: cur})
+}
+
+// CreateTask adds a follow-up on a conversation or a contact.
+// Errors: not_found, invalid.
+func (s *Service) CreateTask(ctx context.Context, in NewTask) (*Task, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	title, err := validateName("title", in.Title, 200)
+	if err != nil {
+		return nil, err
+	}
+	if in.ConversationID == "" && in.ContactID == "" {
+		return nil, FieldError("contact_id", "a task belongs to a conversation or a contact")
+	}
+	now := s.now()
+	if in.DueAt != nil && in.DueAt.Before(now.Add(-24*time.Hour)) {
+		return nil, FieldError("due_at", "due_at is too far in the past")
+	}
+	t := &Task{ID: NewID(PrefixTask), WorkspaceID: p.WorkspaceID, Title: title, DueAt: in.DueAt,
+		AssigneeID: in.AssigneeID, CreatedByID: actor(p), CreatedAt: now, UpdatedAt: now}
+	if in.ConversationID != "" {
+		c, err := s.Conversation(ctx, in.ConversationID)
+		if err != nil {
+			return nil, err
+		}
+		t.ConversationID, t.ContactID = c.ID, c.ContactID
+	} else {
+		if _, err := s.Contact(ctx, in.ContactID); err != nil {
+			return nil, err
+		}
+		t.ContactID = in.ContactID
+	}
+	if in.AssigneeID != "" {
+		if _, err := s.User(ctx, in.AssigneeID); err != nil {
+			return nil, FieldError("assignee_id", "unknown assignee")
+		}
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateTask(ctx, t); err != nil {
+			return err
+		}
+		return s.record(ctx, EventTaskCreated, t.ID, map[string]any{"task_id": t.ID, "conversation_id": t.ConversationID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// CompleteTask marks a task done (or, with done false, reopens it).
+// Errors: not_found.
+func (s *Service) CompleteTask(ctx context.Context, id string, done bool) (*Task, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	if !ValidID(PrefixTask, id) {
+		return nil, NotFound("task")
+	}
+	var t *Task
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if t, err = s.store.FindTask(ctx, id); err != nil {
+			return err
+		}
+		if t.ConversationID != "" {
+			if _, err := s.Conversation(ctx, t.ConversationID); err != nil {
+				return NotFound("task")
+			}
+		}
+		if t.Done == done {
+			return nil
+		}
+		now := s.now()
+		t.Done, t.UpdatedAt, t.DoneAt = done, now, nil
+		if done {
+			t.DoneAt = &now
+		}
+		if err := s.store.UpdateTask(ctx, t); err != nil {
+			return err
+		}
+		if !done {
+			return nil
+		}
+		return s.record(ctx, EventTaskCompleted, t.ID, map[string]any{"task_id": t.ID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}

@@ -1,0 +1,187 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// The ports below are implemented by persistence. Every method except those
+// of AuthStore and CreateWorkspace is scoped to the workspace of the
+// principal in ctx: persistence fails closed when ctx carries none.
+// Find* methods return a not_found Error when the row does not exist in the
+// caller's workspace; unique-key violations come back as conflict Errors.
+
+// Tx runs fn in one database transaction carried by the ctx given to fn.
+type Tx interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// PageQuery is a validated page request.
+type PageQuery struct {
+	Limit int
+	After *Cursor
+}
+
+// WorkspaceStore persists workspaces.
+type WorkspaceStore interface {
+	// CreateWorkspace is unscoped: it creates a new tenant.
+	CreateWorkspace(ctx context.Context, w *Workspace) error
+	FindWorkspace(ctx context.Context) (*Workspace, error)
+	UpdateWorkspace(ctx context.Context, w *Workspace) error
+}
+
+// UserStore persists users and their queue memberships.
+type UserStore interface {
+	CreateUser(ctx context.Context, u *User) error
+	FindUser(ctx context.Context, id string) (*User, error)
+	FindUsersByIDs(ctx context.Context, ids []string) ([]*User, error)
+	FindUsers(ctx context.Context, f UserFilter, pq PageQuery) (Page[*User], error)
+	// UpdateUser writes every field, including QueueIDs.
+	UpdateUser(ctx context.Context, u *User) error
+}
+
+// QueueStore persists queues.
+type QueueStore interface {
+	CreateQueue(ctx context.Context, q *Queue) error
+	FindQueue(ctx context.Context, id string) (*Queue, error)
+	FindQueues(ctx context.Context) ([]*Queue, error)
+	FindQueuesByIDs(ctx context.Context, ids []string) ([]*Queue, error)
+	UpdateQueue(ctx context.Context, q *Queue) error
+	// DeleteQueue fails with conflict while conversations reference the queue.
+	DeleteQueue(ctx context.Context, id string) error
+	AddQueueMember(ctx context.Context, queueID, userID string) error
+	RemoveQueueMember(ctx context.Context, queueID, userID string) error
+}
+
+// TagStore persists tags.
+type TagStore interface {
+	CreateTag(ctx context.Context, t *Tag) error
+	FindTag(ctx context.Context, id string) (*Tag, error)
+	FindTags(ctx context.Context) ([]*Tag, error)
+	FindTagsByIDs(ctx context.Context, ids []string) ([]*Tag, error)
+	UpdateTag(ctx context.Context, t *Tag) error
+	// DeleteTag also removes the tag from conversations and contacts.
+	DeleteTag(ctx context.Context, id string) error
+}
+
+// ChannelStore persists WhatsApp numbers.
+type ChannelStore interface {
+	// CreateChannel fails with conflict when the phone_number_id is already
+	// registered, in any workspace: one number routes to one workspace.
+	CreateChannel(ctx context.Context, c *Channel) error
+	FindChannel(ctx context.Context, id string) (*Channel, error)
+	FindChannels(ctx context.Context) ([]*Channel, error)
+	FindChannelsByIDs(ctx context.Context, ids []string) ([]*Channel, error)
+	UpdateChannel(ctx context.Context, c *Channel) error
+	DeleteChannel(ctx context.Context, id string) error
+}
+
+// ContactStore persists contacts and their tags.
+type ContactStore interface {
+	// CreateContact fails with conflict when wa_id is taken in the workspace.
+	CreateContact(ctx context.Context, c *Contact) error
+	FindContact(ctx context.Context, id string) (*Contact, error)
+	FindContactsByIDs(ctx context.Context, ids []string) ([]*Contact, error)
+	// FindContacts orders by creation, newest first.
+	FindContacts(ctx context.Context, f ContactFilter, pq PageQuery) (Page[*Contact], error)
+	UpdateContact(ctx context.Context, c *Contact) error
+	AddContactTag(ctx context.Context, contactID, tagID string) error
+	RemoveContactTag(ctx context.Context, contactID, tagID string) error
+}
+
+// ConversationStore persists conversations and their tags.
+type ConversationStore interface {
+	CreateConversation(ctx context.Context, c *Conversation) error
+	FindConversation(ctx context.Context, id string) (*Conversation, error)
+	// FindConversations orders by last activity, newest first (then id), and
+	// returns only what vis allows.
+	FindConversations(ctx context.Context, f ConversationFilter, vis Visibility, pq PageQuery) (Page[*Conversation], error)
+	// UpdateConversation writes c only if the stored version is still
+	// c.Version-1 (the caller increments it); otherwise it returns conflict.
+	UpdateConversation(ctx context.Context, c *Conversation) error
+	// AddConversationTag and RemoveConversationTag are idempotent.
+	AddConversationTag(ctx context.Context, conversationID, tagID string) error
+	RemoveConversationTag(ctx context.Context, conversationID, tagID string) error
+	TagIDsByConversationIDs(ctx context.Context, ids []string) (map[string][]string, error)
+}
+
+// MessageStore persists messages.
+type MessageStore interface {
+	CreateMessage(ctx context.Context, m *Message) error
+	// FindMessages orders newest first.
+	FindMessages(ctx context.Context, conversationID string, pq PageQuery) (Page[*Message], error)
+	LastMessagesByConversationIDs(ctx context.Context, ids []string) (map[string]*Message, error)
+}
+
+// TaskFilter narrows a task listing.
+type TaskFilter struct {
+	ConversationID string
+	ContactID      string
+	AssigneeID     string
+	Done           *bool
+}
+
+// NoteStore persists notes and tasks.
+type NoteStore interface {
+	CreateNote(ctx context.Context, n *Note) error
+	// FindNotes orders oldest first.
+	FindNotes(ctx context.Context, conversationID string, pq PageQuery) (Page[*Note], error)
+	CreateTask(ctx context.Context, t *Task) error
+	FindTask(ctx context.Context, id string) (*Task, error)
+	// FindTasks orders by creation, oldest first.
+	FindTasks(ctx context.Context, f TaskFilter, pq PageQuery) (Page[*Task], error)
+	UpdateTask(ctx context.Context, t *Task) error
+}
+
+// APIKeyStore persists API keys.
+type APIKeyStore interface {
+	CreateAPIKey(ctx context.Context, k *APIKey) error
+	FindAPIKey(ctx context.Context, id string) (*APIKey, error)
+	FindAPIKeys(ctx context.Context) ([]*APIKey, error)
+	UpdateAPIKey(ctx context.Context, k *APIKey) error
+}
+
+// EventStore records domain events in the caller's transaction.
+type EventStore interface {
+	AppendEvent(ctx context.Context, e *Event) error
+}
+
+// AuthStore holds the few lookups that happen before a workspace is known.
+// They are unscoped by nature and used only to authenticate.
+type AuthStore interface {
+	FindActiveUsersByEmail(ctx context.Context, email string) ([]*User, error)
+	FindUserForAuth(ctx context.Context, workspaceID, userID string) (*User, error)
+	FindAPIKeyByHash(ctx context.Context, secretHash string) (*APIKey, error)
+	TouchAPIKey(ctx context.Context, id string, at time.Time) error
+	CreateSession(ctx context.Context, s *Session) error
+	FindSessionByHash(ctx context.Context, tokenHash string) (*Session, error)
+	// MarkSessionUsed sets used_at only if it is still unset and reports
+	// whether it did, so two concurrent refreshes cannot both win.
+	MarkSessionUsed(ctx context.Context, id string, at time.Time) (bool, error)
+	RevokeSessionFamily(ctx context.Context, familyID string, at time.Time) error
+	RevokeUserSessions(ctx context.Context, userID string, at time.Time) error
+}
+
+// Store is everything the domain needs from persistence.
+type Store interface {
+	Tx
+	WorkspaceStore
+	UserStore
+	QueueStore
+	TagStore
+	ChannelStore
+	ContactStore
+	ConversationStore
+	MessageStore
+	NoteStore
+	APIKeyStore
+	EventStore
+	AuthStore
+}
+
+// PasswordHasher hashes and checks passwords (argon2id in production).
+type PasswordHasher interface {
+	Hash(password string) (string, error)
+	// Verify reports whether password matches hash in constant time.
+	Verify(hash, password string) bool
+}

@@ -1,0 +1,102 @@
+package domain
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"sync"
+	"time"
+)
+
+// Options tunes a Service. Zero values take the defaults.
+type Options struct {
+	Now        func() time.Time
+	RefreshTTL time.Duration
+	// LoginAttempts is how many failed logins an email (and, ten times as
+	// many, an IP) may make per LoginWindow before being throttled.
+	LoginAttempts int
+	LoginWindow   time.Duration
+}
+
+// Service holds the business rules of the inbox. Adapters (REST, GraphQL,
+// WhatsApp, jobs) call it; it calls persistence through Store.
+type Service struct {
+	store    Store
+	hasher   PasswordHasher
+	now      func() time.Time
+	opts     Options
+	throttle *throttle
+
+	dummyOnce sync.Once
+	dummyHash string
+}
+
+// NewService builds a Service.
+func NewService(store Store, hasher PasswordHasher, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.RefreshTTL == 0 {
+		opts.RefreshTTL = 30 * 24 * time.Hour
+	}
+	if opts.LoginAttempts == 0 {
+		opts.LoginAttempts = 10
+	}
+	if opts.LoginWindow == 0 {
+		opts.LoginWindow = 15 * time.Minute
+	}
+	return &Service{store: store, hasher: hasher, now: func() time.Time { return opts.Now().UTC() },
+		opts: opts, throttle: newThrottle()}
+}
+
+// Now returns the service clock's current instant (UTC).
+func (s *Service) Now() time.Time { return s.now() }
+
+// record appends a domain event inside the caller's transaction.
+func (s *Service) record(ctx context.Context, typ, subjectID string, payload map[string]any) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	return s.store.AppendEvent(ctx, &Event{ID: NewID(PrefixEvent), WorkspaceID: p.WorkspaceID,
+		Type: typ, SubjectID: subjectID, Payload: payload, CreatedAt: s.now()})
+}
+
+// randomToken returns a prefixed, URL-safe token with 256 bits of entropy.
+func randomToken(prefix string) string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return prefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// HashToken is how high-entropy secrets (API keys, refresh tokens) are
+// stored: a fast hash is enough because they cannot be guessed.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func checkIDs(field, prefix string, ids []string) error {
+	for _, id := range ids {
+		if !ValidID(prefix, id) {
+			return FieldError(field, "%q is not a valid id", id)
+		}
+	}
+	return nil
+}
+
+func uniqueStrings(in []string) []string {
+	seen := make(map[string]bool, len(in))
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

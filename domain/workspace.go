@@ -1,0 +1,53 @@
+package domain
+
+import (
+	"strings"
+	"time"
+)
+
+// Partner is an agency that runs several client workspaces. Its API comes
+// later; the relation is modelled now so workspaces can already belong to one.
+type Partner struct {
+	ID        string
+	Name      string
+	CreatedAt time.Time
+}
+
+// Workspace is the tenant: one client company.
+type Workspace struct {
+	ID        string
+	PartnerID string // empty when the workspace is not run by a partner
+	Name      string
+	Timezone  string // IANA name
+	Locale    string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+const (
+	DefaultTimezone = "America/Lima"
+	DefaultLocale   = "es"
+)
+
+// Validate checks the workspace fields and fills defaults.
+func (w *Workspace) Validate() error {
+	w.Name = strings.TrimSpace(w.Name)
+	if w.Name == "" || len(w.Name) > 120 {
+		return FieldError("name", "name must have 1 to 120 characters")
+	}
+	if w.Timezone == "" {
+		w.Timezone = DefaultTimezone
+	}
+	if _, err := loadLocation(w.Timezone); err != nil {
+		return FieldError("timezone", "unknown IANA timezone %q", w.Timezone)
+	}
+	if w.Locale == "" {
+		w.Locale = DefaultLocale
+	}
+	if len(w.Locale) > 10 {
+		return FieldError("locale", "locale must be a short language tag such as es or pt-BR")
+	}
+	return nil
+}
+
+func loadLocation(name string) (*time.Location, error) { return time.LoadLocation(name) }
