@@ -233,3 +233,35 @@ func (s *Service) CompleteTask(ctx context.Context, id string, done bool) (*Task
 	}
 	return t, nil
 }
+
+// RecordInboundText stores a text the customer sent. Only the system (the
+// WhatsApp channel, the demo seeder) records inbound messages. A customer
+// reply brings a pending_customer conversation back to open.
+// Errors: forbidden, not_found, invalid.
+func (s *Service) RecordInboundText(ctx context.Context, conversationID, text string, at time.Time) (*Message, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !p.System {
+		return nil, Errorf(CodeForbidden, "only the system records inbound messages")
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, FieldError("text", "text must not be empty")
+	}
+	var msg *Message
+	_, err = s.change(ctx, conversationID, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		msg = &Message{ID: NewID(PrefixMessage), WorkspaceID: c.WorkspaceID, ConversationID: c.ID,
+			ChannelID: c.ChannelID, Direction: DirectionInbound, AuthorKind: AuthorContact, AuthorID: c.ContactID,
+			Type: MessageText, Text: text, Status: DeliveryReceived, CreatedAt: at, UpdatedAt: at}
+		c.LastCustomerMessageAt, c.LastActivityAt = &at, at
+		if c.Status == StatusPendingCustomer {
+			c.Status = StatusOpen
+		}
+		return EventMessageCreated, map[string]any{"message_id": msg.ID, "direction": string(msg.Direction)}, nil
+	}, func(ctx context.Context) error { return s.store.CreateMessage(ctx, msg) })
+	if err != nil {
+		return nil, err
+	}
+	return msg, nil
+}

@@ -1,0 +1,134 @@
+package domain
+
+import (
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestConversationTransitions(t *testing.T) {
+	all := []ConversationStatus{StatusNew, StatusOpen, StatusPendingCustomer, StatusClosed}
+	allowed := map[[2]ConversationStatus]bool{
+		{StatusNew, StatusOpen}: true, {StatusNew, StatusPendingCustomer}: true, {StatusNew, StatusClosed}: true,
+		{StatusOpen, StatusPendingCustomer}: true, {StatusOpen, StatusClosed}: true,
+		{StatusPendingCustomer, StatusOpen}: true, {StatusPendingCustomer, StatusClosed}: true,
+		{StatusClosed, StatusOpen}: true,
+	}
+	for _, from := range all {
+		for _, to := range all {
+			require.Equal(t, allowed[[2]ConversationStatus{from, to}], CanTransition(from, to), "%s -> %s", from, to)
+		}
+	}
+}
+
+func TestDeliveryStatusOnlyMovesForward(t *testing.T) {
+	require.True(t, DeliveryQueued.Advances(DeliverySent))
+	require.True(t, DeliverySent.Advances(DeliveryRead), "read implies delivered: skipping is fine")
+	require.False(t, DeliveryRead.Advances(DeliveryDelivered), "never downgrade")
+	require.False(t, DeliveryDelivered.Advances(DeliveryDelivered))
+	require.True(t, DeliveryRead.Advances(DeliveryFailed))
+	require.False(t, DeliveryFailed.Advances(DeliveryRead), "failed is terminal")
+	require.False(t, DeliverySent.Advances(DeliveryStatus("deleted")), "unknown statuses are ignored")
+}
+
+func TestIDsAreTypedAndTimeOrdered(t *testing.T) {
+	ids := make([]string, 200)
+	for i := range ids {
+		ids[i] = NewID(PrefixConversation)
+		require.True(t, ValidID(PrefixConversation, ids[i]))
+		require.False(t, ValidID(PrefixMessage, ids[i]))
+	}
+	require.True(t, sort.StringsAreSorted(ids), "ids must sort in creation order")
+	for _, bad := range []string{"", "conv_", "conv_short", "conv-" + ids[0][5:], ids[0] + "x", "conv_" + "IIIIIIIIIIIIIIIIIIIIIIIIII"} {
+		require.Equal(t, "", IDPrefix(bad), bad)
+	}
+}
+
+func TestCursorRoundTripAndRejection(t *testing.T) {
+	at := time.Date(2026, 11, 25, 10, 0, 0, 123456789, time.UTC)
+	id := NewID(PrefixConversation)
+	c, err := DecodeCursor(EncodeCursor(Cursor{Time: at, ID: id}))
+	require.NoError(t, err)
+	require.True(t, c.Time.Equal(at))
+	require.Equal(t, id, c.ID)
+	for _, bad := range []string{"!!!", "bm90LWEtY3Vyc29y", EncodeCursor(Cursor{Time: at, ID: "nope"})} {
+		_, err := DecodeCursor(bad)
+		require.Equal(t, CodeInvalid, ErrorCode(err), bad)
+	}
+	_, _, err = PageRequest{Limit: MaxPageSize + 1}.Normalize()
+	require.Equal(t, CodeInvalid, ErrorCode(err))
+	pr, _, err := PageRequest{}.Normalize()
+	require.NoError(t, err)
+	require.Equal(t, DefaultPageSize, pr.Limit)
+}
+
+func TestMakePageTrimsTheLookaheadRow(t *testing.T) {
+	items := []int{1, 2, 3}
+	key := func(i int) Cursor { return Cursor{Time: time.Unix(int64(i), 0), ID: "x"} }
+	p := MakePage(items, 2, key)
+	require.Equal(t, []int{1, 2}, p.Items)
+	require.True(t, p.HasMore)
+	require.NotEmpty(t, p.NextCursor)
+	p = MakePage(items, 3, key)
+	require.False(t, p.HasMore)
+	require.Empty(t, p.NextCursor)
+	require.NotNil(t, MakePage([]int(nil), 3, key).Items, "empty pages render as [] not null")
+}
+
+func TestVisibility(t *testing.T) {
+	conv := &Conversation{QueueID: "que_a", AssigneeID: "usr_x"}
+	require.True(t, ConversationVisibility(Principal{Role: RoleAdmin}).CanSee(conv))
+	require.True(t, ConversationVisibility(Principal{Role: RoleAgent, UserID: "usr_x"}).CanSee(conv))
+	require.True(t, ConversationVisibility(Principal{Role: RoleAgent, UserID: "usr_y", QueueIDs: []string{"que_a"}}).CanSee(conv))
+	require.False(t, ConversationVisibility(Principal{Role: RoleAgent, UserID: "usr_y", QueueIDs: []string{"que_b"}}).CanSee(conv))
+	require.False(t, ConversationVisibility(Principal{Role: RoleSupervisor}).CanSee(&Conversation{}))
+}
+
+func TestThrottleBlocksAfterLimitUntilWindowEnds(t *testing.T) {
+	th := newThrottle()
+	now := time.Unix(1000, 0)
+	for i := 0; i < 3; i++ {
+		blocked, _ := th.blocked("k", 3, now)
+		require.False(t, blocked)
+		th.fail("k", time.Minute, now)
+	}
+	blocked, wait := th.blocked("k", 3, now.Add(10*time.Second))
+	require.True(t, blocked)
+	require.Equal(t, 50*time.Second, wait)
+	blocked, _ = th.blocked("k", 3, now.Add(61*time.Second))
+	require.False(t, blocked)
+	th.fail("k", time.Minute, now)
+	th.clear("k")
+	blocked, _ = th.blocked("k", 1, now)
+	require.False(t, blocked)
+}
+
+func TestValidation(t *testing.T) {
+	w := &Workspace{Name: " Acme "}
+	require.NoError(t, w.Validate())
+	require.Equal(t, "Acme", w.Name)
+	require.Equal(t, DefaultTimezone, w.Timezone)
+	require.Equal(t, DefaultLocale, w.Locale)
+	require.Equal(t, "timezone", mustField(t, (&Workspace{Name: "x", Timezone: "Mars/Olympus"}).Validate()))
+	require.Equal(t, "email", mustField(t, validateEmail("Ana <ana@x.com>")))
+	require.Equal(t, "password", mustField(t, ValidatePassword("short")))
+	require.Equal(t, "color", mustField(t, validateColor("red")))
+	require.Equal(t, "wa_id", mustField(t, (&Contact{WaID: "+51 999"}).validate()))
+	require.Equal(t, "phone_e164", mustField(t, (&Contact{PhoneE164: "51999"}).validate()))
+	require.Equal(t, "close_reason", mustField(t, validateCloseReason("")))
+	ch := &Channel{PhoneNumberID: "106540352242922", WABAID: "102290129340398", DisplayPhoneNumber: "15550783881"}
+	require.NoError(t, ch.validate())
+	require.Equal(t, ChannelModeOfficial, ch.Mode)
+	ch.Mode = "legacy"
+	require.Equal(t, "mode", mustField(t, ch.validate()))
+}
+
+func mustField(t *testing.T, err error) string {
+	t.Helper()
+	e, ok := AsError(err)
+	require.True(t, ok, "want a domain error, got %v", err)
+	require.Equal(t, CodeInvalid, e.Code)
+	return e.Field
+}
