@@ -164,7 +164,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 		return Errorf(CodeForbidden, "only users have passwords")
 	}
 	if err := ValidatePassword(next); err != nil {
-		return err
+		return FieldError("new_password", "%s", ErrorMessage(err))
 	}
 	u, err := s.store.FindUser(ctx, p.UserID)
 	if err != nil {

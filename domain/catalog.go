@@ -270,8 +270,9 @@ func applyChannelInput(c *Channel, in ChannelInput) {
 	setIf(&c.Mode, in.Mode)
 }
 
-// DeleteChannel disconnects a number (admins). Conversations keep their
-// history. Errors: forbidden, not_found.
+// DeleteChannel removes a number that no conversation uses (admins); a
+// number with history is kept so the history stays attributable.
+// Errors: forbidden, not_found, conflict.
 func (s *Service) DeleteChannel(ctx context.Context, id string) error {
 	if _, err := requireAdmin(ctx); err != nil {
 		return err

@@ -263,12 +263,9 @@ func (s *Service) SetPriority(ctx context.Context, id string, priority Priority)
 }
 
 // TagConversation adds (or, with tagged false, removes) a tag. Both are
-// idempotent. Errors: not_found, invalid (unknown tag).
+// idempotent. Errors: not_found (conversation or tag).
 func (s *Service) TagConversation(ctx context.Context, id, tagID string, tagged bool) (*Conversation, error) {
 	if _, err := s.Tag(ctx, tagID); err != nil {
-		if ErrorCode(err) == CodeNotFound {
-			return nil, FieldError("tag_id", "unknown tag")
-		}
 		return nil, err
 	}
 	p, err := principal(ctx)

@@ -1,0 +1,68 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/centralita/centralita/domain"
+)
+
+func (h *handlers) registerAccount(g *gin.RouterGroup) {
+	g.GET("/me", h.me)
+	g.GET("/workspace", h.workspace)
+	g.PATCH("/workspace", h.updateWorkspace)
+}
+
+type workspaceView struct {
+	ID        string    `json:"id"`
+	PartnerID *string   `json:"partner_id"`
+	Name      string    `json:"name"`
+	Timezone  string    `json:"timezone"`
+	Locale    string    `json:"locale"`
+	CreatedAt timestamp `json:"created_at"`
+	UpdatedAt timestamp `json:"updated_at"`
+}
+
+func viewWorkspace(w *domain.Workspace) workspaceView {
+	return workspaceView{ID: w.ID, PartnerID: nullable(w.PartnerID), Name: w.Name, Timezone: w.Timezone,
+		Locale: w.Locale, CreatedAt: stamp(w.CreatedAt), UpdatedAt: stamp(w.UpdatedAt)}
+}
+
+type workspaceUpdateRequest struct {
+	Name     *string `json:"name"`
+	Timezone *string `json:"timezone"`
+	Locale   *string `json:"locale"`
+}
+
+func (h *handlers) me(c *gin.Context) {
+	u, err := h.svc.Me(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respond(c, http.StatusOK, viewUser(u))
+}
+
+func (h *handlers) workspace(c *gin.Context) {
+	w, err := h.svc.Workspace(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respond(c, http.StatusOK, viewWorkspace(w))
+}
+
+func (h *handlers) updateWorkspace(c *gin.Context) {
+	var req workspaceUpdateRequest
+	if !decodeBody(c, &req) {
+		return
+	}
+	w, err := h.svc.UpdateWorkspace(c.Request.Context(),
+		domain.WorkspaceUpdate{Name: req.Name, Timezone: req.Timezone, Locale: req.Locale})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respond(c, http.StatusOK, viewWorkspace(w))
+}

@@ -1,0 +1,167 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/centralita/centralita/domain"
+)
+
+const (
+	requestIDHeader = "X-Request-Id"
+	loggerKey       = "centralita.logger"
+)
+
+// saneRequestID accepts ids a proxy or client may send; anything else is
+// replaced, so logs cannot be forged or flooded through the header.
+var saneRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+
+// requestID names the request, echoes the id and carries it in the context.
+func requestID(logger *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader(requestIDHeader)
+		if !saneRequestID.MatchString(id) {
+			id = domain.NewID("req")
+		}
+		c.Header(requestIDHeader, id)
+		c.Request = c.Request.WithContext(domain.WithRequestID(c.Request.Context(), id))
+		c.Set(loggerKey, logger)
+		c.Next()
+	}
+}
+
+func loggerFrom(c *gin.Context) *slog.Logger {
+	if l, ok := c.Get(loggerKey); ok {
+		if logger, ok := l.(*slog.Logger); ok {
+			return logger
+		}
+	}
+	return slog.Default()
+}
+
+// securityHeaders applies to every response, errors included.
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	c.Next()
+}
+
+// noStore keeps API answers (tokens, customer data) out of shared caches.
+func noStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Next()
+}
+
+// routeLabel is the route template, never the raw path, so metrics and
+// logs have bounded cardinality and carry no ids.
+func routeLabel(c *gin.Context) string {
+	if r := c.FullPath(); r != "" {
+		return r
+	}
+	return "unmatched"
+}
+
+// accessLog writes one structured line per request and observes latency.
+func accessLog(logger *slog.Logger, duration *prometheus.HistogramVec) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		elapsed := time.Since(start)
+		status := c.Writer.Status()
+		route := routeLabel(c)
+		duration.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Observe(elapsed.Seconds())
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelWarn
+		}
+		logger.LogAttrs(c.Request.Context(), level, "http request",
+			slog.String("request_id", domain.RequestID(c.Request.Context())),
+			slog.String("method", c.Request.Method),
+			slog.String("route", route),
+			slog.Int("status", status),
+			slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
+			slog.Int("bytes", max(c.Writer.Size(), 0)),
+		)
+	}
+}
+
+// recovery turns a panic into a logged 500 problem instead of a dropped
+// connection.
+func recovery(c *gin.Context) {
+	defer func() {
+		rec := recover()
+		if rec == nil {
+			return
+		}
+		if err, ok := rec.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+			panic(rec) // the server's own signal to abort the response
+		}
+		loggerFrom(c).ErrorContext(c.Request.Context(), "panic serving request",
+			slog.String("request_id", domain.RequestID(c.Request.Context())),
+			slog.String("panic", fmt.Sprint(rec)), slog.String("stack", string(debug.Stack())))
+		writeProblem(c, newProblem(errors.New("panic"), domain.RequestID(c.Request.Context())))
+	}()
+	c.Next()
+}
+
+// limitBody refuses bodies over max bytes: at once when Content-Length says
+// so, and while reading otherwise (decodeBody then answers 413).
+func limitBody(maxBytes int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > maxBytes {
+			fail(c, errPayloadTooLarge)
+			return
+		}
+		if c.Request.Body != nil {
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBytes)
+		}
+		c.Next()
+	}
+}
+
+// authenticate resolves the bearer credential into a domain.Principal in
+// the request context. Every refusal has the same body.
+func authenticate(svc *domain.Service, tokens *Tokens) gin.HandlerFunc {
+	denied := domain.Errorf(domain.CodeUnauthenticated, "missing, invalid or expired credentials")
+	return func(c *gin.Context) {
+		scheme, credential, ok := strings.Cut(c.GetHeader("Authorization"), " ")
+		credential = strings.TrimSpace(credential)
+		if !ok || !strings.EqualFold(scheme, "Bearer") || credential == "" || len(credential) > maxTokenLength {
+			fail(c, denied)
+			return
+		}
+		ctx := c.Request.Context()
+		var p domain.Principal
+		var err error
+		if strings.HasPrefix(credential, "ck_") {
+			p, err = svc.AuthenticateAPIKey(ctx, credential)
+		} else {
+			claims, perr := tokens.parse(credential)
+			if perr != nil {
+				fail(c, denied)
+				return
+			}
+			p, err = svc.AuthenticateUser(ctx, claims.WorkspaceID, claims.Subject, claims.TokenVersion)
+		}
+		if err != nil {
+			if domain.ErrorCode(err) == domain.CodeUnauthenticated {
+				err = denied
+			}
+			fail(c, err)
+			return
+		}
+		c.Request = c.Request.WithContext(domain.WithPrincipal(ctx, p))
+		c.Next()
+	}
+}

@@ -1,0 +1,100 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/centralita/centralita/domain"
+)
+
+func (h *handlers) registerQueues(g *gin.RouterGroup) {
+	g.GET("/queues", h.listQueues)
+	g.POST("/queues", h.createQueue)
+	g.GET("/queues/:id", h.getQueue)
+	g.PATCH("/queues/:id", h.updateQueue)
+	g.DELETE("/queues/:id", h.deleteQueue)
+	g.PUT("/queues/:id/members/:user_id", h.setQueueMember(true))
+	g.DELETE("/queues/:id/members/:user_id", h.setQueueMember(false))
+}
+
+type queueView struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	MemberIDs   []string  `json:"member_ids"`
+	CreatedAt   timestamp `json:"created_at"`
+	UpdatedAt   timestamp `json:"updated_at"`
+}
+
+func viewQueue(q *domain.Queue) queueView {
+	return queueView{ID: q.ID, Name: q.Name, Description: q.Description, MemberIDs: ids(q.MemberIDs),
+		CreatedAt: stamp(q.CreatedAt), UpdatedAt: stamp(q.UpdatedAt)}
+}
+
+type createQueueRequest struct {
+	Name        *string `json:"name" required:"true"`
+	Description *string `json:"description"`
+}
+
+type updateQueueRequest struct {
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+}
+
+func (h *handlers) listQueues(c *gin.Context) {
+	queues, err := h.svc.Queues(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	renderAll(c, queues, viewQueue)
+}
+
+func (h *handlers) createQueue(c *gin.Context) {
+	var req createQueueRequest
+	if !decodeBody(c, &req) {
+		return
+	}
+	q, err := h.svc.CreateQueue(c.Request.Context(), domain.QueueInput{Name: req.Name, Description: req.Description})
+	renderQueue(c, http.StatusCreated, q, err)
+}
+
+func (h *handlers) getQueue(c *gin.Context) {
+	q, err := h.svc.Queue(c.Request.Context(), c.Param("id"))
+	renderQueue(c, http.StatusOK, q, err)
+}
+
+func (h *handlers) updateQueue(c *gin.Context) {
+	var req updateQueueRequest
+	if !decodeBody(c, &req) {
+		return
+	}
+	q, err := h.svc.UpdateQueue(c.Request.Context(), c.Param("id"),
+		domain.QueueInput{Name: req.Name, Description: req.Description})
+	renderQueue(c, http.StatusOK, q, err)
+}
+
+func (h *handlers) deleteQueue(c *gin.Context) {
+	if err := h.svc.DeleteQueue(c.Request.Context(), c.Param("id")); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// setQueueMember serves PUT (add) and DELETE (remove) of a membership.
+func (h *handlers) setQueueMember(member bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		q, err := h.svc.SetQueueMember(c.Request.Context(), c.Param("id"), c.Param("user_id"), member)
+		renderQueue(c, http.StatusOK, q, err)
+	}
+}
+
+func renderQueue(c *gin.Context, status int, q *domain.Queue, err error) {
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respond(c, status, viewQueue(q))
+}

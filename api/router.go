@@ -1,0 +1,133 @@
+// Package api is the REST adapter: gin routes under /v1 that parse a
+// request, make one domain call and render the answer, plus the HTTP
+// plumbing (authentication, request ids, access log, metrics, limits)
+// that GraphQL shares.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/centralita/centralita/domain"
+)
+
+// DefaultMaxBodyBytes bounds request bodies when Deps.MaxBodyBytes is 0.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Deps is what the router needs from the process.
+type Deps struct {
+	Service  *domain.Service
+	Tokens   *Tokens
+	Logger   *slog.Logger
+	Registry *prometheus.Registry
+	// GraphQL is served at POST /graphql behind authentication (nil: absent).
+	GraphQL http.Handler
+	// GraphiQL, when set, is served at GET /graphql without authentication.
+	GraphiQL     http.Handler
+	OpenAPI      []byte
+	Ready        func(ctx context.Context) error
+	MaxBodyBytes int64
+}
+
+// handlers holds what every REST handler uses.
+type handlers struct {
+	svc    *domain.Service
+	tokens *Tokens
+}
+
+// NewRouter builds the HTTP handler of the whole API.
+func NewRouter(d Deps) *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	if d.MaxBodyBytes <= 0 {
+		d.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	r := gin.New()
+	// Behind no trusted proxy, ClientIP is the socket peer: a forged
+	// X-Forwarded-For cannot dodge login throttling.
+	_ = r.SetTrustedProxies(nil)
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	r.HandleMethodNotAllowed = true
+
+	r.Use(requestID(d.Logger), securityHeaders, accessLog(d.Logger, durationHistogram(d.Registry)), recovery,
+		limitBody(d.MaxBodyBytes))
+	r.NoRoute(func(c *gin.Context) { fail(c, domain.Errorf(domain.CodeNotFound, "no such route")) })
+	r.NoMethod(func(c *gin.Context) {
+		fail(c, &domain.Error{Code: codeMethodNotAllowed, Message: "method not allowed on this route"})
+	})
+
+	registerOps(r, d)
+	h := &handlers{svc: d.Service, tokens: d.Tokens}
+	auth := authenticate(d.Service, d.Tokens)
+	if d.GraphQL != nil {
+		r.POST("/graphql", noStore, auth, gin.WrapH(d.GraphQL))
+	}
+	if d.GraphiQL != nil {
+		r.GET("/graphql", gin.WrapH(d.GraphiQL))
+	}
+
+	v1 := r.Group("/v1", noStore)
+	h.registerAuth(v1, auth)
+	private := v1.Group("", auth)
+	h.registerAccount(private)
+	h.registerConversations(private)
+	h.registerMessages(private)
+	h.registerTasks(private)
+	h.registerContacts(private)
+	h.registerQueues(private)
+	h.registerUsers(private)
+	h.registerTags(private)
+	h.registerChannels(private)
+	h.registerAPIKeys(private)
+	return r
+}
+
+// durationHistogram registers the latency histogram once per registry, so
+// several routers (tests) may share one.
+func durationHistogram(reg *prometheus.Registry) *prometheus.HistogramVec {
+	h := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "http_request_duration_seconds",
+		Help:    "Latency of HTTP requests by method, route template and status.",
+		Buckets: prometheus.DefBuckets,
+	}, []string{"method", "route", "status"})
+	if err := reg.Register(h); err != nil {
+		var already prometheus.AlreadyRegisteredError
+		if errors.As(err, &already) {
+			if existing, ok := already.ExistingCollector.(*prometheus.HistogramVec); ok {
+				return existing
+			}
+		}
+		panic(err)
+	}
+	return h
+}
+
+// registerOps adds the unauthenticated operational routes.
+func registerOps(r *gin.Engine, d Deps) {
+	r.GET("/healthz", func(c *gin.Context) { respond(c, http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", func(c *gin.Context) {
+		if d.Ready != nil {
+			if err := d.Ready(c.Request.Context()); err != nil {
+				// The cause goes to the log, not to whoever probes.
+				loggerFrom(c).WarnContext(c.Request.Context(), "not ready", slog.String("error", err.Error()))
+				fail(c, domain.Errorf(domain.CodeUnavailable, "not ready"))
+				return
+			}
+		}
+		respond(c, http.StatusOK, gin.H{"status": "ok"})
+	})
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
+	r.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", d.OpenAPI) })
+}

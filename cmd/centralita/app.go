@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/centralita/centralita"
+	"github.com/centralita/centralita/api"
+	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/graph"
+	"github.com/centralita/centralita/persistence"
+)
+
+// app is the wired process: one database, the domain service and the HTTP
+// handler that serves REST and GraphQL.
+type app struct {
+	cfg     Config
+	logger  *slog.Logger
+	db      *persistence.DB
+	service *domain.Service
+	handler http.Handler
+}
+
+// openDB opens and migrates the configured database.
+func openDB(ctx context.Context, cfg Config, logger *slog.Logger) (*persistence.DB, error) {
+	db, err := persistence.Open(ctx, persistence.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir,
+		MaxOpenConns: cfg.DBMaxOpenConns, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func newService(cfg Config, db *persistence.DB) *domain.Service {
+	hasher := api.Argon2id{MemoryKiB: cfg.Argon2MemoryKiB, Iterations: cfg.Argon2Iterations, Threads: 1}
+	return domain.NewService(db.Store(), hasher, domain.Options{RefreshTTL: cfg.RefreshTokenTTL})
+}
+
+// newApp wires the adapters around an open database.
+func newApp(cfg Config, db *persistence.DB, logger *slog.Logger) (*app, error) {
+	secret, err := cfg.jwtSecret()
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := api.NewTokens(secret, "centralita", cfg.AccessTokenTTL, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	svc := newService(cfg, db)
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(db.SQLDB(), "centralita"))
+	deps := api.Deps{
+		Service:  svc,
+		Tokens:   tokens,
+		Logger:   logger,
+		Registry: registry,
+		GraphQL: graph.NewHandler(svc, graph.Config{Introspection: cfg.introspection(),
+			ComplexityLimit: cfg.GraphQLComplexity, DepthLimit: cfg.GraphQLDepth, Logger: logger}),
+		OpenAPI:      centralita.OpenAPI,
+		Ready:        db.Ping,
+		MaxBodyBytes: cfg.MaxBodyBytes,
+	}
+	if cfg.GraphiQL {
+		deps.GraphiQL = graph.GraphiQLHandler("/graphql")
+	}
+	return &app{cfg: cfg, logger: logger, db: db, service: svc, handler: api.NewRouter(deps)}, nil
+}
+
+// serve listens until ctx is cancelled, then lets in-flight requests finish.
+func (a *app) serve(ctx context.Context, ready chan<- string) error {
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	a.logger.Info("listening", "addr", ln.Addr().String())
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.logger.Info("shutting down", "timeout", a.cfg.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

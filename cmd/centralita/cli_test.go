@@ -1,0 +1,39 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/centralita/centralita/persistence/persistencetest"
+)
+
+// TestBootstrapPrintsWorkspaceUserAndKey checks the documented contract of
+// `centralita bootstrap` on the embedded database.
+func TestBootstrapPrintsWorkspaceUserAndKey(t *testing.T) {
+	if persistencetest.Dialect() != "sqlite" {
+		t.Skip("the CLI opens its own database; covered on SQLite")
+	}
+	dir := t.TempDir()
+	t.Setenv("CENTRALITA_DATA_DIR", dir)
+	t.Setenv("DATABASE_URL", "")
+	t.Setenv("CENTRALITA_ARGON2_MEMORY_KIB", "64")
+	t.Setenv("CENTRALITA_ARGON2_ITERATIONS", "1")
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"bootstrap", "--workspace", "Acme", "--email", "boss@acme.test",
+		"--password", "a-long-password"}, &out, &errOut)
+	require.NoError(t, err, errOut.String())
+	var printed map[string]string
+	require.NoError(t, json.Unmarshal(out.Bytes(), &printed), out.String())
+	require.Regexp(t, `^ws_`, printed["workspace_id"])
+	require.Regexp(t, `^usr_`, printed["user_id"])
+	require.Regexp(t, `^ck_`, printed["api_key"])
+
+	// The same email cannot own a second copy of the same workspace name
+	// silently: a second bootstrap is a separate workspace with its own key.
+	out.Reset()
+	require.Error(t, run(context.Background(), []string{"bootstrap", "--workspace", "Acme"}, &out, &errOut))
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Config is every setting, read from the environment and validated at start.
+// Secrets are never logged: LogValue masks them.
+type Config struct {
+	Env                  string        `env:"CENTRALITA_ENV" envDefault:"development"`
+	Addr                 string        `env:"CENTRALITA_ADDR" envDefault:"127.0.0.1:8080"`
+	DatabaseURL          string        `env:"DATABASE_URL"`
+	DataDir              string        `env:"CENTRALITA_DATA_DIR" envDefault:"./data"`
+	DBMaxOpenConns       int           `env:"CENTRALITA_DB_MAX_CONNS" envDefault:"20"`
+	JWTSecret            string        `env:"CENTRALITA_JWT_SECRET"`
+	AccessTokenTTL       time.Duration `env:"CENTRALITA_ACCESS_TOKEN_TTL" envDefault:"15m"`
+	RefreshTokenTTL      time.Duration `env:"CENTRALITA_REFRESH_TOKEN_TTL" envDefault:"720h"`
+	GraphiQL             bool          `env:"CENTRALITA_GRAPHIQL" envDefault:"false"`
+	GraphQLIntrospection *bool         `env:"CENTRALITA_GRAPHQL_INTROSPECTION"`
+	GraphQLComplexity    int           `env:"CENTRALITA_GRAPHQL_COMPLEXITY_LIMIT" envDefault:"5000"`
+	GraphQLDepth         int           `env:"CENTRALITA_GRAPHQL_DEPTH_LIMIT" envDefault:"12"`
+	MaxBodyBytes         int64         `env:"CENTRALITA_MAX_BODY_BYTES" envDefault:"1048576"`
+	LogLevel             string        `env:"CENTRALITA_LOG_LEVEL" envDefault:"info"`
+	Argon2MemoryKiB      uint32        `env:"CENTRALITA_ARGON2_MEMORY_KIB" envDefault:"19456"`
+	Argon2Iterations     uint32        `env:"CENTRALITA_ARGON2_ITERATIONS" envDefault:"2"`
+	ShutdownTimeout      time.Duration `env:"CENTRALITA_SHUTDOWN_TIMEOUT" envDefault:"25s"`
+}
+
+// loadConfig reads the environment and validates it.
+func loadConfig() (Config, error) {
+	var cfg Config
+	if err := env.Parse(&cfg); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.validate()
+}
+
+func (c *Config) production() bool { return c.Env == "production" }
+
+func (c *Config) validate() error {
+	var errs []error
+	if c.Env != "development" && c.Env != "production" && c.Env != "test" {
+		errs = append(errs, fmt.Errorf("CENTRALITA_ENV must be development, production or test"))
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, fmt.Errorf("DATABASE_URL must be a postgres:// URL (leave it unset for embedded SQLite)"))
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		errs = append(errs, fmt.Errorf("CENTRALITA_JWT_SECRET must have at least 32 characters"))
+	}
+	if c.JWTSecret == "" && c.production() {
+		errs = append(errs, fmt.Errorf("CENTRALITA_JWT_SECRET is required in production"))
+	}
+	if c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > time.Hour {
+		errs = append(errs, fmt.Errorf("CENTRALITA_ACCESS_TOKEN_TTL must be between 1m and 1h"))
+	}
+	if c.RefreshTokenTTL < time.Hour {
+		errs = append(errs, fmt.Errorf("CENTRALITA_REFRESH_TOKEN_TTL must be at least 1h"))
+	}
+	if c.MaxBodyBytes < 1024 {
+		errs = append(errs, fmt.Errorf("CENTRALITA_MAX_BODY_BYTES must be at least 1024"))
+	}
+	if _, err := c.logLevel(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) logLevel() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return l, fmt.Errorf("CENTRALITA_LOG_LEVEL must be debug, info, warn or error")
+	}
+	return l, nil
+}
+
+// introspection is on by default outside production.
+func (c *Config) introspection() bool {
+	if c.GraphQLIntrospection != nil {
+		return *c.GraphQLIntrospection
+	}
+	return !c.production()
+}
+
+// LogValue keeps secrets out of logs.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("env", c.Env), slog.String("addr", c.Addr),
+		slog.String("database", c.databaseKind()), slog.String("data_dir", c.DataDir),
+		slog.Bool("jwt_secret_set", c.JWTSecret != ""), slog.Bool("graphiql", c.GraphiQL),
+		slog.Bool("introspection", c.introspection()), slog.Duration("access_token_ttl", c.AccessTokenTTL))
+}
+
+func (c *Config) databaseKind() string {
+	if c.DatabaseURL == "" {
+		return "sqlite"
+	}
+	return "postgres"
+}
+
+// jwtSecret returns the configured signing secret. Outside production, when
+// none is set, it keeps a random one in the data directory so tokens survive
+// restarts of a local install.
+func (c *Config) jwtSecret() ([]byte, error) {
+	if c.JWTSecret != "" {
+		return []byte(c.JWTSecret), nil
+	}
+	path := filepath.Join(c.DataDir, "jwt-secret")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return nil, err
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	secret := []byte(hex.EncodeToString(raw))
+	return secret, os.WriteFile(path, secret, 0o600)
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/centralita/centralita/domain"
+)
+
+// The demo workspace is for trying Centralita locally. Its API key is well
+// known on purpose, so the README's examples work verbatim; --demo is
+// refused in production.
+const (
+	demoOwnerEmail = "owner@demo.centralita.dev"
+	demoPassword   = "centralita-demo"
+	demoAPIKey     = "ck_demo_local_only_do_not_use_in_production"
+)
+
+type demoInfo struct {
+	WorkspaceID string
+	Seeded      bool
+}
+
+// seedDemo creates the demo workspace once; later starts reuse it.
+func seedDemo(ctx context.Context, a *app) (demoInfo, error) {
+	store := a.db.Store()
+	existing, err := store.FindActiveUsersByEmail(ctx, demoOwnerEmail)
+	if err != nil {
+		return demoInfo{}, err
+	}
+	if len(existing) > 0 {
+		return demoInfo{WorkspaceID: existing[0].WorkspaceID}, nil
+	}
+	svc := a.service
+	boot, err := svc.Bootstrap(ctx, domain.BootstrapInput{WorkspaceName: "Demo Centralita",
+		OwnerName: "Olga Dueña", Email: demoOwnerEmail, Password: demoPassword})
+	if err != nil {
+		return demoInfo{}, err
+	}
+	ws := boot.Workspace.ID
+	sys := domain.SystemContext(ctx, ws)
+	s := &seeder{ctx: sys, svc: svc}
+	now := time.Now().UTC()
+	key := &domain.APIKey{ID: domain.NewID(domain.PrefixAPIKey), WorkspaceID: ws, Name: "demo (well-known)",
+		Role: domain.RoleAdmin, Prefix: demoAPIKey[:11], SecretHash: domain.HashToken(demoAPIKey), CreatedAt: now}
+	s.check(store.CreateAPIKey(sys, key))
+
+	ventas, soporte, cobranzas := s.queue("Ventas"), s.queue("Soporte"), s.queue("Cobranzas")
+	sofia := s.user("sofia@demo.centralita.dev", "Sofía Supervisora", domain.RoleSupervisor, ventas, soporte)
+	ana := s.user("ana@demo.centralita.dev", "Ana Ventas", domain.RoleAgent, ventas)
+	luis := s.user("luis@demo.centralita.dev", "Luis Soporte", domain.RoleAgent, soporte)
+	marta := s.user("marta@demo.centralita.dev", "Marta Cobranzas", domain.RoleAgent, cobranzas)
+	_ = sofia
+	vip, lead, reclamo, factura, legacy := s.tag("vip", "#d4a017"), s.tag("lead", "#2e8b57"),
+		s.tag("reclamo", "#c0392b"), s.tag("factura", "#2c3e50"), s.tag("numero-antiguo", "#7f8c8d")
+	official := s.channel("Línea oficial", "100000000000001", "+51 1 555 0100", domain.ChannelModeOfficial)
+	oldNumber := s.channel("Celular de ventas (antiguo)", "100000000000002", "+51 999 555 0101", domain.ChannelModeRedirect)
+
+	carla := s.contact("Carla Rojas", "51987654321", "+51987654321")
+	jorge := s.contact("Jorge Méndez", "5215512345678", "+525512345678")
+	valentina := s.contact("Valentina Díaz", "5491123456789", "+5491123456789")
+	pedro := s.contact("Pedro Alves", "5511987654321", "+5511987654321")
+	lucia := s.contact("Lucía Torres", "573001234567", "+573001234567")
+	diego := s.contact("Diego Fernández", "56912345678", "+56912345678")
+
+	c1 := s.conversation(carla, official, ventas)
+	s.inbound(c1, "Hola, quiero información sobre los planes empresariales")
+
+	c2 := s.conversation(jorge, official, ventas)
+	s.inbound(c2, "Buenas tardes, ¿tienen envío a Monterrey?")
+	s.as(ana).reply(c2, "¡Hola Jorge! Sí, enviamos a todo México. ¿Qué producto te interesa?")
+	s.inbound(c2, "El plan Pyme para 5 usuarios")
+	s.tagConv(c2, lead)
+	s.as(ana).note(c2, "Cliente potencial: pedir RUC/RFC para la cotización.")
+
+	c3 := s.conversation(valentina, official, soporte)
+	s.inbound(c3, "No puedo ingresar a mi cuenta")
+	s.as(luis).reply(c3, "Te envié un enlace para restablecer la contraseña. ¿Me confirmas si funcionó?")
+	s.as(luis).status(c3, domain.StatusChange{Status: domain.StatusPendingCustomer})
+	s.as(luis).task(c3, "Llamar a Valentina si no responde", now.Add(24*time.Hour))
+
+	c4 := s.conversation(pedro, official, cobranzas)
+	s.inbound(c4, "Quiero pagar la factura de octubre")
+	s.as(marta).reply(c4, "Claro Pedro, aquí tienes el enlace de pago. ¡Gracias!")
+	s.tagConv(c4, factura)
+	s.as(marta).status(c4, domain.StatusChange{Status: domain.StatusClosed, CloseReason: "pagado"})
+
+	c5 := s.conversation(lucia, official, soporte)
+	s.inbound(c5, "El pedido llegó incompleto, falta un artículo")
+	s.as(luis).reply(c5, "Lamento lo ocurrido, Lucía. Ya lo estoy revisando con el almacén.")
+	s.tagConv(c5, reclamo)
+	s.tagConv(c5, vip)
+	_, err = svc.SetPriority(sys, c5, domain.PriorityHigh)
+	s.check(err)
+
+	c6 := s.conversation(diego, oldNumber, ventas)
+	s.inbound(c6, "Hola, este es el número de ventas?")
+	s.tagConv(c6, legacy)
+	return demoInfo{WorkspaceID: ws, Seeded: true}, s.err
+}
+
+func printDemo(w io.Writer, addr string, info demoInfo) {
+	state := "already seeded; reusing it"
+	if info.Seeded {
+		state = "seeded"
+	}
+	fmt.Fprintf(w, `Centralita demo workspace %s (%s)
+  Log in:  curl -s -X POST http://%s/v1/auth/login -H 'Content-Type: application/json' \
+             -d '{"email":"%s","password":"%s"}'
+  Agents:  ana@, luis@, marta@ (agents), sofia@ (supervisor) @demo.centralita.dev, same password
+  API key: %s   (admin; demo only)
+  Try:     curl -s -H 'Authorization: Bearer %s' http://%s/v1/conversations
+`, info.WorkspaceID, state, addr, demoOwnerEmail, demoPassword, demoAPIKey, demoAPIKey, addr)
+}

@@ -1,0 +1,46 @@
+package domain
+
+import "context"
+
+// Page keys: the (time, id) each listing is ordered by. Persistence pages by
+// them (MakePage's key) and adapters render per-item cursors from them, so a
+// cursor taken from any item of a page resumes right after that item.
+
+// PageKey orders the inbox: last activity, then id.
+func (c *Conversation) PageKey() Cursor { return Cursor{Time: c.LastActivityAt, ID: c.ID} }
+
+// PageKey orders a conversation's messages by creation.
+func (m *Message) PageKey() Cursor { return Cursor{Time: m.CreatedAt, ID: m.ID} }
+
+// PageKey orders a conversation's notes by creation.
+func (n *Note) PageKey() Cursor { return Cursor{Time: n.CreatedAt, ID: n.ID} }
+
+// PageKey orders tasks by creation.
+func (t *Task) PageKey() Cursor { return Cursor{Time: t.CreatedAt, ID: t.ID} }
+
+// PageKey orders contacts by creation.
+func (c *Contact) PageKey() Cursor { return Cursor{Time: c.CreatedAt, ID: c.ID} }
+
+// PageKey orders users by creation.
+func (u *User) PageKey() Cursor { return Cursor{Time: u.CreatedAt, ID: u.ID} }
+
+// Task returns one task the caller may see: a task on a conversation is
+// visible to those who see the conversation. Errors: not_found.
+func (s *Service) Task(ctx context.Context, id string) (*Task, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	if !ValidID(PrefixTask, id) {
+		return nil, NotFound("task")
+	}
+	t, err := s.store.FindTask(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.ConversationID != "" {
+		if _, err := s.Conversation(ctx, t.ConversationID); err != nil {
+			return nil, NotFound("task")
+		}
+	}
+	return t, nil
+}

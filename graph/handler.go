@@ -1,0 +1,85 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/graph/generated"
+)
+
+// Config tunes the GraphQL handler. Zero values take the defaults.
+type Config struct {
+	Introspection   bool // off in production
+	ComplexityLimit int  // default 5000; connections multiply by first
+	DepthLimit      int  // default 12
+	Logger          *slog.Logger
+}
+
+const (
+	defaultComplexityLimit = 5000
+	defaultDepthLimit      = 12
+	// parserTokenLimit bounds the documents the parser will read; real
+	// screens use a few hundred tokens.
+	parserTokenLimit = 15000
+	queryCacheSize   = 1000
+)
+
+// NewHandler serves GraphQL over POST only (no GET, no array batching).
+// The principal and request id come from the context (api's middleware);
+// loaders are created per request.
+func NewHandler(svc *domain.Service, cfg Config) http.Handler {
+	if cfg.ComplexityLimit <= 0 {
+		cfg.ComplexityLimit = defaultComplexityLimit
+	}
+	if cfg.DepthLimit <= 0 {
+		cfg.DepthLimit = defaultDepthLimit
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	gc := generated.Config{Resolvers: &Resolver{svc: svc}}
+	setComplexity(&gc.Complexity)
+	srv := handler.New(generated.NewExecutableSchema(gc))
+	srv.AddTransport(transport.POST{})
+	srv.SetParserTokenLimit(parserTokenLimit)
+	srv.SetDisableSuggestion(true)
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(DepthLimit{Max: cfg.DepthLimit})
+	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
+	srv.SetRecoverFunc(recoverFunc(cfg.Logger))
+	srv.AroundRootFields(requirePrincipal)
+	return WithLoaders(svc, srv)
+}
+
+// requirePrincipal answers UNAUTHENTICATED for every field when the request
+// carries no principal, and starts each mutation with empty loader caches so
+// a later mutation in the same document never reads what an earlier one changed.
+func requirePrincipal(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	if _, ok := domain.PrincipalFrom(ctx); !ok {
+		graphql.AddError(ctx, domain.Errorf(domain.CodeUnauthenticated, "authentication required"))
+		return graphql.Null
+	}
+	if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Mutation {
+		For(ctx).clear()
+	}
+	return next(ctx)
+}
+
+// GraphiQLHandler serves the GraphiQL page for endpoint.
+func GraphiQLHandler(endpoint string) http.Handler {
+	return playground.Handler("Centralita GraphQL", endpoint)
+}

@@ -1,0 +1,197 @@
+// Package persistencetest gives each test its own migrated, empty database:
+// SQLite in a temporary directory by default, or Postgres when
+// CENTRALITA_TEST_DATABASE_URL is set, so every package's tests run
+// unchanged on both.
+package persistencetest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/centralita/centralita/persistence"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// EnvDatabaseURL names the variable that selects Postgres for tests, e.g.
+// postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable. The database
+// it names is only used to create and drop the per-test databases.
+const EnvDatabaseURL = "CENTRALITA_TEST_DATABASE_URL"
+
+// Test databases are named ctl_tmpl_<unix>_<host>_<pid>_<rand> (one
+// template per test process) and ctl_t_<unix>_<host>_<pid>_<rand> (one per
+// test), so that a later run can tell which are leftovers: those of a
+// process of this host that is no longer running, and any older than
+// staleAfter (the owner may be another host sharing the server).
+const staleAfter = 2 * time.Hour
+
+var testDatabaseName = regexp.MustCompile(`^ctl_(?:tmpl|t)_(\d+)_([0-9a-f]{8})_(\d+)_[0-9a-f]+$`)
+
+// Dialect reports which database New uses: "sqlite" or "postgres".
+func Dialect() string {
+	if os.Getenv(EnvDatabaseURL) != "" {
+		return persistence.DialectPostgres
+	}
+	return persistence.DialectSQLite
+}
+
+// New returns a migrated, empty database for one test, closed (and on
+// Postgres dropped) when the test ends.
+func New(t testing.TB) *persistence.DB {
+	t.Helper()
+	ctx := context.Background()
+	if Dialect() == persistence.DialectSQLite {
+		db, err := persistence.Open(ctx, persistence.Config{DataDir: t.TempDir()})
+		if err != nil {
+			t.Fatalf("persistencetest: open sqlite: %v", err)
+		}
+		t.Cleanup(func() { _ = db.Close() })
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("persistencetest: migrate sqlite: %v", err)
+		}
+		return db
+	}
+	return newPostgres(ctx, t)
+}
+
+// server is the Postgres server of this test process: an admin connection
+// and a migrated template database cloned for every test, so migrations
+// run once per process instead of once per test.
+type server struct {
+	admin    *sql.DB
+	base     *url.URL
+	template string
+	mu       sync.Mutex // CREATE DATABASE ... TEMPLATE is serialised
+}
+
+var (
+	serverOnce sync.Once
+	shared     *server
+	sharedErr  error
+)
+
+func newPostgres(ctx context.Context, t testing.TB) *persistence.DB {
+	serverOnce.Do(func() { shared, sharedErr = startServer(ctx, os.Getenv(EnvDatabaseURL)) })
+	if sharedErr != nil {
+		t.Fatalf("persistencetest: %v", sharedErr)
+	}
+	name := databaseName("ctl_t")
+	shared.mu.Lock()
+	_, err := shared.admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+shared.template)
+	shared.mu.Unlock()
+	if err != nil {
+		t.Fatalf("persistencetest: create test database: %v", err)
+	}
+	db, err := persistence.Open(ctx, persistence.Config{DatabaseURL: shared.urlFor(name), MaxOpenConns: 4})
+	if err != nil {
+		dropDatabase(ctx, shared.admin, name)
+		t.Fatalf("persistencetest: open test database: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = db.Close()
+		dropDatabase(context.Background(), shared.admin, name)
+	})
+	return db
+}
+
+func startServer(ctx context.Context, rawURL string) (*server, error) {
+	base, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a URL: %w", EnvDatabaseURL, err)
+	}
+	admin, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, err
+	}
+	admin.SetMaxOpenConns(2)
+	if err := admin.PingContext(ctx); err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", EnvDatabaseURL, err)
+	}
+	s := &server{admin: admin, base: base}
+	s.dropStale(ctx)
+	s.template = databaseName("ctl_tmpl")
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+s.template); err != nil {
+		return nil, fmt.Errorf("create template database: %w", err)
+	}
+	db, err := persistence.Open(ctx, persistence.Config{DatabaseURL: s.urlFor(s.template), MaxOpenConns: 2})
+	if err != nil {
+		return nil, fmt.Errorf("open template database: %w", err)
+	}
+	err = db.Migrate(ctx)
+	// The template must have no connections left, or cloning it fails.
+	_ = db.Close()
+	if err != nil {
+		return nil, fmt.Errorf("migrate template database: %w", err)
+	}
+	return s, nil
+}
+
+func (s *server) urlFor(database string) string {
+	u := *s.base
+	u.Path = "/" + database
+	return u.String()
+}
+
+// dropStale drops the test databases of earlier test processes that are
+// gone. A process cannot drop its own template (testing has no end-of-run
+// hook outside TestMain), so this is what removes templates.
+func (s *server) dropStale(ctx context.Context) {
+	rows, err := s.admin.QueryContext(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'ctl\\_%'")
+	if err != nil {
+		return
+	}
+	var stale []string
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) != nil {
+			continue
+		}
+		m := testDatabaseName.FindStringSubmatch(name)
+		if m == nil {
+			continue
+		}
+		created, _ := strconv.ParseInt(m[1], 10, 64)
+		pid, _ := strconv.Atoi(m[3])
+		if time.Since(time.Unix(created, 0)) > staleAfter || (m[2] == hostTag() && !processRunning(pid)) {
+			stale = append(stale, name)
+		}
+	}
+	_ = rows.Close()
+	for _, name := range stale {
+		dropDatabase(ctx, s.admin, name)
+	}
+}
+
+func databaseName(prefix string) string {
+	return fmt.Sprintf("%s_%d_%s_%d_%s", prefix, time.Now().Unix(), hostTag(), os.Getpid(), randomHex())
+}
+
+// hostTag tells this machine's test databases from other machines'.
+func hostTag() string {
+	host, _ := os.Hostname()
+	sum := sha256.Sum256([]byte(host))
+	return hex.EncodeToString(sum[:4])
+}
+
+func dropDatabase(ctx context.Context, admin *sql.DB, name string) {
+	_, _ = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+}
+
+func randomHex() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// The pgx driver must be registered for sql.Open("pgx", ...).
+var _ = stdlib.GetDefaultDriver

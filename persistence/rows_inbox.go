@@ -1,0 +1,182 @@
+package persistence
+
+import "github.com/centralita/centralita/domain"
+
+type contactRow struct {
+	ID               string     `gorm:"column:id;primaryKey"`
+	WorkspaceID      string     `gorm:"column:workspace_id"`
+	WaID             string     `gorm:"column:wa_id"`
+	PhoneE164        string     `gorm:"column:phone_e164"`
+	Name             string     `gorm:"column:name"`
+	Email            string     `gorm:"column:email"`
+	CustomAttributes jsonObject `gorm:"column:custom_attributes"`
+	CreatedAt        utcTime    `gorm:"column:created_at;autoCreateTime:false"`
+	UpdatedAt        utcTime    `gorm:"column:updated_at;autoUpdateTime:false"`
+}
+
+func (contactRow) TableName() string { return "contacts" }
+
+func contactFromDomain(c *domain.Contact) contactRow {
+	return contactRow{ID: c.ID, WorkspaceID: c.WorkspaceID, WaID: c.WaID, PhoneE164: c.PhoneE164,
+		Name: c.Name, Email: c.Email, CustomAttributes: jsonObject(c.CustomAttributes),
+		CreatedAt: storedTime(&c.CreatedAt), UpdatedAt: storedTime(&c.UpdatedAt)}
+}
+
+func (r *contactRow) toDomain() *domain.Contact {
+	attrs := map[string]any(r.CustomAttributes)
+	if attrs == nil {
+		attrs = map[string]any{}
+	}
+	return &domain.Contact{ID: r.ID, WorkspaceID: r.WorkspaceID, WaID: r.WaID, PhoneE164: r.PhoneE164,
+		Name: r.Name, Email: r.Email, CustomAttributes: attrs, TagIDs: []string{},
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+}
+
+// contactTagRow links a tag to a contact.
+type contactTagRow struct {
+	WorkspaceID string `gorm:"column:workspace_id"`
+	ContactID   string `gorm:"column:contact_id;primaryKey"`
+	TagID       string `gorm:"column:tag_id;primaryKey"`
+}
+
+func (contactTagRow) TableName() string { return "contact_tags" }
+
+type conversationRow struct {
+	ID                    string   `gorm:"column:id;primaryKey"`
+	WorkspaceID           string   `gorm:"column:workspace_id"`
+	ContactID             string   `gorm:"column:contact_id"`
+	ChannelID             *string  `gorm:"column:channel_id"`
+	QueueID               *string  `gorm:"column:queue_id"`
+	AssigneeID            *string  `gorm:"column:assignee_id"`
+	Status                string   `gorm:"column:status"`
+	Priority              string   `gorm:"column:priority"`
+	CloseReason           string   `gorm:"column:close_reason"`
+	Version               int      `gorm:"column:version"`
+	CreatedAt             utcTime  `gorm:"column:created_at;autoCreateTime:false"`
+	UpdatedAt             utcTime  `gorm:"column:updated_at;autoUpdateTime:false"`
+	LastActivityAt        utcTime  `gorm:"column:last_activity_at"`
+	FirstHumanResponseAt  *utcTime `gorm:"column:first_human_response_at"`
+	LastCustomerMessageAt *utcTime `gorm:"column:last_customer_message_at"`
+	ClosedAt              *utcTime `gorm:"column:closed_at"`
+}
+
+func (conversationRow) TableName() string { return "conversations" }
+
+func conversationFromDomain(c *domain.Conversation) conversationRow {
+	return conversationRow{ID: c.ID, WorkspaceID: c.WorkspaceID, ContactID: c.ContactID,
+		ChannelID: nullable(c.ChannelID), QueueID: nullable(c.QueueID), AssigneeID: nullable(c.AssigneeID),
+		Status: string(c.Status), Priority: string(c.Priority), CloseReason: c.CloseReason, Version: c.Version,
+		CreatedAt: storedTime(&c.CreatedAt), UpdatedAt: storedTime(&c.UpdatedAt),
+		LastActivityAt:        storedTime(&c.LastActivityAt),
+		FirstHumanResponseAt:  storedTimePtr(c.FirstHumanResponseAt),
+		LastCustomerMessageAt: storedTimePtr(c.LastCustomerMessageAt), ClosedAt: storedTimePtr(c.ClosedAt)}
+}
+
+func (r *conversationRow) toDomain() *domain.Conversation {
+	return &domain.Conversation{ID: r.ID, WorkspaceID: r.WorkspaceID, ContactID: r.ContactID,
+		ChannelID: str(r.ChannelID), QueueID: str(r.QueueID), AssigneeID: str(r.AssigneeID),
+		Status: domain.ConversationStatus(r.Status), Priority: domain.Priority(r.Priority),
+		CloseReason: r.CloseReason, TagIDs: []string{}, Version: r.Version,
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time, LastActivityAt: r.LastActivityAt.Time,
+		FirstHumanResponseAt:  timePtr(r.FirstHumanResponseAt),
+		LastCustomerMessageAt: timePtr(r.LastCustomerMessageAt), ClosedAt: timePtr(r.ClosedAt)}
+}
+
+// conversationTagRow links a tag to a conversation.
+type conversationTagRow struct {
+	WorkspaceID    string `gorm:"column:workspace_id"`
+	ConversationID string `gorm:"column:conversation_id;primaryKey"`
+	TagID          string `gorm:"column:tag_id;primaryKey"`
+}
+
+func (conversationTagRow) TableName() string { return "conversation_tags" }
+
+type messageRow struct {
+	ID                string  `gorm:"column:id;primaryKey"`
+	WorkspaceID       string  `gorm:"column:workspace_id"`
+	ConversationID    string  `gorm:"column:conversation_id"`
+	ChannelID         *string `gorm:"column:channel_id"`
+	Direction         string  `gorm:"column:direction"`
+	AuthorKind        string  `gorm:"column:author_kind"`
+	AuthorID          string  `gorm:"column:author_id"`
+	Type              string  `gorm:"column:type"`
+	Text              string  `gorm:"column:text"`
+	MediaRef          string  `gorm:"column:media_ref"`
+	ProviderMessageID string  `gorm:"column:provider_message_id"`
+	Status            string  `gorm:"column:status"`
+	ErrorCode         string  `gorm:"column:error_code"`
+	ErrorTitle        string  `gorm:"column:error_title"`
+	CreatedAt         utcTime `gorm:"column:created_at;autoCreateTime:false"`
+	UpdatedAt         utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
+}
+
+func (messageRow) TableName() string { return "messages" }
+
+func messageFromDomain(m *domain.Message) messageRow {
+	return messageRow{ID: m.ID, WorkspaceID: m.WorkspaceID, ConversationID: m.ConversationID,
+		ChannelID: nullable(m.ChannelID), Direction: string(m.Direction), AuthorKind: string(m.AuthorKind),
+		AuthorID: m.AuthorID, Type: string(m.Type), Text: m.Text, MediaRef: m.MediaRef,
+		ProviderMessageID: m.ProviderMessageID, Status: string(m.Status), ErrorCode: m.ErrorCode,
+		ErrorTitle: m.ErrorTitle, CreatedAt: storedTime(&m.CreatedAt), UpdatedAt: storedTime(&m.UpdatedAt)}
+}
+
+func (r *messageRow) toDomain() *domain.Message {
+	return &domain.Message{ID: r.ID, WorkspaceID: r.WorkspaceID, ConversationID: r.ConversationID,
+		ChannelID: str(r.ChannelID), Direction: domain.Direction(r.Direction),
+		AuthorKind: domain.AuthorKind(r.AuthorKind), AuthorID: r.AuthorID, Type: domain.MessageType(r.Type),
+		Text: r.Text, MediaRef: r.MediaRef, ProviderMessageID: r.ProviderMessageID,
+		Status: domain.DeliveryStatus(r.Status), ErrorCode: r.ErrorCode, ErrorTitle: r.ErrorTitle,
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+}
+
+type noteRow struct {
+	ID             string  `gorm:"column:id;primaryKey"`
+	WorkspaceID    string  `gorm:"column:workspace_id"`
+	ConversationID string  `gorm:"column:conversation_id"`
+	AuthorID       string  `gorm:"column:author_id"`
+	Body           string  `gorm:"column:body"`
+	CreatedAt      utcTime `gorm:"column:created_at;autoCreateTime:false"`
+}
+
+func (noteRow) TableName() string { return "notes" }
+
+func noteFromDomain(n *domain.Note) noteRow {
+	return noteRow{ID: n.ID, WorkspaceID: n.WorkspaceID, ConversationID: n.ConversationID,
+		AuthorID: n.AuthorID, Body: n.Body, CreatedAt: storedTime(&n.CreatedAt)}
+}
+
+func (r *noteRow) toDomain() *domain.Note {
+	return &domain.Note{ID: r.ID, WorkspaceID: r.WorkspaceID, ConversationID: r.ConversationID,
+		AuthorID: r.AuthorID, Body: r.Body, CreatedAt: r.CreatedAt.Time}
+}
+
+type taskRow struct {
+	ID             string   `gorm:"column:id;primaryKey"`
+	WorkspaceID    string   `gorm:"column:workspace_id"`
+	ConversationID *string  `gorm:"column:conversation_id"`
+	ContactID      *string  `gorm:"column:contact_id"`
+	Title          string   `gorm:"column:title"`
+	DueAt          *utcTime `gorm:"column:due_at"`
+	AssigneeID     *string  `gorm:"column:assignee_id"`
+	CreatedByID    string   `gorm:"column:created_by_id"`
+	Done           bool     `gorm:"column:done"`
+	DoneAt         *utcTime `gorm:"column:done_at"`
+	CreatedAt      utcTime  `gorm:"column:created_at;autoCreateTime:false"`
+	UpdatedAt      utcTime  `gorm:"column:updated_at;autoUpdateTime:false"`
+}
+
+func (taskRow) TableName() string { return "tasks" }
+
+func taskFromDomain(t *domain.Task) taskRow {
+	return taskRow{ID: t.ID, WorkspaceID: t.WorkspaceID, ConversationID: nullable(t.ConversationID),
+		ContactID: nullable(t.ContactID), Title: t.Title, DueAt: storedTimePtr(t.DueAt),
+		AssigneeID: nullable(t.AssigneeID), CreatedByID: t.CreatedByID, Done: t.Done,
+		DoneAt: storedTimePtr(t.DoneAt), CreatedAt: storedTime(&t.CreatedAt), UpdatedAt: storedTime(&t.UpdatedAt)}
+}
+
+func (r *taskRow) toDomain() *domain.Task {
+	return &domain.Task{ID: r.ID, WorkspaceID: r.WorkspaceID, ConversationID: str(r.ConversationID),
+		ContactID: str(r.ContactID), Title: r.Title, DueAt: timePtr(r.DueAt), AssigneeID: str(r.AssigneeID),
+		CreatedByID: r.CreatedByID, Done: r.Done, DoneAt: timePtr(r.DoneAt),
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+}

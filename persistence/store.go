@@ -1,0 +1,88 @@
+package persistence
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/centralita/centralita/domain"
+	"gorm.io/gorm"
+)
+
+// Store implements domain.Store. Every method except the AuthStore ones and
+// CreateWorkspace reads the workspace from the principal in ctx and puts it
+// in the WHERE clause (or in the row, for inserts); without a principal it
+// fails closed.
+type Store struct {
+	db      *gorm.DB
+	dialect string
+}
+
+var _ domain.Store = (*Store)(nil)
+
+// txKey carries the open transaction in a ctx. It holds the Store so that a
+// transaction of one database is never picked up by another.
+type txKey struct{ store *Store }
+
+// InTx runs fn in one transaction carried by the ctx given to fn. A nested
+// InTx joins the outer transaction: the outermost call commits or rolls
+// back, which is what the domain's multi-step writes need.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{s}).(*gorm.DB); ok {
+		return fn(ctx)
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{s}, tx))
+	})
+	if err != nil {
+		if _, ok := domain.AsError(err); ok {
+			return err
+		}
+		return fmt.Errorf("persistence: transaction: %w", err)
+	}
+	return nil
+}
+
+// conn returns the transaction in ctx, or the pool. Every statement goes
+// through it: on SQLite, with its single connection, a statement that
+// bypassed the open transaction would wait for it forever.
+func (s *Store) conn(ctx context.Context) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{s}).(*gorm.DB); ok {
+		return tx.WithContext(ctx)
+	}
+	return s.db.WithContext(ctx)
+}
+
+// scope returns the connection and the caller's workspace id, or fails
+// closed when ctx has no principal.
+func (s *Store) scope(ctx context.Context) (*gorm.DB, string, error) {
+	p, ok := domain.PrincipalFrom(ctx)
+	if !ok {
+		return nil, "", errNoPrincipal()
+	}
+	return s.conn(ctx), p.WorkspaceID, nil
+}
+
+// own checks that a record about to be written belongs to the caller's
+// workspace, filling it in when the caller left it empty.
+func own(workspaceID *string, ws string) error {
+	if *workspaceID == "" {
+		*workspaceID = ws
+	}
+	if *workspaceID != ws {
+		return domain.Errorf(domain.CodeForbidden, "the record belongs to another workspace")
+	}
+	return nil
+}
+
+// updated turns an UPDATE result into "not found" when it touched no row of
+// the caller's workspace (Postgres and SQLite count matched rows, so an
+// update that changes nothing still counts).
+func updated(res *gorm.DB, kind string) error {
+	if res.Error != nil {
+		return writeError(res.Error, kind)
+	}
+	if res.RowsAffected == 0 {
+		return domain.NotFound(kind)
+	}
+	return nil
+}

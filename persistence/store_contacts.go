@@ -1,0 +1,147 @@
+package persistence
+
+import (
+	"context"
+
+	"github.com/centralita/centralita/domain"
+	"gorm.io/gorm/clause"
+)
+
+// CreateContact inserts a contact; wa_id is unique per workspace when set.
+func (s *Store) CreateContact(ctx context.Context, c *domain.Contact) error {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	if err := own(&c.WorkspaceID, ws); err != nil {
+		return err
+	}
+	row := contactFromDomain(c)
+	return writeError(db.Create(&row).Error, "contact")
+}
+
+// FindContact returns a contact with its TagIDs.
+func (s *Store) FindContact(ctx context.Context, id string) (*domain.Contact, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var row contactRow
+	if err := db.Where("id = ? AND workspace_id = ?", id, ws).Take(&row).Error; err != nil {
+		return nil, writeError(err, "contact")
+	}
+	contacts := []*domain.Contact{row.toDomain()}
+	return contacts[0], s.loadContactTags(ctx, ws, contacts)
+}
+
+// FindContactsByIDs loads contacts for batching: one query for the
+// contacts, one for their tags; missing ids are skipped.
+func (s *Store) FindContactsByIDs(ctx context.Context, ids []string) ([]*domain.Contact, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return []*domain.Contact{}, nil
+	}
+	var rows []contactRow
+	if err := db.Where("workspace_id = ? AND id IN ?", ws, ids).Find(&rows).Error; err != nil {
+		return nil, writeError(err, "contact")
+	}
+	contacts := make([]*domain.Contact, len(rows))
+	for i := range rows {
+		contacts[i] = rows[i].toDomain()
+	}
+	return contacts, s.loadContactTags(ctx, ws, contacts)
+}
+
+// FindContacts lists contacts newest first. Text matches name, email, wa_id
+// or phone as a case-insensitive substring (ASCII only on SQLite).
+func (s *Store) FindContacts(ctx context.Context, f domain.ContactFilter, pq domain.PageQuery) (domain.Page[*domain.Contact], error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return domain.Page[*domain.Contact]{}, err
+	}
+	q := db.Table("contacts AS ct").Select("ct.*").Where("ct.workspace_id = ?", ws)
+	if f.TagID != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM contact_tags x WHERE x.contact_id = ct.id AND x.workspace_id = ct.workspace_id AND x.tag_id = ?)", f.TagID)
+	}
+	if f.Text != "" {
+		like, pattern := s.likeOp(), containsPattern(f.Text)
+		q = q.Where("(ct.name "+like+" ? ESCAPE '\\' OR ct.email "+like+" ? ESCAPE '\\' OR ct.wa_id "+like+
+			" ? ESCAPE '\\' OR ct.phone_e164 "+like+" ? ESCAPE '\\')", pattern, pattern, pattern, pattern)
+	}
+	var rows []contactRow
+	if err := keyset(q, "ct.created_at", "ct.id", pq, true).Find(&rows).Error; err != nil {
+		return domain.Page[*domain.Contact]{}, writeError(err, "contact")
+	}
+	p := makePage(rows, pq, (*contactRow).toDomain, func(c *domain.Contact) domain.Cursor {
+		return domain.Cursor{Time: c.CreatedAt, ID: c.ID}
+	})
+	return p, s.loadContactTags(ctx, ws, p.Items)
+}
+
+// likeOp is the case-insensitive LIKE of the dialect. SQLite's LIKE folds
+// ASCII case only; Postgres' ILIKE folds every letter.
+func (s *Store) likeOp() string {
+	if s.dialect == DialectPostgres {
+		return "ILIKE"
+	}
+	return "LIKE"
+}
+
+// loadContactTags fills TagIDs of contacts with one query.
+func (s *Store) loadContactTags(ctx context.Context, ws string, contacts []*domain.Contact) error {
+	if len(contacts) == 0 {
+		return nil
+	}
+	byID := make(map[string]*domain.Contact, len(contacts))
+	ids := make([]string, len(contacts))
+	for i, c := range contacts {
+		byID[c.ID], ids[i] = c, c.ID
+	}
+	var links []contactTagRow
+	err := s.conn(ctx).Where("workspace_id = ? AND contact_id IN ?", ws, ids).Order("tag_id").Find(&links).Error
+	if err != nil {
+		return writeError(err, "contact tag")
+	}
+	for _, l := range links {
+		byID[l.ContactID].TagIDs = append(byID[l.ContactID].TagIDs, l.TagID)
+	}
+	return nil
+}
+
+// UpdateContact writes every field of a contact except its tags.
+func (s *Store) UpdateContact(ctx context.Context, c *domain.Contact) error {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	row := contactFromDomain(c)
+	res := db.Table("contacts").Where("id = ? AND workspace_id = ?", row.ID, ws).Updates(map[string]any{
+		"wa_id": row.WaID, "phone_e164": row.PhoneE164, "name": row.Name, "email": row.Email,
+		"custom_attributes": row.CustomAttributes, "updated_at": row.UpdatedAt,
+	})
+	return updated(res, "contact")
+}
+
+// AddContactTag tags a contact; tagging twice is a no-op. The composite
+// foreign keys refuse a contact or tag of another workspace.
+func (s *Store) AddContactTag(ctx context.Context, contactID, tagID string) error {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	row := contactTagRow{WorkspaceID: ws, ContactID: contactID, TagID: tagID}
+	return writeError(db.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error, "contact tag")
+}
+
+// RemoveContactTag untags a contact; removing a missing tag is a no-op.
+func (s *Store) RemoveContactTag(ctx context.Context, contactID, tagID string) error {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	err = db.Where("workspace_id = ? AND contact_id = ? AND tag_id = ?", ws, contactID, tagID).Delete(&contactTagRow{}).Error
+	return deleteError(err, "contact tag")
+}

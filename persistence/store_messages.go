@@ -1,0 +1,164 @@
+package persistence
+
+import (
+	"context"
+
+	"github.com/centralita/centralita/domain"
+)
+
+// CreateMessage inserts a message. A second message with the same
+// (channel, provider message id) is a conflict, which is how a webhook
+// redelivery is recognised.
+func (s *Store) CreateMessage(ctx context.Context, m *domain.Message) error {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	if err := own(&m.WorkspaceID, ws); err != nil {
+		return err
+	}
+	row := messageFromDomain(m)
+	return writeError(db.Create(&row).Error, "message")
+}
+
+// FindMessages lists a conversation's messages newest first.
+func (s *Store) FindMessages(ctx context.Context, conversationID string, pq domain.PageQuery) (domain.Page[*domain.Message], error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return domain.Page[*domain.Message]{}, err
+	}
+	q := db.Table("messages").Where("workspace_id = ? AND conversation_id = ?", ws, conversationID)
+	var rows []messageRow
+	if err := keyset(q, "created_at", "id", pq, true).Find(&rows).Error; err != nil {
+		return domain.Page[*domain.Message]{}, writeError(err, "message")
+	}
+	return makePage(rows, pq, (*messageRow).toDomain, func(m *domain.Message) domain.Cursor {
+		return domain.Cursor{Time: m.CreatedAt, ID: m.ID}
+	}), nil
+}
+
+// lastMessagesSQL picks each conversation's newest message in one query
+// (window functions: Postgres, and SQLite since 3.25).
+const lastMessagesSQL = `SELECT * FROM (
+	SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.conversation_id ORDER BY m.created_at DESC, m.id DESC) AS rn
+	FROM messages m WHERE m.workspace_id = ? AND m.conversation_id IN ?
+) newest WHERE newest.rn = 1`
+
+// LastMessagesByConversationIDs loads each conversation's newest message;
+// conversations without messages have no entry.
+func (s *Store) LastMessagesByConversationIDs(ctx context.Context, ids []string) (map[string]*domain.Message, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*domain.Message, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []messageRow
+	if err := db.Raw(lastMessagesSQL, ws, ids).Scan(&rows).Error; err != nil {
+		return nil, writeError(err, "message")
+	}
+	for i := range rows {
+		out[rows[i].ConversationID] = rows[i].toDomain()
+	}
+	return out, nil
+}
+
+// CreateNote inserts an internal note.
+func (s *Store) CreateNote(ctx context.Context, n *domain.Note) error {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	if err := own(&n.WorkspaceID, ws); err != nil {
+		return err
+	}
+	row := noteFromDomain(n)
+	return writeError(db.Create(&row).Error, "note")
+}
+
+// FindNotes lists a conversation's notes oldest first.
+func (s *Store) FindNotes(ctx context.Context, conversationID string, pq domain.PageQuery) (domain.Page[*domain.Note], error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return domain.Page[*domain.Note]{}, err
+	}
+	q := db.Table("notes").Where("workspace_id = ? AND conversation_id = ?", ws, conversationID)
+	var rows []noteRow
+	if err := keyset(q, "created_at", "id", pq, false).Find(&rows).Error; err != nil {
+		return domain.Page[*domain.Note]{}, writeError(err, "note")
+	}
+	return makePage(rows, pq, (*noteRow).toDomain, func(n *domain.Note) domain.Cursor {
+		return domain.Cursor{Time: n.CreatedAt, ID: n.ID}
+	}), nil
+}
+
+// CreateTask inserts a task.
+func (s *Store) CreateTask(ctx context.Context, t *domain.Task) error {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	if err := own(&t.WorkspaceID, ws); err != nil {
+		return err
+	}
+	row := taskFromDomain(t)
+	return writeError(db.Create(&row).Error, "task")
+}
+
+// FindTask returns one task.
+func (s *Store) FindTask(ctx context.Context, id string) (*domain.Task, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var row taskRow
+	if err := db.Where("id = ? AND workspace_id = ?", id, ws).Take(&row).Error; err != nil {
+		return nil, writeError(err, "task")
+	}
+	return row.toDomain(), nil
+}
+
+// FindTasks lists tasks oldest first.
+func (s *Store) FindTasks(ctx context.Context, f domain.TaskFilter, pq domain.PageQuery) (domain.Page[*domain.Task], error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return domain.Page[*domain.Task]{}, err
+	}
+	q := db.Table("tasks").Where("workspace_id = ?", ws)
+	if f.ConversationID != "" {
+		q = q.Where("conversation_id = ?", f.ConversationID)
+	}
+	if f.ContactID != "" {
+		q = q.Where("contact_id = ?", f.ContactID)
+	}
+	if f.AssigneeID != "" {
+		q = q.Where("assignee_id = ?", f.AssigneeID)
+	}
+	if f.Done != nil {
+		q = q.Where("done = ?", *f.Done)
+	}
+	var rows []taskRow
+	if err := keyset(q, "created_at", "id", pq, false).Find(&rows).Error; err != nil {
+		return domain.Page[*domain.Task]{}, writeError(err, "task")
+	}
+	return makePage(rows, pq, (*taskRow).toDomain, func(t *domain.Task) domain.Cursor {
+		return domain.Cursor{Time: t.CreatedAt, ID: t.ID}
+	}), nil
+}
+
+// UpdateTask writes every field of a task.
+func (s *Store) UpdateTask(ctx context.Context, t *domain.Task) error {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	row := taskFromDomain(t)
+	res := db.Table("tasks").Where("id = ? AND workspace_id = ?", row.ID, ws).Updates(map[string]any{
+		"conversation_id": row.ConversationID, "contact_id": row.ContactID, "title": row.Title,
+		"due_at": row.DueAt, "assignee_id": row.AssigneeID, "done": row.Done, "done_at": row.DoneAt,
+		"updated_at": row.UpdatedAt,
+	})
+	return updated(res, "task")
+}

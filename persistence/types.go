@@ -1,0 +1,143 @@
+package persistence
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// utcTime is an instant as stored: UTC, truncated to microseconds (the
+// precision of a Postgres timestamptz). It is written as a time.Time, which
+// pgx sends as timestamptz and the SQLite driver renders as UTC text that
+// sorts in time order; it reads back from either a time.Time or that text
+// (SQLite returns text for expressions whose column type it cannot see).
+type utcTime struct{ time.Time }
+
+// storedTime normalises *t in place to what the database keeps, so that the
+// caller's copy of a record equals what a later read returns.
+func storedTime(t *time.Time) utcTime {
+	*t = t.UTC().Truncate(time.Microsecond)
+	return utcTime{*t}
+}
+
+// storedTimePtr is storedTime for optional instants; nil stays NULL.
+func storedTimePtr(t *time.Time) *utcTime {
+	if t == nil {
+		return nil
+	}
+	v := storedTime(t)
+	return &v
+}
+
+// Value implements driver.Valuer.
+func (t utcTime) Value() (driver.Value, error) {
+	return t.Time.UTC().Truncate(time.Microsecond), nil
+}
+
+// sqliteTimeLayouts are the text forms SQLite may hand back.
+var sqliteTimeLayouts = []string{
+	"2006-01-02 15:04:05.999999999-07:00",
+	"2006-01-02T15:04:05.999999999-07:00",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+}
+
+// Scan implements sql.Scanner.
+func (t *utcTime) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		t.Time = v.UTC()
+		return nil
+	case string:
+		return t.parse(v)
+	case []byte:
+		return t.parse(string(v))
+	}
+	return fmt.Errorf("persistence: cannot read %T as an instant", src)
+}
+
+func (t *utcTime) parse(s string) error {
+	for _, layout := range sqliteTimeLayouts {
+		if v, err := time.Parse(layout, s); err == nil {
+			t.Time = v.UTC()
+			return nil
+		}
+	}
+	return fmt.Errorf("persistence: cannot parse instant %q", s)
+}
+
+// timePtr turns an optional stored instant back into the domain's form.
+func timePtr(t *utcTime) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.Time
+	return &v
+}
+
+// jsonObject is a JSON object column: jsonb on Postgres, text on SQLite.
+type jsonObject map[string]any
+
+// Value implements driver.Valuer; it writes JSON text, which both jsonb and
+// text columns accept.
+func (j jsonObject) Value() (driver.Value, error) {
+	if j == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(map[string]any(j))
+	if err != nil {
+		return nil, fmt.Errorf("persistence: encode JSON: %w", err)
+	}
+	return string(b), nil
+}
+
+// Scan implements sql.Scanner.
+func (j *jsonObject) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		*j = jsonObject{}
+		return nil
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("persistence: cannot read %T as JSON", src)
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("persistence: decode JSON: %w", err)
+	}
+	*j = m
+	return nil
+}
+
+// nullable stores the domain's "" (no reference) as NULL, which foreign
+// keys and IS NULL filters need.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// str reads a nullable reference back as the domain's "".
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// likeEscaper makes user text match literally inside a LIKE pattern.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// containsPattern is a LIKE pattern matching text anywhere; use it with
+// ESCAPE '\'. It is always bound as a parameter, never spliced into SQL.
+func containsPattern(text string) string {
+	return "%" + likeEscaper.Replace(text) + "%"
+}
