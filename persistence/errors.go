@@ -34,16 +34,21 @@ var duplicateMessages = map[string]string{
 // a domain error. Driver text never reaches the caller: anything not mapped
 // becomes an internal error (logged by the adapters, shown as "internal").
 func writeError(err error, kind string) error {
-	return translate(err, kind, domain.Errorf(domain.CodeNotFound, "%s refers to a record that does not exist", kind))
+	return translate(err, kind, func() error {
+		return domain.Errorf(domain.CodeNotFound, "%s refers to a record that does not exist", kind)
+	})
 }
 
 // deleteError translates a database error of a delete: a foreign-key
 // violation there means other records still use the row.
 func deleteError(err error, kind string) error {
-	return translate(err, kind, domain.Errorf(domain.CodeConflict, "this %s is still in use", kind))
+	return translate(err, kind, func() error {
+		return domain.Errorf(domain.CodeConflict, "this %s is still in use", kind)
+	})
 }
 
-func translate(err error, kind string, foreignKey *domain.Error) error {
+// translate is the one place where database errors become domain errors.
+func translate(err error, kind string, foreignKey func() error) error {
 	if err == nil {
 		return nil
 	}
@@ -60,7 +65,7 @@ func translate(err error, kind string, foreignKey *domain.Error) error {
 		}
 		return domain.Errorf(domain.CodeConflict, "%s", msg)
 	case errors.Is(err, gorm.ErrForeignKeyViolated):
-		return foreignKey
+		return foreignKey()
 	}
 	return fmt.Errorf("persistence: %s: %w", kind, err)
 }

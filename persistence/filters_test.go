@@ -168,6 +168,12 @@ func TestUpdateUserRewritesMemberships(t *testing.T) {
 	if !slices.Equal(got.QueueIDs, []string{q3.ID}) || got.Active || got.TokenVersion != 1 {
 		t.Fatalf("user after update: %+v", got)
 	}
+	inactive, err := e.store.FindUsers(ctx, domain.UserFilter{Active: ptr(false)}, domain.PageQuery{Limit: 10})
+	must(t, err)
+	sameIDs(t, ids(inactive.Items, func(u *domain.User) string { return u.ID }), []string{u.ID})
+	if !slices.Equal(inactive.Items[0].QueueIDs, []string{q3.ID}) {
+		t.Fatalf("listing queues %v", inactive.Items[0].QueueIDs)
+	}
 	active, err := e.store.FindActiveUsersByEmail(ctx, "agent@acme.test")
 	must(t, err)
 	if len(active) != 0 {

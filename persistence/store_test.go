@@ -274,3 +274,41 @@ func TestAPIKeyAuthentication(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestConcurrentClaimsOneWins races two agents claiming one conversation:
+// the optimistic version check lets exactly one through.
+func TestConcurrentClaimsOneWins(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	q := e.queue(t, e.a.ctx, "Ventas")
+	agents := []context.Context{e.agent(t, e.a.ctx, "a1@acme.test", q.ID), e.agent(t, e.a.ctx, "a2@acme.test", q.ID)}
+	conv := e.conversation(t, e.a.ctx, e.contact(t, e.a.ctx, "1", "x").ID, base, func(c *domain.Conversation) { c.QueueID = q.ID })
+	errs := make(chan error, len(agents))
+	var wg sync.WaitGroup
+	for _, ctx := range agents {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := e.svc.Claim(ctx, conv.ID)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	wins := 0
+	for err := range errs {
+		if err == nil {
+			wins++
+			continue
+		}
+		wantCode(t, err, domain.CodeConflict)
+	}
+	if wins != 1 {
+		t.Fatalf("%d claims won, want 1", wins)
+	}
+	got, err := e.store.FindConversation(e.a.ctx, conv.ID)
+	must(t, err)
+	if got.AssigneeID == "" || got.Version != 2 {
+		t.Fatalf("after claims: assignee %q version %d", got.AssigneeID, got.Version)
+	}
+}

@@ -98,7 +98,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("env", c.Env), slog.String("addr", c.Addr),
 		slog.String("database", c.databaseKind()), slog.String("data_dir", c.DataDir),
 		slog.Bool("jwt_secret_set", c.JWTSecret != ""), slog.Bool("graphiql", c.GraphiQL),
-		slog.Bool("introspection", c.introspection()), slog.Duration("access_token_ttl", c.AccessTokenTTL))
+		slog.Bool("introspection", c.introspection()), slog.String("access_token_ttl", c.AccessTokenTTL.String()))
 }
 
 func (c *Config) databaseKind() string {

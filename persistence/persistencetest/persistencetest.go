@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/centralita/centralita/persistence"
-	"github.com/jackc/pgx/v5/stdlib"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver for the admin connection
 )
 
 // EnvDatabaseURL names the variable that selects Postgres for tests, e.g.
@@ -192,6 +192,3 @@ func randomHex() string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
-
-// The pgx driver must be registered for sql.Open("pgx", ...).
-var _ = stdlib.GetDefaultDriver
