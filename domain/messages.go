@@ -133,13 +133,15 @@ func (s *Service) Tasks(ctx context.Context, f TaskFilter, page PageRequest) (Pa
 	if f.AssigneeID != "" && !ValidID(PrefixUser, f.AssigneeID) {
 		return Page[*Task]{}, FieldError("assignee_id", "assignee_id is not a valid id")
 	}
-	if _, err := principal(ctx); err != nil {
+	p, err := principal(ctx)
+	if err != nil {
 		return Page[*Task]{}, err
 	}
 	pr, cur, err := page.Normalize()
 	if err != nil {
 		return Page[*Task]{}, err
 	}
+	f.Visibility = ConversationVisibility(p)
 	return s.store.FindTasks(ctx, f, PageQuery{Limit: pr.Limit, After: cur})
 }
 

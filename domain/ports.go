@@ -119,6 +119,9 @@ type TaskFilter struct {
 	ContactID      string
 	AssigneeID     string
 	Done           *bool
+	// Visibility is set by the domain: tasks on conversations the caller
+	// may not see are left out; tasks on contacts only are always visible.
+	Visibility Visibility
 }
 
 // NoteStore persists notes and tasks.

@@ -28,6 +28,9 @@ type Config struct {
 const (
 	defaultComplexityLimit = 5000
 	defaultDepthLimit      = 12
+	// maxMutationsPerDocument allows a screen to batch a few related
+	// changes while defeating alias batching.
+	maxMutationsPerDocument = 10
 	// parserTokenLimit bounds the documents the parser will read; real
 	// screens use a few hundred tokens.
 	parserTokenLimit = 15000
@@ -58,6 +61,7 @@ func NewHandler(svc *domain.Service, cfg Config) http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(DepthLimit{Max: cfg.DepthLimit})
+	srv.Use(MutationFieldLimit{Max: maxMutationsPerDocument})
 	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(recoverFunc(cfg.Logger))

@@ -139,6 +139,14 @@ func (s *Store) FindTasks(ctx context.Context, f domain.TaskFilter, pq domain.Pa
 	if f.Done != nil {
 		q = q.Where("done = ?", *f.Done)
 	}
+	if !f.Visibility.All {
+		seen, any := s.visible(db.Table("conversations c").Select("c.id").Where("c.workspace_id = ?", ws), f.Visibility)
+		if any {
+			q = q.Where("(conversation_id IS NULL OR conversation_id IN (?))", seen)
+		} else {
+			q = q.Where("conversation_id IS NULL")
+		}
+	}
 	var rows []taskRow
 	if err := keyset(q, "created_at", "id", pq, false).Find(&rows).Error; err != nil {
 		return domain.Page[*domain.Task]{}, writeError(err, "task")

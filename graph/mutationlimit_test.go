@@ -1,0 +1,34 @@
+package graph
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestAliasedMutationsAreCapped(t *testing.T) {
+	aliased := func(n int) string {
+		var b strings.Builder
+		b.WriteString("mutation {")
+		for i := range n {
+			fmt.Fprintf(&b, ` m%d: addNote(input: {conversationId: "conv_x", body: "hi"}) { userErrors { code } }`, i)
+		}
+		b.WriteString(" }")
+		return b.String()
+	}
+	_, res := serve(t, Config{}, http.MethodPost, query(aliased(500)), true)
+	require.Equal(t, []string{"MUTATION_LIMIT_EXCEEDED"}, codes(res))
+	require.Contains(t, res.Errors[0].Message, "runs 500")
+
+	// Fragments cannot hide them either.
+	viaFragment := `mutation { ...A } fragment A on Mutation { ` + strings.TrimSuffix(strings.TrimPrefix(aliased(11), "mutation {"), " }") + ` }`
+	_, res = serve(t, Config{}, http.MethodPost, query(viaFragment), true)
+	require.Equal(t, []string{"MUTATION_LIMIT_EXCEEDED"}, codes(res))
+
+	// A handful is fine: the limit only stops batching.
+	_, res = serve(t, Config{}, http.MethodPost, query(aliased(3)), true)
+	require.NotContains(t, codes(res), "MUTATION_LIMIT_EXCEEDED")
+}
