@@ -44,3 +44,35 @@ func (s *Service) Task(ctx context.Context, id string) (*Task, error) {
 	}
 	return t, nil
 }
+
+// Message returns one message of a conversation the caller may see.
+// Errors: not_found.
+func (s *Service) Message(ctx context.Context, id string) (*Message, error) {
+	if !ValidID(PrefixMessage, id) {
+		return nil, NotFound("message")
+	}
+	m, err := s.store.FindMessage(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Conversation(ctx, m.ConversationID); err != nil {
+		return nil, NotFound("message")
+	}
+	return m, nil
+}
+
+// Note returns one note of a conversation the caller may see.
+// Errors: not_found.
+func (s *Service) Note(ctx context.Context, id string) (*Note, error) {
+	if !ValidID(PrefixNote, id) {
+		return nil, NotFound("note")
+	}
+	n, err := s.store.FindNote(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Conversation(ctx, n.ConversationID); err != nil {
+		return nil, NotFound("note")
+	}
+	return n, nil
+}

@@ -108,6 +108,7 @@ type ConversationStore interface {
 // MessageStore persists messages.
 type MessageStore interface {
 	CreateMessage(ctx context.Context, m *Message) error
+	FindMessage(ctx context.Context, id string) (*Message, error)
 	// FindMessages orders newest first.
 	FindMessages(ctx context.Context, conversationID string, pq PageQuery) (Page[*Message], error)
 	LastMessagesByConversationIDs(ctx context.Context, ids []string) (map[string]*Message, error)
@@ -127,6 +128,7 @@ type TaskFilter struct {
 // NoteStore persists notes and tasks.
 type NoteStore interface {
 	CreateNote(ctx context.Context, n *Note) error
+	FindNote(ctx context.Context, id string) (*Note, error)
 	// FindNotes orders oldest first.
 	FindNotes(ctx context.Context, conversationID string, pq PageQuery) (Page[*Note], error)
 	CreateTask(ctx context.Context, t *Task) error

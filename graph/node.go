@@ -37,8 +37,11 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		n, err = r.workspaceNode(ctx, id)
 	case domain.PrefixAPIKey:
 		n, err = r.apiKeyNode(ctx, id)
+	case domain.PrefixMessage:
+		n, err = nonNil(r.svc.Message(ctx, id))
+	case domain.PrefixNote:
+		n, err = nonNil(r.svc.Note(ctx, id))
 	default:
-		// Messages and notes have no by-id lookup in the domain yet.
 		err = domain.NotFound("node")
 	}
 	if err != nil {

@@ -115,11 +115,11 @@ func TestMessagesNotesTasksPagination(t *testing.T) {
 			return e.store.FindNotes(ctx, conv.ID, pq)
 		}, func(n *domain.Note) string { return n.ID }), order(notes, false))
 		sameIDs(t, walk(t, limit, func(pq domain.PageQuery) (domain.Page[*domain.Task], error) {
-			return e.store.FindTasks(ctx, domain.TaskFilter{ConversationID: conv.ID}, pq)
+			return e.store.FindTasks(ctx, domain.TaskFilter{ConversationID: conv.ID, Visibility: domain.Visibility{All: true}}, pq)
 		}, func(t *domain.Task) string { return t.ID }), order(tasks, false))
 	}
 	done := true
-	page, err := e.store.FindTasks(ctx, domain.TaskFilter{ContactID: ct.ID, Done: &done}, domain.PageQuery{Limit: 100})
+	page, err := e.store.FindTasks(ctx, domain.TaskFilter{ContactID: ct.ID, Done: &done, Visibility: domain.Visibility{All: true}}, domain.PageQuery{Limit: 100})
 	must(t, err)
 	if len(page.Items) != (len(tasks)+1)/2 {
 		t.Fatalf("%d done tasks, want %d", len(page.Items), (len(tasks)+1)/2)

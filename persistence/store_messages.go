@@ -65,6 +65,32 @@ func (s *Store) LastMessagesByConversationIDs(ctx context.Context, ids []string)
 	return out, nil
 }
 
+// FindMessage returns one message of the workspace.
+func (s *Store) FindMessage(ctx context.Context, id string) (*domain.Message, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var row messageRow
+	if err := db.Where("id = ? AND workspace_id = ?", id, ws).Take(&row).Error; err != nil {
+		return nil, writeError(err, "message")
+	}
+	return row.toDomain(), nil
+}
+
+// FindNote returns one note of the workspace.
+func (s *Store) FindNote(ctx context.Context, id string) (*domain.Note, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var row noteRow
+	if err := db.Where("id = ? AND workspace_id = ?", id, ws).Take(&row).Error; err != nil {
+		return nil, writeError(err, "note")
+	}
+	return row.toDomain(), nil
+}
+
 // CreateNote inserts an internal note.
 func (s *Store) CreateNote(ctx context.Context, n *domain.Note) error {
 	db, ws, err := s.scope(ctx)

@@ -121,7 +121,7 @@ func TestOtherWorkspaceSeesNothing(t *testing.T) {
 	empty("FindMessages", len(msgs.Items), err)
 	notes, err := s.FindNotes(b, r.conv.ID, pq)
 	empty("FindNotes", len(notes.Items), err)
-	tasks, err := s.FindTasks(b, domain.TaskFilter{}, pq)
+	tasks, err := s.FindTasks(b, domain.TaskFilter{Visibility: domain.Visibility{All: true}}, pq)
 	empty("FindTasks", len(tasks.Items), err)
 	contacts, err := s.FindContacts(b, domain.ContactFilter{}, pq)
 	empty("FindContacts", len(contacts.Items), err)
@@ -231,6 +231,8 @@ func TestNoPrincipalFailsClosed(t *testing.T) {
 		"TagIDsByConvs":  func() error { _, err := s.TagIDsByConversationIDs(ctx, []string{id}); return err },
 		"CreateMessage":  func() error { return s.CreateMessage(ctx, &domain.Message{ID: domain.NewID(domain.PrefixMessage)}) },
 		"FindMessages":   func() error { _, err := s.FindMessages(ctx, id, pq); return err },
+		"FindMessage":    func() error { _, err := s.FindMessage(ctx, domain.NewID(domain.PrefixMessage)); return err },
+		"FindNote":       func() error { _, err := s.FindNote(ctx, domain.NewID(domain.PrefixNote)); return err },
 		"LastMessages":   func() error { _, err := s.LastMessagesByConversationIDs(ctx, []string{id}); return err },
 		"CreateNote":     func() error { return s.CreateNote(ctx, &domain.Note{ID: domain.NewID(domain.PrefixNote)}) },
 		"FindNotes":      func() error { _, err := s.FindNotes(ctx, id, pq); return err },

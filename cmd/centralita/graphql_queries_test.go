@@ -112,7 +112,7 @@ func TestGraphQLNodeLookup(t *testing.T) {
 	w := seedWorld(t, a, "Nodes")
 	typed := map[string]string{w.ConversationID: "Conversation", w.ContactID: "Contact", w.OwnerID: "User",
 		w.QueueID: "Queue", w.TagID: "Tag", w.ChannelID: "Channel", w.TaskID: "Task", w.WorkspaceID: "Workspace",
-		w.APIKeyID: "ApiKey"}
+		w.APIKeyID: "ApiKey", w.MessageID: "Message", w.NoteID: "Note"}
 	var ids []string
 	for id, typ := range typed {
 		d := a.gqlOK(w.OwnerToken, `query($id: ID!) { node(id: $id) { __typename id } }`, map[string]any{"id": id})
