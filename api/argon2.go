@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -51,6 +52,8 @@ func (a Argon2id) Hash(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
+	release := acquireArgonSlot()
+	defer release()
 	key := argon2.IDKey([]byte(password), salt, a.Iterations, a.MemoryKiB, a.Threads, argonKeyBytes)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, a.MemoryKiB, a.Iterations, a.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
@@ -63,6 +66,8 @@ func (a Argon2id) Verify(hash, password string) bool {
 	if !ok {
 		return false
 	}
+	release := acquireArgonSlot()
+	defer release()
 	got := argon2.IDKey([]byte(password), salt, params.Iterations, params.MemoryKiB, params.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
@@ -91,4 +96,13 @@ func parsePHC(hash string) (Argon2id, []byte, []byte, bool) {
 		return Argon2id{}, nil, nil, false
 	}
 	return p, salt, key, true
+}
+
+// argonSlots caps concurrent hashing: each run holds ~19 MiB, so a burst of
+// logins across many accounts must queue rather than exhaust memory.
+var argonSlots = make(chan struct{}, 4*runtime.GOMAXPROCS(0))
+
+func acquireArgonSlot() (release func()) {
+	argonSlots <- struct{}{}
+	return func() { <-argonSlots }
 }

@@ -38,7 +38,7 @@ type createChannelRequest struct {
 	PhoneNumberID      *string             `json:"phone_number_id" required:"true"`
 	WABAID             *string             `json:"waba_id" required:"true"`
 	DisplayPhoneNumber *string             `json:"display_phone_number" required:"true"`
-	Mode               *domain.ChannelMode `json:"mode" required:"true"`
+	Mode               *domain.ChannelMode `json:"mode"`
 }
 
 type updateChannelRequest struct {

@@ -7,6 +7,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -22,10 +23,13 @@ const DefaultMaxBodyBytes = 1 << 20
 
 // Deps is what the router needs from the process.
 type Deps struct {
-	Service  *domain.Service
-	Tokens   *Tokens
-	Logger   *slog.Logger
-	Registry *prometheus.Registry
+	// TrustedProxies are the CIDRs or IPs of load balancers in front of the
+	// API; nil trusts none.
+	TrustedProxies []string
+	Service        *domain.Service
+	Tokens         *Tokens
+	Logger         *slog.Logger
+	Registry       *prometheus.Registry
 	// GraphQL is served at POST /graphql behind authentication (nil: absent).
 	GraphQL http.Handler
 	// GraphiQL, when set, is served at GET /graphql without authentication.
@@ -56,7 +60,11 @@ func NewRouter(d Deps) *gin.Engine {
 	r := gin.New()
 	// Behind no trusted proxy, ClientIP is the socket peer: a forged
 	// X-Forwarded-For cannot dodge login throttling.
-	_ = r.SetTrustedProxies(nil)
+	// Client IPs (login throttling, logs) come from the socket unless the
+	// operator names the load balancers whose X-Forwarded-For to trust.
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		panic(fmt.Sprintf("trusted proxies were validated at start: %v", err))
+	}
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true

@@ -41,7 +41,7 @@ type createUserRequest struct {
 	Email    *string      `json:"email" required:"true"`
 	Name     *string      `json:"name" required:"true"`
 	Password *string      `json:"password" required:"true"`
-	Role     *domain.Role `json:"role" required:"true"`
+	Role     *domain.Role `json:"role"`
 	Capacity *int         `json:"capacity"`
 	QueueIDs []string     `json:"queue_ids"`
 }
@@ -81,7 +81,7 @@ func (h *handlers) createUser(c *gin.Context) {
 		return
 	}
 	u, err := h.svc.CreateUser(c.Request.Context(), domain.NewUser{Email: *req.Email, Name: *req.Name,
-		Password: *req.Password, Role: *req.Role, Capacity: req.Capacity, QueueIDs: req.QueueIDs})
+		Password: *req.Password, Role: deref(req.Role), Capacity: req.Capacity, QueueIDs: req.QueueIDs})
 	if err != nil {
 		fail(c, err)
 		return

@@ -26,52 +26,58 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*User, string, erro
 	}
 	now := s.now()
 	emailKey, ipKey := "email:"+email, "ip:"+in.ClientIP
-	for _, k := range []struct {
-		key   string
-		limit int
-	}{{emailKey, s.opts.LoginAttempts}, {ipKey, s.opts.LoginAttempts * 10}} {
-		if blocked, wait := s.throttle.blocked(k.key, k.limit, now); blocked {
-			return nil, "", &Error{Code: CodeRateLimited, Message: "too many failed logins; try again later",
-				RetryAfterSeconds: int(math.Ceil(wait.Seconds()))}
-		}
+	if err := s.takeAttempt(emailKey, s.opts.LoginAttempts, now); err != nil {
+		return nil, "", err
 	}
-	fail := func() (*User, string, error) {
-		s.throttle.fail(emailKey, s.opts.LoginWindow, now)
-		s.throttle.fail(ipKey, s.opts.LoginWindow, now)
-		return nil, "", Errorf(CodeUnauthenticated, "invalid email or password")
+	if err := s.takeAttempt(ipKey, s.opts.LoginAttempts*10, now); err != nil {
+		s.throttle.refund(emailKey)
+		return nil, "", err
 	}
+	denied := Errorf(CodeUnauthenticated, "invalid email or password")
 	users, err := s.store.FindActiveUsersByEmail(ctx, email)
 	if err != nil {
 		return nil, "", err
 	}
-	if in.WorkspaceID != "" {
-		var picked []*User
-		for _, u := range users {
-			if u.WorkspaceID == in.WorkspaceID {
-				picked = append(picked, u)
-			}
+	var matches []*User
+	for _, u := range users {
+		if in.WorkspaceID != "" && u.WorkspaceID != in.WorkspaceID {
+			continue
 		}
-		users = picked
-	}
-	if len(users) > 1 {
-		return nil, "", FieldError("workspace_id", "this email belongs to several workspaces: send workspace_id")
+		if s.hasher.Verify(u.PasswordHash, in.Password) {
+			matches = append(matches, u)
+		}
 	}
 	if len(users) == 0 {
 		// Spend the same time as a real check so timing does not reveal
 		// which emails exist.
 		s.hasher.Verify(s.timingHash(), in.Password)
-		return fail()
 	}
-	u := users[0]
-	if !s.hasher.Verify(u.PasswordHash, in.Password) {
-		return fail()
+	if len(matches) == 0 {
+		return nil, "", denied
 	}
+	// Only a caller who knows the password learns that the email belongs
+	// to several workspaces.
+	if len(matches) > 1 {
+		return nil, "", FieldError("workspace_id", "this email belongs to several workspaces: send workspace_id")
+	}
+	u := matches[0]
 	s.throttle.clear(emailKey)
+	s.throttle.refund(ipKey)
 	token, err := s.openSession(ctx, u, NewID(PrefixSession))
 	if err != nil {
 		return nil, "", err
 	}
 	return u, token, nil
+}
+
+// takeAttempt counts one password attempt for key, or answers rate_limited
+// when the key has used its budget for the window.
+func (s *Service) takeAttempt(key string, limit int, now time.Time) error {
+	if ok, wait := s.throttle.take(key, limit, s.opts.LoginWindow, now); !ok {
+		return &Error{Code: CodeRateLimited, Message: "too many attempts; try again later",
+			RetryAfterSeconds: int(math.Ceil(wait.Seconds()))}
+	}
+	return nil
 }
 
 // timingHash is a real hash from the configured hasher, verified against
@@ -170,9 +176,14 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	if err != nil {
 		return err
 	}
+	key := "password:" + u.ID
+	if err := s.takeAttempt(key, s.opts.LoginAttempts, s.now()); err != nil {
+		return err
+	}
 	if !s.hasher.Verify(u.PasswordHash, current) {
 		return FieldError("current_password", "current password is wrong")
 	}
+	s.throttle.clear(key)
 	hash, err := s.hasher.Hash(next)
 	if err != nil {
 		return err

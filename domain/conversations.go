@@ -208,6 +208,9 @@ func (s *Service) Transfer(ctx context.Context, id, queueID string) (*Conversati
 		return nil, err
 	}
 	return s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		if err := agentMayAct(p, c); err != nil {
+			return "", nil, err
+		}
 		if c.QueueID == queueID {
 			return "", nil, nil
 		}
@@ -232,8 +235,8 @@ func (s *Service) ChangeStatus(ctx context.Context, id string, in StatusChange) 
 		if !CanTransition(c.Status, in.Status) {
 			return "", nil, transitionError(c.Status, in.Status)
 		}
-		if p.Role == RoleAgent && c.AssigneeID != "" && c.AssigneeID != p.UserID {
-			return "", nil, Errorf(CodeForbidden, "conversation is assigned to another agent")
+		if err := agentMayAct(p, c); err != nil {
+			return "", nil, err
 		}
 		from := c.Status
 		c.Status = in.Status
@@ -254,6 +257,9 @@ func (s *Service) SetPriority(ctx context.Context, id string, priority Priority)
 		return nil, FieldError("priority", "priority must be low, normal, high or urgent")
 	}
 	return s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		if err := agentMayAct(p, c); err != nil {
+			return "", nil, err
+		}
 		if c.Priority == priority {
 			return "", nil, nil
 		}
@@ -302,12 +308,23 @@ func (s *Service) TagConversation(ctx context.Context, id, tagID string, tagged 
 	return s.Conversation(ctx, id)
 }
 
-// TagIDsByConversationIDs loads tag ids for batching.
+// TagIDsByConversationIDs loads tag ids for batching, for conversations the
+// caller already reached through a visibility-checked path.
 func (s *Service) TagIDsByConversationIDs(ctx context.Context, ids []string) (map[string][]string, error) {
 	if _, err := principal(ctx); err != nil {
 		return nil, err
 	}
 	return s.store.TagIDsByConversationIDs(ctx, ids)
+}
+
+// agentMayAct enforces that an agent only changes conversations that are
+// theirs or still unassigned: a colleague's conversation is read-only to
+// them (supervisors and admins may act on any conversation they see).
+func agentMayAct(p Principal, c *Conversation) error {
+	if p.Role == RoleAgent && !p.System && c.AssigneeID != "" && c.AssigneeID != p.UserID {
+		return Errorf(CodeForbidden, "conversation is assigned to another agent")
+	}
+	return nil
 }
 
 func actor(p Principal) string {

@@ -20,6 +20,8 @@ func (s *Service) Messages(ctx context.Context, conversationID string, page Page
 }
 
 // LastMessagesByConversationIDs loads each conversation's newest message.
+// It is a batch helper for conversations the caller already reached through
+// a visibility-checked path; it checks only the workspace.
 func (s *Service) LastMessagesByConversationIDs(ctx context.Context, ids []string) (map[string]*Message, error) {
 	if _, err := principal(ctx); err != nil {
 		return nil, err
@@ -43,13 +45,11 @@ func (s *Service) SendText(ctx context.Context, conversationID, text string) (*M
 		if c.Status == StatusClosed {
 			return "", nil, Errorf(CodeConflict, "conversation is closed; reopen it before replying")
 		}
-		if p.Role == RoleAgent && !p.System {
-			if c.AssigneeID != "" && c.AssigneeID != p.UserID {
-				return "", nil, Errorf(CodeForbidden, "conversation is assigned to another agent")
-			}
-			if c.AssigneeID == "" && p.UserID != "" {
-				c.AssigneeID = p.UserID
-			}
+		if err := agentMayAct(p, c); err != nil {
+			return "", nil, err
+		}
+		if p.Role == RoleAgent && c.AssigneeID == "" && p.UserID != "" {
+			c.AssigneeID = p.UserID
 		}
 		now := s.now()
 		msg = &Message{ID: NewID(PrefixMessage), WorkspaceID: c.WorkspaceID, ConversationID: c.ID,
@@ -251,12 +251,22 @@ func (s *Service) RecordInboundText(ctx context.Context, conversationID, text st
 	if strings.TrimSpace(text) == "" {
 		return nil, FieldError("text", "text must not be empty")
 	}
+	if at.IsZero() {
+		return nil, FieldError("timestamp", "an inbound message needs the time it was sent")
+	}
 	var msg *Message
 	_, err = s.change(ctx, conversationID, func(p Principal, c *Conversation) (string, map[string]any, error) {
 		msg = &Message{ID: NewID(PrefixMessage), WorkspaceID: c.WorkspaceID, ConversationID: c.ID,
 			ChannelID: c.ChannelID, Direction: DirectionInbound, AuthorKind: AuthorContact, AuthorID: c.ContactID,
 			Type: MessageText, Text: text, Status: DeliveryReceived, CreatedAt: at, UpdatedAt: at}
-		c.LastCustomerMessageAt, c.LastActivityAt = &at, at
+		// Meta redelivers late and out of order: an old message must not
+		// move the conversation back in the inbox.
+		if c.LastCustomerMessageAt == nil || at.After(*c.LastCustomerMessageAt) {
+			c.LastCustomerMessageAt = &at
+		}
+		if at.After(c.LastActivityAt) {
+			c.LastActivityAt = at
+		}
 		if c.Status == StatusPendingCustomer {
 			c.Status = StatusOpen
 		}

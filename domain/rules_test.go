@@ -86,23 +86,24 @@ func TestVisibility(t *testing.T) {
 	require.False(t, ConversationVisibility(Principal{Role: RoleSupervisor}).CanSee(&Conversation{}))
 }
 
-func TestThrottleBlocksAfterLimitUntilWindowEnds(t *testing.T) {
+func TestThrottleCountsAttemptsUntilWindowEnds(t *testing.T) {
 	th := newThrottle()
 	now := time.Unix(1000, 0)
 	for i := 0; i < 3; i++ {
-		blocked, _ := th.blocked("k", 3, now)
-		require.False(t, blocked)
-		th.fail("k", time.Minute, now)
+		ok, _ := th.take("k", 3, time.Minute, now)
+		require.True(t, ok)
 	}
-	blocked, wait := th.blocked("k", 3, now.Add(10*time.Second))
-	require.True(t, blocked)
+	ok, wait := th.take("k", 3, time.Minute, now.Add(10*time.Second))
+	require.False(t, ok)
 	require.Equal(t, 50*time.Second, wait)
-	blocked, _ = th.blocked("k", 3, now.Add(61*time.Second))
-	require.False(t, blocked)
-	th.fail("k", time.Minute, now)
+	th.refund("k")
+	ok, _ = th.take("k", 3, time.Minute, now.Add(10*time.Second))
+	require.True(t, ok, "a refunded attempt can be used again")
+	ok, _ = th.take("k", 3, time.Minute, now.Add(61*time.Second))
+	require.True(t, ok, "a new window starts after the old one ends")
 	th.clear("k")
-	blocked, _ = th.blocked("k", 1, now)
-	require.False(t, blocked)
+	ok, _ = th.take("k", 1, time.Minute, now)
+	require.True(t, ok)
 }
 
 func TestValidation(t *testing.T) {

@@ -68,9 +68,10 @@ func newApp(cfg Config, db *persistence.DB, logger *slog.Logger) (*app, error) {
 		Registry: registry,
 		GraphQL: graph.NewHandler(svc, graph.Config{Introspection: cfg.introspection(),
 			ComplexityLimit: cfg.GraphQLComplexity, DepthLimit: cfg.GraphQLDepth, Logger: logger}),
-		OpenAPI:      centralita.OpenAPI,
-		Ready:        db.Ping,
-		MaxBodyBytes: cfg.MaxBodyBytes,
+		OpenAPI:        centralita.OpenAPI,
+		Ready:          db.Ping,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		TrustedProxies: cfg.TrustedProxies,
 	}
 	if cfg.GraphiQL {
 		deps.GraphiQL = graph.GraphiQLHandler("/graphql")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -36,4 +37,38 @@ func TestBootstrapPrintsWorkspaceUserAndKey(t *testing.T) {
 	// silently: a second bootstrap is a separate workspace with its own key.
 	out.Reset()
 	require.Error(t, run(context.Background(), []string{"bootstrap", "--workspace", "Acme"}, &out, &errOut))
+}
+
+// TestDemoSeedsOnceAndEveryStatus checks what `serve --demo` promises: the
+// queues, agents and conversations in every status, seeded only once.
+func TestDemoSeedsOnceAndEveryStatus(t *testing.T) {
+	a := newTestApp(t)
+	wired := &app{db: a.DB, service: a.Service}
+	info, err := seedDemo(context.Background(), wired)
+	require.NoError(t, err)
+	require.True(t, info.Seeded)
+	again, err := seedDemo(context.Background(), wired)
+	require.NoError(t, err)
+	require.False(t, again.Seeded)
+	require.Equal(t, info.WorkspaceID, again.WorkspaceID)
+
+	res := a.do(http.MethodGet, "/v1/conversations?limit=100", demoAPIKey, nil)
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	var body struct {
+		Data []struct {
+			Status string `json:"status"`
+		} `json:"data"`
+	}
+	res.decode(t, &body)
+	seen := map[string]bool{}
+	for _, c := range body.Data {
+		seen[c.Status] = true
+	}
+	require.Equal(t, map[string]bool{"new": true, "open": true, "pending_customer": true, "closed": true}, seen)
+	res = a.do(http.MethodGet, "/v1/queues", demoAPIKey, nil)
+	for _, q := range []string{"Ventas", "Soporte", "Cobranzas"} {
+		require.Contains(t, string(res.Body), q)
+	}
+	token := a.login("ana@demo.centralita.dev", demoPassword)
+	require.NotEmpty(t, token)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +35,7 @@ type Config struct {
 	Argon2MemoryKiB      uint32        `env:"CENTRALITA_ARGON2_MEMORY_KIB" envDefault:"19456"`
 	Argon2Iterations     uint32        `env:"CENTRALITA_ARGON2_ITERATIONS" envDefault:"2"`
 	ShutdownTimeout      time.Duration `env:"CENTRALITA_SHUTDOWN_TIMEOUT" envDefault:"25s"`
+	TrustedProxies       []string      `env:"CENTRALITA_TRUSTED_PROXIES" envSeparator:","`
 }
 
 // loadConfig reads the environment and validates it.
@@ -69,6 +71,11 @@ func (c *Config) validate() error {
 	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("CENTRALITA_MAX_BODY_BYTES must be at least 1024"))
+	}
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			errs = append(errs, fmt.Errorf("CENTRALITA_TRUSTED_PROXIES: %q is not an IP or CIDR", p))
+		}
 	}
 	if _, err := c.logLevel(); err != nil {
 		errs = append(errs, err)

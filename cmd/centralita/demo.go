@@ -33,6 +33,19 @@ func seedDemo(ctx context.Context, a *app) (demoInfo, error) {
 	if len(existing) > 0 {
 		return demoInfo{WorkspaceID: existing[0].WorkspaceID}, nil
 	}
+	// One transaction: a seed that fails half-way leaves nothing behind, and
+	// the next start seeds again instead of finding a half-built demo.
+	var info demoInfo
+	err = store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		info, err = seedDemoWorkspace(ctx, a)
+		return err
+	})
+	return info, err
+}
+
+func seedDemoWorkspace(ctx context.Context, a *app) (demoInfo, error) {
+	store := a.db.Store()
 	svc := a.service
 	boot, err := svc.Bootstrap(ctx, domain.BootstrapInput{WorkspaceName: "Demo Centralita",
 		OwnerName: "Olga Dueña", Email: demoOwnerEmail, Password: demoPassword})

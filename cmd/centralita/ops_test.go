@@ -88,6 +88,7 @@ func TestConfigValidation(t *testing.T) {
 		"bad ttl":             {"CENTRALITA_ACCESS_TOKEN_TTL": "10s"},
 		"bad level":           {"CENTRALITA_LOG_LEVEL": "loud"},
 		"not a duration":      {"CENTRALITA_REFRESH_TOKEN_TTL": "forever"},
+		"bad proxy":           {"CENTRALITA_TRUSTED_PROXIES": "10.0.0.0/8,lb.internal"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			for k, v := range env {
