@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -67,7 +68,9 @@ func TestSpecRequestBodiesAreClosed(t *testing.T) {
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			require.NotEmpty(t, op.OperationID, "%s %s", method, path)
-			if op.RequestBody == nil {
+			// Meta's webhook envelope is Meta's to extend: only our own
+			// inputs are closed.
+			if op.RequestBody == nil || slices.Contains(op.Tags, "WhatsApp") {
 				continue
 			}
 			schema := op.RequestBody.Value.Content.Get("application/json").Schema.Value

@@ -37,6 +37,7 @@ type Deps struct {
 	OpenAPI      []byte
 	Ready        func(ctx context.Context) error
 	MaxBodyBytes int64
+	WhatsApp     WhatsAppConfig
 }
 
 // handlers holds what every REST handler uses.
@@ -69,8 +70,8 @@ func NewRouter(d Deps) *gin.Engine {
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
 
-	r.Use(requestID(d.Logger), securityHeaders, accessLog(d.Logger, durationHistogram(d.Registry)), recovery,
-		limitBody(d.MaxBodyBytes))
+	r.Use(requestID(d.Logger), securityHeaders, accessLog(d.Logger, durationHistogram(d.Registry)), recovery)
+	apiBody := limitBody(d.MaxBodyBytes)
 	r.NoRoute(func(c *gin.Context) { fail(c, domain.Errorf(domain.CodeNotFound, "no such route")) })
 	r.NoMethod(func(c *gin.Context) {
 		fail(c, &domain.Error{Code: codeMethodNotAllowed, Message: "method not allowed on this route"})
@@ -80,13 +81,14 @@ func NewRouter(d Deps) *gin.Engine {
 	h := &handlers{svc: d.Service, tokens: d.Tokens}
 	auth := authenticate(d.Service, d.Tokens)
 	if d.GraphQL != nil {
-		r.POST("/graphql", noStore, auth, gin.WrapH(d.GraphQL))
+		r.POST("/graphql", apiBody, noStore, auth, gin.WrapH(d.GraphQL))
 	}
 	if d.GraphiQL != nil {
 		r.GET("/graphql", gin.WrapH(d.GraphiQL))
 	}
 
-	v1 := r.Group("/v1", noStore)
+	registerWhatsApp(r, d.Service, d.WhatsApp)
+	v1 := r.Group("/v1", apiBody, noStore)
 	h.registerAuth(v1, auth)
 	private := v1.Group("", auth)
 	h.registerAccount(private)

@@ -236,9 +236,8 @@ func (s *Service) CompleteTask(ctx context.Context, id string, done bool) (*Task
 	return t, nil
 }
 
-// RecordInboundText stores a text the customer sent. Only the system (the
-// WhatsApp channel, the demo seeder) records inbound messages. A customer
-// reply brings a pending_customer conversation back to open.
+// RecordInboundText stores a text the customer sent, outside any channel
+// (the demo seeder). Only the system records inbound messages.
 // Errors: forbidden, not_found, invalid.
 func (s *Service) RecordInboundText(ctx context.Context, conversationID, text string, at time.Time) (*Message, error) {
 	p, err := principal(ctx)
@@ -254,11 +253,20 @@ func (s *Service) RecordInboundText(ctx context.Context, conversationID, text st
 	if at.IsZero() {
 		return nil, FieldError("timestamp", "an inbound message needs the time it was sent")
 	}
-	var msg *Message
-	_, err = s.change(ctx, conversationID, func(p Principal, c *Conversation) (string, map[string]any, error) {
-		msg = &Message{ID: NewID(PrefixMessage), WorkspaceID: c.WorkspaceID, ConversationID: c.ID,
-			ChannelID: c.ChannelID, Direction: DirectionInbound, AuthorKind: AuthorContact, AuthorID: c.ContactID,
-			Type: MessageText, Text: text, Status: DeliveryReceived, CreatedAt: at, UpdatedAt: at}
+	return s.recordInbound(ctx, conversationID, &Message{ID: NewID(PrefixMessage), WorkspaceID: p.WorkspaceID,
+		Direction: DirectionInbound, AuthorKind: AuthorContact, Type: MessageText, Text: text,
+		Status: DeliveryReceived, CreatedAt: at, UpdatedAt: at})
+}
+
+// recordInbound stores a customer's message in a conversation. A customer
+// reply brings a pending_customer conversation back to open.
+func (s *Service) recordInbound(ctx context.Context, conversationID string, msg *Message) (*Message, error) {
+	_, err := s.change(ctx, conversationID, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		msg.ConversationID, msg.AuthorID = c.ID, c.ContactID
+		if msg.ChannelID == "" {
+			msg.ChannelID = c.ChannelID
+		}
+		at := msg.CreatedAt
 		// Meta redelivers late and out of order: an old message must not
 		// move the conversation back in the inbox.
 		if c.LastCustomerMessageAt == nil || at.After(*c.LastCustomerMessageAt) {

@@ -182,6 +182,7 @@ type Store interface {
 	APIKeyStore
 	EventStore
 	AuthStore
+	InboundStore
 }
 
 // PasswordHasher hashes and checks passwords (argon2id in production).

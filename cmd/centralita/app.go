@@ -72,6 +72,7 @@ func newApp(cfg Config, db *persistence.DB, logger *slog.Logger) (*app, error) {
 		Ready:          db.Ping,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		TrustedProxies: cfg.TrustedProxies,
+		WhatsApp:       api.WhatsAppConfig{VerifyToken: cfg.WhatsAppVerifyToken, AppSecret: cfg.WhatsAppAppSecret},
 	}
 	if cfg.GraphiQL {
 		deps.GraphiQL = graph.GraphiQLHandler("/graphql")

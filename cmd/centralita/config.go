@@ -36,6 +36,8 @@ type Config struct {
 	Argon2Iterations     uint32        `env:"CENTRALITA_ARGON2_ITERATIONS" envDefault:"2"`
 	ShutdownTimeout      time.Duration `env:"CENTRALITA_SHUTDOWN_TIMEOUT" envDefault:"25s"`
 	TrustedProxies       []string      `env:"CENTRALITA_TRUSTED_PROXIES" envSeparator:","`
+	WhatsAppVerifyToken  string        `env:"WHATSAPP_VERIFY_TOKEN"`
+	WhatsAppAppSecret    string        `env:"WHATSAPP_APP_SECRET"`
 }
 
 // loadConfig reads the environment and validates it.
@@ -105,7 +107,9 @@ func (c Config) LogValue() slog.Value {
 		slog.String("env", c.Env), slog.String("addr", c.Addr),
 		slog.String("database", c.databaseKind()), slog.String("data_dir", c.DataDir),
 		slog.Bool("jwt_secret_set", c.JWTSecret != ""), slog.Bool("graphiql", c.GraphiQL),
-		slog.Bool("introspection", c.introspection()), slog.String("access_token_ttl", c.AccessTokenTTL.String()))
+		slog.Bool("introspection", c.introspection()), slog.String("access_token_ttl", c.AccessTokenTTL.String()),
+		slog.Bool("whatsapp_app_secret_set", c.WhatsAppAppSecret != ""),
+		slog.Bool("whatsapp_verify_token_set", c.WhatsAppVerifyToken != ""))
 }
 
 func (c *Config) databaseKind() string {

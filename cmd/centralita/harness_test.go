@@ -24,7 +24,11 @@ import (
 	"github.com/centralita/centralita/persistence/persistencetest"
 )
 
-const testPassword = "correct-horse-battery"
+const (
+	testPassword    = "correct-horse-battery"
+	testVerifyToken = "verify-me-please"
+	testAppSecret   = "meta-app-secret-for-tests"
+)
 
 // testApp is one running application with its own empty database.
 type testApp struct {
@@ -42,7 +46,7 @@ func testConfig(t *testing.T) Config {
 		JWTSecret: "test-secret-test-secret-test-secret-0123", AccessTokenTTL: 15 * time.Minute,
 		RefreshTokenTTL: 24 * time.Hour, GraphQLComplexity: 5000, GraphQLDepth: 12,
 		MaxBodyBytes: 1 << 20, LogLevel: "error", Argon2MemoryKiB: 64, Argon2Iterations: 1,
-		ShutdownTimeout: 5 * time.Second}
+		ShutdownTimeout: 5 * time.Second, WhatsAppVerifyToken: testVerifyToken, WhatsAppAppSecret: testAppSecret}
 }
 
 // newTestApp starts the application on an httptest server. Options may

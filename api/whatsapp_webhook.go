@@ -1,0 +1,176 @@
+package api
+
+import (
+	"crypto/subtle"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/whatsapp"
+)
+
+// WhatsAppConfig holds the secrets Meta's webhook is checked with.
+type WhatsAppConfig struct {
+	VerifyToken string // echoed handshake token set in Meta's App Dashboard
+	AppSecret   string // signs every delivery (X-Hub-Signature-256)
+}
+
+// maxWebhookBytes is above Meta's ~3 MB payload ceiling.
+const maxWebhookBytes = 4 << 20
+
+// Meta's challenge is a number; anything else is not echoed.
+var challengePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+
+type whatsappWebhook struct {
+	svc *domain.Service
+	cfg WhatsAppConfig
+}
+
+func registerWhatsApp(r *gin.Engine, svc *domain.Service, cfg WhatsAppConfig) {
+	w := &whatsappWebhook{svc: svc, cfg: cfg}
+	r.GET("/webhooks/whatsapp", w.verify)
+	r.POST("/webhooks/whatsapp", limitBody(maxWebhookBytes), w.receive)
+}
+
+// verify answers Meta's subscription handshake.
+func (w *whatsappWebhook) verify(c *gin.Context) {
+	token, challenge := c.Query("hub.verify_token"), c.Query("hub.challenge")
+	if w.cfg.VerifyToken == "" || c.Query("hub.mode") != "subscribe" || !challengePattern.MatchString(challenge) ||
+		subtle.ConstantTimeCompare([]byte(token), []byte(w.cfg.VerifyToken)) != 1 {
+		fail(c, domain.Errorf(domain.CodeForbidden, "verification failed"))
+		return
+	}
+	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(challenge))
+}
+
+// receive authenticates a delivery on its raw bytes, then records every item
+// before answering 200: Meta retries anything else, and a redelivery is a
+// no-op, so a failure answers 500 rather than losing what was sent.
+func (w *whatsappWebhook) receive(c *gin.Context) {
+	ctx := c.Request.Context()
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			fail(c, errPayloadTooLarge)
+			return
+		}
+		fail(c, domain.Errorf(domain.CodeInvalid, "could not read the body"))
+		return
+	}
+	if w.cfg.AppSecret == "" || !whatsapp.VerifySignature(body, c.GetHeader("X-Hub-Signature-256"), w.cfg.AppSecret) {
+		fail(c, domain.Errorf(domain.CodeUnauthenticated, "missing or invalid X-Hub-Signature-256"))
+		return
+	}
+	log := loggerFrom(c)
+	delivery, err := whatsapp.ParseWebhook(body)
+	if err != nil {
+		if err := w.svc.DeadLetter(ctx, body, err.Error()); err != nil {
+			fail(c, err)
+			return
+		}
+		log.WarnContext(ctx, "whatsapp delivery dead-lettered", slog.String("reason", err.Error()))
+		c.Status(http.StatusOK)
+		return
+	}
+	if len(delivery.Problems) > 0 {
+		// Keep the raw body of anything only partly understood.
+		reason := delivery.Problems[0].Path + ": " + delivery.Problems[0].Reason
+		if err := w.svc.DeadLetter(ctx, body, reason); err != nil {
+			fail(c, err)
+			return
+		}
+		log.WarnContext(ctx, "whatsapp delivery had bad items", slog.Int("problems", len(delivery.Problems)), slog.String("first", reason))
+	}
+	for _, change := range delivery.Changes {
+		if err := w.apply(c, change); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	c.Status(http.StatusOK)
+}
+
+// apply records one change's messages and receipts. Items the domain
+// rejects are logged and skipped: one bad item never drops the others.
+func (w *whatsappWebhook) apply(c *gin.Context, change whatsapp.Change) error {
+	ctx, log := c.Request.Context(), loggerFrom(c)
+	if change.Field != "messages" || (len(change.Messages) == 0 && len(change.Statuses) == 0) {
+		return nil
+	}
+	ch, err := w.svc.ChannelForPhoneNumber(ctx, change.PhoneNumberID)
+	if domain.ErrorCode(err) == domain.CodeNotFound {
+		log.WarnContext(ctx, "whatsapp delivery for an unknown number ignored", slog.String("phone_number_id", change.PhoneNumberID))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	sys := domain.SystemContext(ctx, ch.WorkspaceID)
+	names := map[string]string{}
+	for _, p := range change.Contacts {
+		names[p.WaID] = p.Name
+	}
+	skip := func(kind, id string, err error) error {
+		if domain.ErrorCode(err) == domain.CodeInternal {
+			return err
+		}
+		log.WarnContext(ctx, "whatsapp item skipped", slog.String("kind", kind), slog.String("id", id),
+			slog.String("reason", domain.ErrorMessage(err)))
+		return nil
+	}
+	for _, m := range change.Messages {
+		if _, err := w.svc.ReceiveMessage(sys, ch, inboundFromWhatsApp(m, names[m.From])); err != nil {
+			if err := skip("message", m.ProviderMessageID, err); err != nil {
+				return err
+			}
+		}
+	}
+	for _, st := range change.Statuses {
+		if err := w.svc.ApplyStatus(sys, ch, statusFromWhatsApp(st)); err != nil {
+			if err := skip("status", st.ProviderMessageID, err); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func inboundFromWhatsApp(m whatsapp.InboundMessage, profileName string) domain.InboundMessage {
+	in := domain.InboundMessage{ProviderMessageID: m.ProviderMessageID, WaID: m.From, ProfileName: profileName,
+		Timestamp: m.Timestamp, Type: m.Type, Text: m.Text}
+	if m.Media != nil {
+		in.MediaRef = m.Media.ID
+	}
+	if m.Context != nil {
+		in.ReplyToProviderID = m.Context.ID
+	}
+	if r := m.Referral; r != nil {
+		in.Referral = &domain.Referral{SourceID: r.SourceID, SourceType: r.SourceType, SourceURL: r.SourceURL,
+			Headline: r.Headline, Body: r.Body, CtwaClid: r.CtwaClid}
+	}
+	return in
+}
+
+func statusFromWhatsApp(st whatsapp.StatusUpdate) domain.StatusUpdate {
+	out := domain.StatusUpdate{ProviderMessageID: st.ProviderMessageID, Timestamp: st.Timestamp}
+	out.Status, _ = st.DeliveryStatus() // unknown values map to "" and are ignored
+	if len(st.Errors) > 0 {
+		out.ErrorCode = fmtCode(st.Errors[0].Code)
+		out.ErrorTitle = st.Errors[0].Title
+	}
+	return out
+}
+
+func fmtCode(code int) string {
+	if code == 0 {
+		return ""
+	}
+	return strconv.Itoa(code)
+}

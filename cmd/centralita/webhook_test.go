@@ -1,0 +1,276 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/whatsapp"
+)
+
+// fixturesDir holds Meta's real payloads, beside the repository.
+const fixturesDir = "../../../shared/fixtures/whatsapp"
+
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(fixturesDir, name))
+	if os.IsNotExist(err) {
+		t.Skipf("fixtures not found at %s (shared/ must sit beside the repository)", fixturesDir)
+	}
+	require.NoError(t, err)
+	return b
+}
+
+// deliver posts a body to the webhook, signed like Meta unless signature is
+// given explicitly.
+func (a *testApp) deliver(body []byte, signature ...string) response {
+	a.t.Helper()
+	sig := whatsapp.Sign(body, testAppSecret)
+	if len(signature) > 0 {
+		sig = signature[0]
+	}
+	return a.do(http.MethodPost, "/webhooks/whatsapp", "", body, "X-Hub-Signature-256", sig)
+}
+
+func (a *testApp) count(table string) int {
+	a.t.Helper()
+	var n int
+	require.NoError(a.t, a.DB.SQLDB().QueryRow("SELECT count(*) FROM "+table).Scan(&n))
+	return n
+}
+
+func (a *testApp) channel(tn tenant, phoneNumberID string) *domain.Channel {
+	a.t.Helper()
+	ch, err := a.Service.CreateChannel(a.system(tn), domain.ChannelInput{PhoneNumberID: &phoneNumberID,
+		WABAID: valuePtr("102290129340398"), DisplayPhoneNumber: valuePtr("15550783881")})
+	require.NoError(a.t, err)
+	return ch
+}
+
+func TestWebhookVerificationHandshake(t *testing.T) {
+	a := newTestApp(t)
+	get := func(mode, token, challenge string) response {
+		q := url.Values{"hub.mode": {mode}, "hub.verify_token": {token}, "hub.challenge": {challenge}}
+		return a.do(http.MethodGet, "/webhooks/whatsapp?"+q.Encode(), "", nil)
+	}
+	res := get("subscribe", testVerifyToken, "1158201444")
+	require.Equal(t, http.StatusOK, res.Status)
+	require.Equal(t, "1158201444", string(res.Body))
+	require.Contains(t, res.Header.Get("Content-Type"), "text/plain")
+	require.Equal(t, http.StatusForbidden, get("subscribe", "wrong", "1158201444").Status)
+	require.Equal(t, http.StatusForbidden, get("unsubscribe", testVerifyToken, "1158201444").Status)
+	require.Equal(t, http.StatusForbidden, get("subscribe", testVerifyToken, "<script>alert(1)</script>").Status, "never reflect markup")
+	require.Equal(t, http.StatusForbidden, get("subscribe", testVerifyToken, strings.Repeat("9", 5000)).Status)
+}
+
+func TestWebhookRejectsBadSignaturesAndWritesNothing(t *testing.T) {
+	a := newTestApp(t)
+	tn := a.bootstrap("Sig Co")
+	a.channel(tn, "106540352242922")
+	body := fixture(t, "inbound_text.json")
+	good := whatsapp.Sign(body, testAppSecret)
+	flipped := append([]byte{}, body...)
+	flipped[len(flipped)/2] ^= 1
+	for name, res := range map[string]response{
+		"missing":      a.do(http.MethodPost, "/webhooks/whatsapp", "", body),
+		"other secret": a.deliver(body, whatsapp.Sign(body, "another-app-secret")),
+		"sha1":         a.deliver(body, "sha1="+strings.TrimPrefix(good, "sha256=")[:40]),
+		"uppercase":    a.deliver(body, "sha256="+strings.ToUpper(strings.TrimPrefix(good, "sha256="))),
+		"truncated":    a.deliver(body, good[:len(good)-2]),
+		"flipped byte": a.deliver(flipped, good),
+	} {
+		require.Equal(t, http.StatusUnauthorized, res.Status, name)
+		require.Contains(t, res.Header.Get("Content-Type"), "application/problem+json", name)
+	}
+	require.Equal(t, 0, a.count("messages"))
+	require.Equal(t, 0, a.count("contacts"))
+	require.Equal(t, 0, a.count("webhook_dead_letters"))
+
+	huge := []byte(`{"object":"whatsapp_business_account","pad":"` + strings.Repeat("x", 5<<20) + `"}`)
+	require.Equal(t, http.StatusRequestEntityTooLarge, a.deliver(huge).Status)
+}
+
+// Every inbound fixture addressed to a registered number becomes exactly one
+// message, once, however often Meta redelivers it.
+func TestWebhookRecordsEveryInboundTypeOnce(t *testing.T) {
+	a := newTestApp(t)
+	tn := a.bootstrap("Inbound Co")
+	ch := a.channel(tn, "106540352242922")
+	names, err := filepath.Glob(filepath.Join(fixturesDir, "inbound_*.json"))
+	require.NoError(t, err)
+	if len(names) == 0 {
+		t.Skip("fixtures not found")
+	}
+	want := map[string]bool{}
+	for _, path := range names {
+		body := fixture(t, filepath.Base(path))
+		d, err := whatsapp.ParseWebhook(body)
+		require.NoError(t, err, path)
+		for _, c := range d.Changes {
+			for _, m := range c.Messages {
+				if c.PhoneNumberID == ch.PhoneNumberID && m.From != "" && m.ProviderMessageID != "" {
+					want[m.ProviderMessageID] = true
+				}
+			}
+		}
+		for range 2 { // a redelivery changes nothing
+			require.Equal(t, http.StatusOK, a.deliver(body).Status, path)
+		}
+	}
+	// Meta's samples reuse a few wamids across types: those are one message.
+	require.GreaterOrEqual(t, len(want), 5)
+	ctx := a.system(tn)
+	for id := range want {
+		m, err := a.DB.Store().FindMessageByProviderID(ctx, ch.ID, id)
+		require.NoError(t, err, id)
+		require.Equal(t, domain.DirectionInbound, m.Direction)
+	}
+	require.Equal(t, len(want), a.count("messages"), "no duplicates, nothing from other numbers")
+
+}
+
+// A customer's text reads as they wrote it, from a new contact, in a new
+// inbox item; and a customer reply reopens a conversation waiting on them.
+func TestWebhookTextOpensAConversation(t *testing.T) {
+	a := newTestApp(t)
+	tn := a.bootstrap("Text Co")
+	ch := a.channel(tn, "106540352242922")
+	ctx := a.system(tn)
+	body := fixture(t, "inbound_text.json")
+	require.Equal(t, http.StatusOK, a.deliver(body).Status)
+	d, err := whatsapp.ParseWebhook(body)
+	require.NoError(t, err)
+	first := d.Changes[0].Messages[0]
+	m, err := a.DB.Store().FindMessageByProviderID(ctx, ch.ID, first.ProviderMessageID)
+	require.NoError(t, err)
+	require.Equal(t, first.Text, m.Text)
+	require.Equal(t, domain.MessageText, m.Type)
+	conv, err := a.Service.Conversation(ctx, m.ConversationID)
+	require.NoError(t, err)
+	require.Equal(t, domain.StatusNew, conv.Status)
+	require.NotNil(t, conv.LastCustomerMessageAt)
+	contact, err := a.Service.Contact(ctx, conv.ContactID)
+	require.NoError(t, err)
+	require.Equal(t, first.From, contact.WaID)
+	require.Equal(t, d.Changes[0].Contacts[0].Name, contact.Name, "named from the WhatsApp profile")
+
+	_, err = a.Service.ChangeStatus(ctx, conv.ID, domain.StatusChange{Status: domain.StatusPendingCustomer})
+	require.NoError(t, err)
+	again := strings.ReplaceAll(string(body), first.ProviderMessageID, "wamid.second")
+	require.Equal(t, http.StatusOK, a.deliver([]byte(again)).Status)
+	conv, err = a.Service.Conversation(ctx, conv.ID)
+	require.NoError(t, err)
+	require.Equal(t, domain.StatusOpen, conv.Status, "the customer answered")
+	require.Equal(t, 2, a.count("messages"))
+}
+
+func TestWebhookUnknownNumbersAndDeadLetters(t *testing.T) {
+	a := newTestApp(t)
+	a.bootstrap("Quiet Co")
+	// Meta's dashboard "Test" button posts for a number nobody registered.
+	require.Equal(t, http.StatusOK, a.deliver(fixture(t, "edge_dashboard_test_webhook.json")).Status)
+	require.Equal(t, 0, a.count("messages"))
+	require.Equal(t, 0, a.count("contacts"))
+
+	// Signed but not understandable: kept, and acknowledged so Meta stops.
+	require.Equal(t, http.StatusOK, a.deliver([]byte(`this is not json`)).Status)
+	require.Equal(t, 1, a.count("webhook_dead_letters"))
+}
+
+// One delivery can carry several numbers; each item lands only in the
+// workspace that owns its number (T10).
+func TestWebhookRoutesEachNumberToItsWorkspace(t *testing.T) {
+	a := newTestApp(t)
+	alpha, beta := a.bootstrap("Alpha"), a.bootstrap("Beta")
+	chA := a.channel(alpha, "106540352242922")
+	chB := a.channel(beta, "114896151713920")
+	require.Equal(t, http.StatusOK, a.deliver(fixture(t, "batch_composed_two_wabas_two_numbers.json")).Status)
+	for _, tc := range []struct {
+		tn tenant
+		ch *domain.Channel
+	}{{alpha, chA}, {beta, chB}} {
+		page, err := a.Service.Conversations(a.system(tc.tn), domain.ConversationFilter{})
+		require.NoError(t, err)
+		require.NotEmpty(t, page.Items)
+		for _, c := range page.Items {
+			require.Equal(t, tc.ch.ID, c.ChannelID)
+		}
+	}
+}
+
+// Receipts only move a message forward, whatever order and however often
+// they come, and a receipt that beats the send's response is not lost.
+func TestWebhookStatusesFollowTheLattice(t *testing.T) {
+	a := newTestApp(t)
+	tn := a.bootstrap("Status Co")
+	ch := a.channel(tn, "106540352242922")
+	ctx := a.system(tn)
+	contact, err := a.Service.CreateContact(ctx, domain.ContactInput{WaID: valuePtr("16505551234"), Name: valuePtr("Ana")})
+	require.NoError(t, err)
+	conv, err := a.Service.CreateConversation(ctx, domain.NewConversation{ContactID: contact.ID, ChannelID: ch.ID})
+	require.NoError(t, err)
+	send := func(text string) *domain.Message {
+		m, err := a.Service.SendText(ctx, conv.ID, text)
+		require.NoError(t, err)
+		return m
+	}
+	receipt := func(wamid string, statuses ...string) []byte {
+		var items []string
+		for _, s := range statuses {
+			items = append(items, fmt.Sprintf(`{"id":%q,"status":%q,"timestamp":"1795600000","recipient_id":"16505551234"}`, wamid, s))
+		}
+		return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"statuses":[` + strings.Join(items, ",") + `]}}]}]}`)
+	}
+	status := func(id string) domain.DeliveryStatus {
+		m, err := a.Service.Message(ctx, id)
+		require.NoError(t, err)
+		return m.Status
+	}
+
+	m := send("hola")
+	_, err = a.Service.RecordSent(ctx, m.ID, "wamid.first")
+	require.NoError(t, err)
+	require.Equal(t, domain.DeliverySent, status(m.ID))
+	require.Equal(t, http.StatusOK, a.deliver(receipt("wamid.first", "read", "delivered", "sent")).Status)
+	require.Equal(t, domain.DeliveryRead, status(m.ID), "never downgraded")
+	require.Equal(t, http.StatusOK, a.deliver(receipt("wamid.first", "delivered", "deleted")).Status)
+	require.Equal(t, domain.DeliveryRead, status(m.ID), "duplicates and unknown values change nothing")
+
+	early := send("¿sigues ahí?")
+	require.Equal(t, http.StatusOK, a.deliver(receipt("wamid.early", "delivered")).Status)
+	require.Equal(t, domain.DeliveryQueued, status(early.ID))
+	_, err = a.Service.RecordSent(ctx, early.ID, "wamid.early")
+	require.NoError(t, err)
+	require.Equal(t, domain.DeliveryDelivered, status(early.ID), "the parked receipt applies once the wamid is known")
+	require.Equal(t, 0, a.count("parked_statuses"))
+
+	failed := send("último aviso")
+	_, err = a.Service.RecordSent(ctx, failed.ID, "wamid.failed")
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, a.deliver(fixtureWithWamid(t, "status_failed_131047_reengagement.json", "wamid.failed")).Status)
+	got, err := a.Service.Message(ctx, failed.ID)
+	require.NoError(t, err)
+	require.Equal(t, domain.DeliveryFailed, got.Status)
+	require.Equal(t, "131047", got.ErrorCode)
+	require.Equal(t, http.StatusOK, a.deliver(receipt("wamid.failed", "read")).Status)
+	require.Equal(t, domain.DeliveryFailed, status(failed.ID), "failed is terminal")
+}
+
+// fixtureWithWamid rewrites a status fixture so it targets our message on
+// Meta's sample number.
+func fixtureWithWamid(t *testing.T, name, wamid string) []byte {
+	t.Helper()
+	body := fixture(t, name)
+	d, err := whatsapp.ParseWebhook(body)
+	require.NoError(t, err)
+	c := d.Changes[0]
+	out := strings.ReplaceAll(string(body), c.Statuses[0].ProviderMessageID, wamid)
+	return []byte(strings.ReplaceAll(out, `"`+c.PhoneNumberID+`"`, `"106540352242922"`))
+}

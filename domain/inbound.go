@@ -1,0 +1,241 @@
+package domain
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// InboundMessage is a customer's message as a channel adapter hands it over,
+// already routed to its channel.
+type InboundMessage struct {
+	ProviderMessageID string // Meta's wamid: a redelivery is a no-op
+	WaID              string
+	ProfileName       string
+	Timestamp         time.Time // when the customer sent it; zero means unknown
+	Type              MessageType
+	Text              string
+	MediaRef          string // the provider's media id until the media is stored
+	ReplyToProviderID string
+	Referral          *Referral
+}
+
+// Referral is the Click-to-WhatsApp ad (or post) a conversation came from.
+type Referral struct {
+	SourceID   string
+	SourceType string
+	SourceURL  string
+	Headline   string
+	Body       string
+	CtwaClid   string
+}
+
+// StatusUpdate is a delivery receipt for an outbound message.
+type StatusUpdate struct {
+	ProviderMessageID string
+	Status            DeliveryStatus
+	Timestamp         time.Time
+	ErrorCode         string
+	ErrorTitle        string
+}
+
+// InboundStore holds what the inbound path needs beyond the other ports.
+type InboundStore interface {
+	// FindChannelByPhoneNumberID is unscoped: it routes a webhook to its
+	// workspace before one is known.
+	FindChannelByPhoneNumberID(ctx context.Context, phoneNumberID string) (*Channel, error)
+	FindContactByWaID(ctx context.Context, waID string) (*Contact, error)
+	// FindActiveConversation returns the newest conversation of the contact
+	// on the channel that is not closed.
+	FindActiveConversation(ctx context.Context, contactID, channelID string) (*Conversation, error)
+	FindMessageByProviderID(ctx context.Context, channelID, providerMessageID string) (*Message, error)
+	UpdateMessageDelivery(ctx context.Context, m *Message) error
+	// ParkStatus keeps a receipt whose message is not known yet (it can beat
+	// the send's response); TakeParkedStatuses hands them over once it is.
+	ParkStatus(ctx context.Context, channelID string, st StatusUpdate) error
+	TakeParkedStatuses(ctx context.Context, channelID, providerMessageID string) ([]StatusUpdate, error)
+	// SaveDeadLetter keeps a signed delivery that could not be understood.
+	SaveDeadLetter(ctx context.Context, body []byte, reason string, at time.Time) error
+}
+
+// ChannelForPhoneNumber routes an inbound delivery. Errors: not_found.
+func (s *Service) ChannelForPhoneNumber(ctx context.Context, phoneNumberID string) (*Channel, error) {
+	if !digitsOnly(phoneNumberID) {
+		return nil, NotFound("channel")
+	}
+	return s.store.FindChannelByPhoneNumberID(ctx, phoneNumberID)
+}
+
+// DeadLetter keeps an authenticated delivery that could not be parsed, so
+// nothing acknowledged is lost.
+func (s *Service) DeadLetter(ctx context.Context, body []byte, reason string) error {
+	return s.store.SaveDeadLetter(ctx, body, reason, s.now())
+}
+
+// ReceiveMessage records a customer's message on a channel: the contact is
+// found or created by wa_id, the active conversation found or opened, and
+// the message stored once per wamid. It reports false for a redelivery.
+// ctx must act as the system in the channel's workspace.
+// Errors: forbidden, invalid.
+func (s *Service) ReceiveMessage(ctx context.Context, ch *Channel, in InboundMessage) (bool, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return false, err
+	}
+	if !p.System || p.WorkspaceID != ch.WorkspaceID {
+		return false, Errorf(CodeForbidden, "only the channel's workspace system records inbound messages")
+	}
+	if in.ProviderMessageID == "" || len(in.ProviderMessageID) > 255 {
+		return false, FieldError("id", "an inbound message needs its provider id")
+	}
+	if !digitsOnly(in.WaID) || len(in.WaID) > 20 {
+		return false, FieldError("from", "an inbound message needs the sender's wa_id")
+	}
+	if in.Timestamp.IsZero() {
+		in.Timestamp = s.now()
+	}
+	in.Timestamp = in.Timestamp.UTC()
+	created := false
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.store.FindMessageByProviderID(ctx, ch.ID, in.ProviderMessageID); err == nil {
+			return nil // a redelivery
+		} else if ErrorCode(err) != CodeNotFound {
+			return err
+		}
+		contact, err := s.contactForWaID(ctx, in.WaID, in.ProfileName)
+		if err != nil {
+			return err
+		}
+		conv, err := s.activeConversation(ctx, ch, contact)
+		if err != nil {
+			return err
+		}
+		msg := &Message{ID: NewID(PrefixMessage), WorkspaceID: ch.WorkspaceID, ConversationID: conv.ID,
+			ChannelID: ch.ID, Direction: DirectionInbound, AuthorKind: AuthorContact, AuthorID: contact.ID,
+			Type: in.Type, Text: in.Text, MediaRef: in.MediaRef, ProviderMessageID: in.ProviderMessageID,
+			Status: DeliveryReceived, CreatedAt: in.Timestamp, UpdatedAt: s.now()}
+		if msg.Type == "" {
+			msg.Type = MessageUnsupported
+		}
+		if _, err := s.recordInbound(ctx, conv.ID, msg); err != nil {
+			return err
+		}
+		created = true
+		return nil
+	})
+	if ErrorCode(err) == CodeConflict && !created {
+		// Two deliveries of the same wamid raced; the other one stored it.
+		return false, nil
+	}
+	return created, err
+}
+
+func (s *Service) contactForWaID(ctx context.Context, waID, profileName string) (*Contact, error) {
+	c, err := s.store.FindContactByWaID(ctx, waID)
+	if err == nil {
+		if c.Name == "" && strings.TrimSpace(profileName) != "" {
+			c.Name, c.UpdatedAt = strings.TrimSpace(profileName), s.now()
+			return c, s.store.UpdateContact(ctx, c)
+		}
+		return c, nil
+	}
+	if ErrorCode(err) != CodeNotFound {
+		return nil, err
+	}
+	name := strings.TrimSpace(profileName)
+	if len([]rune(name)) > 200 {
+		name = string([]rune(name)[:200])
+	}
+	return s.CreateContact(ctx, ContactInput{WaID: &waID, Name: &name})
+}
+
+func (s *Service) activeConversation(ctx context.Context, ch *Channel, contact *Contact) (*Conversation, error) {
+	c, err := s.store.FindActiveConversation(ctx, contact.ID, ch.ID)
+	if ErrorCode(err) == CodeNotFound {
+		return s.CreateConversation(ctx, NewConversation{ContactID: contact.ID, ChannelID: ch.ID})
+	}
+	return c, err
+}
+
+// ApplyStatus moves an outbound message's delivery status forward, never
+// back; a receipt for a message not recorded yet is parked. Redelivered and
+// out-of-order receipts change nothing.
+func (s *Service) ApplyStatus(ctx context.Context, ch *Channel, st StatusUpdate) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	if !p.System || p.WorkspaceID != ch.WorkspaceID {
+		return Errorf(CodeForbidden, "only the channel's workspace system records receipts")
+	}
+	if st.ProviderMessageID == "" || st.Status.rank() == 0 || st.Status == DeliveryQueued {
+		return nil // unknown receipts (deleted, nonsense) are ignored
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		m, err := s.store.FindMessageByProviderID(ctx, ch.ID, st.ProviderMessageID)
+		if ErrorCode(err) == CodeNotFound {
+			return s.store.ParkStatus(ctx, ch.ID, st)
+		}
+		if err != nil {
+			return err
+		}
+		return s.advance(ctx, m, []StatusUpdate{st}, false)
+	})
+}
+
+// advance applies receipts to a message in lattice order and saves it when
+// anything changed (or when force is set).
+func (s *Service) advance(ctx context.Context, m *Message, sts []StatusUpdate, force bool) error {
+	changed := false
+	for _, st := range sts {
+		if m.Direction != DirectionOutbound || !m.Status.Advances(st.Status) {
+			continue
+		}
+		m.Status, changed = st.Status, true
+		if st.Status == DeliveryFailed {
+			m.ErrorCode, m.ErrorTitle = st.ErrorCode, st.ErrorTitle
+		}
+	}
+	if !changed && !force {
+		return nil
+	}
+	m.UpdatedAt = s.now()
+	if err := s.store.UpdateMessageDelivery(ctx, m); err != nil {
+		return err
+	}
+	if !changed {
+		return nil
+	}
+	return s.record(ctx, "message.status_changed", m.ID, map[string]any{"message_id": m.ID,
+		"conversation_id": m.ConversationID, "status": string(m.Status)})
+}
+
+// RecordSent stores the wamid Meta returned for an outbound message and
+// applies any receipt that arrived before it. The send worker calls it.
+// Errors: not_found, invalid.
+func (s *Service) RecordSent(ctx context.Context, messageID, providerMessageID string) (*Message, error) {
+	if providerMessageID == "" {
+		return nil, FieldError("provider_message_id", "provider_message_id is required")
+	}
+	var out *Message
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		m, err := s.Message(ctx, messageID)
+		if err != nil {
+			return err
+		}
+		if m.Direction != DirectionOutbound {
+			return FieldError("message_id", "only outbound messages are sent")
+		}
+		m.ProviderMessageID = providerMessageID
+		parked, err := s.store.TakeParkedStatuses(ctx, m.ChannelID, providerMessageID)
+		if err != nil {
+			return err
+		}
+		if err := s.advance(ctx, m, append([]StatusUpdate{{Status: DeliverySent}}, parked...), true); err != nil {
+			return err
+		}
+		out = m
+		return nil
+	})
+	return out, err
+}

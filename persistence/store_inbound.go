@@ -1,0 +1,142 @@
+package persistence
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"github.com/centralita/centralita/domain"
+)
+
+// FindChannelByPhoneNumberID routes a webhook to its channel. It is
+// unscoped by nature: the workspace is what it finds out.
+func (s *Store) FindChannelByPhoneNumberID(ctx context.Context, phoneNumberID string) (*domain.Channel, error) {
+	var row channelRow
+	if err := s.conn(ctx).Where("phone_number_id = ?", phoneNumberID).Take(&row).Error; err != nil {
+		return nil, writeError(err, "channel")
+	}
+	return row.toDomain(), nil
+}
+
+// FindContactByWaID returns the workspace's contact with that wa_id.
+func (s *Store) FindContactByWaID(ctx context.Context, waID string) (*domain.Contact, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var row contactRow
+	if err := db.Where("workspace_id = ? AND wa_id = ?", ws, waID).Take(&row).Error; err != nil {
+		return nil, writeError(err, "contact")
+	}
+	contacts := []*domain.Contact{row.toDomain()}
+	return contacts[0], s.loadContactTags(ctx, ws, contacts)
+}
+
+// FindActiveConversation returns the contact's newest conversation on the
+// channel that is not closed.
+func (s *Store) FindActiveConversation(ctx context.Context, contactID, channelID string) (*domain.Conversation, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var row conversationRow
+	err = db.Where("workspace_id = ? AND contact_id = ? AND channel_id = ? AND status <> ?",
+		ws, contactID, channelID, string(domain.StatusClosed)).
+		Order("created_at DESC, id DESC").Take(&row).Error
+	if err != nil {
+		return nil, writeError(err, "conversation")
+	}
+	convs := []*domain.Conversation{row.toDomain()}
+	return convs[0], s.loadConversationTags(ctx, ws, convs)
+}
+
+// FindMessageByProviderID returns the message with that wamid on a channel.
+func (s *Store) FindMessageByProviderID(ctx context.Context, channelID, providerMessageID string) (*domain.Message, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var row messageRow
+	err = db.Where("workspace_id = ? AND channel_id = ? AND provider_message_id = ?", ws, channelID, providerMessageID).
+		Take(&row).Error
+	if err != nil {
+		return nil, writeError(err, "message")
+	}
+	return row.toDomain(), nil
+}
+
+// UpdateMessageDelivery writes a message's wamid and delivery state.
+func (s *Store) UpdateMessageDelivery(ctx context.Context, m *domain.Message) error {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	res := db.Table("messages").Where("id = ? AND workspace_id = ?", m.ID, ws).Updates(map[string]any{
+		"provider_message_id": m.ProviderMessageID, "status": string(m.Status),
+		"error_code": m.ErrorCode, "error_title": m.ErrorTitle, "updated_at": m.UpdatedAt.UTC(),
+	})
+	return updated(res, "message")
+}
+
+type parkedStatusRow struct {
+	ChannelID         string    `gorm:"column:channel_id;primaryKey"`
+	ProviderMessageID string    `gorm:"column:provider_message_id;primaryKey"`
+	Status            string    `gorm:"column:status;primaryKey"`
+	ErrorCode         string    `gorm:"column:error_code"`
+	ErrorTitle        string    `gorm:"column:error_title"`
+	OccurredAt        time.Time `gorm:"column:occurred_at"`
+}
+
+func (parkedStatusRow) TableName() string { return "parked_statuses" }
+
+// ParkStatus keeps a receipt for a wamid not known yet; a duplicate receipt
+// is a no-op. The channel id comes from a routed (scoped) channel.
+func (s *Store) ParkStatus(ctx context.Context, channelID string, st domain.StatusUpdate) error {
+	if _, _, err := s.scope(ctx); err != nil {
+		return err
+	}
+	row := parkedStatusRow{ChannelID: channelID, ProviderMessageID: st.ProviderMessageID, Status: string(st.Status),
+		ErrorCode: st.ErrorCode, ErrorTitle: st.ErrorTitle, OccurredAt: st.Timestamp.UTC()}
+	return writeError(s.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error, "status")
+}
+
+// TakeParkedStatuses returns and deletes the receipts parked for a wamid.
+func (s *Store) TakeParkedStatuses(ctx context.Context, channelID, providerMessageID string) ([]domain.StatusUpdate, error) {
+	if _, _, err := s.scope(ctx); err != nil {
+		return nil, err
+	}
+	db := s.conn(ctx)
+	var rows []parkedStatusRow
+	where := "channel_id = ? AND provider_message_id = ?"
+	if err := db.Where(where, channelID, providerMessageID).Order("occurred_at").Find(&rows).Error; err != nil {
+		return nil, writeError(err, "status")
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	if err := db.Where(where, channelID, providerMessageID).Delete(&parkedStatusRow{}).Error; err != nil {
+		return nil, writeError(err, "status")
+	}
+	out := make([]domain.StatusUpdate, len(rows))
+	for i, r := range rows {
+		out[i] = domain.StatusUpdate{ProviderMessageID: r.ProviderMessageID, Status: domain.DeliveryStatus(r.Status),
+			Timestamp: r.OccurredAt, ErrorCode: r.ErrorCode, ErrorTitle: r.ErrorTitle}
+	}
+	return out, nil
+}
+
+type deadLetterRow struct {
+	ID         string    `gorm:"column:id;primaryKey"`
+	Reason     string    `gorm:"column:reason"`
+	Body       []byte    `gorm:"column:body"`
+	ReceivedAt time.Time `gorm:"column:received_at"`
+}
+
+func (deadLetterRow) TableName() string { return "webhook_dead_letters" }
+
+// SaveDeadLetter keeps an authenticated delivery nobody could parse.
+func (s *Store) SaveDeadLetter(ctx context.Context, body []byte, reason string, at time.Time) error {
+	row := deadLetterRow{ID: domain.NewID("dlq"), Reason: reason, Body: body, ReceivedAt: at.UTC()}
+	return writeError(s.conn(ctx).Create(&row).Error, "dead letter")
+}
