@@ -51,7 +51,8 @@ type FakeTemplate struct {
 	Language string
 }
 
-// FakeGraphOptions configures a FakeGraph.
+// FakeGraphOptions configures a FakeGraph. It is read without locking, so
+// do not change it after NewFakeGraph.
 type FakeGraphOptions struct {
 	Numbers map[string]FakeNumber // by phone_number_id
 	// Templates, when non-empty, is the approved list; other name+language

@@ -13,6 +13,9 @@ import (
 	"strings"
 )
 
+// DefaultMaxMediaBytes is Meta's largest media (documents, 100 MB, §7).
+const DefaultMaxMediaBytes = 100 << 20
+
 // ErrMediaTooLarge is returned by DownloadMedia when the file exceeds maxBytes.
 var ErrMediaTooLarge = errors.New("whatsapp: media larger than the allowed size")
 
@@ -53,7 +56,11 @@ func (c *Client) GetMediaURL(ctx context.Context, accessToken, mediaID string) (
 // bytes and their MIME type. Files over maxBytes fail with ErrMediaTooLarge
 // without being read to the end. A 404 means the URL expired: resolve the
 // media id again (the returned GraphError has HTTPStatus 404).
+// maxBytes <= 0 means DefaultMaxMediaBytes: there is always a cap.
 func (c *Client) DownloadMedia(ctx context.Context, accessToken, mediaURL string, maxBytes int64) ([]byte, string, error) {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxMediaBytes
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, mediaURL, nil)
 	if err != nil {
 		return nil, "", fmt.Errorf("whatsapp: build request: %w", err)
@@ -68,18 +75,14 @@ func (c *Client) DownloadMedia(ctx context.Context, accessToken, mediaURL string
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		return nil, "", parseGraphError(resp.StatusCode, body)
 	}
-	if maxBytes > 0 && resp.ContentLength > maxBytes {
+	if resp.ContentLength > maxBytes {
 		return nil, "", fmt.Errorf("%w: %d > %d bytes", ErrMediaTooLarge, resp.ContentLength, maxBytes)
 	}
-	reader := io.Reader(resp.Body)
-	if maxBytes > 0 {
-		reader = io.LimitReader(resp.Body, maxBytes+1)
-	}
-	data, err := io.ReadAll(reader)
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
 	if err != nil {
 		return nil, "", &TransportError{Op: "read media", Err: err}
 	}
-	if maxBytes > 0 && int64(len(data)) > maxBytes {
+	if int64(len(data)) > maxBytes {
 		return nil, "", fmt.Errorf("%w: more than %d bytes", ErrMediaTooLarge, maxBytes)
 	}
 	return data, resp.Header.Get("Content-Type"), nil

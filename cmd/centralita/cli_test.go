@@ -72,3 +72,30 @@ func TestDemoSeedsOnceAndEveryStatus(t *testing.T) {
 	token := a.login("ana@demo.centralita.dev", demoPassword)
 	require.NotEmpty(t, token)
 }
+
+// TestMigrateIsRepeatable runs `centralita migrate` twice on a fresh
+// embedded database: versioned migrations apply once and then are a no-op.
+func TestMigrateIsRepeatable(t *testing.T) {
+	if persistencetest.Dialect() != "sqlite" {
+		t.Skip("the CLI opens its own database; covered on SQLite")
+	}
+	t.Setenv("CENTRALITA_DATA_DIR", t.TempDir())
+	t.Setenv("DATABASE_URL", "")
+	for range 2 {
+		var out, errOut bytes.Buffer
+		require.NoError(t, run(context.Background(), []string{"migrate"}, &out, &errOut), errOut.String())
+		require.Contains(t, errOut.String(), "migrations applied")
+	}
+	require.Error(t, run(context.Background(), []string{"frobnicate"}, &bytes.Buffer{}, &bytes.Buffer{}))
+}
+
+// TestGraphiQLOnlyWhenEnabled checks the GraphiQL page is opt-in.
+func TestGraphiQLOnlyWhenEnabled(t *testing.T) {
+	off := newTestApp(t)
+	res := off.do(http.MethodGet, "/graphql", "", nil)
+	require.NotEqual(t, http.StatusOK, res.Status)
+	on := newTestApp(t, func(c *Config) { c.GraphiQL = true })
+	res = on.do(http.MethodGet, "/graphql", "", nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	require.Contains(t, string(res.Body), "<html")
+}
