@@ -45,6 +45,8 @@ type InboundStore interface {
 	// workspace before one is known.
 	FindChannelByPhoneNumberID(ctx context.Context, phoneNumberID string) (*Channel, error)
 	FindContactByWaID(ctx context.Context, waID string) (*Contact, error)
+	// FindContactByPhone returns the oldest contact with that E.164 number.
+	FindContactByPhone(ctx context.Context, phoneE164 string) (*Contact, error)
 	// FindActiveConversation returns the newest conversation of the contact
 	// on the channel that is not closed.
 	FindActiveConversation(ctx context.Context, contactID, channelID string) (*Conversation, error)
@@ -130,23 +132,44 @@ func (s *Service) ReceiveMessage(ctx context.Context, ch *Channel, in InboundMes
 	return created, err
 }
 
+// contactForWaID finds the person behind a wa_id: by the wa_id itself, else
+// by its E.164 number (the same Mexican customer writes as 521… and is on
+// file as +52…; a contact created by a CRM has a phone but no wa_id yet),
+// else a new contact.
 func (s *Service) contactForWaID(ctx context.Context, waID, profileName string) (*Contact, error) {
-	c, err := s.store.FindContactByWaID(ctx, waID)
-	if err == nil {
-		if c.Name == "" && strings.TrimSpace(profileName) != "" {
-			c.Name, c.UpdatedAt = strings.TrimSpace(profileName), s.now()
-			return c, s.store.UpdateContact(ctx, c)
-		}
-		return c, nil
-	}
-	if ErrorCode(err) != CodeNotFound {
-		return nil, err
-	}
 	name := strings.TrimSpace(profileName)
 	if len([]rune(name)) > 200 {
 		name = string([]rune(name)[:200])
 	}
-	return s.CreateContact(ctx, ContactInput{WaID: &waID, Name: &name})
+	var e164 string
+	if s.opts.PhoneE164 != nil {
+		e164 = s.opts.PhoneE164(waID)
+	}
+	c, err := s.store.FindContactByWaID(ctx, waID)
+	if ErrorCode(err) == CodeNotFound && e164 != "" {
+		c, err = s.store.FindContactByPhone(ctx, e164)
+	}
+	if ErrorCode(err) == CodeNotFound {
+		return s.CreateContact(ctx, ContactInput{WaID: &waID, PhoneE164: &e164, Name: &name})
+	}
+	if err != nil {
+		return nil, err
+	}
+	changed := false
+	if c.WaID == "" {
+		c.WaID, changed = waID, true
+	}
+	if c.PhoneE164 == "" && e164 != "" {
+		c.PhoneE164, changed = e164, true
+	}
+	if c.Name == "" && name != "" {
+		c.Name, changed = name, true
+	}
+	if changed {
+		c.UpdatedAt = s.now()
+		return c, s.store.UpdateContact(ctx, c)
+	}
+	return c, nil
 }
 
 func (s *Service) activeConversation(ctx context.Context, ch *Channel, contact *Contact) (*Conversation, error) {

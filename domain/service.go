@@ -18,6 +18,9 @@ type Options struct {
 	// many, an IP) may make per LoginWindow before being throttled.
 	LoginAttempts int
 	LoginWindow   time.Duration
+	// PhoneE164 derives the dialable number of a WhatsApp id ("" when it
+	// cannot); the channel adapter provides it. Nil leaves numbers unknown.
+	PhoneE164 func(waID string) string
 }
 
 // Service holds the business rules of the inbox. Adapters (REST, GraphQL,

@@ -33,6 +33,22 @@ func (s *Store) FindContactByWaID(ctx context.Context, waID string) (*domain.Con
 	return contacts[0], s.loadContactTags(ctx, ws, contacts)
 }
 
+// FindContactByPhone returns the workspace's oldest contact with that E.164
+// number.
+func (s *Store) FindContactByPhone(ctx context.Context, phoneE164 string) (*domain.Contact, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var row contactRow
+	err = db.Where("workspace_id = ? AND phone_e164 = ?", ws, phoneE164).Order("created_at, id").Take(&row).Error
+	if err != nil {
+		return nil, writeError(err, "contact")
+	}
+	contacts := []*domain.Contact{row.toDomain()}
+	return contacts[0], s.loadContactTags(ctx, ws, contacts)
+}
+
 // FindActiveConversation returns the contact's newest conversation on the
 // channel that is not closed.
 func (s *Store) FindActiveConversation(ctx context.Context, contactID, channelID string) (*domain.Conversation, error) {

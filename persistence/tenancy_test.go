@@ -225,13 +225,24 @@ func TestNoPrincipalFailsClosed(t *testing.T) {
 			_, err := s.FindConversations(ctx, domain.ConversationFilter{}, domain.Visibility{All: true}, pq)
 			return err
 		},
-		"UpdateConv":     func() error { return s.UpdateConversation(ctx, r.conv) },
-		"AddConvTag":     func() error { return s.AddConversationTag(ctx, id, r.tag.ID) },
-		"RmConvTag":      func() error { return s.RemoveConversationTag(ctx, id, r.tag.ID) },
-		"TagIDsByConvs":  func() error { _, err := s.TagIDsByConversationIDs(ctx, []string{id}); return err },
-		"CreateMessage":  func() error { return s.CreateMessage(ctx, &domain.Message{ID: domain.NewID(domain.PrefixMessage)}) },
-		"FindMessages":   func() error { _, err := s.FindMessages(ctx, id, pq); return err },
-		"FindMessage":    func() error { _, err := s.FindMessage(ctx, domain.NewID(domain.PrefixMessage)); return err },
+		"UpdateConv":    func() error { return s.UpdateConversation(ctx, r.conv) },
+		"AddConvTag":    func() error { return s.AddConversationTag(ctx, id, r.tag.ID) },
+		"RmConvTag":     func() error { return s.RemoveConversationTag(ctx, id, r.tag.ID) },
+		"TagIDsByConvs": func() error { _, err := s.TagIDsByConversationIDs(ctx, []string{id}); return err },
+		"CreateMessage": func() error { return s.CreateMessage(ctx, &domain.Message{ID: domain.NewID(domain.PrefixMessage)}) },
+		"FindMessages":  func() error { _, err := s.FindMessages(ctx, id, pq); return err },
+		"FindMessage":   func() error { _, err := s.FindMessage(ctx, domain.NewID(domain.PrefixMessage)); return err },
+		"ByWaID":        func() error { _, err := s.FindContactByWaID(ctx, "51987654321"); return err },
+		"ByPhone":       func() error { _, err := s.FindContactByPhone(ctx, "+51987654321"); return err },
+		"ActiveConv":    func() error { _, err := s.FindActiveConversation(ctx, r.contact.ID, r.channel.ID); return err },
+		"ByProviderID":  func() error { _, err := s.FindMessageByProviderID(ctx, r.channel.ID, "wamid.x"); return err },
+		"UpdateDelivery": func() error {
+			return s.UpdateMessageDelivery(ctx, &domain.Message{ID: domain.NewID(domain.PrefixMessage)})
+		},
+		"ParkStatus": func() error {
+			return s.ParkStatus(ctx, r.channel.ID, domain.StatusUpdate{ProviderMessageID: "wamid.x"})
+		},
+		"TakeParked":     func() error { _, err := s.TakeParkedStatuses(ctx, r.channel.ID, "wamid.x"); return err },
 		"FindNote":       func() error { _, err := s.FindNote(ctx, domain.NewID(domain.PrefixNote)); return err },
 		"LastMessages":   func() error { _, err := s.LastMessagesByConversationIDs(ctx, []string{id}); return err },
 		"CreateNote":     func() error { return s.CreateNote(ctx, &domain.Note{ID: domain.NewID(domain.PrefixNote)}) },

@@ -16,6 +16,7 @@ import (
 	"github.com/centralita/centralita/domain"
 	"github.com/centralita/centralita/graph"
 	"github.com/centralita/centralita/persistence"
+	"github.com/centralita/centralita/whatsapp"
 )
 
 // app is the wired process: one database, the domain service and the HTTP
@@ -44,7 +45,8 @@ func openDB(ctx context.Context, cfg Config, logger *slog.Logger) (*persistence.
 
 func newService(cfg Config, db *persistence.DB) *domain.Service {
 	hasher := api.Argon2id{MemoryKiB: cfg.Argon2MemoryKiB, Iterations: cfg.Argon2Iterations, Threads: 1}
-	return domain.NewService(db.Store(), hasher, domain.Options{RefreshTTL: cfg.RefreshTokenTTL})
+	return domain.NewService(db.Store(), hasher, domain.Options{RefreshTTL: cfg.RefreshTokenTTL,
+		PhoneE164: whatsapp.E164FromWaID})
 }
 
 // newApp wires the adapters around an open database.

@@ -274,3 +274,34 @@ func fixtureWithWamid(t *testing.T, name, wamid string) []byte {
 	out := strings.ReplaceAll(string(body), c.Statuses[0].ProviderMessageID, wamid)
 	return []byte(strings.ReplaceAll(out, `"`+c.PhoneNumberID+`"`, `"106540352242922"`))
 }
+
+// One person is one contact: a Mexican customer on file as +52… (created by
+// a CRM, no wa_id yet) who writes from WhatsApp's 521… form, and then from
+// the other form, stays one contact, with Meta's wa_id kept as identity.
+func TestWebhookMatchesContactsAcrossNumberForms(t *testing.T) {
+	a := newTestApp(t)
+	tn := a.bootstrap("Mexico Co")
+	a.channel(tn, "106540352242922")
+	ctx := a.system(tn)
+	crm, err := a.Service.CreateContact(ctx, domain.ContactInput{Name: valuePtr("Jorge"), PhoneE164: valuePtr("+525512345678")})
+	require.NoError(t, err)
+	text := func(wamid, from string) []byte {
+		return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Jorge M"},"wa_id":"` + from + `"}],"messages":[{"from":"` + from + `","id":"` + wamid + `","timestamp":"1795600000","type":"text","text":{"body":"hola"}}]}}]}]}`)
+	}
+	require.Equal(t, http.StatusOK, a.deliver(text("wamid.mx1", "5215512345678")).Status)
+	require.Equal(t, http.StatusOK, a.deliver(text("wamid.mx2", "525512345678")).Status)
+	require.Equal(t, 1, a.count("contacts"))
+	got, err := a.Service.Contact(ctx, crm.ID)
+	require.NoError(t, err)
+	require.Equal(t, "5215512345678", got.WaID, "the first wa_id Meta sent becomes the identity")
+	require.Equal(t, "Jorge", got.Name, "a name on file is not overwritten by the profile")
+	page, err := a.Service.Conversations(ctx, domain.ConversationFilter{ContactID: crm.ID})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1, "one conversation for the person on this number")
+
+	// A new Brazilian customer with a pre-ninth-digit account gets today's number.
+	require.Equal(t, http.StatusOK, a.deliver(text("wamid.br1", "551187654321")).Status)
+	br, err := a.DB.Store().FindContactByWaID(ctx, "551187654321")
+	require.NoError(t, err)
+	require.Equal(t, "+5511987654321", br.PhoneE164)
+}

@@ -1,0 +1,25 @@
+package whatsapp
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestE164FromWaID(t *testing.T) {
+	for waID, want := range map[string]string{
+		"5215512345678":  "+525512345678",  // Mexico: WhatsApp's 521 form
+		"525512345678":   "+525512345678",  // Mexico: already without the 1
+		"5491123456789":  "+5491123456789", // Argentina mobile keeps its 9
+		"551187654321":   "+5511987654321", // Brazil: pre-ninth-digit account
+		"5511987654321":  "+5511987654321", // Brazil: current form
+		"51987654321":    "+51987654321",   // Peru
+		"573001234567":   "+573001234567",  // Colombia
+		"16505551234":    "+16505551234",   // Meta's sample user (US)
+		"123":            "",
+		"+5215512345678": "",
+		"99999999999999": "",
+	} {
+		require.Equal(t, want, E164FromWaID(waID), waID)
+	}
+}
