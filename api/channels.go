@@ -23,13 +23,16 @@ type channelView struct {
 	WABAID             string    `json:"waba_id"`
 	DisplayPhoneNumber string    `json:"display_phone_number"`
 	Mode               string    `json:"mode"`
+	HasAccessToken     bool      `json:"has_access_token"`
+	HasAppSecret       bool      `json:"has_app_secret"`
 	CreatedAt          timestamp `json:"created_at"`
 	UpdatedAt          timestamp `json:"updated_at"`
 }
 
 func viewChannel(ch *domain.Channel) channelView {
 	return channelView{ID: ch.ID, Name: ch.Name, PhoneNumberID: ch.PhoneNumberID, WABAID: ch.WABAID,
-		DisplayPhoneNumber: ch.DisplayPhoneNumber, Mode: string(ch.Mode), CreatedAt: stamp(ch.CreatedAt),
+		DisplayPhoneNumber: ch.DisplayPhoneNumber, Mode: string(ch.Mode), HasAccessToken: ch.AccessTokenSealed != "",
+		HasAppSecret: ch.AppSecretSealed != "", CreatedAt: stamp(ch.CreatedAt),
 		UpdatedAt: stamp(ch.UpdatedAt)}
 }
 
@@ -39,6 +42,8 @@ type createChannelRequest struct {
 	WABAID             *string             `json:"waba_id" required:"true"`
 	DisplayPhoneNumber *string             `json:"display_phone_number" required:"true"`
 	Mode               *domain.ChannelMode `json:"mode"`
+	AccessToken        *string             `json:"access_token"`
+	AppSecret          *string             `json:"app_secret"`
 }
 
 type updateChannelRequest struct {
@@ -47,6 +52,8 @@ type updateChannelRequest struct {
 	WABAID             *string             `json:"waba_id"`
 	DisplayPhoneNumber *string             `json:"display_phone_number"`
 	Mode               *domain.ChannelMode `json:"mode"`
+	AccessToken        *string             `json:"access_token"`
+	AppSecret          *string             `json:"app_secret"`
 }
 
 func (h *handlers) listChannels(c *gin.Context) {
@@ -64,7 +71,8 @@ func (h *handlers) createChannel(c *gin.Context) {
 		return
 	}
 	ch, err := h.svc.CreateChannel(c.Request.Context(), domain.ChannelInput{Name: req.Name,
-		PhoneNumberID: req.PhoneNumberID, WABAID: req.WABAID, DisplayPhoneNumber: req.DisplayPhoneNumber, Mode: req.Mode})
+		PhoneNumberID: req.PhoneNumberID, WABAID: req.WABAID, DisplayPhoneNumber: req.DisplayPhoneNumber, Mode: req.Mode,
+		AccessToken: req.AccessToken, AppSecret: req.AppSecret})
 	renderChannel(c, http.StatusCreated, ch, err)
 }
 
@@ -79,7 +87,8 @@ func (h *handlers) updateChannel(c *gin.Context) {
 		return
 	}
 	ch, err := h.svc.UpdateChannel(c.Request.Context(), c.Param("id"), domain.ChannelInput{Name: req.Name,
-		PhoneNumberID: req.PhoneNumberID, WABAID: req.WABAID, DisplayPhoneNumber: req.DisplayPhoneNumber, Mode: req.Mode})
+		PhoneNumberID: req.PhoneNumberID, WABAID: req.WABAID, DisplayPhoneNumber: req.DisplayPhoneNumber, Mode: req.Mode,
+		AccessToken: req.AccessToken, AppSecret: req.AppSecret})
 	renderChannel(c, http.StatusOK, ch, err)
 }
 

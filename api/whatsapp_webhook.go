@@ -64,19 +64,33 @@ func (w *whatsappWebhook) receive(c *gin.Context) {
 		fail(c, domain.Errorf(domain.CodeInvalid, "could not read the body"))
 		return
 	}
-	if w.cfg.AppSecret == "" || !whatsapp.VerifySignature(body, c.GetHeader("X-Hub-Signature-256"), w.cfg.AppSecret) {
-		fail(c, domain.Errorf(domain.CodeUnauthenticated, "missing or invalid X-Hub-Signature-256"))
-		return
-	}
+	signature := c.GetHeader("X-Hub-Signature-256")
+	globalOK := w.cfg.AppSecret != "" && whatsapp.VerifySignature(body, signature, w.cfg.AppSecret)
+	denied := domain.Errorf(domain.CodeUnauthenticated, "missing or invalid X-Hub-Signature-256")
 	log := loggerFrom(c)
 	delivery, err := whatsapp.ParseWebhook(body)
 	if err != nil {
+		if !globalOK {
+			fail(c, denied)
+			return
+		}
 		if err := w.svc.DeadLetter(ctx, body, err.Error()); err != nil {
 			fail(c, err)
 			return
 		}
 		log.WarnContext(ctx, "whatsapp delivery dead-lettered", slog.String("reason", err.Error()))
 		c.Status(http.StatusOK)
+		return
+	}
+	plan, rejected, err := w.route(c, delivery, body, signature, globalOK)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	// A delivery that cannot speak for every number it names writes
+	// nothing: Meta retries it, so nothing is lost once secrets are fixed.
+	if rejected || (!globalOK && len(plan) == 0) {
+		fail(c, denied)
 		return
 	}
 	if len(delivery.Problems) > 0 {
@@ -88,8 +102,8 @@ func (w *whatsappWebhook) receive(c *gin.Context) {
 		}
 		log.WarnContext(ctx, "whatsapp delivery had bad items", slog.Int("problems", len(delivery.Problems)), slog.String("first", reason))
 	}
-	for _, change := range delivery.Changes {
-		if err := w.apply(c, change); err != nil {
+	for _, r := range plan {
+		if err := w.apply(c, r.channel, r.change); err != nil {
 			fail(c, err)
 			return
 		}
@@ -97,21 +111,51 @@ func (w *whatsappWebhook) receive(c *gin.Context) {
 	c.Status(http.StatusOK)
 }
 
+type routedChange struct {
+	channel *domain.Channel
+	change  whatsapp.Change
+}
+
+// route finds each change's channel and keeps the changes this signature
+// may write: a number with its own app secret accepts only deliveries
+// signed with it, the others the global WHATSAPP_APP_SECRET. Unknown
+// numbers (Meta's dashboard test included) are logged and ignored.
+func (w *whatsappWebhook) route(c *gin.Context, d *whatsapp.Delivery, body []byte, signature string, globalOK bool) (plan []routedChange, rejected bool, err error) {
+	ctx, log := c.Request.Context(), loggerFrom(c)
+	for _, change := range d.Changes {
+		if change.Field != "messages" || (len(change.Messages) == 0 && len(change.Statuses) == 0) {
+			continue
+		}
+		ch, err := w.svc.ChannelForPhoneNumber(ctx, change.PhoneNumberID)
+		if domain.ErrorCode(err) == domain.CodeNotFound {
+			log.WarnContext(ctx, "whatsapp delivery for an unknown number ignored", slog.String("phone_number_id", change.PhoneNumberID))
+			continue
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		_, secret, err := w.svc.ChannelCredentials(domain.SystemContext(ctx, ch.WorkspaceID), ch)
+		if err != nil {
+			return nil, false, err
+		}
+		ok := globalOK
+		if secret != "" {
+			ok = whatsapp.VerifySignature(body, signature, secret)
+		}
+		if !ok {
+			log.WarnContext(ctx, "whatsapp change not signed with its number's app secret", slog.String("channel_id", ch.ID))
+			rejected = true
+			continue
+		}
+		plan = append(plan, routedChange{channel: ch, change: change})
+	}
+	return plan, rejected, nil
+}
+
 // apply records one change's messages and receipts. Items the domain
 // rejects are logged and skipped: one bad item never drops the others.
-func (w *whatsappWebhook) apply(c *gin.Context, change whatsapp.Change) error {
+func (w *whatsappWebhook) apply(c *gin.Context, ch *domain.Channel, change whatsapp.Change) error {
 	ctx, log := c.Request.Context(), loggerFrom(c)
-	if change.Field != "messages" || (len(change.Messages) == 0 && len(change.Statuses) == 0) {
-		return nil
-	}
-	ch, err := w.svc.ChannelForPhoneNumber(ctx, change.PhoneNumberID)
-	if domain.ErrorCode(err) == domain.CodeNotFound {
-		log.WarnContext(ctx, "whatsapp delivery for an unknown number ignored", slog.String("phone_number_id", change.PhoneNumberID))
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	sys := domain.SystemContext(ctx, ch.WorkspaceID)
 	names := map[string]string{}
 	for _, p := range change.Contacts {

@@ -242,6 +242,9 @@ func (s *Service) CreateChannel(ctx context.Context, in ChannelInput) (*Channel,
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
+	if err := s.sealChannelSecrets(c, in); err != nil {
+		return nil, err
+	}
 	return c, s.store.CreateChannel(ctx, c)
 }
 
@@ -258,8 +261,63 @@ func (s *Service) UpdateChannel(ctx context.Context, id string, in ChannelInput)
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
+	if err := s.sealChannelSecrets(c, in); err != nil {
+		return nil, err
+	}
 	c.UpdatedAt = s.now()
 	return c, s.store.UpdateChannel(ctx, c)
+}
+
+// sealChannelSecrets encrypts the credentials given in in onto c.
+func (s *Service) sealChannelSecrets(c *Channel, in ChannelInput) error {
+	for _, f := range []struct {
+		field string
+		plain *string
+		dst   *string
+	}{{"access_token", in.AccessToken, &c.AccessTokenSealed}, {"app_secret", in.AppSecret, &c.AppSecretSealed}} {
+		if f.plain == nil {
+			continue
+		}
+		if *f.plain == "" {
+			*f.dst = ""
+			continue
+		}
+		if len(*f.plain) > 1024 || strings.TrimSpace(*f.plain) != *f.plain {
+			return FieldError(f.field, "%s must be the value Meta shows, without spaces", f.field)
+		}
+		if s.opts.Sealer == nil {
+			return Errorf(CodeUnavailable, "credentials cannot be stored: the server has no secret key configured")
+		}
+		sealed, err := s.opts.Sealer.Seal(*f.plain)
+		if err != nil {
+			return err
+		}
+		*f.dst = sealed
+	}
+	return nil
+}
+
+// ChannelCredentials decrypts a channel's access token and app secret for
+// the system's own use (sending, verifying webhooks); never for an API.
+func (s *Service) ChannelCredentials(ctx context.Context, c *Channel) (accessToken, appSecret string, err error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	if !p.System {
+		return "", "", Errorf(CodeForbidden, "credentials are for the system only")
+	}
+	open := func(sealed string) (string, error) {
+		if sealed == "" || s.opts.Sealer == nil {
+			return "", nil
+		}
+		return s.opts.Sealer.Open(sealed)
+	}
+	if accessToken, err = open(c.AccessTokenSealed); err != nil {
+		return "", "", err
+	}
+	appSecret, err = open(c.AppSecretSealed)
+	return accessToken, appSecret, err
 }
 
 func applyChannelInput(c *Channel, in ChannelInput) {

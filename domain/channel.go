@@ -23,17 +23,30 @@ type Channel struct {
 	WABAID             string
 	DisplayPhoneNumber string
 	Mode               ChannelMode
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// AccessTokenSealed and AppSecretSealed are encrypted at rest (see
+	// Sealer); no API ever returns them.
+	AccessTokenSealed string
+	AppSecretSealed   string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // ChannelInput creates or updates a channel; nil fields keep their value.
+// AccessToken and AppSecret are write-only; an empty string clears them.
 type ChannelInput struct {
 	Name               *string
 	PhoneNumberID      *string
 	WABAID             *string
 	DisplayPhoneNumber *string
 	Mode               *ChannelMode
+	AccessToken        *string
+	AppSecret          *string
+}
+
+// Sealer encrypts secrets before they are stored and decrypts them for use.
+type Sealer interface {
+	Seal(plain string) (string, error)
+	Open(sealed string) (string, error)
 }
 
 func digitsOnly(s string) bool {

@@ -21,6 +21,8 @@ type Options struct {
 	// PhoneE164 derives the dialable number of a WhatsApp id ("" when it
 	// cannot); the channel adapter provides it. Nil leaves numbers unknown.
 	PhoneE164 func(waID string) string
+	// Sealer encrypts channel credentials at rest. Nil refuses credentials.
+	Sealer Sealer
 }
 
 // Service holds the business rules of the inbox. Adapters (REST, GraphQL,

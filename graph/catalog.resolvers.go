@@ -13,6 +13,16 @@ import (
 	"github.com/centralita/centralita/graph/model"
 )
 
+// HasAccessToken is the resolver for the hasAccessToken field.
+func (r *channelResolver) HasAccessToken(ctx context.Context, obj *domain.Channel) (bool, error) {
+	return obj.AccessTokenSealed != "", nil
+}
+
+// HasAppSecret is the resolver for the hasAppSecret field.
+func (r *channelResolver) HasAppSecret(ctx context.Context, obj *domain.Channel) (bool, error) {
+	return obj.AppSecretSealed != "", nil
+}
+
 // CreateQueue is the resolver for the createQueue field.
 func (r *mutationResolver) CreateQueue(ctx context.Context, input model.CreateQueueInput) (*model.QueuePayload, error) {
 	q, userErrors, err := result(r.svc.CreateQueue(ctx, domain.QueueInput{Name: &input.Name, Description: input.Description}))
@@ -89,7 +99,7 @@ func (r *mutationResolver) DeleteTag(ctx context.Context, input model.DeleteTagI
 func (r *mutationResolver) CreateChannel(ctx context.Context, input model.CreateChannelInput) (*model.ChannelPayload, error) {
 	c, userErrors, err := result(r.svc.CreateChannel(ctx, domain.ChannelInput{Name: input.Name,
 		PhoneNumberID: &input.PhoneNumberID, WABAID: &input.WabaID, DisplayPhoneNumber: &input.DisplayPhoneNumber,
-		Mode: input.Mode}))
+		Mode: input.Mode, AccessToken: input.AccessToken, AppSecret: input.AppSecret}))
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +110,7 @@ func (r *mutationResolver) CreateChannel(ctx context.Context, input model.Create
 func (r *mutationResolver) UpdateChannel(ctx context.Context, input model.UpdateChannelInput) (*model.ChannelPayload, error) {
 	c, userErrors, err := result(r.svc.UpdateChannel(ctx, input.ChannelID, domain.ChannelInput{Name: input.Name,
 		PhoneNumberID: input.PhoneNumberID, WABAID: input.WabaID, DisplayPhoneNumber: input.DisplayPhoneNumber,
-		Mode: input.Mode}))
+		Mode: input.Mode, AccessToken: input.AccessToken, AppSecret: input.AppSecret}))
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +156,9 @@ func (r *tagResolver) Color(ctx context.Context, obj *domain.Tag) (*string, erro
 	return optional(obj.Color), nil
 }
 
+// Channel returns generated.ChannelResolver implementation.
+func (r *Resolver) Channel() generated.ChannelResolver { return &channelResolver{r} }
+
 // Queue returns generated.QueueResolver implementation.
 func (r *Resolver) Queue() generated.QueueResolver { return &queueResolver{r} }
 
@@ -153,6 +166,7 @@ func (r *Resolver) Queue() generated.QueueResolver { return &queueResolver{r} }
 func (r *Resolver) Tag() generated.TagResolver { return &tagResolver{r} }
 
 type (
-	queueResolver struct{ *Resolver }
-	tagResolver   struct{ *Resolver }
+	channelResolver struct{ *Resolver }
+	queueResolver   struct{ *Resolver }
+	tagResolver     struct{ *Resolver }
 )

@@ -119,6 +119,8 @@ type channelRow struct {
 	WABAID             string  `gorm:"column:waba_id"`
 	DisplayPhoneNumber string  `gorm:"column:display_phone_number"`
 	Mode               string  `gorm:"column:mode"`
+	AccessTokenSealed  string  `gorm:"column:access_token_sealed"`
+	AppSecretSealed    string  `gorm:"column:app_secret_sealed"`
 	CreatedAt          utcTime `gorm:"column:created_at;autoCreateTime:false"`
 	UpdatedAt          utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
 }
@@ -128,12 +130,14 @@ func (channelRow) TableName() string { return "channels" }
 func channelFromDomain(c *domain.Channel) channelRow {
 	return channelRow{ID: c.ID, WorkspaceID: c.WorkspaceID, Name: c.Name, PhoneNumberID: c.PhoneNumberID,
 		WABAID: c.WABAID, DisplayPhoneNumber: c.DisplayPhoneNumber, Mode: string(c.Mode),
+		AccessTokenSealed: c.AccessTokenSealed, AppSecretSealed: c.AppSecretSealed,
 		CreatedAt: storedTime(&c.CreatedAt), UpdatedAt: storedTime(&c.UpdatedAt)}
 }
 
 func (r *channelRow) toDomain() *domain.Channel {
 	return &domain.Channel{ID: r.ID, WorkspaceID: r.WorkspaceID, Name: r.Name, PhoneNumberID: r.PhoneNumberID,
 		WABAID: r.WABAID, DisplayPhoneNumber: r.DisplayPhoneNumber, Mode: domain.ChannelMode(r.Mode),
+		AccessTokenSealed: r.AccessTokenSealed, AppSecretSealed: r.AppSecretSealed,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 

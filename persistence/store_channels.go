@@ -79,6 +79,7 @@ func (s *Store) UpdateChannel(ctx context.Context, c *domain.Channel) error {
 	res := db.Table("channels").Where("id = ? AND workspace_id = ?", row.ID, ws).Updates(map[string]any{
 		"name": row.Name, "phone_number_id": row.PhoneNumberID, "waba_id": row.WABAID,
 		"display_phone_number": row.DisplayPhoneNumber, "mode": row.Mode, "updated_at": row.UpdatedAt,
+		"access_token_sealed": row.AccessTokenSealed, "app_secret_sealed": row.AppSecretSealed,
 	})
 	return updated(res, "channel")
 }

@@ -43,10 +43,18 @@ func openDB(ctx context.Context, cfg Config, logger *slog.Logger) (*persistence.
 	return db, nil
 }
 
-func newService(cfg Config, db *persistence.DB) *domain.Service {
+func newService(cfg Config, db *persistence.DB) (*domain.Service, error) {
+	key, err := cfg.secretKey()
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := persistence.NewSealer(string(key))
+	if err != nil {
+		return nil, err
+	}
 	hasher := api.Argon2id{MemoryKiB: cfg.Argon2MemoryKiB, Iterations: cfg.Argon2Iterations, Threads: 1}
 	return domain.NewService(db.Store(), hasher, domain.Options{RefreshTTL: cfg.RefreshTokenTTL,
-		PhoneE164: whatsapp.E164FromWaID})
+		PhoneE164: whatsapp.E164FromWaID, Sealer: sealer}), nil
 }
 
 // newApp wires the adapters around an open database.
@@ -59,7 +67,10 @@ func newApp(cfg Config, db *persistence.DB, logger *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := newService(cfg, db)
+	svc, err := newService(cfg, db)
+	if err != nil {
+		return nil, err
+	}
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db.SQLDB(), "centralita"))

@@ -38,6 +38,7 @@ type Config struct {
 	TrustedProxies       []string      `env:"CENTRALITA_TRUSTED_PROXIES" envSeparator:","`
 	WhatsAppVerifyToken  string        `env:"WHATSAPP_VERIFY_TOKEN"`
 	WhatsAppAppSecret    string        `env:"WHATSAPP_APP_SECRET"`
+	SecretKey            string        `env:"CENTRALITA_SECRET_KEY"`
 }
 
 // loadConfig reads the environment and validates it.
@@ -64,6 +65,12 @@ func (c *Config) validate() error {
 	}
 	if c.JWTSecret == "" && c.production() {
 		errs = append(errs, fmt.Errorf("CENTRALITA_JWT_SECRET is required in production"))
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < 32 {
+		errs = append(errs, fmt.Errorf("CENTRALITA_SECRET_KEY must have at least 32 characters"))
+	}
+	if c.SecretKey == "" && c.production() {
+		errs = append(errs, fmt.Errorf("CENTRALITA_SECRET_KEY is required in production"))
 	}
 	if c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > time.Hour {
 		errs = append(errs, fmt.Errorf("CENTRALITA_ACCESS_TOKEN_TTL must be between 1m and 1h"))
@@ -106,7 +113,7 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("env", c.Env), slog.String("addr", c.Addr),
 		slog.String("database", c.databaseKind()), slog.String("data_dir", c.DataDir),
-		slog.Bool("jwt_secret_set", c.JWTSecret != ""), slog.Bool("graphiql", c.GraphiQL),
+		slog.Bool("jwt_secret_set", c.JWTSecret != ""), slog.Bool("secret_key_set", c.SecretKey != ""), slog.Bool("graphiql", c.GraphiQL),
 		slog.Bool("introspection", c.introspection()), slog.String("access_token_ttl", c.AccessTokenTTL.String()),
 		slog.Bool("whatsapp_app_secret_set", c.WhatsAppAppSecret != ""),
 		slog.Bool("whatsapp_verify_token_set", c.WhatsAppVerifyToken != ""))
@@ -119,14 +126,20 @@ func (c *Config) databaseKind() string {
 	return "postgres"
 }
 
-// jwtSecret returns the configured signing secret. Outside production, when
-// none is set, it keeps a random one in the data directory so tokens survive
-// restarts of a local install.
-func (c *Config) jwtSecret() ([]byte, error) {
-	if c.JWTSecret != "" {
-		return []byte(c.JWTSecret), nil
+// jwtSecret returns the configured access-token signing secret.
+func (c *Config) jwtSecret() ([]byte, error) { return c.secret(c.JWTSecret, "jwt-secret") }
+
+// secretKey returns the key that encrypts channel credentials at rest.
+func (c *Config) secretKey() ([]byte, error) { return c.secret(c.SecretKey, "secret-key") }
+
+// secret returns a configured secret. Outside production, when none is set,
+// it keeps a random one in the data directory so a local install survives
+// restarts (production refuses to start without them; see validate).
+func (c *Config) secret(configured, file string) ([]byte, error) {
+	if configured != "" {
+		return []byte(configured), nil
 	}
-	path := filepath.Join(c.DataDir, "jwt-secret")
+	path := filepath.Join(c.DataDir, file)
 	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
 		return b, nil
 	}

@@ -106,7 +106,11 @@ func runBootstrap(ctx context.Context, cfg Config, args []string, logger *slog.L
 		return err
 	}
 	defer db.Close()
-	out, err := newService(cfg, db).Bootstrap(ctx, domain.BootstrapInput{WorkspaceName: *workspace,
+	svc, err := newService(cfg, db)
+	if err != nil {
+		return err
+	}
+	out, err := svc.Bootstrap(ctx, domain.BootstrapInput{WorkspaceName: *workspace,
 		Timezone: *timezone, OwnerName: *name, Email: *email, Password: *password})
 	if err != nil {
 		return userFacing(err)

@@ -89,6 +89,8 @@ func TestConfigValidation(t *testing.T) {
 		"bad level":           {"CENTRALITA_LOG_LEVEL": "loud"},
 		"not a duration":      {"CENTRALITA_REFRESH_TOKEN_TTL": "forever"},
 		"bad proxy":           {"CENTRALITA_TRUSTED_PROXIES": "10.0.0.0/8,lb.internal"},
+		"short secret key":    {"CENTRALITA_SECRET_KEY": "short"},
+		"production sans enc": {"CENTRALITA_ENV": "production", "CENTRALITA_JWT_SECRET": "a-very-secret-value-of-at-least-32-chars"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			for k, v := range env {

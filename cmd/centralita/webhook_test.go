@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -304,4 +305,43 @@ func TestWebhookMatchesContactsAcrossNumberForms(t *testing.T) {
 	br, err := a.DB.Store().FindContactByWaID(ctx, "551187654321")
 	require.NoError(t, err)
 	require.Equal(t, "+5511987654321", br.PhoneE164)
+}
+
+// A number's credentials are write-only and encrypted at rest, and a number
+// with its own app secret accepts only deliveries signed with it.
+func TestChannelCredentialsAreSealedAndEnforced(t *testing.T) {
+	a := newTestApp(t)
+	tn := a.bootstrap("Creds Co")
+	const token, secret = "EAAG-canary-access-token-123", "per-number-app-secret-canary"
+	res := a.do(http.MethodPost, "/v1/channels", tn.APIKey, map[string]any{"phone_number_id": "106540352242922",
+		"waba_id": "102290129340398", "display_phone_number": "15550783881", "access_token": token, "app_secret": secret})
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+	require.NotContains(t, string(res.Body), token)
+	require.NotContains(t, string(res.Body), secret)
+	require.Contains(t, string(res.Body), `"has_access_token":true`)
+	list := a.do(http.MethodGet, "/v1/channels", tn.APIKey, nil)
+	require.NotContains(t, string(list.Body), token)
+	var stored string
+	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT access_token_sealed FROM channels").Scan(&stored))
+	require.NotContains(t, stored, token, "encrypted at rest")
+
+	body := fixture(t, "inbound_text.json")
+	require.Equal(t, http.StatusUnauthorized, a.deliver(body).Status, "the global secret does not speak for this number")
+	require.Equal(t, 0, a.count("messages"))
+	require.Equal(t, http.StatusOK, a.deliver(body, whatsapp.Sign(body, secret)).Status)
+	require.Equal(t, 1, a.count("messages"))
+
+	var ch struct {
+		ID string `json:"id"`
+	}
+	res.decode(t, &ch)
+	channel, err := a.Service.Channel(a.system(tn), ch.ID)
+	require.NoError(t, err)
+	gotToken, gotSecret, err := a.Service.ChannelCredentials(a.system(tn), channel)
+	require.NoError(t, err)
+	require.Equal(t, token, gotToken)
+	require.Equal(t, secret, gotSecret)
+	_, _, err = a.Service.ChannelCredentials(domain.WithPrincipal(context.Background(),
+		domain.Principal{WorkspaceID: tn.WorkspaceID, UserID: tn.OwnerID, Role: domain.RoleOwner}), channel)
+	require.Equal(t, domain.CodeForbidden, domain.ErrorCode(err), "not even owners read credentials back")
 }

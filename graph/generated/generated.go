@@ -31,6 +31,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	ApiKey() ApiKeyResolver
+	Channel() ChannelResolver
 	Contact() ContactResolver
 	Conversation() ConversationResolver
 	Message() MessageResolver
@@ -72,6 +73,8 @@ type ComplexityRoot struct {
 	Channel struct {
 		CreatedAt          func(childComplexity int) int
 		DisplayPhoneNumber func(childComplexity int) int
+		HasAccessToken     func(childComplexity int) int
+		HasAppSecret       func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Mode               func(childComplexity int) int
 		Name               func(childComplexity int) int
@@ -396,6 +399,10 @@ type ComplexityRoot struct {
 type ApiKeyResolver interface {
 	CreatedBy(ctx context.Context, obj *domain.APIKey) (*domain.User, error)
 }
+type ChannelResolver interface {
+	HasAccessToken(ctx context.Context, obj *domain.Channel) (bool, error)
+	HasAppSecret(ctx context.Context, obj *domain.Channel) (bool, error)
+}
 type ContactResolver interface {
 	WaID(ctx context.Context, obj *domain.Contact) (*string, error)
 	PhoneE164(ctx context.Context, obj *domain.Contact) (*string, error)
@@ -607,6 +614,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Channel.DisplayPhoneNumber(childComplexity), true
+	case "Channel.hasAccessToken":
+		if e.ComplexityRoot.Channel.HasAccessToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.HasAccessToken(childComplexity), true
+	case "Channel.hasAppSecret":
+		if e.ComplexityRoot.Channel.HasAppSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.HasAppSecret(childComplexity), true
 	case "Channel.id":
 		if e.ComplexityRoot.Channel.ID == nil {
 			break
@@ -2287,6 +2306,10 @@ type Channel implements Node {
   wabaId: String!
   displayPhoneNumber: String!
   mode: ChannelMode!
+  "Whether a Graph API access token is stored; the token itself is never returned."
+  hasAccessToken: Boolean!
+  "Whether this number has its own Meta app secret for webhook signatures."
+  hasAppSecret: Boolean!
   createdAt: DateTime!
   updatedAt: DateTime!
 }
@@ -2358,6 +2381,10 @@ input CreateChannelInput {
   wabaId: String!
   displayPhoneNumber: String!
   mode: ChannelMode
+  "Write-only; encrypted at rest. An empty string removes it."
+  accessToken: String
+  "Write-only; the number's own Meta app secret, when it differs from the server's."
+  appSecret: String
 }
 
 input UpdateChannelInput {
@@ -2367,6 +2394,10 @@ input UpdateChannelInput {
   wabaId: String
   displayPhoneNumber: String
   mode: ChannelMode
+  "Write-only; encrypted at rest. An empty string removes it."
+  accessToken: String
+  "Write-only; the number's own Meta app secret, when it differs from the server's."
+  appSecret: String
 }
 
 input DeleteChannelInput {
@@ -2959,6 +2990,10 @@ func (ec *executionContext) childFields_Channel(ctx context.Context, field graph
 		return ec.fieldContext_Channel_displayPhoneNumber(ctx, field)
 	case "mode":
 		return ec.fieldContext_Channel_mode(ctx, field)
+	case "hasAccessToken":
+		return ec.fieldContext_Channel_hasAccessToken(ctx, field)
+	case "hasAppSecret":
+		return ec.fieldContext_Channel_hasAppSecret(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Channel_createdAt(ctx, field)
 	case "updatedAt":
@@ -4875,6 +4910,52 @@ func (ec *executionContext) _Channel_mode(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Channel_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "ChannelMode")
+}
+
+func (ec *executionContext) _Channel_hasAccessToken(ctx context.Context, field graphql.CollectedField, obj *domain.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_hasAccessToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Channel().HasAccessToken(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_hasAccessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Channel_hasAppSecret(ctx context.Context, field graphql.CollectedField, obj *domain.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_hasAppSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Channel().HasAppSecret(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_hasAppSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Channel_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.Channel) (ret graphql.Marshaler) {
@@ -12517,7 +12598,7 @@ func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "phoneNumberId", "wabaId", "displayPhoneNumber", "mode"}
+	fieldsInOrder := [...]string{"name", "phoneNumberId", "wabaId", "displayPhoneNumber", "mode", "accessToken", "appSecret"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12559,6 +12640,20 @@ func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context
 				return it, err
 			}
 			it.Mode = data
+		case "accessToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessToken"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessToken = data
+		case "appSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appSecret"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppSecret = data
 		}
 	}
 	return it, nil
@@ -13483,7 +13578,7 @@ func (ec *executionContext) unmarshalInputUpdateChannelInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"channelId", "name", "phoneNumberId", "wabaId", "displayPhoneNumber", "mode"}
+	fieldsInOrder := [...]string{"channelId", "name", "phoneNumberId", "wabaId", "displayPhoneNumber", "mode", "accessToken", "appSecret"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13532,6 +13627,20 @@ func (ec *executionContext) unmarshalInputUpdateChannelInput(ctx context.Context
 				return it, err
 			}
 			it.Mode = data
+		case "accessToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessToken"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessToken = data
+		case "appSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appSecret"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppSecret = data
 		}
 	}
 	return it, nil
@@ -14196,42 +14305,54 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Channel_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Channel_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "phoneNumberId":
 			out.Values[i] = ec._Channel_phoneNumberId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "wabaId":
 			out.Values[i] = ec._Channel_wabaId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "displayPhoneNumber":
 			out.Values[i] = ec._Channel_displayPhoneNumber(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mode":
 			out.Values[i] = ec._Channel_mode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "hasAccessToken":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Channel_hasAccessToken(ctx, field, obj)
+				})
+		case "hasAppSecret":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Channel_hasAppSecret(ctx, field, obj)
+				})
 		case "createdAt":
 			out.Values[i] = ec._Channel_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Channel_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -122,6 +122,10 @@ type CreateChannelInput struct {
 	WabaID             string              `json:"wabaId"`
 	DisplayPhoneNumber string              `json:"displayPhoneNumber"`
 	Mode               *domain.ChannelMode `json:"mode,omitempty"`
+	// Write-only; encrypted at rest. An empty string removes it.
+	AccessToken *string `json:"accessToken,omitempty"`
+	// Write-only; the number's own Meta app secret, when it differs from the server's.
+	AppSecret *string `json:"appSecret,omitempty"`
 }
 
 type CreateContactInput struct {
@@ -310,6 +314,10 @@ type UpdateChannelInput struct {
 	WabaID             *string             `json:"wabaId,omitempty"`
 	DisplayPhoneNumber *string             `json:"displayPhoneNumber,omitempty"`
 	Mode               *domain.ChannelMode `json:"mode,omitempty"`
+	// Write-only; encrypted at rest. An empty string removes it.
+	AccessToken *string `json:"accessToken,omitempty"`
+	// Write-only; the number's own Meta app secret, when it differs from the server's.
+	AppSecret *string `json:"appSecret,omitempty"`
 }
 
 // Omitted (or null) fields keep their value.
