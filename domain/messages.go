@@ -68,7 +68,15 @@ func (s *Service) SendText(ctx context.Context, conversationID, text string) (*M
 		}
 		c.LastActivityAt = now
 		return EventMessageCreated, map[string]any{"message_id": msg.ID, "direction": string(msg.Direction)}, nil
-	}, func(ctx context.Context) error { return s.store.CreateMessage(ctx, msg) })
+	}, func(ctx context.Context) error {
+		if err := s.store.CreateMessage(ctx, msg); err != nil {
+			return err
+		}
+		if msg.ChannelID == "" {
+			return nil // nowhere to deliver it: it stays queued
+		}
+		return s.store.EnqueueSend(ctx, msg.ID)
+	})
 	if err != nil {
 		return nil, err
 	}

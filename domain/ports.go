@@ -183,6 +183,7 @@ type Store interface {
 	EventStore
 	AuthStore
 	InboundStore
+	OutboxStore
 }
 
 // PasswordHasher hashes and checks passwords (argon2id in production).

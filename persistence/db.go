@@ -213,3 +213,7 @@ func (db *DB) Store() *Store { return db.store }
 
 // QueryCount is the number of SQL statements executed through gorm so far.
 func (db *DB) QueryCount() int64 { return db.queries.Load() }
+
+// PgxPool is the Postgres pool (nil on SQLite), for the job system's
+// workers, which LISTEN for new jobs through it.
+func (db *DB) PgxPool() *pgxpool.Pool { return db.pool }

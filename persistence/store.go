@@ -2,6 +2,7 @@ package persistence
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/centralita/centralita/domain"
@@ -15,6 +16,35 @@ import (
 type Store struct {
 	db      *gorm.DB
 	dialect string
+	// enqueueSend inserts the send job in the caller's transaction; it is
+	// set by the wiring (the job system lives in another package).
+	enqueueSend func(ctx context.Context, tx *sql.Tx, workspaceID, messageID string) error
+}
+
+// SetSendEnqueuer installs the transactional job insert used by EnqueueSend.
+func (s *Store) SetSendEnqueuer(fn func(ctx context.Context, tx *sql.Tx, workspaceID, messageID string) error) {
+	s.enqueueSend = fn
+}
+
+// EnqueueSend inserts the message's send job in the open transaction, so
+// the message and its job commit or roll back together.
+func (s *Store) EnqueueSend(ctx context.Context, messageID string) error {
+	_, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	if s.enqueueSend == nil {
+		return fmt.Errorf("persistence: no send job queue is configured")
+	}
+	tx, ok := ctx.Value(txKey{s}).(*gorm.DB)
+	if !ok {
+		return fmt.Errorf("persistence: EnqueueSend needs a transaction")
+	}
+	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return fmt.Errorf("persistence: transaction is not a database/sql transaction")
+	}
+	return s.enqueueSend(ctx, sqlTx, ws, messageID)
 }
 
 var _ domain.Store = (*Store)(nil)

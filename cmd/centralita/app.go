@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/centralita/centralita/api"
 	"github.com/centralita/centralita/domain"
 	"github.com/centralita/centralita/graph"
+	"github.com/centralita/centralita/jobs"
 	"github.com/centralita/centralita/persistence"
 	"github.com/centralita/centralita/whatsapp"
 )
@@ -27,6 +29,7 @@ type app struct {
 	db      *persistence.DB
 	service *domain.Service
 	handler http.Handler
+	jobs    *jobs.Runner
 }
 
 // openDB opens and migrates the configured database.
@@ -57,8 +60,9 @@ func newService(cfg Config, db *persistence.DB) (*domain.Service, error) {
 		PhoneE164: whatsapp.E164FromWaID, Sealer: sealer}), nil
 }
 
-// newApp wires the adapters around an open database.
-func newApp(cfg Config, db *persistence.DB, logger *slog.Logger) (*app, error) {
+// newApp wires the adapters around an open database. Background jobs are
+// wired (sends are enqueued) but run only once a.jobs is started.
+func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Logger) (*app, error) {
 	secret, err := cfg.jwtSecret()
 	if err != nil {
 		return nil, err
@@ -71,6 +75,14 @@ func newApp(cfg Config, db *persistence.DB, logger *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	graphClient := &whatsapp.Client{BaseURL: cfg.WhatsAppGraphURL, Version: cfg.WhatsAppGraphVersion,
+		HTTP: &http.Client{Timeout: 30 * time.Second}}
+	runner, err := jobs.New(ctx, jobs.Config{Dialect: db.Dialect(), SQLDB: db.SQLDB(), Pool: db.PgxPool(),
+		Service: svc, Graph: graphClient, Logger: logger, PerNumberRate: cfg.WhatsAppSendRate})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	db.Store().SetSendEnqueuer(runner.EnqueueSend)
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db.SQLDB(), "centralita"))
@@ -90,7 +102,7 @@ func newApp(cfg Config, db *persistence.DB, logger *slog.Logger) (*app, error) {
 	if cfg.GraphiQL {
 		deps.GraphiQL = graph.GraphiQLHandler("/graphql")
 	}
-	return &app{cfg: cfg, logger: logger, db: db, service: svc, handler: api.NewRouter(deps)}, nil
+	return &app{cfg: cfg, logger: logger, db: db, service: svc, handler: api.NewRouter(deps), jobs: runner}, nil
 }
 
 // serve listens until ctx is cancelled, then lets in-flight requests finish.
@@ -108,6 +120,12 @@ func (a *app) serve(ctx context.Context, ready chan<- string) error {
 	if err != nil {
 		return err
 	}
+	if a.jobs != nil {
+		if err := a.jobs.Start(ctx); err != nil {
+			ln.Close()
+			return fmt.Errorf("jobs: %w", err)
+		}
+	}
 	a.logger.Info("listening", "addr", ln.Addr().String())
 	if ready != nil {
 		ready <- ln.Addr().String()
@@ -124,6 +142,12 @@ func (a *app) serve(ctx context.Context, ready chan<- string) error {
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return err
+	}
+	if a.jobs != nil {
+		// Jobs still running after the timeout are picked up again later.
+		if err := a.jobs.Stop(shutdownCtx); err != nil {
+			a.logger.Warn("jobs did not stop cleanly", "error", err.Error())
+		}
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err

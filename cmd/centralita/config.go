@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,6 +40,9 @@ type Config struct {
 	WhatsAppVerifyToken  string        `env:"WHATSAPP_VERIFY_TOKEN"`
 	WhatsAppAppSecret    string        `env:"WHATSAPP_APP_SECRET"`
 	SecretKey            string        `env:"CENTRALITA_SECRET_KEY"`
+	WhatsAppGraphURL     string        `env:"WHATSAPP_GRAPH_URL" envDefault:"https://graph.facebook.com"`
+	WhatsAppGraphVersion string        `env:"WHATSAPP_GRAPH_VERSION" envDefault:"v24.0"`
+	WhatsAppSendRate     float64       `env:"WHATSAPP_SEND_RATE" envDefault:"80"`
 }
 
 // loadConfig reads the environment and validates it.
@@ -71,6 +75,12 @@ func (c *Config) validate() error {
 	}
 	if c.SecretKey == "" && c.production() {
 		errs = append(errs, fmt.Errorf("CENTRALITA_SECRET_KEY is required in production"))
+	}
+	if u, err := url.Parse(c.WhatsAppGraphURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("WHATSAPP_GRAPH_URL must be an http(s) URL"))
+	}
+	if c.WhatsAppSendRate <= 0 || c.WhatsAppSendRate > 1000 {
+		errs = append(errs, fmt.Errorf("WHATSAPP_SEND_RATE must be between 0 and 1000 messages per second"))
 	}
 	if c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > time.Hour {
 		errs = append(errs, fmt.Errorf("CENTRALITA_ACCESS_TOKEN_TTL must be between 1m and 1h"))

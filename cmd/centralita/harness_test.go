@@ -33,6 +33,7 @@ const (
 // testApp is one running application with its own empty database.
 type testApp struct {
 	t       *testing.T
+	app     *app
 	URL     string
 	DB      *persistence.DB
 	Service *domain.Service
@@ -46,7 +47,9 @@ func testConfig(t *testing.T) Config {
 		JWTSecret: "test-secret-test-secret-test-secret-0123", AccessTokenTTL: 15 * time.Minute,
 		RefreshTokenTTL: 24 * time.Hour, GraphQLComplexity: 5000, GraphQLDepth: 12,
 		MaxBodyBytes: 1 << 20, LogLevel: "error", Argon2MemoryKiB: 64, Argon2Iterations: 1,
-		ShutdownTimeout: 5 * time.Second, WhatsAppVerifyToken: testVerifyToken, WhatsAppAppSecret: testAppSecret}
+		ShutdownTimeout: 5 * time.Second, WhatsAppVerifyToken: testVerifyToken, WhatsAppAppSecret: testAppSecret,
+		SecretKey: "test-secret-key-test-secret-key-0123456", WhatsAppGraphURL: "http://127.0.0.1:9",
+		WhatsAppGraphVersion: "v24.0", WhatsAppSendRate: 1000}
 }
 
 // newTestApp starts the application on an httptest server. Options may
@@ -59,11 +62,11 @@ func newTestApp(t *testing.T, options ...func(*Config)) *testApp {
 	}
 	db := persistencetest.New(t)
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	a, err := newApp(cfg, db, logger)
+	a, err := newApp(context.Background(), cfg, db, logger)
 	require.NoError(t, err)
 	srv := httptest.NewServer(a.handler)
 	t.Cleanup(srv.Close)
-	return &testApp{t: t, URL: srv.URL, DB: db, Service: a.service, Config: cfg}
+	return &testApp{t: t, app: a, URL: srv.URL, DB: db, Service: a.service, Config: cfg}
 }
 
 // tenant is one bootstrapped workspace with its owner.
@@ -193,4 +196,18 @@ func (g gqlResponse) errorCodes() []string {
 		codes = append(codes, code)
 	}
 	return codes
+}
+
+// startJobs runs the background workers (sends) until the test ends. Tests
+// that do not call it leave enqueued jobs untouched.
+func (a *testApp) startJobs() {
+	a.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	require.NoError(a.t, a.app.jobs.Start(ctx))
+	a.t.Cleanup(func() {
+		stopCtx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+		defer stop()
+		_ = a.app.jobs.Stop(stopCtx)
+		cancel()
+	})
 }

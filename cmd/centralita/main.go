@@ -71,7 +71,7 @@ func runServe(ctx context.Context, cfg Config, args []string, logger *slog.Logge
 		return err
 	}
 	defer db.Close()
-	a, err := newApp(cfg, db, logger)
+	a, err := newApp(ctx, cfg, db, logger)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,81 @@
+package domain
+
+import "context"
+
+// OutboxStore enqueues the delivery of an outbound message in the caller's
+// transaction, so a stored message and its send job commit together.
+type OutboxStore interface {
+	EnqueueSend(ctx context.Context, messageID string) error
+}
+
+// PreparedSend is everything the send worker needs for one message.
+type PreparedSend struct {
+	Message     *Message
+	Channel     *Channel
+	AccessToken string
+	// To is the recipient's wa_id with a leading "+", as Meta wants it.
+	To string
+}
+
+// PrepareSend loads a queued outbound message for the send worker. It
+// returns nil when there is nothing left to do (already sent or failed), so
+// a job run twice never sends twice. System only.
+// Errors: forbidden, not_found, precondition_failed (no access token).
+func (s *Service) PrepareSend(ctx context.Context, messageID string) (*PreparedSend, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !p.System {
+		return nil, Errorf(CodeForbidden, "only the send worker prepares sends")
+	}
+	m, err := s.Message(ctx, messageID)
+	if err != nil {
+		return nil, err
+	}
+	if m.Direction != DirectionOutbound || m.Status != DeliveryQueued || m.ProviderMessageID != "" {
+		return nil, nil
+	}
+	conv, err := s.Conversation(ctx, m.ConversationID)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := s.Channel(ctx, m.ChannelID)
+	if err != nil {
+		return nil, err
+	}
+	contact, err := s.Contact(ctx, conv.ContactID)
+	if err != nil {
+		return nil, err
+	}
+	token, _, err := s.ChannelCredentials(ctx, ch)
+	if err != nil {
+		return nil, err
+	}
+	if token == "" {
+		return nil, Errorf(CodePreconditionFailed, "the number has no access token")
+	}
+	if contact.WaID == "" {
+		return nil, Errorf(CodePreconditionFailed, "the contact has no WhatsApp id")
+	}
+	return &PreparedSend{Message: m, Channel: ch, AccessToken: token, To: "+" + contact.WaID}, nil
+}
+
+// FailSend ends an outbound message as failed with the provider's code and
+// a readable reason (a permanent error, or retries exhausted). System only.
+func (s *Service) FailSend(ctx context.Context, messageID, code, reason string) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	if !p.System {
+		return Errorf(CodeForbidden, "only the send worker fails sends")
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		m, err := s.Message(ctx, messageID)
+		if err != nil {
+			return err
+		}
+		return s.advance(ctx, m, []StatusUpdate{{Status: DeliveryFailed, ErrorCode: code, ErrorTitle: reason}}, false)
+	})
+}

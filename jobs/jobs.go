@@ -1,0 +1,135 @@
+// Package jobs runs Centralita's durable background work on River, in the
+// same database as the data: a job inserted in the transaction that stored
+// its message commits or rolls back with it, and survives restarts.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/whatsapp"
+)
+
+// Config wires the job system to a database and the services jobs call.
+type Config struct {
+	Dialect string        // "postgres" or "sqlite"
+	SQLDB   *sql.DB       // the application's database/sql handle
+	Pool    *pgxpool.Pool // Postgres only: workers LISTEN through it
+	Service *domain.Service
+	Graph   *whatsapp.Client
+	Logger  *slog.Logger
+	// PerNumberRate is the most messages per second sent from one number
+	// (Meta's default throughput is 80).
+	PerNumberRate float64
+	// MaxWorkers is how many jobs run at once in this process.
+	MaxWorkers int
+}
+
+// Runner owns the River clients.
+type Runner struct {
+	start    func(ctx context.Context) error
+	stop     func(ctx context.Context) error
+	insertTx func(ctx context.Context, tx *sql.Tx, args river.JobArgs) error
+}
+
+// New migrates River's tables and builds the clients. Workers do not run
+// until Start.
+func New(ctx context.Context, cfg Config) (*Runner, error) {
+	if cfg.PerNumberRate <= 0 {
+		cfg.PerNumberRate = 80
+	}
+	if cfg.MaxWorkers <= 0 {
+		cfg.MaxWorkers = 20
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &sendWorker{svc: cfg.Service, graph: cfg.Graph, pace: newPacer(cfg.PerNumberRate)})
+	riverCfg := &river.Config{
+		Logger:  cfg.Logger,
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
+		Workers: workers,
+	}
+	switch cfg.Dialect {
+	case "postgres":
+		return newPostgres(ctx, cfg, riverCfg)
+	case "sqlite":
+		return newSQLite(ctx, cfg, riverCfg)
+	}
+	return nil, fmt.Errorf("jobs: unknown dialect %q", cfg.Dialect)
+}
+
+func newPostgres(ctx context.Context, cfg Config, riverCfg *river.Config) (*Runner, error) {
+	driver := riverpgxv5.New(cfg.Pool)
+	if err := migrate(ctx, driver); err != nil {
+		return nil, err
+	}
+	workers, err := river.NewClient[pgx.Tx](driver, riverCfg)
+	if err != nil {
+		return nil, err
+	}
+	// gorm's transactions are database/sql ones: an insert-only client on
+	// the database/sql driver joins them (it notifies workers via pg_notify).
+	inserter, err := river.NewClient(riverdatabasesql.New(cfg.SQLDB), &river.Config{Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	return &Runner{start: workers.Start, stop: workers.Stop,
+		insertTx: func(ctx context.Context, tx *sql.Tx, args river.JobArgs) error {
+			_, err := inserter.InsertTx(ctx, tx, args, nil)
+			return err
+		}}, nil
+}
+
+func newSQLite(ctx context.Context, cfg Config, riverCfg *river.Config) (*Runner, error) {
+	driver := riversqlite.New(cfg.SQLDB)
+	if err := migrate(ctx, driver); err != nil {
+		return nil, err
+	}
+	client, err := river.NewClient(driver, riverCfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Runner{start: client.Start, stop: client.Stop,
+		insertTx: func(ctx context.Context, tx *sql.Tx, args river.JobArgs) error {
+			_, err := client.InsertTx(ctx, tx, args, nil)
+			return err
+		}}, nil
+}
+
+func migrate[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error {
+	m, err := rivermigrate.New(driver, nil)
+	if err != nil {
+		return err
+	}
+	_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	return err
+}
+
+// Start runs the workers until Stop.
+func (r *Runner) Start(ctx context.Context) error { return r.start(ctx) }
+
+// Stop lets running jobs finish (or ctx end); unfinished jobs run again later.
+func (r *Runner) Stop(ctx context.Context) error {
+	err := r.stop(ctx)
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// EnqueueSend inserts the delivery job of an outbound message inside tx.
+func (r *Runner) EnqueueSend(ctx context.Context, tx *sql.Tx, workspaceID, messageID string) error {
+	return r.insertTx(ctx, tx, SendArgs{WorkspaceID: workspaceID, MessageID: messageID})
+}
