@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"time"
 
 	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/whatsapp"
 )
 
 // The demo workspace is for trying Centralita locally. Its API key is well
@@ -16,7 +19,28 @@ const (
 	demoOwnerEmail = "owner@demo.centralita.dev"
 	demoPassword   = "centralita-demo"
 	demoAPIKey     = "ck_demo_local_only_do_not_use_in_production"
+	// demoGraphToken is the access token the demo's fake Graph API accepts.
+	demoGraphToken = "EAAG-demo-fake-graph-token"
 )
+
+// demoNumbers are the demo's WhatsApp numbers, served by the fake Graph API.
+var demoNumbers = map[string]whatsapp.FakeNumber{
+	"100000000000001": {WABAID: "200000000000001", DisplayPhoneNumber: "5115550100", Token: demoGraphToken},
+	"100000000000002": {WABAID: "200000000000001", DisplayPhoneNumber: "51999550101", Token: demoGraphToken},
+}
+
+// startDemoGraph serves a fake of Meta's Graph API on a loopback port, so
+// the demo's replies are really sent (to the fake) and get wamids.
+func startDemoGraph() (baseURL string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: whatsapp.NewFakeGraph(whatsapp.FakeGraphOptions{Numbers: demoNumbers}),
+		ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
 
 type demoInfo struct {
 	WorkspaceID string

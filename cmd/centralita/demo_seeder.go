@@ -57,7 +57,8 @@ func (s *seeder) tag(name, color string) string {
 
 func (s *seeder) channel(name, phoneNumberID, display string, mode domain.ChannelMode) string {
 	c, err := s.svc.CreateChannel(s.ctx, domain.ChannelInput{Name: valuePtr(name), PhoneNumberID: valuePtr(phoneNumberID),
-		WABAID: valuePtr("200000000000001"), DisplayPhoneNumber: valuePtr(display), Mode: valuePtr(mode)})
+		WABAID: valuePtr("200000000000001"), DisplayPhoneNumber: valuePtr(display), Mode: valuePtr(mode),
+		AccessToken: valuePtr(demoGraphToken)})
 	s.check(err)
 	if c == nil {
 		return ""

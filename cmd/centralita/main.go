@@ -65,6 +65,17 @@ func runServe(ctx context.Context, cfg Config, args []string, logger *slog.Logge
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *demo {
+		if cfg.production() {
+			return fmt.Errorf("--demo seeds a well-known API key and is refused in production")
+		}
+		graphURL, stop, err := startDemoGraph()
+		if err != nil {
+			return err
+		}
+		defer stop()
+		cfg.WhatsAppGraphURL = graphURL
+	}
 	logger.Info("starting", "config", cfg)
 	db, err := openDB(ctx, cfg, logger)
 	if err != nil {
@@ -76,9 +87,6 @@ func runServe(ctx context.Context, cfg Config, args []string, logger *slog.Logge
 		return err
 	}
 	if *demo {
-		if cfg.production() {
-			return fmt.Errorf("--demo seeds a well-known API key and is refused in production")
-		}
 		info, err := seedDemo(ctx, a)
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
