@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -41,10 +42,14 @@ type conversationView struct {
 	FirstHumanResponseAt  *timestamp `json:"first_human_response_at"`
 	LastCustomerMessageAt *timestamp `json:"last_customer_message_at"`
 	ClosedAt              *timestamp `json:"closed_at"`
+	// The 24-hour customer service window: free-form replies only while open.
+	ServiceWindowOpen      bool       `json:"service_window_open"`
+	ServiceWindowExpiresAt *timestamp `json:"service_window_expires_at"`
 }
 
 func viewConversation(c *domain.Conversation) conversationView {
-	return conversationView{ID: c.ID, ContactID: c.ContactID, ChannelID: nullable(c.ChannelID),
+	open, expires := c.ServiceWindow(time.Now())
+	return conversationView{ServiceWindowOpen: open, ServiceWindowExpiresAt: optionalStamp(expires), ID: c.ID, ContactID: c.ContactID, ChannelID: nullable(c.ChannelID),
 		QueueID: nullable(c.QueueID), AssigneeID: nullable(c.AssigneeID), Status: string(c.Status),
 		Priority: string(c.Priority), CloseReason: nullable(c.CloseReason), Tags: ids(c.TagIDs), Version: c.Version,
 		CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.UpdatedAt), LastActivityAt: stamp(c.LastActivityAt),

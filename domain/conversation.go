@@ -159,3 +159,17 @@ func transitionError(from, to ConversationStatus) error {
 	return &Error{Code: CodeConflict, Field: "status",
 		Message: fmt.Sprintf("a %s conversation cannot become %s", from, to)}
 }
+
+// ServiceWindowLength is how long after a customer's last message WhatsApp
+// lets a business send free-form messages; after it, only templates.
+const ServiceWindowLength = 24 * time.Hour
+
+// ServiceWindow reports whether free-form messages may be sent at now, and
+// when the window closes (nil when the customer never wrote).
+func (c *Conversation) ServiceWindow(now time.Time) (open bool, expiresAt *time.Time) {
+	if c.LastCustomerMessageAt == nil {
+		return false, nil
+	}
+	end := c.LastCustomerMessageAt.Add(ServiceWindowLength)
+	return now.Before(end), &end
+}

@@ -48,6 +48,12 @@ func (s *Service) SendText(ctx context.Context, conversationID, text string) (*M
 		if err := agentMayAct(p, c); err != nil {
 			return "", nil, err
 		}
+		// WhatsApp refuses free-form messages outside the window (131047);
+		// saying so now beats a failed status later.
+		if open, _ := c.ServiceWindow(s.now()); c.ChannelID != "" && !open {
+			return "", nil, Errorf(CodePreconditionFailed,
+				"the 24-hour customer service window is closed: the customer has not written in the last 24 hours, so only an approved template can be sent")
+		}
 		if p.Role == RoleAgent && c.AssigneeID == "" && p.UserID != "" {
 			c.AssigneeID = p.UserID
 		}

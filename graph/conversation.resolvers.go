@@ -7,11 +7,18 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/centralita/centralita/domain"
 	"github.com/centralita/centralita/graph/generated"
 	"github.com/centralita/centralita/graph/model"
 )
+
+// ServiceWindow is the resolver for the serviceWindow field.
+func (r *conversationResolver) ServiceWindow(ctx context.Context, obj *domain.Conversation) (*model.ServiceWindow, error) {
+	open, expiresAt := obj.ServiceWindow(time.Now())
+	return &model.ServiceWindow{Open: open, ExpiresAt: expiresAt}, nil
+}
 
 // CloseReason is the resolver for the closeReason field.
 func (r *conversationResolver) CloseReason(ctx context.Context, obj *domain.Conversation) (*string, error) {

@@ -168,7 +168,8 @@ func TestRESTConversationRoutes(t *testing.T) {
 	require.Equal(t, w.AgentID, msg["author_id"])
 	require.Nil(t, msg["provider_message_id"])
 	msgs := listData(t, c.expect(200, "GET", base+"/messages?limit=10", w.AgentToken, nil))
-	require.Len(t, msgs, 1)
+	require.Len(t, msgs, 2, "the customer's message and the reply")
+	require.Equal(t, msg["id"], msgs[0]["id"], "newest first")
 	require.NotNil(t, object(t, c.expect(200, "GET", base, tok, nil))["first_human_response_at"])
 
 	note := object(t, c.expect(201, "POST", base+"/notes", w.AgentToken, map[string]any{"body": "pidió cotización"}))

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -169,6 +170,9 @@ func (c *restClient) populate(name string) world {
 		"wa_id": fmt.Sprintf("5191%07d", n), "name": "Cliente " + name}))
 	w.ConversationID = idOf(c.t, c.expect(201, "POST", "/v1/conversations", tok, map[string]any{
 		"contact_id": w.ContactID, "channel_id": w.ChannelID, "queue_id": w.QueueID}))
+	// The customer wrote first, so the 24-hour window is open for replies.
+	_, err := c.app.Service.RecordInboundText(c.app.system(w.tenant), w.ConversationID, "hola", time.Now())
+	require.NoError(c.t, err)
 	w.TaskID = idOf(c.t, c.expect(201, "POST", "/v1/conversations/"+w.ConversationID+"/tasks", tok,
 		map[string]any{"title": "call back"}))
 	c.expect(201, "POST", "/v1/conversations/"+w.ConversationID+"/notes", tok, map[string]any{"body": "hot lead"})

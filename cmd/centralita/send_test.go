@@ -34,6 +34,8 @@ func sendingApp(t *testing.T) (*testApp, tenant, *whatsapp.FakeGraph, *domain.Co
 	require.NoError(t, err)
 	conv, err := a.Service.CreateConversation(ctx, domain.NewConversation{ContactID: contact.ID, ChannelID: ch.ID})
 	require.NoError(t, err)
+	_, err = a.Service.RecordInboundText(ctx, conv.ID, "hola", time.Now())
+	require.NoError(t, err)
 	return a, tn, fake, conv
 }
 

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -216,6 +217,8 @@ func TestWebhookStatusesFollowTheLattice(t *testing.T) {
 	contact, err := a.Service.CreateContact(ctx, domain.ContactInput{WaID: valuePtr("16505551234"), Name: valuePtr("Ana")})
 	require.NoError(t, err)
 	conv, err := a.Service.CreateConversation(ctx, domain.NewConversation{ContactID: contact.ID, ChannelID: ch.ID})
+	require.NoError(t, err)
+	_, err = a.Service.RecordInboundText(ctx, conv.ID, "hola", time.Now())
 	require.NoError(t, err)
 	send := func(text string) *domain.Message {
 		m, err := a.Service.SendText(ctx, conv.ID, text)

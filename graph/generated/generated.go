@@ -133,6 +133,7 @@ type ComplexityRoot struct {
 		Notes                 func(childComplexity int, first *int, after *string) int
 		Priority              func(childComplexity int) int
 		Queue                 func(childComplexity int) int
+		ServiceWindow         func(childComplexity int) int
 		Status                func(childComplexity int) int
 		Tags                  func(childComplexity int) int
 		Tasks                 func(childComplexity int, first *int, after *string) int
@@ -300,6 +301,11 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	ServiceWindow struct {
+		ExpiresAt func(childComplexity int) int
+		Open      func(childComplexity int) int
+	}
+
 	Tag struct {
 		Color     func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
@@ -413,6 +419,8 @@ type ContactResolver interface {
 	Conversations(ctx context.Context, obj *domain.Contact, first *int, after *string) (*model.ConversationConnection, error)
 }
 type ConversationResolver interface {
+	ServiceWindow(ctx context.Context, obj *domain.Conversation) (*model.ServiceWindow, error)
+
 	CloseReason(ctx context.Context, obj *domain.Conversation) (*string, error)
 	Contact(ctx context.Context, obj *domain.Conversation) (*domain.Contact, error)
 	Channel(ctx context.Context, obj *domain.Conversation) (*domain.Channel, error)
@@ -887,6 +895,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Queue(childComplexity), true
+	case "Conversation.serviceWindow":
+		if e.ComplexityRoot.Conversation.ServiceWindow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.ServiceWindow(childComplexity), true
 	case "Conversation.status":
 		if e.ComplexityRoot.Conversation.Status == nil {
 			break
@@ -1761,6 +1775,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SendTextMessagePayload.UserErrors(childComplexity), true
 
+	case "ServiceWindow.expiresAt":
+		if e.ComplexityRoot.ServiceWindow.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceWindow.ExpiresAt(childComplexity), true
+	case "ServiceWindow.open":
+		if e.ComplexityRoot.ServiceWindow.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceWindow.Open(childComplexity), true
+
 	case "Tag.color":
 		if e.ComplexityRoot.Tag.Color == nil {
 			break
@@ -2510,6 +2537,8 @@ enum Priority {
 }
 
 type Conversation implements Node {
+  "The 24-hour customer service window: free-form replies only while it is open."
+  serviceWindow: ServiceWindow!
   id: ID!
   status: ConversationStatus!
   priority: Priority!
@@ -2617,6 +2646,13 @@ extend type Mutation {
   setConversationPriority(input: SetConversationPriorityInput!): ConversationPayload
   tagConversation(input: TagConversationInput!): ConversationPayload
   untagConversation(input: TagConversationInput!): ConversationPayload
+}
+
+"WhatsApp's 24-hour customer service window of a conversation."
+type ServiceWindow {
+  open: Boolean!
+  "When the window closes; null when the customer never wrote."
+  expiresAt: DateTime
 }
 `, BuiltIn: false},
 	{Name: "../message.graphqls", Input: `enum MessageDirection {
@@ -3072,6 +3108,8 @@ func (ec *executionContext) childFields_ContactPayload(ctx context.Context, fiel
 
 func (ec *executionContext) childFields_Conversation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "serviceWindow":
+		return ec.fieldContext_Conversation_serviceWindow(ctx, field)
 	case "id":
 		return ec.fieldContext_Conversation_id(ctx, field)
 	case "status":
@@ -3330,6 +3368,16 @@ func (ec *executionContext) childFields_SendTextMessagePayload(ctx context.Conte
 		return ec.fieldContext_SendTextMessagePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SendTextMessagePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceWindow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "open":
+		return ec.fieldContext_ServiceWindow_open(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_ServiceWindow_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceWindow", field.Name)
 }
 
 func (ec *executionContext) childFields_Tag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5538,6 +5586,38 @@ func (ec *executionContext) fieldContext_ContactPayload_userErrors(_ context.Con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Conversation_serviceWindow(ctx context.Context, field graphql.CollectedField, obj *domain.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_serviceWindow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Conversation().ServiceWindow(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceWindow) graphql.Marshaler {
+			return ec.marshalNServiceWindow2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐServiceWindow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_serviceWindow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conversation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceWindow(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9691,6 +9771,52 @@ func (ec *executionContext) fieldContext_SendTextMessagePayload_userErrors(_ con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ServiceWindow_open(ctx context.Context, field graphql.CollectedField, obj *model.ServiceWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceWindow_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceWindow_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceWindow", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ServiceWindow_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.ServiceWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceWindow_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceWindow_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceWindow", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Tag_id(ctx context.Context, field graphql.CollectedField, obj *domain.Tag) (ret graphql.Marshaler) {
@@ -14623,6 +14749,12 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Conversation")
+		case "serviceWindow":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Conversation_serviceWindow(ctx, field, obj)
+				})
 		case "id":
 			out.Values[i] = ec._Conversation_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -15894,6 +16026,44 @@ func (ec *executionContext) _SendTextMessagePayload(ctx context.Context, sel ast
 		case "userErrors":
 			out.Values[i] = ec._SendTextMessagePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serviceWindowImplementors = []string{"ServiceWindow"}
+
+func (ec *executionContext) _ServiceWindow(ctx context.Context, sel ast.SelectionSet, obj *model.ServiceWindow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceWindowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceWindow")
+		case "open":
+			out.Values[i] = ec._ServiceWindow_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._ServiceWindow_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -17707,6 +17877,14 @@ var (
 func (ec *executionContext) unmarshalNSendTextMessageInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendTextMessageInput(ctx context.Context, v any) (model.SendTextMessageInput, error) {
 	res, err := ec.unmarshalInputSendTextMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServiceWindow2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐServiceWindow(ctx context.Context, sel ast.SelectionSet, v *model.ServiceWindow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ServiceWindow!")
+		return graphql.Null
+	}
+	return ec._ServiceWindow(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSetConversationPriorityInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSetConversationPriorityInput(ctx context.Context, v any) (model.SetConversationPriorityInput, error) {

@@ -264,6 +264,13 @@ type SendTextMessagePayload struct {
 	UserErrors []*UserError    `json:"userErrors"`
 }
 
+// WhatsApp's 24-hour customer service window of a conversation.
+type ServiceWindow struct {
+	Open bool `json:"open"`
+	// When the window closes; null when the customer never wrote.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+}
+
 type SetConversationPriorityInput struct {
 	ConversationID string          `json:"conversationId"`
 	Priority       domain.Priority `json:"priority"`
