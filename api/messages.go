@@ -76,16 +76,20 @@ func (h *handlers) listMessages(c *gin.Context) {
 }
 
 // sendMessage stores the message as queued; delivery happens later, so the
-// answer is 201 with status "queued".
+// answer is 201 with status "queued". With an Idempotency-Key header a
+// retried request gets the first message back, marked Idempotent-Replayed.
 func (h *handlers) sendMessage(c *gin.Context) {
 	var req sendMessageRequest
 	if !decodeBody(c, &req) {
 		return
 	}
-	m, err := h.svc.SendText(c.Request.Context(), c.Param("id"), *req.Text)
+	m, replayed, err := h.svc.SendTextOnce(c.Request.Context(), c.Param("id"), *req.Text, c.GetHeader("Idempotency-Key"))
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	if replayed {
+		c.Header("Idempotent-Replayed", "true")
 	}
 	respond(c, http.StatusCreated, viewMessage(m))
 }

@@ -1,6 +1,9 @@
 package domain
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // Conversations lists the inbox: what the caller may see, filtered, newest
 // activity first. Errors: invalid.
@@ -105,6 +108,10 @@ func (s *Service) CreateConversation(ctx context.Context, in NewConversation) (*
 	return c, nil
 }
 
+// maxVersionRetries bounds how often change replays a mutation that lost an
+// optimistic-version race (each loss means another writer committed).
+const maxVersionRetries = 10
+
 // change loads a visible conversation, lets mutate change it, and saves it
 // with an optimistic version check and the event mutate names. The extra
 // writes run in the same transaction after the conversation is saved.
@@ -115,19 +122,31 @@ func (s *Service) change(ctx context.Context, id string, mutate func(p Principal
 	}
 	var out *Conversation
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
-		c, err := s.Conversation(ctx, id)
-		if err != nil {
-			return err
-		}
-		event, payload, err := mutate(p, c)
-		if err != nil || event == "" {
-			out = c
-			return err
-		}
-		c.Version++
-		c.UpdatedAt = s.now()
-		if err := s.store.UpdateConversation(ctx, c); err != nil {
-			return err
+		var c *Conversation
+		var event string
+		var payload map[string]any
+		// Lost races are retried on fresh state: every mutate decides from
+		// the conversation it is given (a claim still fails if someone else
+		// took it meanwhile), so replaying it is safe.
+		for attempt := 1; ; attempt++ {
+			var err error
+			if c, err = s.Conversation(ctx, id); err != nil {
+				return err
+			}
+			event, payload, err = mutate(p, c)
+			if err != nil || event == "" {
+				out = c
+				return err
+			}
+			c.Version++
+			c.UpdatedAt = s.now()
+			err = s.store.UpdateConversation(ctx, c)
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, ErrStaleVersion) || attempt == maxVersionRetries {
+				return err
+			}
 		}
 		out = c
 		for _, write := range extra {

@@ -54,6 +54,10 @@ func NotFound(kind string) *Error {
 	return &Error{Code: CodeNotFound, Message: kind + " not found"}
 }
 
+// ErrStaleVersion is what ConversationStore.UpdateConversation returns when
+// another writer changed the conversation first.
+var ErrStaleVersion = &Error{Code: CodeConflict, Message: "conversation was changed by someone else; reload and retry"}
+
 // ErrorCode returns the code of an application error, or CodeInternal for
 // anything else (driver errors, panics turned into errors, bugs).
 func ErrorCode(err error) Code {

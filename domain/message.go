@@ -96,11 +96,14 @@ type Message struct {
 	MediaRef       string
 	// ProviderMessageID is Meta's wamid, unique per channel.
 	ProviderMessageID string
-	Status            DeliveryStatus
-	ErrorCode         string
-	ErrorTitle        string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// IdempotencyKey is the client's key for an outbound send, unique per
+	// workspace: a retried request gets this message back.
+	IdempotencyKey string
+	Status         DeliveryStatus
+	ErrorCode      string
+	ErrorTitle     string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // MaxTextLength is WhatsApp's limit on a text message body.

@@ -34,6 +34,50 @@ func (s *Service) LastMessagesByConversationIDs(ctx context.Context, ids []strin
 // them or unassigned ones, which they then take.
 // Errors: not_found, invalid, forbidden, conflict (closed conversation).
 func (s *Service) SendText(ctx context.Context, conversationID, text string) (*Message, error) {
+	m, _, err := s.SendTextOnce(ctx, conversationID, text, "")
+	return m, err
+}
+
+// SendTextOnce is SendText with the client's idempotency key: a retry with
+// the same key returns the first message (and replayed true) instead of
+// sending again; the same key for a different conversation or text is a
+// conflict. An empty key sends every time.
+// Errors: as SendText, plus conflict for a reused key.
+func (s *Service) SendTextOnce(ctx context.Context, conversationID, text, key string) (msg *Message, replayed bool, err error) {
+	if len(key) > 255 {
+		return nil, false, FieldError("idempotency_key", "idempotency key must have at most 255 characters")
+	}
+	if key == "" {
+		msg, err = s.sendText(ctx, conversationID, text, "")
+		return msg, false, err
+	}
+	replay := func() (*Message, bool, error) {
+		prior, err := s.store.FindMessageByIdempotencyKey(ctx, key)
+		if err != nil {
+			return nil, false, err
+		}
+		if prior.ConversationID != conversationID || prior.Text != text {
+			return nil, false, Errorf(CodeConflict, "this idempotency key was already used for a different message")
+		}
+		if _, err := s.Conversation(ctx, prior.ConversationID); err != nil {
+			return nil, false, err
+		}
+		return prior, true, nil
+	}
+	if m, replayed, err := replay(); ErrorCode(err) != CodeNotFound || m != nil {
+		return m, replayed, err
+	}
+	msg, err = s.sendText(ctx, conversationID, text, key)
+	if ErrorCode(err) == CodeConflict {
+		// A concurrent request with the same key won the insert.
+		if m, replayed, rerr := replay(); rerr == nil {
+			return m, replayed, nil
+		}
+	}
+	return msg, false, err
+}
+
+func (s *Service) sendText(ctx context.Context, conversationID, text, key string) (*Message, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, FieldError("text", "text must not be empty")
 	}
@@ -60,7 +104,7 @@ func (s *Service) SendText(ctx context.Context, conversationID, text string) (*M
 		now := s.now()
 		msg = &Message{ID: NewID(PrefixMessage), WorkspaceID: c.WorkspaceID, ConversationID: c.ID,
 			ChannelID: c.ChannelID, Direction: DirectionOutbound, Type: MessageText, Text: text,
-			Status: DeliveryQueued, CreatedAt: now, UpdatedAt: now}
+			Status: DeliveryQueued, IdempotencyKey: key, CreatedAt: now, UpdatedAt: now}
 		if p.UserID != "" {
 			msg.AuthorKind, msg.AuthorID = AuthorAgent, p.UserID
 			if c.FirstHumanResponseAt == nil {

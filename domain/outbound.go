@@ -6,6 +6,7 @@ import "context"
 // transaction, so a stored message and its send job commit together.
 type OutboxStore interface {
 	EnqueueSend(ctx context.Context, messageID string) error
+	FindMessageByIdempotencyKey(ctx context.Context, key string) (*Message, error)
 }
 
 // PreparedSend is everything the send worker needs for one message.

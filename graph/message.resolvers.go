@@ -48,7 +48,12 @@ func (r *messageResolver) ErrorTitle(ctx context.Context, obj *domain.Message) (
 
 // SendTextMessage is the resolver for the sendTextMessage field.
 func (r *mutationResolver) SendTextMessage(ctx context.Context, input model.SendTextMessageInput) (*model.SendTextMessagePayload, error) {
-	m, userErrors, err := result(r.svc.SendText(ctx, input.ConversationID, input.Text))
+	key := ""
+	if input.IdempotencyKey != nil {
+		key = *input.IdempotencyKey
+	}
+	m, _, err := r.svc.SendTextOnce(ctx, input.ConversationID, input.Text, key)
+	m, userErrors, err := result(m, err)
 	if err != nil {
 		return nil, err
 	}

@@ -72,5 +72,5 @@ func translate(err error, kind string, foreignKey func() error) error {
 
 // versionConflict is the answer to a lost optimistic-concurrency race.
 func versionConflict() error {
-	return domain.Errorf(domain.CodeConflict, "conversation was changed by someone else; reload and retry")
+	return domain.ErrStaleVersion
 }

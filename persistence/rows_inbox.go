@@ -103,6 +103,7 @@ type messageRow struct {
 	Text              string  `gorm:"column:text"`
 	MediaRef          string  `gorm:"column:media_ref"`
 	ProviderMessageID string  `gorm:"column:provider_message_id"`
+	IdempotencyKey    string  `gorm:"column:idempotency_key"`
 	Status            string  `gorm:"column:status"`
 	ErrorCode         string  `gorm:"column:error_code"`
 	ErrorTitle        string  `gorm:"column:error_title"`
@@ -116,7 +117,7 @@ func messageFromDomain(m *domain.Message) messageRow {
 	return messageRow{ID: m.ID, WorkspaceID: m.WorkspaceID, ConversationID: m.ConversationID,
 		ChannelID: nullable(m.ChannelID), Direction: string(m.Direction), AuthorKind: string(m.AuthorKind),
 		AuthorID: m.AuthorID, Type: string(m.Type), Text: m.Text, MediaRef: m.MediaRef,
-		ProviderMessageID: m.ProviderMessageID, Status: string(m.Status), ErrorCode: m.ErrorCode,
+		ProviderMessageID: m.ProviderMessageID, IdempotencyKey: m.IdempotencyKey, Status: string(m.Status), ErrorCode: m.ErrorCode,
 		ErrorTitle: m.ErrorTitle, CreatedAt: storedTime(&m.CreatedAt), UpdatedAt: storedTime(&m.UpdatedAt)}
 }
 
@@ -124,7 +125,7 @@ func (r *messageRow) toDomain() *domain.Message {
 	return &domain.Message{ID: r.ID, WorkspaceID: r.WorkspaceID, ConversationID: r.ConversationID,
 		ChannelID: str(r.ChannelID), Direction: domain.Direction(r.Direction),
 		AuthorKind: domain.AuthorKind(r.AuthorKind), AuthorID: r.AuthorID, Type: domain.MessageType(r.Type),
-		Text: r.Text, MediaRef: r.MediaRef, ProviderMessageID: r.ProviderMessageID,
+		Text: r.Text, MediaRef: r.MediaRef, ProviderMessageID: r.ProviderMessageID, IdempotencyKey: r.IdempotencyKey,
 		Status: domain.DeliveryStatus(r.Status), ErrorCode: r.ErrorCode, ErrorTitle: r.ErrorTitle,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }

@@ -82,6 +82,20 @@ func (s *Store) FindMessageByProviderID(ctx context.Context, channelID, provider
 	return row.toDomain(), nil
 }
 
+// FindMessageByIdempotencyKey returns the workspace's message sent with
+// that client key.
+func (s *Store) FindMessageByIdempotencyKey(ctx context.Context, key string) (*domain.Message, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var row messageRow
+	if err := db.Where("workspace_id = ? AND idempotency_key = ?", ws, key).Take(&row).Error; err != nil {
+		return nil, writeError(err, "message")
+	}
+	return row.toDomain(), nil
+}
+
 // UpdateMessageDelivery writes a message's wamid and delivery state.
 func (s *Store) UpdateMessageDelivery(ctx context.Context, m *domain.Message) error {
 	db, ws, err := s.scope(ctx)

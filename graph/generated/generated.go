@@ -2728,6 +2728,8 @@ type MessageConnection {
 input SendTextMessageInput {
   conversationId: ID!
   text: String!
+  "A client key: retrying with the same key returns the first message instead of sending twice."
+  idempotencyKey: String
 }
 
 type SendTextMessagePayload {
@@ -13445,7 +13447,7 @@ func (ec *executionContext) unmarshalInputSendTextMessageInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"conversationId", "text"}
+	fieldsInOrder := [...]string{"conversationId", "text", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13466,6 +13468,13 @@ func (ec *executionContext) unmarshalInputSendTextMessageInput(ctx context.Conte
 				return it, err
 			}
 			it.Text = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil

@@ -256,6 +256,8 @@ type RevokeAPIKeyInput struct {
 type SendTextMessageInput struct {
 	ConversationID string `json:"conversationId"`
 	Text           string `json:"text"`
+	// A client key: retrying with the same key returns the first message instead of sending twice.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 type SendTextMessagePayload struct {
