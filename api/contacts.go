@@ -24,6 +24,7 @@ type contactView struct {
 	Name             string         `json:"name"`
 	Email            *string        `json:"email"`
 	CustomAttributes map[string]any `json:"custom_attributes"`
+	LeadSource       *referralView  `json:"lead_source"`
 	Tags             []string       `json:"tags"`
 	CreatedAt        timestamp      `json:"created_at"`
 	UpdatedAt        timestamp      `json:"updated_at"`
@@ -35,7 +36,7 @@ func viewContact(c *domain.Contact) contactView {
 		attrs = map[string]any{}
 	}
 	return contactView{ID: c.ID, WaID: nullable(c.WaID), PhoneE164: nullable(c.PhoneE164), Name: c.Name,
-		Email: nullable(c.Email), CustomAttributes: attrs, Tags: ids(c.TagIDs), CreatedAt: stamp(c.CreatedAt),
+		Email: nullable(c.Email), CustomAttributes: attrs, LeadSource: viewReferral(c.LeadSource), Tags: ids(c.TagIDs), CreatedAt: stamp(c.CreatedAt),
 		UpdatedAt: stamp(c.UpdatedAt)}
 }
 

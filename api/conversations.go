@@ -45,11 +45,14 @@ type conversationView struct {
 	// The 24-hour customer service window: free-form replies only while open.
 	ServiceWindowOpen      bool       `json:"service_window_open"`
 	ServiceWindowExpiresAt *timestamp `json:"service_window_expires_at"`
+	// LeadSource is the first Click-to-WhatsApp ad the conversation came with.
+	LeadSource *referralView `json:"lead_source"`
 }
 
 func viewConversation(c *domain.Conversation) conversationView {
 	open, expires := c.ServiceWindow(time.Now())
-	return conversationView{ServiceWindowOpen: open, ServiceWindowExpiresAt: optionalStamp(expires), ID: c.ID, ContactID: c.ContactID, ChannelID: nullable(c.ChannelID),
+	return conversationView{ServiceWindowOpen: open, ServiceWindowExpiresAt: optionalStamp(expires),
+		LeadSource: viewReferral(c.LeadSource), ID: c.ID, ContactID: c.ContactID, ChannelID: nullable(c.ChannelID),
 		QueueID: nullable(c.QueueID), AssigneeID: nullable(c.AssigneeID), Status: string(c.Status),
 		Priority: string(c.Priority), CloseReason: nullable(c.CloseReason), Tags: ids(c.TagIDs), Version: c.Version,
 		CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.UpdatedAt), LastActivityAt: stamp(c.LastActivityAt),

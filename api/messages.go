@@ -16,20 +16,21 @@ func (h *handlers) registerMessages(g *gin.RouterGroup) {
 }
 
 type messageView struct {
-	ID                string    `json:"id"`
-	ConversationID    string    `json:"conversation_id"`
-	ChannelID         *string   `json:"channel_id"`
-	Direction         string    `json:"direction"`
-	AuthorKind        string    `json:"author_kind"`
-	AuthorID          *string   `json:"author_id"`
-	Type              string    `json:"type"`
-	Text              string    `json:"text"`
-	Status            string    `json:"status"`
-	ProviderMessageID *string   `json:"provider_message_id"`
-	ErrorCode         *string   `json:"error_code"`
-	ErrorTitle        *string   `json:"error_title"`
-	CreatedAt         timestamp `json:"created_at"`
-	UpdatedAt         timestamp `json:"updated_at"`
+	ID                string        `json:"id"`
+	ConversationID    string        `json:"conversation_id"`
+	ChannelID         *string       `json:"channel_id"`
+	Direction         string        `json:"direction"`
+	AuthorKind        string        `json:"author_kind"`
+	AuthorID          *string       `json:"author_id"`
+	Type              string        `json:"type"`
+	Text              string        `json:"text"`
+	Status            string        `json:"status"`
+	ProviderMessageID *string       `json:"provider_message_id"`
+	ErrorCode         *string       `json:"error_code"`
+	ErrorTitle        *string       `json:"error_title"`
+	Referral          *referralView `json:"referral"`
+	CreatedAt         timestamp     `json:"created_at"`
+	UpdatedAt         timestamp     `json:"updated_at"`
 }
 
 func viewMessage(m *domain.Message) messageView {
@@ -37,7 +38,26 @@ func viewMessage(m *domain.Message) messageView {
 		Direction: string(m.Direction), AuthorKind: string(m.AuthorKind), AuthorID: nullable(m.AuthorID),
 		Type: string(m.Type), Text: m.Text, Status: string(m.Status),
 		ProviderMessageID: nullable(m.ProviderMessageID), ErrorCode: nullable(m.ErrorCode),
-		ErrorTitle: nullable(m.ErrorTitle), CreatedAt: stamp(m.CreatedAt), UpdatedAt: stamp(m.UpdatedAt)}
+		ErrorTitle: nullable(m.ErrorTitle), Referral: viewReferral(m.Referral), CreatedAt: stamp(m.CreatedAt),
+		UpdatedAt: stamp(m.UpdatedAt)}
+}
+
+// referralView is the Click-to-WhatsApp ad (or post) a customer came from.
+type referralView struct {
+	SourceID   string `json:"source_id"`
+	SourceType string `json:"source_type"`
+	SourceURL  string `json:"source_url"`
+	Headline   string `json:"headline"`
+	Body       string `json:"body"`
+	CtwaClid   string `json:"ctwa_clid"`
+}
+
+func viewReferral(r *domain.Referral) *referralView {
+	if r == nil {
+		return nil
+	}
+	v := referralView(*r)
+	return &v
 }
 
 type noteView struct {

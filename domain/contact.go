@@ -18,8 +18,10 @@ type Contact struct {
 	Email            string
 	CustomAttributes map[string]any
 	TagIDs           []string
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// LeadSource is the first ad referral the person came with.
+	LeadSource *Referral
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // ContactInput creates or updates a contact; nil fields keep their value.

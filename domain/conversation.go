@@ -74,6 +74,8 @@ type Conversation struct {
 	Priority    Priority
 	CloseReason string
 	TagIDs      []string
+	// LeadSource is the first ad referral the conversation came with.
+	LeadSource *Referral
 	// Version increases on every change (optimistic concurrency).
 	Version               int
 	CreatedAt             time.Time

@@ -108,6 +108,12 @@ func (s *Service) ReceiveMessage(ctx context.Context, ch *Channel, in InboundMes
 		if err != nil {
 			return err
 		}
+		if in.Referral != nil && contact.LeadSource == nil {
+			contact.LeadSource, contact.UpdatedAt = in.Referral, s.now()
+			if err := s.store.UpdateContact(ctx, contact); err != nil {
+				return err
+			}
+		}
 		conv, err := s.activeConversation(ctx, ch, contact)
 		if err != nil {
 			return err
@@ -115,7 +121,7 @@ func (s *Service) ReceiveMessage(ctx context.Context, ch *Channel, in InboundMes
 		msg := &Message{ID: NewID(PrefixMessage), WorkspaceID: ch.WorkspaceID, ConversationID: conv.ID,
 			ChannelID: ch.ID, Direction: DirectionInbound, AuthorKind: AuthorContact, AuthorID: contact.ID,
 			Type: in.Type, Text: in.Text, MediaRef: in.MediaRef, ProviderMessageID: in.ProviderMessageID,
-			Status: DeliveryReceived, CreatedAt: in.Timestamp, UpdatedAt: s.now()}
+			Status: DeliveryReceived, Referral: in.Referral, CreatedAt: in.Timestamp, UpdatedAt: s.now()}
 		if msg.Type == "" {
 			msg.Type = MessageUnsupported
 		}

@@ -99,11 +99,13 @@ type Message struct {
 	// IdempotencyKey is the client's key for an outbound send, unique per
 	// workspace: a retried request gets this message back.
 	IdempotencyKey string
-	Status         DeliveryStatus
-	ErrorCode      string
-	ErrorTitle     string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Referral is the Click-to-WhatsApp ad this message came from, if any.
+	Referral   *Referral
+	Status     DeliveryStatus
+	ErrorCode  string
+	ErrorTitle string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // MaxTextLength is WhatsApp's limit on a text message body.

@@ -336,6 +336,9 @@ func (s *Service) recordInbound(ctx context.Context, conversationID string, msg 
 		if c.Status == StatusPendingCustomer {
 			c.Status = StatusOpen
 		}
+		if msg.Referral != nil && c.LeadSource == nil {
+			c.LeadSource = msg.Referral
+		}
 		return EventMessageCreated, map[string]any{"message_id": msg.ID, "direction": string(msg.Direction)}, nil
 	}, func(ctx context.Context) error { return s.store.CreateMessage(ctx, msg) })
 	if err != nil {

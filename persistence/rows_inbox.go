@@ -3,15 +3,16 @@ package persistence
 import "github.com/centralita/centralita/domain"
 
 type contactRow struct {
-	ID               string     `gorm:"column:id;primaryKey"`
-	WorkspaceID      string     `gorm:"column:workspace_id"`
-	WaID             string     `gorm:"column:wa_id"`
-	PhoneE164        string     `gorm:"column:phone_e164"`
-	Name             string     `gorm:"column:name"`
-	Email            string     `gorm:"column:email"`
-	CustomAttributes jsonObject `gorm:"column:custom_attributes"`
-	CreatedAt        utcTime    `gorm:"column:created_at;autoCreateTime:false"`
-	UpdatedAt        utcTime    `gorm:"column:updated_at;autoUpdateTime:false"`
+	ID               string         `gorm:"column:id;primaryKey"`
+	WorkspaceID      string         `gorm:"column:workspace_id"`
+	WaID             string         `gorm:"column:wa_id"`
+	PhoneE164        string         `gorm:"column:phone_e164"`
+	Name             string         `gorm:"column:name"`
+	Email            string         `gorm:"column:email"`
+	CustomAttributes jsonObject     `gorm:"column:custom_attributes"`
+	LeadSource       referralColumn `gorm:"column:lead_source"`
+	CreatedAt        utcTime        `gorm:"column:created_at;autoCreateTime:false"`
+	UpdatedAt        utcTime        `gorm:"column:updated_at;autoUpdateTime:false"`
 }
 
 func (contactRow) TableName() string { return "contacts" }
@@ -19,7 +20,7 @@ func (contactRow) TableName() string { return "contacts" }
 func contactFromDomain(c *domain.Contact) contactRow {
 	return contactRow{ID: c.ID, WorkspaceID: c.WorkspaceID, WaID: c.WaID, PhoneE164: c.PhoneE164,
 		Name: c.Name, Email: c.Email, CustomAttributes: jsonObject(c.CustomAttributes),
-		CreatedAt: storedTime(&c.CreatedAt), UpdatedAt: storedTime(&c.UpdatedAt)}
+		LeadSource: referralColumn{c.LeadSource}, CreatedAt: storedTime(&c.CreatedAt), UpdatedAt: storedTime(&c.UpdatedAt)}
 }
 
 func (r *contactRow) toDomain() *domain.Contact {
@@ -28,7 +29,7 @@ func (r *contactRow) toDomain() *domain.Contact {
 		attrs = map[string]any{}
 	}
 	return &domain.Contact{ID: r.ID, WorkspaceID: r.WorkspaceID, WaID: r.WaID, PhoneE164: r.PhoneE164,
-		Name: r.Name, Email: r.Email, CustomAttributes: attrs, TagIDs: []string{},
+		Name: r.Name, Email: r.Email, CustomAttributes: attrs, TagIDs: []string{}, LeadSource: r.LeadSource.r,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
@@ -42,22 +43,23 @@ type contactTagRow struct {
 func (contactTagRow) TableName() string { return "contact_tags" }
 
 type conversationRow struct {
-	ID                    string   `gorm:"column:id;primaryKey"`
-	WorkspaceID           string   `gorm:"column:workspace_id"`
-	ContactID             string   `gorm:"column:contact_id"`
-	ChannelID             *string  `gorm:"column:channel_id"`
-	QueueID               *string  `gorm:"column:queue_id"`
-	AssigneeID            *string  `gorm:"column:assignee_id"`
-	Status                string   `gorm:"column:status"`
-	Priority              string   `gorm:"column:priority"`
-	CloseReason           string   `gorm:"column:close_reason"`
-	Version               int      `gorm:"column:version"`
-	CreatedAt             utcTime  `gorm:"column:created_at;autoCreateTime:false"`
-	UpdatedAt             utcTime  `gorm:"column:updated_at;autoUpdateTime:false"`
-	LastActivityAt        utcTime  `gorm:"column:last_activity_at"`
-	FirstHumanResponseAt  *utcTime `gorm:"column:first_human_response_at"`
-	LastCustomerMessageAt *utcTime `gorm:"column:last_customer_message_at"`
-	ClosedAt              *utcTime `gorm:"column:closed_at"`
+	ID                    string         `gorm:"column:id;primaryKey"`
+	WorkspaceID           string         `gorm:"column:workspace_id"`
+	ContactID             string         `gorm:"column:contact_id"`
+	ChannelID             *string        `gorm:"column:channel_id"`
+	QueueID               *string        `gorm:"column:queue_id"`
+	AssigneeID            *string        `gorm:"column:assignee_id"`
+	Status                string         `gorm:"column:status"`
+	Priority              string         `gorm:"column:priority"`
+	CloseReason           string         `gorm:"column:close_reason"`
+	Version               int            `gorm:"column:version"`
+	CreatedAt             utcTime        `gorm:"column:created_at;autoCreateTime:false"`
+	UpdatedAt             utcTime        `gorm:"column:updated_at;autoUpdateTime:false"`
+	LastActivityAt        utcTime        `gorm:"column:last_activity_at"`
+	FirstHumanResponseAt  *utcTime       `gorm:"column:first_human_response_at"`
+	LastCustomerMessageAt *utcTime       `gorm:"column:last_customer_message_at"`
+	ClosedAt              *utcTime       `gorm:"column:closed_at"`
+	LeadSource            referralColumn `gorm:"column:lead_source"`
 }
 
 func (conversationRow) TableName() string { return "conversations" }
@@ -69,7 +71,8 @@ func conversationFromDomain(c *domain.Conversation) conversationRow {
 		CreatedAt: storedTime(&c.CreatedAt), UpdatedAt: storedTime(&c.UpdatedAt),
 		LastActivityAt:        storedTime(&c.LastActivityAt),
 		FirstHumanResponseAt:  storedTimePtr(c.FirstHumanResponseAt),
-		LastCustomerMessageAt: storedTimePtr(c.LastCustomerMessageAt), ClosedAt: storedTimePtr(c.ClosedAt)}
+		LastCustomerMessageAt: storedTimePtr(c.LastCustomerMessageAt), ClosedAt: storedTimePtr(c.ClosedAt),
+		LeadSource: referralColumn{c.LeadSource}}
 }
 
 func (r *conversationRow) toDomain() *domain.Conversation {
@@ -79,7 +82,8 @@ func (r *conversationRow) toDomain() *domain.Conversation {
 		CloseReason: r.CloseReason, TagIDs: []string{}, Version: r.Version,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time, LastActivityAt: r.LastActivityAt.Time,
 		FirstHumanResponseAt:  timePtr(r.FirstHumanResponseAt),
-		LastCustomerMessageAt: timePtr(r.LastCustomerMessageAt), ClosedAt: timePtr(r.ClosedAt)}
+		LastCustomerMessageAt: timePtr(r.LastCustomerMessageAt), ClosedAt: timePtr(r.ClosedAt),
+		LeadSource: r.LeadSource.r}
 }
 
 // conversationTagRow links a tag to a conversation.
@@ -92,23 +96,24 @@ type conversationTagRow struct {
 func (conversationTagRow) TableName() string { return "conversation_tags" }
 
 type messageRow struct {
-	ID                string  `gorm:"column:id;primaryKey"`
-	WorkspaceID       string  `gorm:"column:workspace_id"`
-	ConversationID    string  `gorm:"column:conversation_id"`
-	ChannelID         *string `gorm:"column:channel_id"`
-	Direction         string  `gorm:"column:direction"`
-	AuthorKind        string  `gorm:"column:author_kind"`
-	AuthorID          string  `gorm:"column:author_id"`
-	Type              string  `gorm:"column:type"`
-	Text              string  `gorm:"column:text"`
-	MediaRef          string  `gorm:"column:media_ref"`
-	ProviderMessageID string  `gorm:"column:provider_message_id"`
-	IdempotencyKey    string  `gorm:"column:idempotency_key"`
-	Status            string  `gorm:"column:status"`
-	ErrorCode         string  `gorm:"column:error_code"`
-	ErrorTitle        string  `gorm:"column:error_title"`
-	CreatedAt         utcTime `gorm:"column:created_at;autoCreateTime:false"`
-	UpdatedAt         utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
+	ID                string         `gorm:"column:id;primaryKey"`
+	WorkspaceID       string         `gorm:"column:workspace_id"`
+	ConversationID    string         `gorm:"column:conversation_id"`
+	ChannelID         *string        `gorm:"column:channel_id"`
+	Direction         string         `gorm:"column:direction"`
+	AuthorKind        string         `gorm:"column:author_kind"`
+	AuthorID          string         `gorm:"column:author_id"`
+	Type              string         `gorm:"column:type"`
+	Text              string         `gorm:"column:text"`
+	MediaRef          string         `gorm:"column:media_ref"`
+	ProviderMessageID string         `gorm:"column:provider_message_id"`
+	IdempotencyKey    string         `gorm:"column:idempotency_key"`
+	Referral          referralColumn `gorm:"column:referral"`
+	Status            string         `gorm:"column:status"`
+	ErrorCode         string         `gorm:"column:error_code"`
+	ErrorTitle        string         `gorm:"column:error_title"`
+	CreatedAt         utcTime        `gorm:"column:created_at;autoCreateTime:false"`
+	UpdatedAt         utcTime        `gorm:"column:updated_at;autoUpdateTime:false"`
 }
 
 func (messageRow) TableName() string { return "messages" }
@@ -117,7 +122,8 @@ func messageFromDomain(m *domain.Message) messageRow {
 	return messageRow{ID: m.ID, WorkspaceID: m.WorkspaceID, ConversationID: m.ConversationID,
 		ChannelID: nullable(m.ChannelID), Direction: string(m.Direction), AuthorKind: string(m.AuthorKind),
 		AuthorID: m.AuthorID, Type: string(m.Type), Text: m.Text, MediaRef: m.MediaRef,
-		ProviderMessageID: m.ProviderMessageID, IdempotencyKey: m.IdempotencyKey, Status: string(m.Status), ErrorCode: m.ErrorCode,
+		ProviderMessageID: m.ProviderMessageID, IdempotencyKey: m.IdempotencyKey, Referral: referralColumn{m.Referral},
+		Status: string(m.Status), ErrorCode: m.ErrorCode,
 		ErrorTitle: m.ErrorTitle, CreatedAt: storedTime(&m.CreatedAt), UpdatedAt: storedTime(&m.UpdatedAt)}
 }
 
@@ -126,7 +132,8 @@ func (r *messageRow) toDomain() *domain.Message {
 		ChannelID: str(r.ChannelID), Direction: domain.Direction(r.Direction),
 		AuthorKind: domain.AuthorKind(r.AuthorKind), AuthorID: r.AuthorID, Type: domain.MessageType(r.Type),
 		Text: r.Text, MediaRef: r.MediaRef, ProviderMessageID: r.ProviderMessageID, IdempotencyKey: r.IdempotencyKey,
-		Status: domain.DeliveryStatus(r.Status), ErrorCode: r.ErrorCode, ErrorTitle: r.ErrorTitle,
+		Referral: r.Referral.r,
+		Status:   domain.DeliveryStatus(r.Status), ErrorCode: r.ErrorCode, ErrorTitle: r.ErrorTitle,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 

@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"github.com/centralita/centralita/domain"
 	"strings"
 	"time"
 )
@@ -140,4 +141,51 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // ESCAPE '\'. It is always bound as a parameter, never spliced into SQL.
 func containsPattern(text string) string {
 	return "%" + likeEscaper.Replace(text) + "%"
+}
+
+// referralColumn is an ad referral stored as JSON (NULL when absent).
+type referralColumn struct{ r *domain.Referral }
+
+type referralJSON struct {
+	SourceID   string `json:"source_id,omitempty"`
+	SourceType string `json:"source_type,omitempty"`
+	SourceURL  string `json:"source_url,omitempty"`
+	Headline   string `json:"headline,omitempty"`
+	Body       string `json:"body,omitempty"`
+	CtwaClid   string `json:"ctwa_clid,omitempty"`
+}
+
+// Value implements driver.Valuer.
+func (c referralColumn) Value() (driver.Value, error) {
+	if c.r == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(referralJSON(*c.r))
+	if err != nil {
+		return nil, fmt.Errorf("persistence: encode referral: %w", err)
+	}
+	return string(b), nil
+}
+
+// Scan implements sql.Scanner.
+func (c *referralColumn) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		c.r = nil
+		return nil
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("persistence: cannot read %T as a referral", src)
+	}
+	var j referralJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return fmt.Errorf("persistence: decode referral: %w", err)
+	}
+	r := domain.Referral(j)
+	c.r = &r
+	return nil
 }

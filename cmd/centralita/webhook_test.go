@@ -348,3 +348,31 @@ func TestChannelCredentialsAreSealedAndEnforced(t *testing.T) {
 		domain.Principal{WorkspaceID: tn.WorkspaceID, UserID: tn.OwnerID, Role: domain.RoleOwner}), channel)
 	require.Equal(t, domain.CodeForbidden, domain.ErrorCode(err), "not even owners read credentials back")
 }
+
+// A Click-to-WhatsApp ad referral is kept on the message and becomes the
+// lead source of the conversation and of the contact (REST and GraphQL).
+func TestWebhookKeepsAdReferralAsLeadSource(t *testing.T) {
+	a := newTestApp(t)
+	tn := a.bootstrap("Ads Co")
+	body := fixture(t, "inbound_text_ctwa_referral.json")
+	d, err := whatsapp.ParseWebhook(body)
+	require.NoError(t, err)
+	change := d.Changes[0]
+	ref := change.Messages[0].Referral
+	require.NotNil(t, ref)
+	ch := a.channel(tn, change.PhoneNumberID)
+	require.Equal(t, http.StatusOK, a.deliver(body).Status)
+
+	m, err := a.DB.Store().FindMessageByProviderID(a.system(tn), ch.ID, change.Messages[0].ProviderMessageID)
+	require.NoError(t, err)
+	require.NotNil(t, m.Referral)
+	require.Equal(t, ref.CtwaClid, m.Referral.CtwaClid)
+	conv := a.do(http.MethodGet, "/v1/conversations/"+m.ConversationID, tn.OwnerToken, nil)
+	require.Contains(t, string(conv.Body), `"source_id":"`+ref.SourceID+`"`)
+	require.Contains(t, string(conv.Body), `"ctwa_clid":"`+ref.CtwaClid+`"`)
+	g := a.gqlOK(tn.OwnerToken, `query($id: ID!) { conversation(id: $id) { leadSource { headline ctwaClid }
+		contact { leadSource { sourceId } } lastMessage { referral { sourceId } } } }`, map[string]any{"id": m.ConversationID})
+	require.Equal(t, ref.Headline, g.str(t, "conversation.leadSource.headline"))
+	require.Equal(t, ref.SourceID, g.str(t, "conversation.contact.leadSource.sourceId"))
+	require.Equal(t, ref.SourceID, g.str(t, "conversation.lastMessage.referral.sourceId"))
+}

@@ -94,6 +94,7 @@ type ComplexityRoot struct {
 		CustomAttributes func(childComplexity int) int
 		Email            func(childComplexity int) int
 		ID               func(childComplexity int) int
+		LeadSource       func(childComplexity int) int
 		Name             func(childComplexity int) int
 		PhoneE164        func(childComplexity int) int
 		Tags             func(childComplexity int) int
@@ -129,6 +130,7 @@ type ComplexityRoot struct {
 		LastActivityAt        func(childComplexity int) int
 		LastCustomerMessageAt func(childComplexity int) int
 		LastMessage           func(childComplexity int) int
+		LeadSource            func(childComplexity int) int
 		Messages              func(childComplexity int, first *int, after *string) int
 		Notes                 func(childComplexity int, first *int, after *string) int
 		Priority              func(childComplexity int) int
@@ -188,6 +190,7 @@ type ComplexityRoot struct {
 		ID                func(childComplexity int) int
 		MediaRef          func(childComplexity int) int
 		ProviderMessageID func(childComplexity int) int
+		Referral          func(childComplexity int) int
 		Status            func(childComplexity int) int
 		Text              func(childComplexity int) int
 		Type              func(childComplexity int) int
@@ -294,6 +297,15 @@ type ComplexityRoot struct {
 	QueuePayload struct {
 		Queue      func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	Referral struct {
+		Body       func(childComplexity int) int
+		CtwaClid   func(childComplexity int) int
+		Headline   func(childComplexity int) int
+		SourceID   func(childComplexity int) int
+		SourceType func(childComplexity int) int
+		SourceURL  func(childComplexity int) int
 	}
 
 	SendTextMessagePayload struct {
@@ -719,6 +731,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contact.ID(childComplexity), true
+	case "Contact.leadSource":
+		if e.ComplexityRoot.Contact.LeadSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.LeadSource(childComplexity), true
 	case "Contact.name":
 		if e.ComplexityRoot.Contact.Name == nil {
 			break
@@ -861,6 +879,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.LastMessage(childComplexity), true
+	case "Conversation.leadSource":
+		if e.ComplexityRoot.Conversation.LeadSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.LeadSource(childComplexity), true
 	case "Conversation.messages":
 		if e.ComplexityRoot.Conversation.Messages == nil {
 			break
@@ -1094,6 +1118,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Message.ProviderMessageID(childComplexity), true
+	case "Message.referral":
+		if e.ComplexityRoot.Message.Referral == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.Referral(childComplexity), true
 	case "Message.status":
 		if e.ComplexityRoot.Message.Status == nil {
 			break
@@ -1761,6 +1791,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueuePayload.UserErrors(childComplexity), true
+
+	case "Referral.body":
+		if e.ComplexityRoot.Referral.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.Body(childComplexity), true
+	case "Referral.ctwaClid":
+		if e.ComplexityRoot.Referral.CtwaClid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.CtwaClid(childComplexity), true
+	case "Referral.headline":
+		if e.ComplexityRoot.Referral.Headline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.Headline(childComplexity), true
+	case "Referral.sourceId":
+		if e.ComplexityRoot.Referral.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.SourceID(childComplexity), true
+	case "Referral.sourceType":
+		if e.ComplexityRoot.Referral.SourceType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.SourceType(childComplexity), true
+	case "Referral.sourceUrl":
+		if e.ComplexityRoot.Referral.SourceURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.SourceURL(childComplexity), true
 
 	case "SendTextMessagePayload.message":
 		if e.ComplexityRoot.SendTextMessagePayload.Message == nil {
@@ -2457,6 +2524,8 @@ extend type Mutation {
 `, BuiltIn: false},
 	{Name: "../contact.graphqls", Input: `"One person per workspace, whichever number they wrote to."
 type Contact implements Node {
+  "The first Click-to-WhatsApp ad the person came with."
+  leadSource: Referral
   id: ID!
   "The WhatsApp id exactly as Meta sends it (digits, no +)."
   waId: String
@@ -2537,6 +2606,8 @@ enum Priority {
 }
 
 type Conversation implements Node {
+  "The first Click-to-WhatsApp ad the conversation came with."
+  leadSource: Referral
   "The 24-hour customer service window: free-form replies only while it is open."
   serviceWindow: ServiceWindow!
   id: ID!
@@ -2654,6 +2725,17 @@ type ServiceWindow {
   "When the window closes; null when the customer never wrote."
   expiresAt: DateTime
 }
+
+"The Click-to-WhatsApp ad (or post) a customer came from."
+type Referral {
+  sourceId: String!
+  sourceType: String!
+  sourceUrl: String!
+  headline: String!
+  body: String!
+  "Click id for conversion reporting; empty for ads shown in WhatsApp Status."
+  ctwaClid: String!
+}
 `, BuiltIn: false},
 	{Name: "../message.graphqls", Input: `enum MessageDirection {
   INBOUND
@@ -2697,6 +2779,8 @@ enum DeliveryStatus {
 }
 
 type Message implements Node {
+  "The Click-to-WhatsApp ad this message came from, if any."
+  referral: Referral
   id: ID!
   direction: MessageDirection!
   authorKind: AuthorKind!
@@ -3052,6 +3136,8 @@ func (ec *executionContext) childFields_ChannelPayload(ctx context.Context, fiel
 
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "leadSource":
+		return ec.fieldContext_Contact_leadSource(ctx, field)
 	case "id":
 		return ec.fieldContext_Contact_id(ctx, field)
 	case "waId":
@@ -3110,6 +3196,8 @@ func (ec *executionContext) childFields_ContactPayload(ctx context.Context, fiel
 
 func (ec *executionContext) childFields_Conversation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "leadSource":
+		return ec.fieldContext_Conversation_leadSource(ctx, field)
 	case "serviceWindow":
 		return ec.fieldContext_Conversation_serviceWindow(ctx, field)
 	case "id":
@@ -3232,6 +3320,8 @@ func (ec *executionContext) childFields_DeleteTagPayload(ctx context.Context, fi
 
 func (ec *executionContext) childFields_Message(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "referral":
+		return ec.fieldContext_Message_referral(ctx, field)
 	case "id":
 		return ec.fieldContext_Message_id(ctx, field)
 	case "direction":
@@ -3360,6 +3450,24 @@ func (ec *executionContext) childFields_QueuePayload(ctx context.Context, field 
 		return ec.fieldContext_QueuePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QueuePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Referral(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sourceId":
+		return ec.fieldContext_Referral_sourceId(ctx, field)
+	case "sourceType":
+		return ec.fieldContext_Referral_sourceType(ctx, field)
+	case "sourceUrl":
+		return ec.fieldContext_Referral_sourceUrl(ctx, field)
+	case "headline":
+		return ec.fieldContext_Referral_headline(ctx, field)
+	case "body":
+		return ec.fieldContext_Referral_body(ctx, field)
+	case "ctwaClid":
+		return ec.fieldContext_Referral_ctwaClid(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Referral", field.Name)
 }
 
 func (ec *executionContext) childFields_SendTextMessagePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5118,6 +5226,38 @@ func (ec *executionContext) fieldContext_ChannelPayload_userErrors(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Contact_leadSource(ctx context.Context, field graphql.CollectedField, obj *domain.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_leadSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadSource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Referral) graphql.Marshaler {
+			return ec.marshalOReferral2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐReferral(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_leadSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Referral(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *domain.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5588,6 +5728,38 @@ func (ec *executionContext) fieldContext_ContactPayload_userErrors(_ context.Con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Conversation_leadSource(ctx context.Context, field graphql.CollectedField, obj *domain.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_leadSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadSource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Referral) graphql.Marshaler {
+			return ec.marshalOReferral2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐReferral(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_leadSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conversation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Referral(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6664,6 +6836,38 @@ func (ec *executionContext) fieldContext_DeleteTagPayload_userErrors(_ context.C
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Message_referral(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_referral(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Referral, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Referral) graphql.Marshaler {
+			return ec.marshalOReferral2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐReferral(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_referral(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Referral(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9709,6 +9913,144 @@ func (ec *executionContext) fieldContext_QueuePayload_userErrors(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Referral_sourceId(ctx context.Context, field graphql.CollectedField, obj *domain.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "String")
+}
+
+func (ec *executionContext) _Referral_sourceType(ctx context.Context, field graphql.CollectedField, obj *domain.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_sourceType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_sourceType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "String")
+}
+
+func (ec *executionContext) _Referral_sourceUrl(ctx context.Context, field graphql.CollectedField, obj *domain.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_sourceUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_sourceUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "String")
+}
+
+func (ec *executionContext) _Referral_headline(ctx context.Context, field graphql.CollectedField, obj *domain.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_headline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Headline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_headline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "String")
+}
+
+func (ec *executionContext) _Referral_body(ctx context.Context, field graphql.CollectedField, obj *domain.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "String")
+}
+
+func (ec *executionContext) _Referral_ctwaClid(ctx context.Context, field graphql.CollectedField, obj *domain.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_ctwaClid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CtwaClid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_ctwaClid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "String")
 }
 
 func (ec *executionContext) _SendTextMessagePayload_message(ctx context.Context, field graphql.CollectedField, obj *model.SendTextMessagePayload) (ret graphql.Marshaler) {
@@ -14555,6 +14897,11 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Contact")
+		case "leadSource":
+			out.Values[i] = ec._Contact_leadSource(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "id":
 			out.Values[i] = ec._Contact_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14758,6 +15105,11 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Conversation")
+		case "leadSource":
+			out.Values[i] = ec._Conversation_leadSource(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "serviceWindow":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -15178,6 +15530,11 @@ func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, 
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Message")
+		case "referral":
+			out.Values[i] = ec._Message_referral(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "id":
 			out.Values[i] = ec._Message_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -15996,6 +16353,64 @@ func (ec *executionContext) _QueuePayload(ctx context.Context, sel ast.Selection
 			}
 		case "userErrors":
 			out.Values[i] = ec._QueuePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var referralImplementors = []string{"Referral"}
+
+func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet, obj *domain.Referral) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, referralImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Referral")
+		case "sourceId":
+			out.Values[i] = ec._Referral_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceType":
+			out.Values[i] = ec._Referral_sourceType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceUrl":
+			out.Values[i] = ec._Referral_sourceUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "headline":
+			out.Values[i] = ec._Referral_headline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "body":
+			out.Values[i] = ec._Referral_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ctwaClid":
+			out.Values[i] = ec._Referral_ctwaClid(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18674,6 +19089,13 @@ func (ec *executionContext) marshalOQueuePayload2ᚖgithubᚗcomᚋcentralitaᚋ
 		return graphql.Null
 	}
 	return ec._QueuePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOReferral2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐReferral(ctx context.Context, sel ast.SelectionSet, v *domain.Referral) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Referral(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORole2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐRole(ctx context.Context, v any) (*domain.Role, error) {
