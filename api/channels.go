@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,22 +18,27 @@ func (h *handlers) registerChannels(g *gin.RouterGroup) {
 }
 
 type channelView struct {
-	ID                 string    `json:"id"`
-	Name               string    `json:"name"`
-	PhoneNumberID      string    `json:"phone_number_id"`
-	WABAID             string    `json:"waba_id"`
-	DisplayPhoneNumber string    `json:"display_phone_number"`
-	Mode               string    `json:"mode"`
-	HasAccessToken     bool      `json:"has_access_token"`
-	HasAppSecret       bool      `json:"has_app_secret"`
-	CreatedAt          timestamp `json:"created_at"`
-	UpdatedAt          timestamp `json:"updated_at"`
+	ID                 string     `json:"id"`
+	Name               string     `json:"name"`
+	PhoneNumberID      string     `json:"phone_number_id"`
+	WABAID             string     `json:"waba_id"`
+	DisplayPhoneNumber string     `json:"display_phone_number"`
+	Mode               string     `json:"mode"`
+	HasAccessToken     bool       `json:"has_access_token"`
+	HasAppSecret       bool       `json:"has_app_secret"`
+	RedirectText       string     `json:"redirect_text"`
+	RedirectEveryHours int        `json:"redirect_every_hours"`
+	RedirectUntil      *timestamp `json:"redirect_until"`
+	CreatedAt          timestamp  `json:"created_at"`
+	UpdatedAt          timestamp  `json:"updated_at"`
 }
 
 func viewChannel(ch *domain.Channel) channelView {
 	return channelView{ID: ch.ID, Name: ch.Name, PhoneNumberID: ch.PhoneNumberID, WABAID: ch.WABAID,
 		DisplayPhoneNumber: ch.DisplayPhoneNumber, Mode: string(ch.Mode), HasAccessToken: ch.AccessTokenSealed != "",
-		HasAppSecret: ch.AppSecretSealed != "", CreatedAt: stamp(ch.CreatedAt),
+		HasAppSecret: ch.AppSecretSealed != "", RedirectText: ch.RedirectText,
+		RedirectEveryHours: int(ch.RedirectEvery / time.Hour), RedirectUntil: optionalStamp(ch.RedirectUntil),
+		CreatedAt: stamp(ch.CreatedAt),
 		UpdatedAt: stamp(ch.UpdatedAt)}
 }
 
@@ -44,6 +50,9 @@ type createChannelRequest struct {
 	Mode               *domain.ChannelMode `json:"mode"`
 	AccessToken        *string             `json:"access_token"`
 	AppSecret          *string             `json:"app_secret"`
+	RedirectText       *string             `json:"redirect_text"`
+	RedirectEveryHours *int                `json:"redirect_every_hours"`
+	RedirectUntil      *time.Time          `json:"redirect_until"`
 }
 
 type updateChannelRequest struct {
@@ -54,6 +63,9 @@ type updateChannelRequest struct {
 	Mode               *domain.ChannelMode `json:"mode"`
 	AccessToken        *string             `json:"access_token"`
 	AppSecret          *string             `json:"app_secret"`
+	RedirectText       *string             `json:"redirect_text"`
+	RedirectEveryHours *int                `json:"redirect_every_hours"`
+	RedirectUntil      *time.Time          `json:"redirect_until"`
 }
 
 func (h *handlers) listChannels(c *gin.Context) {
@@ -72,7 +84,8 @@ func (h *handlers) createChannel(c *gin.Context) {
 	}
 	ch, err := h.svc.CreateChannel(c.Request.Context(), domain.ChannelInput{Name: req.Name,
 		PhoneNumberID: req.PhoneNumberID, WABAID: req.WABAID, DisplayPhoneNumber: req.DisplayPhoneNumber, Mode: req.Mode,
-		AccessToken: req.AccessToken, AppSecret: req.AppSecret})
+		AccessToken: req.AccessToken, AppSecret: req.AppSecret, RedirectText: req.RedirectText,
+		RedirectEveryHours: req.RedirectEveryHours, RedirectUntil: req.RedirectUntil})
 	renderChannel(c, http.StatusCreated, ch, err)
 }
 
@@ -88,7 +101,8 @@ func (h *handlers) updateChannel(c *gin.Context) {
 	}
 	ch, err := h.svc.UpdateChannel(c.Request.Context(), c.Param("id"), domain.ChannelInput{Name: req.Name,
 		PhoneNumberID: req.PhoneNumberID, WABAID: req.WABAID, DisplayPhoneNumber: req.DisplayPhoneNumber, Mode: req.Mode,
-		AccessToken: req.AccessToken, AppSecret: req.AppSecret})
+		AccessToken: req.AccessToken, AppSecret: req.AppSecret, RedirectText: req.RedirectText,
+		RedirectEveryHours: req.RedirectEveryHours, RedirectUntil: req.RedirectUntil})
 	renderChannel(c, http.StatusOK, ch, err)
 }
 

@@ -62,7 +62,8 @@ func (h *handlers) listContacts(c *gin.Context) {
 		return
 	}
 	contacts, err := h.svc.Contacts(c.Request.Context(),
-		domain.ContactFilter{Text: c.Query("q"), TagID: c.Query("tag_id"), Page: page})
+		domain.ContactFilter{Text: c.Query("q"), TagID: c.Query("tag_id"),
+			MovedFromChannelID: c.Query("moved_from_channel_id"), Page: page})
 	if err != nil {
 		fail(c, err)
 		return

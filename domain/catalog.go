@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // Queues lists every queue of the workspace (every role may read them).
@@ -326,6 +327,14 @@ func applyChannelInput(c *Channel, in ChannelInput) {
 	setIf(&c.WABAID, in.WABAID)
 	setIf(&c.DisplayPhoneNumber, in.DisplayPhoneNumber)
 	setIf(&c.Mode, in.Mode)
+	setIf(&c.RedirectText, in.RedirectText)
+	if in.RedirectEveryHours != nil {
+		c.RedirectEvery = time.Duration(*in.RedirectEveryHours) * time.Hour
+	}
+	if in.RedirectUntil != nil {
+		until := in.RedirectUntil.UTC()
+		c.RedirectUntil = &until
+	}
 }
 
 // DeleteChannel removes a number that no conversation uses (admins); a

@@ -27,8 +27,14 @@ type Channel struct {
 	// Sealer); no API ever returns them.
 	AccessTokenSealed string
 	AppSecretSealed   string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// Redirect mode: the auto-reply text ({official_number} and {link} are
+	// filled in), how often one contact gets it, and the sunset after which
+	// the number stops answering.
+	RedirectText  string
+	RedirectEvery time.Duration
+	RedirectUntil *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // ChannelInput creates or updates a channel; nil fields keep their value.
@@ -41,7 +47,17 @@ type ChannelInput struct {
 	Mode               *ChannelMode
 	AccessToken        *string
 	AppSecret          *string
+	RedirectText       *string
+	RedirectEveryHours *int
+	RedirectUntil      *time.Time
 }
+
+// DefaultRedirectText is the legacy number's auto-reply until a workspace
+// writes its own.
+const DefaultRedirectText = "¡Hola! Este número ya no se atiende. Escríbenos a nuestra línea oficial {official_number}: {link}"
+
+// DefaultRedirectEvery is how often one contact gets the auto-reply.
+const DefaultRedirectEvery = 24 * time.Hour
 
 // Sealer encrypts secrets before they are stored and decrypts them for use.
 type Sealer interface {
@@ -86,6 +102,18 @@ func (c *Channel) validate() error {
 	}
 	if c.Mode != ChannelModeOfficial && c.Mode != ChannelModeRedirect {
 		return FieldError("mode", "mode must be official or redirect")
+	}
+	if c.RedirectText == "" {
+		c.RedirectText = DefaultRedirectText
+	}
+	if len([]rune(c.RedirectText)) > 1000 {
+		return FieldError("redirect_text", "redirect_text must have at most 1000 characters")
+	}
+	if c.RedirectEvery == 0 {
+		c.RedirectEvery = DefaultRedirectEvery
+	}
+	if c.RedirectEvery < time.Hour || c.RedirectEvery > 90*24*time.Hour {
+		return FieldError("redirect_every_hours", "redirect_every_hours must be between 1 and 2160")
 	}
 	return nil
 }

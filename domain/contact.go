@@ -38,7 +38,10 @@ type ContactFilter struct {
 	// Text matches name, email, wa_id or phone (case-insensitive substring).
 	Text  string
 	TagID string
-	Page  PageRequest
+	// MovedFromChannelID keeps contacts who wrote to that (legacy) number
+	// and have since written to an official one.
+	MovedFromChannelID string
+	Page               PageRequest
 }
 
 func (c *Contact) validate() error {

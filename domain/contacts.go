@@ -11,6 +11,9 @@ func (s *Service) Contacts(ctx context.Context, f ContactFilter) (Page[*Contact]
 	if f.TagID != "" && !ValidID(PrefixTag, f.TagID) {
 		return Page[*Contact]{}, FieldError("tag_id", "tag_id is not a valid id")
 	}
+	if f.MovedFromChannelID != "" && !ValidID(PrefixChannel, f.MovedFromChannelID) {
+		return Page[*Contact]{}, FieldError("moved_from_channel_id", "moved_from_channel_id is not a valid id")
+	}
 	if len(f.Text) > 200 {
 		return Page[*Contact]{}, FieldError("q", "search text must have at most 200 characters")
 	}

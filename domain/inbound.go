@@ -56,6 +56,9 @@ type InboundStore interface {
 	// the send's response); TakeParkedStatuses hands them over once it is.
 	ParkStatus(ctx context.Context, channelID string, st StatusUpdate) error
 	TakeParkedStatuses(ctx context.Context, channelID, providerMessageID string) ([]StatusUpdate, error)
+	// LastRedirectNotice returns when the contact last got the legacy
+	// number's auto-reply on that channel, or nil.
+	LastRedirectNotice(ctx context.Context, channelID, contactID string) (*time.Time, error)
 	// SaveDeadLetter keeps a signed delivery that could not be understood.
 	SaveDeadLetter(ctx context.Context, body []byte, reason string, at time.Time) error
 }
@@ -129,6 +132,9 @@ func (s *Service) ReceiveMessage(ctx context.Context, ch *Channel, in InboundMes
 			return err
 		}
 		created = true
+		if ch.Mode == ChannelModeRedirect {
+			return s.redirectFromLegacy(ctx, ch, conv, contact)
+		}
 		return nil
 	})
 	if ErrorCode(err) == CodeConflict && !created {
@@ -268,3 +274,70 @@ func (s *Service) RecordSent(ctx context.Context, messageID, providerMessageID s
 	})
 	return out, err
 }
+
+// LegacyTagName tags conversations that came through a number in redirect
+// mode, so the team sees who still writes to the old number.
+const LegacyTagName = "numero-antiguo"
+
+// redirectFromLegacy runs when a customer writes to a legacy number: the
+// conversation is tagged, and the customer is told the official number with
+// a wa.me link, at most once per RedirectEvery and only until the sunset.
+func (s *Service) redirectFromLegacy(ctx context.Context, ch *Channel, conv *Conversation, contact *Contact) error {
+	tag, err := s.tagNamed(ctx, LegacyTagName)
+	if err != nil {
+		return err
+	}
+	if _, err := s.TagConversation(ctx, conv.ID, tag.ID, true); err != nil {
+		return err
+	}
+	now := s.now()
+	if ch.RedirectUntil != nil && !now.Before(*ch.RedirectUntil) {
+		return nil
+	}
+	last, err := s.store.LastRedirectNotice(ctx, ch.ID, contact.ID)
+	if err != nil || (last != nil && now.Sub(*last) < ch.RedirectEvery) {
+		return err
+	}
+	official, err := s.officialChannel(ctx)
+	if err != nil || official == nil {
+		return err // no official number yet: nothing to point to
+	}
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, official.DisplayPhoneNumber)
+	text := strings.NewReplacer("{official_number}", official.DisplayPhoneNumber,
+		"{link}", "https://wa.me/"+digits).Replace(ch.RedirectText)
+	_, err = s.sendText(ctx, conv.ID, text, "", true)
+	return err
+}
+
+func (s *Service) tagNamed(ctx context.Context, name string) (*Tag, error) {
+	tags, err := s.store.FindTags(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tags {
+		if strings.EqualFold(t.Name, name) {
+			return t, nil
+		}
+	}
+	return s.CreateTag(ctx, TagInput{Name: &name, Color: ptrTo("#7f8c8d")})
+}
+
+func (s *Service) officialChannel(ctx context.Context) (*Channel, error) {
+	channels, err := s.store.FindChannels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range channels {
+		if c.Mode == ChannelModeOfficial {
+			return c, nil
+		}
+	}
+	return nil, nil
+}
+
+func ptrTo[T any](v T) *T { return &v }

@@ -48,7 +48,7 @@ func (s *Service) SendTextOnce(ctx context.Context, conversationID, text, key st
 		return nil, false, FieldError("idempotency_key", "idempotency key must have at most 255 characters")
 	}
 	if key == "" {
-		msg, err = s.sendText(ctx, conversationID, text, "")
+		msg, err = s.sendText(ctx, conversationID, text, "", false)
 		return msg, false, err
 	}
 	replay := func() (*Message, bool, error) {
@@ -67,7 +67,7 @@ func (s *Service) SendTextOnce(ctx context.Context, conversationID, text, key st
 	if m, replayed, err := replay(); ErrorCode(err) != CodeNotFound || m != nil {
 		return m, replayed, err
 	}
-	msg, err = s.sendText(ctx, conversationID, text, key)
+	msg, err = s.sendText(ctx, conversationID, text, key, false)
 	if ErrorCode(err) == CodeConflict {
 		// A concurrent request with the same key won the insert.
 		if m, replayed, rerr := replay(); rerr == nil {
@@ -77,7 +77,7 @@ func (s *Service) SendTextOnce(ctx context.Context, conversationID, text, key st
 	return msg, false, err
 }
 
-func (s *Service) sendText(ctx context.Context, conversationID, text, key string) (*Message, error) {
+func (s *Service) sendText(ctx context.Context, conversationID, text, key string, bot bool) (*Message, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, FieldError("text", "text must not be empty")
 	}
@@ -105,15 +105,20 @@ func (s *Service) sendText(ctx context.Context, conversationID, text, key string
 		msg = &Message{ID: NewID(PrefixMessage), WorkspaceID: c.WorkspaceID, ConversationID: c.ID,
 			ChannelID: c.ChannelID, Direction: DirectionOutbound, Type: MessageText, Text: text,
 			Status: DeliveryQueued, IdempotencyKey: key, CreatedAt: now, UpdatedAt: now}
-		if p.UserID != "" {
+		switch {
+		case bot:
+			// Automatic answers are not a human's first response, and leave
+			// a new conversation new for the team to pick up.
+			msg.AuthorKind = AuthorBot
+		case p.UserID != "":
 			msg.AuthorKind, msg.AuthorID = AuthorAgent, p.UserID
 			if c.FirstHumanResponseAt == nil {
 				c.FirstHumanResponseAt = &now
 			}
-		} else {
+		default:
 			msg.AuthorKind, msg.AuthorID = AuthorSystem, p.APIKeyID
 		}
-		if c.Status == StatusNew {
+		if c.Status == StatusNew && !bot {
 			c.Status = StatusOpen
 		}
 		c.LastActivityAt = now

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/centralita/centralita/domain"
 	"github.com/centralita/centralita/graph/generated"
@@ -21,6 +22,11 @@ func (r *channelResolver) HasAccessToken(ctx context.Context, obj *domain.Channe
 // HasAppSecret is the resolver for the hasAppSecret field.
 func (r *channelResolver) HasAppSecret(ctx context.Context, obj *domain.Channel) (bool, error) {
 	return obj.AppSecretSealed != "", nil
+}
+
+// RedirectEveryHours is the resolver for the redirectEveryHours field.
+func (r *channelResolver) RedirectEveryHours(ctx context.Context, obj *domain.Channel) (int, error) {
+	return int(obj.RedirectEvery / time.Hour), nil
 }
 
 // CreateQueue is the resolver for the createQueue field.
@@ -99,7 +105,8 @@ func (r *mutationResolver) DeleteTag(ctx context.Context, input model.DeleteTagI
 func (r *mutationResolver) CreateChannel(ctx context.Context, input model.CreateChannelInput) (*model.ChannelPayload, error) {
 	c, userErrors, err := result(r.svc.CreateChannel(ctx, domain.ChannelInput{Name: input.Name,
 		PhoneNumberID: &input.PhoneNumberID, WABAID: &input.WabaID, DisplayPhoneNumber: &input.DisplayPhoneNumber,
-		Mode: input.Mode, AccessToken: input.AccessToken, AppSecret: input.AppSecret}))
+		Mode: input.Mode, AccessToken: input.AccessToken, AppSecret: input.AppSecret,
+		RedirectText: input.RedirectText, RedirectEveryHours: input.RedirectEveryHours, RedirectUntil: input.RedirectUntil}))
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +117,8 @@ func (r *mutationResolver) CreateChannel(ctx context.Context, input model.Create
 func (r *mutationResolver) UpdateChannel(ctx context.Context, input model.UpdateChannelInput) (*model.ChannelPayload, error) {
 	c, userErrors, err := result(r.svc.UpdateChannel(ctx, input.ChannelID, domain.ChannelInput{Name: input.Name,
 		PhoneNumberID: input.PhoneNumberID, WABAID: input.WabaID, DisplayPhoneNumber: input.DisplayPhoneNumber,
-		Mode: input.Mode, AccessToken: input.AccessToken, AppSecret: input.AppSecret}))
+		Mode: input.Mode, AccessToken: input.AccessToken, AppSecret: input.AppSecret,
+		RedirectText: input.RedirectText, RedirectEveryHours: input.RedirectEveryHours, RedirectUntil: input.RedirectUntil}))
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func (r *mutationResolver) UpdateContact(ctx context.Context, input model.Update
 func (r *queryResolver) Contacts(ctx context.Context, first *int, after *string, filter *model.ContactFilter) (*model.ContactConnection, error) {
 	f := deref(filter)
 	p, err := r.svc.Contacts(ctx, domain.ContactFilter{Text: deref(f.Text), TagID: deref(f.TagID),
-		Page: pageRequest(first, after)})
+		MovedFromChannelID: deref(f.MovedFromChannelID), Page: pageRequest(first, after)})
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,10 @@
 package persistence
 
-import "github.com/centralita/centralita/domain"
+import (
+	"time"
+
+	"github.com/centralita/centralita/domain"
+)
 
 // Row structs mirror the tables and never leave this package; the
 // to/from converters are the only place that knows both shapes. Time fields
@@ -112,17 +116,20 @@ func (r *tagRow) toDomain() *domain.Tag {
 }
 
 type channelRow struct {
-	ID                 string  `gorm:"column:id;primaryKey"`
-	WorkspaceID        string  `gorm:"column:workspace_id"`
-	Name               string  `gorm:"column:name"`
-	PhoneNumberID      string  `gorm:"column:phone_number_id"`
-	WABAID             string  `gorm:"column:waba_id"`
-	DisplayPhoneNumber string  `gorm:"column:display_phone_number"`
-	Mode               string  `gorm:"column:mode"`
-	AccessTokenSealed  string  `gorm:"column:access_token_sealed"`
-	AppSecretSealed    string  `gorm:"column:app_secret_sealed"`
-	CreatedAt          utcTime `gorm:"column:created_at;autoCreateTime:false"`
-	UpdatedAt          utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
+	ID                 string   `gorm:"column:id;primaryKey"`
+	WorkspaceID        string   `gorm:"column:workspace_id"`
+	Name               string   `gorm:"column:name"`
+	PhoneNumberID      string   `gorm:"column:phone_number_id"`
+	WABAID             string   `gorm:"column:waba_id"`
+	DisplayPhoneNumber string   `gorm:"column:display_phone_number"`
+	Mode               string   `gorm:"column:mode"`
+	AccessTokenSealed  string   `gorm:"column:access_token_sealed"`
+	AppSecretSealed    string   `gorm:"column:app_secret_sealed"`
+	RedirectText       string   `gorm:"column:redirect_text"`
+	RedirectEverySecs  int64    `gorm:"column:redirect_every_seconds"`
+	RedirectUntil      *utcTime `gorm:"column:redirect_until"`
+	CreatedAt          utcTime  `gorm:"column:created_at;autoCreateTime:false"`
+	UpdatedAt          utcTime  `gorm:"column:updated_at;autoUpdateTime:false"`
 }
 
 func (channelRow) TableName() string { return "channels" }
@@ -131,14 +138,18 @@ func channelFromDomain(c *domain.Channel) channelRow {
 	return channelRow{ID: c.ID, WorkspaceID: c.WorkspaceID, Name: c.Name, PhoneNumberID: c.PhoneNumberID,
 		WABAID: c.WABAID, DisplayPhoneNumber: c.DisplayPhoneNumber, Mode: string(c.Mode),
 		AccessTokenSealed: c.AccessTokenSealed, AppSecretSealed: c.AppSecretSealed,
-		CreatedAt: storedTime(&c.CreatedAt), UpdatedAt: storedTime(&c.UpdatedAt)}
+		RedirectText: c.RedirectText, RedirectEverySecs: int64(c.RedirectEvery / time.Second),
+		RedirectUntil: storedTimePtr(c.RedirectUntil),
+		CreatedAt:     storedTime(&c.CreatedAt), UpdatedAt: storedTime(&c.UpdatedAt)}
 }
 
 func (r *channelRow) toDomain() *domain.Channel {
 	return &domain.Channel{ID: r.ID, WorkspaceID: r.WorkspaceID, Name: r.Name, PhoneNumberID: r.PhoneNumberID,
 		WABAID: r.WABAID, DisplayPhoneNumber: r.DisplayPhoneNumber, Mode: domain.ChannelMode(r.Mode),
 		AccessTokenSealed: r.AccessTokenSealed, AppSecretSealed: r.AppSecretSealed,
-		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		RedirectText: r.RedirectText, RedirectEvery: time.Duration(r.RedirectEverySecs) * time.Second,
+		RedirectUntil: timePtr(r.RedirectUntil),
+		CreatedAt:     r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 type apiKeyRow struct {

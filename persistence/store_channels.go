@@ -80,6 +80,8 @@ func (s *Store) UpdateChannel(ctx context.Context, c *domain.Channel) error {
 		"name": row.Name, "phone_number_id": row.PhoneNumberID, "waba_id": row.WABAID,
 		"display_phone_number": row.DisplayPhoneNumber, "mode": row.Mode, "updated_at": row.UpdatedAt,
 		"access_token_sealed": row.AccessTokenSealed, "app_secret_sealed": row.AppSecretSealed,
+		"redirect_text": row.RedirectText, "redirect_every_seconds": row.RedirectEverySecs,
+		"redirect_until": row.RedirectUntil,
 	})
 	return updated(res, "channel")
 }

@@ -66,6 +66,12 @@ func (s *Store) FindContacts(ctx context.Context, f domain.ContactFilter, pq dom
 	if f.TagID != "" {
 		q = q.Where("EXISTS (SELECT 1 FROM contact_tags x WHERE x.contact_id = ct.id AND x.workspace_id = ct.workspace_id AND x.tag_id = ?)", f.TagID)
 	}
+	if f.MovedFromChannelID != "" {
+		// Wrote to the legacy number, and has written to an official one.
+		q = q.Where("EXISTS (SELECT 1 FROM conversations lc WHERE lc.workspace_id = ct.workspace_id AND lc.contact_id = ct.id AND lc.channel_id = ?)", f.MovedFromChannelID).
+			Where("EXISTS (SELECT 1 FROM messages m JOIN channels oc ON oc.id = m.channel_id WHERE m.workspace_id = ct.workspace_id AND m.author_id = ct.id AND m.direction = ? AND oc.mode = ?)",
+				string(domain.DirectionInbound), string(domain.ChannelModeOfficial))
+	}
 	if f.Text != "" {
 		like, pattern := s.likeOp(), containsPattern(f.Text)
 		q = q.Where("(ct.name "+like+" ? ESCAPE '\\' OR ct.email "+like+" ? ESCAPE '\\' OR ct.wa_id "+like+

@@ -96,6 +96,29 @@ func (s *Store) FindMessageByIdempotencyKey(ctx context.Context, key string) (*d
 	return row.toDomain(), nil
 }
 
+// LastRedirectNotice returns when the contact last got the legacy number's
+// auto-reply on the channel, or nil.
+func (s *Store) LastRedirectNotice(ctx context.Context, channelID, contactID string) (*time.Time, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var row messageRow
+	err = db.Table("messages m").Select("m.*").
+		Joins("JOIN conversations c ON c.id = m.conversation_id AND c.workspace_id = m.workspace_id").
+		Where("m.workspace_id = ? AND m.channel_id = ? AND c.contact_id = ? AND m.author_kind = ?",
+			ws, channelID, contactID, string(domain.AuthorBot)).
+		Order("m.created_at DESC").Take(&row).Error
+	if err != nil {
+		if domain.ErrorCode(writeError(err, "message")) == domain.CodeNotFound {
+			return nil, nil
+		}
+		return nil, writeError(err, "message")
+	}
+	at := row.CreatedAt.Time
+	return &at, nil
+}
+
 // UpdateMessageDelivery writes a message's wamid and delivery state.
 func (s *Store) UpdateMessageDelivery(ctx context.Context, m *domain.Message) error {
 	db, ws, err := s.scope(ctx)

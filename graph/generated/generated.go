@@ -79,6 +79,9 @@ type ComplexityRoot struct {
 		Mode               func(childComplexity int) int
 		Name               func(childComplexity int) int
 		PhoneNumberID      func(childComplexity int) int
+		RedirectEveryHours func(childComplexity int) int
+		RedirectText       func(childComplexity int) int
+		RedirectUntil      func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
 		WABAID             func(childComplexity int) int
 	}
@@ -420,6 +423,8 @@ type ApiKeyResolver interface {
 type ChannelResolver interface {
 	HasAccessToken(ctx context.Context, obj *domain.Channel) (bool, error)
 	HasAppSecret(ctx context.Context, obj *domain.Channel) (bool, error)
+
+	RedirectEveryHours(ctx context.Context, obj *domain.Channel) (int, error)
 }
 type ContactResolver interface {
 	WaID(ctx context.Context, obj *domain.Contact) (*string, error)
@@ -670,6 +675,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Channel.PhoneNumberID(childComplexity), true
+	case "Channel.redirectEveryHours":
+		if e.ComplexityRoot.Channel.RedirectEveryHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.RedirectEveryHours(childComplexity), true
+	case "Channel.redirectText":
+		if e.ComplexityRoot.Channel.RedirectText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.RedirectText(childComplexity), true
+	case "Channel.redirectUntil":
+		if e.ComplexityRoot.Channel.RedirectUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.RedirectUntil(childComplexity), true
 	case "Channel.updatedAt":
 		if e.ComplexityRoot.Channel.UpdatedAt == nil {
 			break
@@ -2404,6 +2427,12 @@ type Channel implements Node {
   hasAccessToken: Boolean!
   "Whether this number has its own Meta app secret for webhook signatures."
   hasAppSecret: Boolean!
+  "Redirect mode's auto-reply; {official_number} and {link} are filled in."
+  redirectText: String!
+  "How often one contact gets the auto-reply."
+  redirectEveryHours: Int!
+  "After this instant the legacy number stops auto-replying."
+  redirectUntil: DateTime
   createdAt: DateTime!
   updatedAt: DateTime!
 }
@@ -2479,6 +2508,9 @@ input CreateChannelInput {
   accessToken: String
   "Write-only; the number's own Meta app secret, when it differs from the server's."
   appSecret: String
+  redirectText: String
+  redirectEveryHours: Int
+  redirectUntil: DateTime
 }
 
 input UpdateChannelInput {
@@ -2492,6 +2524,9 @@ input UpdateChannelInput {
   accessToken: String
   "Write-only; the number's own Meta app secret, when it differs from the server's."
   appSecret: String
+  redirectText: String
+  redirectEveryHours: Int
+  redirectUntil: DateTime
 }
 
 input DeleteChannelInput {
@@ -2555,6 +2590,8 @@ input ContactFilter {
   "Matches name, email, wa_id or phone."
   text: String
   tagId: ID
+  "Only contacts who wrote to this (legacy) number and have since written to an official one."
+  movedFromChannelId: ID
 }
 
 extend type Query {
@@ -3116,6 +3153,12 @@ func (ec *executionContext) childFields_Channel(ctx context.Context, field graph
 		return ec.fieldContext_Channel_hasAccessToken(ctx, field)
 	case "hasAppSecret":
 		return ec.fieldContext_Channel_hasAppSecret(ctx, field)
+	case "redirectText":
+		return ec.fieldContext_Channel_redirectText(ctx, field)
+	case "redirectEveryHours":
+		return ec.fieldContext_Channel_redirectEveryHours(ctx, field)
+	case "redirectUntil":
+		return ec.fieldContext_Channel_redirectUntil(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Channel_createdAt(ctx, field)
 	case "updatedAt":
@@ -5114,6 +5157,75 @@ func (ec *executionContext) _Channel_hasAppSecret(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Channel_hasAppSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Channel_redirectText(ctx context.Context, field graphql.CollectedField, obj *domain.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_redirectText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RedirectText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_redirectText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
+}
+
+func (ec *executionContext) _Channel_redirectEveryHours(ctx context.Context, field graphql.CollectedField, obj *domain.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_redirectEveryHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Channel().RedirectEveryHours(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_redirectEveryHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Channel_redirectUntil(ctx context.Context, field graphql.CollectedField, obj *domain.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_redirectUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RedirectUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_redirectUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Channel_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.Channel) (ret graphql.Marshaler) {
@@ -12872,7 +12984,7 @@ func (ec *executionContext) unmarshalInputContactFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"text", "tagId"}
+	fieldsInOrder := [...]string{"text", "tagId", "movedFromChannelId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12893,6 +13005,13 @@ func (ec *executionContext) unmarshalInputContactFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.TagID = data
+		case "movedFromChannelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("movedFromChannelId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MovedFromChannelID = data
 		}
 	}
 	return it, nil
@@ -13068,7 +13187,7 @@ func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "phoneNumberId", "wabaId", "displayPhoneNumber", "mode", "accessToken", "appSecret"}
+	fieldsInOrder := [...]string{"name", "phoneNumberId", "wabaId", "displayPhoneNumber", "mode", "accessToken", "appSecret", "redirectText", "redirectEveryHours", "redirectUntil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13124,6 +13243,27 @@ func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context
 				return it, err
 			}
 			it.AppSecret = data
+		case "redirectText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("redirectText"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RedirectText = data
+		case "redirectEveryHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("redirectEveryHours"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RedirectEveryHours = data
+		case "redirectUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("redirectUntil"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RedirectUntil = data
 		}
 	}
 	return it, nil
@@ -14055,7 +14195,7 @@ func (ec *executionContext) unmarshalInputUpdateChannelInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"channelId", "name", "phoneNumberId", "wabaId", "displayPhoneNumber", "mode", "accessToken", "appSecret"}
+	fieldsInOrder := [...]string{"channelId", "name", "phoneNumberId", "wabaId", "displayPhoneNumber", "mode", "accessToken", "appSecret", "redirectText", "redirectEveryHours", "redirectUntil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14118,6 +14258,27 @@ func (ec *executionContext) unmarshalInputUpdateChannelInput(ctx context.Context
 				return it, err
 			}
 			it.AppSecret = data
+		case "redirectText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("redirectText"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RedirectText = data
+		case "redirectEveryHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("redirectEveryHours"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RedirectEveryHours = data
+		case "redirectUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("redirectUntil"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RedirectUntil = data
 		}
 	}
 	return it, nil
@@ -14821,6 +14982,22 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Channel_hasAppSecret(ctx, field, obj)
 				})
+		case "redirectText":
+			out.Values[i] = ec._Channel_redirectText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "redirectEveryHours":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Channel_redirectEveryHours(ctx, field, obj)
+				})
+		case "redirectUntil":
+			out.Values[i] = ec._Channel_redirectUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "createdAt":
 			out.Values[i] = ec._Channel_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -66,6 +66,8 @@ type ContactFilter struct {
 	// Matches name, email, wa_id or phone.
 	Text  *string `json:"text,omitempty"`
 	TagID *string `json:"tagId,omitempty"`
+	// Only contacts who wrote to this (legacy) number and have since written to an official one.
+	MovedFromChannelID *string `json:"movedFromChannelId,omitempty"`
 }
 
 type ContactPayload struct {
@@ -125,7 +127,10 @@ type CreateChannelInput struct {
 	// Write-only; encrypted at rest. An empty string removes it.
 	AccessToken *string `json:"accessToken,omitempty"`
 	// Write-only; the number's own Meta app secret, when it differs from the server's.
-	AppSecret *string `json:"appSecret,omitempty"`
+	AppSecret          *string    `json:"appSecret,omitempty"`
+	RedirectText       *string    `json:"redirectText,omitempty"`
+	RedirectEveryHours *int       `json:"redirectEveryHours,omitempty"`
+	RedirectUntil      *time.Time `json:"redirectUntil,omitempty"`
 }
 
 type CreateContactInput struct {
@@ -326,7 +331,10 @@ type UpdateChannelInput struct {
 	// Write-only; encrypted at rest. An empty string removes it.
 	AccessToken *string `json:"accessToken,omitempty"`
 	// Write-only; the number's own Meta app secret, when it differs from the server's.
-	AppSecret *string `json:"appSecret,omitempty"`
+	AppSecret          *string    `json:"appSecret,omitempty"`
+	RedirectText       *string    `json:"redirectText,omitempty"`
+	RedirectEveryHours *int       `json:"redirectEveryHours,omitempty"`
+	RedirectUntil      *time.Time `json:"redirectUntil,omitempty"`
 }
 
 // Omitted (or null) fields keep their value.

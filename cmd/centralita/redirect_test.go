@@ -1,0 +1,84 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/whatsapp"
+)
+
+// textDelivery is a signed-ready Meta delivery of one customer text.
+func textDelivery(phoneNumberID, wamid, from string) []byte {
+	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"` + phoneNumberID + `"},"contacts":[{"profile":{"name":"Cliente"},"wa_id":"` + from + `"}],"messages":[{"from":"` + from + `","id":"` + wamid + `","timestamp":"` + strconv.FormatInt(time.Now().Unix(), 10) + `","type":"text","text":{"body":"hola"}}]}}]}]}`)
+}
+
+// A customer who writes to a legacy number is answered once per period with
+// the official number and a wa.me link (until the sunset), the conversation
+// is tagged, and once they write to the official number they are listed as
+// moved.
+func TestLegacyNumberRedirectsToTheOfficialOne(t *testing.T) {
+	const official, legacy = "106540352242922", "109999999999999"
+	fake := whatsapp.NewFakeGraph(whatsapp.FakeGraphOptions{Numbers: map[string]whatsapp.FakeNumber{
+		official: {WABAID: "102290129340398", DisplayPhoneNumber: "15550783881", Token: fakeToken},
+		legacy:   {WABAID: "102290129340398", DisplayPhoneNumber: "15550001111", Token: fakeToken}}})
+	graph := httptest.NewServer(fake)
+	t.Cleanup(graph.Close)
+	a := newTestApp(t, func(c *Config) { c.WhatsAppGraphURL = graph.URL })
+	tn := a.bootstrap("Transition Co")
+	ctx := a.system(tn)
+	_, err := a.Service.CreateChannel(ctx, domain.ChannelInput{PhoneNumberID: valuePtr(official), WABAID: valuePtr("102290129340398"),
+		DisplayPhoneNumber: valuePtr("+1 555 078 3881"), AccessToken: valuePtr(fakeToken)})
+	require.NoError(t, err)
+	res := a.do(http.MethodPost, "/v1/channels", tn.APIKey, map[string]any{"phone_number_id": legacy,
+		"waba_id": "102290129340398", "display_phone_number": "15550001111", "mode": "redirect",
+		"access_token": fakeToken, "redirect_text": "Nos mudamos al {official_number}: {link}", "redirect_every_hours": 24})
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+	var legacyCh struct {
+		ID string `json:"id"`
+	}
+	res.decode(t, &legacyCh)
+	a.startJobs()
+
+	require.Equal(t, http.StatusOK, a.deliver(textDelivery(legacy, "wamid.l1", "51987654321")).Status)
+	require.Equal(t, http.StatusOK, a.deliver(textDelivery(legacy, "wamid.l2", "51987654321")).Status)
+	require.Eventually(t, func() bool { return len(fake.SentMessages()) >= 1 }, 10*time.Second, 20*time.Millisecond)
+	time.Sleep(100 * time.Millisecond)
+	sent := fake.SentMessages()
+	require.Len(t, sent, 1, "one auto-reply per contact per period")
+	require.Equal(t, legacy, sent[0].PhoneNumberID, "answered from the number they wrote to")
+	require.Contains(t, string(sent[0].Body), "Nos mudamos al +1 555 078 3881: https://wa.me/15550783881")
+
+	page, err := a.Service.Conversations(ctx, domain.ConversationFilter{})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	conv := page.Items[0]
+	require.Equal(t, domain.StatusNew, conv.Status, "the bot's answer leaves it for the team")
+	require.Nil(t, conv.FirstHumanResponseAt, "a bot is not a first human response")
+	tags, err := a.Service.TagsByIDs(ctx, conv.TagIDs)
+	require.NoError(t, err)
+	require.Len(t, tags, 1)
+	require.Equal(t, domain.LegacyTagName, tags[0].Name)
+
+	moved := func() string {
+		return string(a.do(http.MethodGet, "/v1/contacts?moved_from_channel_id="+legacyCh.ID, tn.OwnerToken, nil).Body)
+	}
+	require.NotContains(t, moved(), "51987654321")
+	require.Equal(t, http.StatusOK, a.deliver(textDelivery(official, "wamid.o1", "51987654321")).Status)
+	require.Contains(t, moved(), "51987654321", "wrote to the official number: moved")
+
+	// After the sunset the old number stays captured but stops answering.
+	past := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	require.Equal(t, http.StatusOK, a.do(http.MethodPatch, "/v1/channels/"+legacyCh.ID, tn.APIKey,
+		map[string]any{"redirect_until": past}).Status)
+	require.Equal(t, http.StatusOK, a.deliver(textDelivery(legacy, "wamid.l3", "5491123456789")).Status)
+	time.Sleep(300 * time.Millisecond)
+	require.Len(t, fake.SentMessages(), 1)
+	require.True(t, strings.Contains(moved(), "51987654321"))
+}
