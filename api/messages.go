@@ -73,8 +73,22 @@ func viewNote(n *domain.Note) noteView {
 		CreatedAt: stamp(n.CreatedAt)}
 }
 
+// sendMessageRequest carries either a text (inside the 24-hour window) or
+// an approved template (any time).
 type sendMessageRequest struct {
-	Text *string `json:"text" required:"true"`
+	Text     *string          `json:"text"`
+	Template *templateRequest `json:"template"`
+}
+
+type templateRequest struct {
+	Name       *string                `json:"name" required:"true"`
+	Language   *string                `json:"language" required:"true"`
+	Parameters []templateParamRequest `json:"parameters"`
+}
+
+type templateParamRequest struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
 }
 
 type addNoteRequest struct {
@@ -103,7 +117,26 @@ func (h *handlers) sendMessage(c *gin.Context) {
 	if !decodeBody(c, &req) {
 		return
 	}
-	m, replayed, err := h.svc.SendTextOnce(c.Request.Context(), c.Param("id"), *req.Text, c.GetHeader("Idempotency-Key"))
+	ctx, key := c.Request.Context(), c.GetHeader("Idempotency-Key")
+	var m *domain.Message
+	var replayed bool
+	var err error
+	switch {
+	case (req.Text == nil) == (req.Template == nil):
+		err = domain.FieldError("text", "send either text or template")
+	case req.Template != nil:
+		if req.Template.Name == nil || req.Template.Language == nil {
+			err = domain.FieldError("template", "a template needs name and language")
+			break
+		}
+		t := domain.TemplateMessage{Name: *req.Template.Name, Language: *req.Template.Language}
+		for _, p := range req.Template.Parameters {
+			t.Params = append(t.Params, domain.TemplateParam{Name: p.Name, Value: p.Value})
+		}
+		m, replayed, err = h.svc.SendTemplate(ctx, c.Param("id"), t, key)
+	default:
+		m, replayed, err = h.svc.SendTextOnce(ctx, c.Param("id"), *req.Text, key)
+	}
 	if err != nil {
 		fail(c, err)
 		return

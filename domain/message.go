@@ -100,7 +100,9 @@ type Message struct {
 	// workspace: a retried request gets this message back.
 	IdempotencyKey string
 	// Referral is the Click-to-WhatsApp ad this message came from, if any.
-	Referral   *Referral
+	Referral *Referral
+	// Template is what an outbound template message asks Meta to send.
+	Template   *TemplateMessage
 	Status     DeliveryStatus
 	ErrorCode  string
 	ErrorTitle string
@@ -145,4 +147,18 @@ type NewTask struct {
 	Title          string
 	DueAt          *time.Time
 	AssigneeID     string
+}
+
+// TemplateMessage is an approved WhatsApp template with its body values.
+// Values are all positional ({{1}}, {{2}} ...) or all named ({{first_name}}).
+type TemplateMessage struct {
+	Name     string
+	Language string // the approved translation, e.g. es, es_MX, pt_BR
+	Params   []TemplateParam
+}
+
+// TemplateParam is one body value; Name is empty for positional templates.
+type TemplateParam struct {
+	Name  string
+	Value string
 }

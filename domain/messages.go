@@ -40,15 +40,26 @@ func (s *Service) SendText(ctx context.Context, conversationID, text string) (*M
 
 // SendTextOnce is SendText with the client's idempotency key: a retry with
 // the same key returns the first message (and replayed true) instead of
-// sending again; the same key for a different conversation or text is a
+// sending again; the same key for a different conversation or content is a
 // conflict. An empty key sends every time.
 // Errors: as SendText, plus conflict for a reused key.
-func (s *Service) SendTextOnce(ctx context.Context, conversationID, text, key string) (msg *Message, replayed bool, err error) {
+func (s *Service) SendTextOnce(ctx context.Context, conversationID, text, key string) (*Message, bool, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, false, FieldError("text", "text must not be empty")
+	}
+	if len([]rune(text)) > MaxTextLength {
+		return nil, false, FieldError("text", "text must have at most %d characters", MaxTextLength)
+	}
+	return s.sendOnce(ctx, conversationID, &Message{Type: MessageText, Text: text}, key)
+}
+
+// sendOnce sends a draft (type, text, template) at most once per key.
+func (s *Service) sendOnce(ctx context.Context, conversationID string, draft *Message, key string) (msg *Message, replayed bool, err error) {
 	if len(key) > 255 {
 		return nil, false, FieldError("idempotency_key", "idempotency key must have at most 255 characters")
 	}
 	if key == "" {
-		msg, err = s.sendText(ctx, conversationID, text, "", false)
+		msg, err = s.send(ctx, conversationID, draft, "", false)
 		return msg, false, err
 	}
 	replay := func() (*Message, bool, error) {
@@ -56,7 +67,7 @@ func (s *Service) SendTextOnce(ctx context.Context, conversationID, text, key st
 		if err != nil {
 			return nil, false, err
 		}
-		if prior.ConversationID != conversationID || prior.Text != text {
+		if prior.ConversationID != conversationID || prior.Text != draft.Text || prior.Type != draft.Type {
 			return nil, false, Errorf(CodeConflict, "this idempotency key was already used for a different message")
 		}
 		if _, err := s.Conversation(ctx, prior.ConversationID); err != nil {
@@ -67,7 +78,7 @@ func (s *Service) SendTextOnce(ctx context.Context, conversationID, text, key st
 	if m, replayed, err := replay(); ErrorCode(err) != CodeNotFound || m != nil {
 		return m, replayed, err
 	}
-	msg, err = s.sendText(ctx, conversationID, text, key, false)
+	msg, err = s.send(ctx, conversationID, draft, key, false)
 	if ErrorCode(err) == CodeConflict {
 		// A concurrent request with the same key won the insert.
 		if m, replayed, rerr := replay(); rerr == nil {
@@ -78,12 +89,13 @@ func (s *Service) SendTextOnce(ctx context.Context, conversationID, text, key st
 }
 
 func (s *Service) sendText(ctx context.Context, conversationID, text, key string, bot bool) (*Message, error) {
-	if strings.TrimSpace(text) == "" {
-		return nil, FieldError("text", "text must not be empty")
-	}
-	if len([]rune(text)) > MaxTextLength {
-		return nil, FieldError("text", "text must have at most %d characters", MaxTextLength)
-	}
+	return s.send(ctx, conversationID, &Message{Type: MessageText, Text: text}, key, bot)
+}
+
+// send stores an outbound draft as queued, with its delivery job, in one
+// transaction. Templates may be sent outside the 24-hour window; anything
+// else needs it open.
+func (s *Service) send(ctx context.Context, conversationID string, draft *Message, key string, bot bool) (*Message, error) {
 	var msg *Message
 	_, err := s.change(ctx, conversationID, func(p Principal, c *Conversation) (string, map[string]any, error) {
 		if c.Status == StatusClosed {
@@ -94,7 +106,7 @@ func (s *Service) sendText(ctx context.Context, conversationID, text, key string
 		}
 		// WhatsApp refuses free-form messages outside the window (131047);
 		// saying so now beats a failed status later.
-		if open, _ := c.ServiceWindow(s.now()); c.ChannelID != "" && !open {
+		if open, _ := c.ServiceWindow(s.now()); c.ChannelID != "" && !open && draft.Type != MessageTemplate {
 			return "", nil, Errorf(CodePreconditionFailed,
 				"the 24-hour customer service window is closed: the customer has not written in the last 24 hours, so only an approved template can be sent")
 		}
@@ -103,8 +115,8 @@ func (s *Service) sendText(ctx context.Context, conversationID, text, key string
 		}
 		now := s.now()
 		msg = &Message{ID: NewID(PrefixMessage), WorkspaceID: c.WorkspaceID, ConversationID: c.ID,
-			ChannelID: c.ChannelID, Direction: DirectionOutbound, Type: MessageText, Text: text,
-			Status: DeliveryQueued, IdempotencyKey: key, CreatedAt: now, UpdatedAt: now}
+			ChannelID: c.ChannelID, Direction: DirectionOutbound, Type: draft.Type, Text: draft.Text,
+			Template: draft.Template, Status: DeliveryQueued, IdempotencyKey: key, CreatedAt: now, UpdatedAt: now}
 		switch {
 		case bot:
 			// Automatic answers are not a human's first response, and leave

@@ -52,8 +52,7 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err := w.pace.wait(ctx, prep.Channel.PhoneNumberID); err != nil {
 		return err
 	}
-	res, err := w.graph.SendMessage(ctx, prep.Channel.PhoneNumberID, prep.AccessToken, whatsapp.OutboundMessage{
-		To: prep.To, Text: &whatsapp.OutboundText{Body: prep.Message.Text}, BizOpaqueCallbackData: prep.Message.ID})
+	res, err := w.graph.SendMessage(ctx, prep.Channel.PhoneNumberID, prep.AccessToken, outbound(prep))
 	if err != nil {
 		if whatsapp.IsRetryable(err) && job.Attempt < job.MaxAttempts {
 			return err
@@ -103,4 +102,25 @@ func (p *pacer) wait(ctx context.Context, phoneNumberID string) error {
 	}
 	p.mu.Unlock()
 	return l.Wait(ctx)
+}
+
+// outbound turns a prepared message into the Graph API request.
+func outbound(prep *domain.PreparedSend) whatsapp.OutboundMessage {
+	m := prep.Message
+	out := whatsapp.OutboundMessage{To: prep.To, BizOpaqueCallbackData: m.ID}
+	if m.Type != domain.MessageTemplate || m.Template == nil {
+		out.Text = &whatsapp.OutboundText{Body: m.Text}
+		return out
+	}
+	tpl := &whatsapp.OutboundTemplate{Name: m.Template.Name, LanguageCode: m.Template.Language}
+	if len(m.Template.Params) > 0 {
+		body := whatsapp.TemplateComponent{Type: "body"}
+		for _, p := range m.Template.Params {
+			body.Parameters = append(body.Parameters, whatsapp.TemplateParameter{Type: "text",
+				ParameterName: p.Name, Text: p.Value})
+		}
+		tpl.Components = []whatsapp.TemplateComponent{body}
+	}
+	out.Template = tpl
+	return out
 }

@@ -109,6 +109,7 @@ type messageRow struct {
 	ProviderMessageID string         `gorm:"column:provider_message_id"`
 	IdempotencyKey    string         `gorm:"column:idempotency_key"`
 	Referral          referralColumn `gorm:"column:referral"`
+	Template          templateColumn `gorm:"column:template"`
 	Status            string         `gorm:"column:status"`
 	ErrorCode         string         `gorm:"column:error_code"`
 	ErrorTitle        string         `gorm:"column:error_title"`
@@ -122,7 +123,7 @@ func messageFromDomain(m *domain.Message) messageRow {
 	return messageRow{ID: m.ID, WorkspaceID: m.WorkspaceID, ConversationID: m.ConversationID,
 		ChannelID: nullable(m.ChannelID), Direction: string(m.Direction), AuthorKind: string(m.AuthorKind),
 		AuthorID: m.AuthorID, Type: string(m.Type), Text: m.Text, MediaRef: m.MediaRef,
-		ProviderMessageID: m.ProviderMessageID, IdempotencyKey: m.IdempotencyKey, Referral: referralColumn{m.Referral},
+		ProviderMessageID: m.ProviderMessageID, IdempotencyKey: m.IdempotencyKey, Referral: referralColumn{m.Referral}, Template: templateColumn{m.Template},
 		Status: string(m.Status), ErrorCode: m.ErrorCode,
 		ErrorTitle: m.ErrorTitle, CreatedAt: storedTime(&m.CreatedAt), UpdatedAt: storedTime(&m.UpdatedAt)}
 }
@@ -132,8 +133,8 @@ func (r *messageRow) toDomain() *domain.Message {
 		ChannelID: str(r.ChannelID), Direction: domain.Direction(r.Direction),
 		AuthorKind: domain.AuthorKind(r.AuthorKind), AuthorID: r.AuthorID, Type: domain.MessageType(r.Type),
 		Text: r.Text, MediaRef: r.MediaRef, ProviderMessageID: r.ProviderMessageID, IdempotencyKey: r.IdempotencyKey,
-		Referral: r.Referral.r,
-		Status:   domain.DeliveryStatus(r.Status), ErrorCode: r.ErrorCode, ErrorTitle: r.ErrorTitle,
+		Referral: r.Referral.r, Template: r.Template.t,
+		Status: domain.DeliveryStatus(r.Status), ErrorCode: r.ErrorCode, ErrorTitle: r.ErrorTitle,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 

@@ -189,3 +189,60 @@ func (c *referralColumn) Scan(src any) error {
 	c.r = &r
 	return nil
 }
+
+// templateColumn is an outbound template request stored as JSON.
+type templateColumn struct{ t *domain.TemplateMessage }
+
+type templateJSON struct {
+	Name     string `json:"name"`
+	Language string `json:"language"`
+	Params   []struct {
+		Name  string `json:"name,omitempty"`
+		Value string `json:"value"`
+	} `json:"params,omitempty"`
+}
+
+// Value implements driver.Valuer.
+func (c templateColumn) Value() (driver.Value, error) {
+	if c.t == nil {
+		return nil, nil
+	}
+	j := templateJSON{Name: c.t.Name, Language: c.t.Language}
+	for _, p := range c.t.Params {
+		j.Params = append(j.Params, struct {
+			Name  string `json:"name,omitempty"`
+			Value string `json:"value"`
+		}{p.Name, p.Value})
+	}
+	b, err := json.Marshal(j)
+	if err != nil {
+		return nil, fmt.Errorf("persistence: encode template: %w", err)
+	}
+	return string(b), nil
+}
+
+// Scan implements sql.Scanner.
+func (c *templateColumn) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		c.t = nil
+		return nil
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("persistence: cannot read %T as a template", src)
+	}
+	var j templateJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return fmt.Errorf("persistence: decode template: %w", err)
+	}
+	t := &domain.TemplateMessage{Name: j.Name, Language: j.Language}
+	for _, p := range j.Params {
+		t.Params = append(t.Params, domain.TemplateParam{Name: p.Name, Value: p.Value})
+	}
+	c.t = t
+	return nil
+}

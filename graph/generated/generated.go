@@ -232,6 +232,7 @@ type ComplexityRoot struct {
 		DeleteTag                func(childComplexity int, input model.DeleteTagInput) int
 		RemoveQueueMember        func(childComplexity int, input model.QueueMemberInput) int
 		RevokeAPIKey             func(childComplexity int, input model.RevokeAPIKeyInput) int
+		SendTemplateMessage      func(childComplexity int, input model.SendTemplateMessageInput) int
 		SendTextMessage          func(childComplexity int, input model.SendTextMessageInput) int
 		SetConversationPriority  func(childComplexity int, input model.SetConversationPriorityInput) int
 		TagConversation          func(childComplexity int, input model.TagConversationInput) int
@@ -484,6 +485,7 @@ type MutationResolver interface {
 	SetConversationPriority(ctx context.Context, input model.SetConversationPriorityInput) (*model.ConversationPayload, error)
 	TagConversation(ctx context.Context, input model.TagConversationInput) (*model.ConversationPayload, error)
 	UntagConversation(ctx context.Context, input model.TagConversationInput) (*model.ConversationPayload, error)
+	SendTemplateMessage(ctx context.Context, input model.SendTemplateMessageInput) (*model.SendTextMessagePayload, error)
 	SendTextMessage(ctx context.Context, input model.SendTextMessageInput) (*model.SendTextMessagePayload, error)
 	AddNote(ctx context.Context, input model.AddNoteInput) (*model.AddNotePayload, error)
 	CreateTask(ctx context.Context, input model.CreateTaskInput) (*model.TaskPayload, error)
@@ -1424,6 +1426,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["input"].(model.RevokeAPIKeyInput)), true
+	case "Mutation.sendTemplateMessage":
+		if e.ComplexityRoot.Mutation.SendTemplateMessage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendTemplateMessage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendTemplateMessage(childComplexity, args["input"].(model.SendTemplateMessageInput)), true
 	case "Mutation.sendTextMessage":
 		if e.ComplexityRoot.Mutation.SendTextMessage == nil {
 			break
@@ -2233,10 +2246,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeleteTagInput", ec.unmarshalInputDeleteTagInput),
 			graphql.NewInputUnmarshaler("QueueMemberInput", ec.unmarshalInputQueueMemberInput),
 			graphql.NewInputUnmarshaler("RevokeApiKeyInput", ec.unmarshalInputRevokeApiKeyInput),
+			graphql.NewInputUnmarshaler("SendTemplateMessageInput", ec.unmarshalInputSendTemplateMessageInput),
 			graphql.NewInputUnmarshaler("SendTextMessageInput", ec.unmarshalInputSendTextMessageInput),
 			graphql.NewInputUnmarshaler("SetConversationPriorityInput", ec.unmarshalInputSetConversationPriorityInput),
 			graphql.NewInputUnmarshaler("TagConversationInput", ec.unmarshalInputTagConversationInput),
 			graphql.NewInputUnmarshaler("TaskFilter", ec.unmarshalInputTaskFilter),
+			graphql.NewInputUnmarshaler("TemplateParameterInput", ec.unmarshalInputTemplateParameterInput),
 			graphql.NewInputUnmarshaler("TransferConversationInput", ec.unmarshalInputTransferConversationInput),
 			graphql.NewInputUnmarshaler("UpdateChannelInput", ec.unmarshalInputUpdateChannelInput),
 			graphql.NewInputUnmarshaler("UpdateContactInput", ec.unmarshalInputUpdateContactInput),
@@ -2846,6 +2861,22 @@ type MessageConnection {
   pageInfo: PageInfo!
 }
 
+input TemplateParameterInput {
+  "Empty for positional templates ({{1}}); the parameter's name for named ones ({{first_name}})."
+  name: String
+  value: String!
+}
+
+input SendTemplateMessageInput {
+  conversationId: ID!
+  "An approved template's name."
+  name: String!
+  "The approved translation, e.g. es, es_MX, pt_BR."
+  language: String!
+  parameters: [TemplateParameterInput!]
+  idempotencyKey: String
+}
+
 input SendTextMessageInput {
   conversationId: ID!
   text: String!
@@ -2860,6 +2891,9 @@ type SendTextMessagePayload {
 }
 
 extend type Mutation {
+  "Sends an approved template: the only way to write outside the 24-hour window."
+  sendTemplateMessage(input: SendTemplateMessageInput!): SendTextMessagePayload
+
   sendTextMessage(input: SendTextMessageInput!): SendTextMessagePayload
 }
 `, BuiltIn: false},
@@ -4191,6 +4225,20 @@ func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeAPIKeyInput, error) {
 			return ec.unmarshalNRevokeApiKeyInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRevokeAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendTemplateMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SendTemplateMessageInput, error) {
+			return ec.unmarshalNSendTemplateMessageInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendTemplateMessageInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8494,6 +8542,50 @@ func (ec *executionContext) fieldContext_Mutation_untagConversation(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_untagConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendTemplateMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendTemplateMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendTemplateMessage(ctx, fc.Args["input"].(model.SendTemplateMessageInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SendTextMessagePayload) graphql.Marshaler {
+			return ec.marshalOSendTextMessagePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendTextMessagePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendTemplateMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SendTextMessagePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendTemplateMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13918,6 +14010,76 @@ func UnmarshalRevokeApiKeyInput(ctx context.Context, raw any) (model.RevokeAPIKe
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSendTemplateMessageInput(ctx context.Context, obj any) (model.SendTemplateMessageInput, error) {
+	var it model.SendTemplateMessageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"conversationId", "name", "language", "parameters", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "conversationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConversationID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "parameters":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parameters"))
+			data, err := ec.unmarshalOTemplateParameterInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateParameterInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parameters = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSendTemplateMessageInput unmarshals raw into the SendTemplateMessageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSendTemplateMessageInput(ctx context.Context, raw any) (model.SendTemplateMessageInput, error) {
+	var out model.SendTemplateMessageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendTemplateMessageInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSendTextMessageInput(ctx context.Context, obj any) (model.SendTextMessageInput, error) {
 	var it model.SendTextMessageInput
 	if obj == nil {
@@ -14132,6 +14294,55 @@ func (ec *executionContext) unmarshalInputTaskFilter(ctx context.Context, obj an
 func UnmarshalTaskFilter(ctx context.Context, raw any) (model.TaskFilter, error) {
 	var out model.TaskFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTemplateParameterInput(ctx context.Context, obj any) (model.TemplateParameterInput, error) {
+	var it model.TemplateParameterInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTemplateParameterInput unmarshals raw into the TemplateParameterInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTemplateParameterInput(ctx context.Context, raw any) (model.TemplateParameterInput, error) {
+	var out model.TemplateParameterInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TemplateParameterInput", raw, &out)
 	return out, err
 }
 
@@ -16064,6 +16275,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "untagConversation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_untagConversation(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sendTemplateMessage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendTemplateMessage(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -18475,6 +18693,11 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNSendTemplateMessageInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendTemplateMessageInput(ctx context.Context, v any) (model.SendTemplateMessageInput, error) {
+	res, err := ec.unmarshalInputSendTemplateMessageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSendTextMessageInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendTextMessageInput(ctx context.Context, v any) (model.SendTextMessageInput, error) {
 	res, err := ec.unmarshalInputSendTextMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18590,6 +18813,11 @@ func (ec *executionContext) marshalNTaskEdge2ᚖgithubᚗcomᚋcentralitaᚋcent
 		return graphql.Null
 	}
 	return ec._TaskEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTemplateParameterInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateParameterInput(ctx context.Context, v any) (*model.TemplateParameterInput, error) {
+	res, err := ec.unmarshalInputTemplateParameterInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNTransferConversationInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTransferConversationInput(ctx context.Context, v any) (model.TransferConversationInput, error) {
@@ -19403,6 +19631,23 @@ func (ec *executionContext) marshalOTaskPayload2ᚖgithubᚗcomᚋcentralitaᚋc
 		return graphql.Null
 	}
 	return ec._TaskPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTemplateParameterInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateParameterInputᚄ(ctx context.Context, v any) ([]*model.TemplateParameterInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.TemplateParameterInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTemplateParameterInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateParameterInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐUser(ctx context.Context, sel ast.SelectionSet, v *domain.User) graphql.Marshaler {

@@ -258,6 +258,16 @@ type RevokeAPIKeyInput struct {
 	APIKeyID string `json:"apiKeyId"`
 }
 
+type SendTemplateMessageInput struct {
+	ConversationID string `json:"conversationId"`
+	// An approved template's name.
+	Name string `json:"name"`
+	// The approved translation, e.g. es, es_MX, pt_BR.
+	Language       string                    `json:"language"`
+	Parameters     []*TemplateParameterInput `json:"parameters,omitempty"`
+	IdempotencyKey *string                   `json:"idempotencyKey,omitempty"`
+}
+
 type SendTextMessageInput struct {
 	ConversationID string `json:"conversationId"`
 	Text           string `json:"text"`
@@ -314,6 +324,12 @@ type TaskFilter struct {
 type TaskPayload struct {
 	Task       *domain.Task `json:"task,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type TemplateParameterInput struct {
+	// Empty for positional templates ({{1}}); the parameter's name for named ones ({{first_name}}).
+	Name  *string `json:"name,omitempty"`
+	Value string  `json:"value"`
 }
 
 type TransferConversationInput struct {
