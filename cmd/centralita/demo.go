@@ -21,6 +21,8 @@ const (
 	demoAPIKey     = "ck_demo_local_only_do_not_use_in_production"
 	// demoGraphToken is the access token the demo's fake Graph API accepts.
 	demoGraphToken = "EAAG-demo-fake-graph-token"
+	// demoAppSecret signs webhooks in the demo when WHATSAPP_APP_SECRET is unset.
+	demoAppSecret = "demo-app-secret"
 )
 
 // demoNumbers are the demo's WhatsApp numbers, served by the fake Graph API.
@@ -149,5 +151,8 @@ func printDemo(w io.Writer, addr string, info demoInfo) {
   Agents:  ana@, luis@, marta@ (agents), sofia@ (supervisor) @demo.centralita.dev, same password
   API key: %s   (admin; demo only)
   Try:     curl -s -H 'Authorization: Bearer %s' http://%s/v1/conversations
-`, info.WorkspaceID, state, addr, demoOwnerEmail, demoPassword, demoAPIKey, demoAPIKey, addr)
+  Customers write (official + legacy number):
+           go run ./cmd/centralita simulate --url http://%s/webhooks/whatsapp --app-secret %s \
+             --numbers 100000000000001,100000000000002 --count 20
+`, info.WorkspaceID, state, addr, demoOwnerEmail, demoPassword, demoAPIKey, demoAPIKey, addr, addr, demoAppSecret)
 }

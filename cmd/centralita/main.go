@@ -4,6 +4,8 @@
 //	centralita migrate            apply database migrations and exit
 //	centralita bootstrap --workspace NAME --email EMAIL --password PASSWORD
 //	                              create a workspace with its owner; prints JSON
+//	centralita simulate --url URL --app-secret S --numbers ID,ID [--count --rate --batch --duplicates]
+//	                              post signed WhatsApp deliveries to a local server
 package main
 
 import (
@@ -52,11 +54,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return db.Close()
 	case "bootstrap":
 		return runBootstrap(ctx, cfg, args, logger, stdout)
+	case "simulate":
+		return runSimulate(ctx, args, stdout)
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: centralita [serve [--demo] | migrate | bootstrap --workspace NAME --email EMAIL --password PASSWORD]")
+		fmt.Fprintln(stdout, "usage: centralita [serve [--demo] | migrate | bootstrap --workspace NAME --email EMAIL --password PASSWORD | simulate --url URL --app-secret S --numbers ID,ID]")
 		return nil
 	}
-	return fmt.Errorf("unknown command %q (try: serve, migrate, bootstrap)", command)
+	return fmt.Errorf("unknown command %q (try: serve, migrate, bootstrap, simulate)", command)
 }
 
 func runServe(ctx context.Context, cfg Config, args []string, logger *slog.Logger, stdout io.Writer) error {
@@ -75,6 +79,9 @@ func runServe(ctx context.Context, cfg Config, args []string, logger *slog.Logge
 		}
 		defer stop()
 		cfg.WhatsAppGraphURL = graphURL
+		if cfg.WhatsAppAppSecret == "" {
+			cfg.WhatsAppAppSecret = demoAppSecret
+		}
 	}
 	logger.Info("starting", "config", cfg)
 	db, err := openDB(ctx, cfg, logger)
