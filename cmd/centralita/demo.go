@@ -32,16 +32,50 @@ var demoNumbers = map[string]whatsapp.FakeNumber{
 }
 
 // startDemoGraph serves a fake of Meta's Graph API on a loopback port, so
-// the demo's replies are really sent (to the fake) and get wamids.
-func startDemoGraph() (baseURL string, stop func(), err error) {
+// the demo's replies are really sent (to the fake) and get wamids; like Meta,
+// it then posts signed receipts (sent, delivered, read) to callbackURL.
+func startDemoGraph(callbackURL, appSecret string) (baseURL string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: whatsapp.NewFakeGraph(whatsapp.FakeGraphOptions{Numbers: demoNumbers}),
-		ReadHeaderTimeout: 5 * time.Second}
+	fake := whatsapp.NewFakeGraph(whatsapp.FakeGraphOptions{Numbers: demoNumbers, AppSecret: appSecret})
+	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
-	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+	ctx, cancel := context.WithCancel(context.Background())
+	go emitDemoReceipts(ctx, fake, callbackURL, 500*time.Millisecond)
+	return "http://" + ln.Addr().String(), func() { cancel(); srv.Close() }, nil
+}
+
+// emitDemoReceipts reports every message the fake accepted as read, a
+// moment after it was sent, as Meta's status webhooks would.
+func emitDemoReceipts(ctx context.Context, fake *whatsapp.FakeGraph, callbackURL string, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	done := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		for _, m := range fake.SentMessages()[done:] {
+			// A failed post is retried on the next tick, like Meta retries.
+			if _, err := fake.EmitStatuses(ctx, callbackURL, whatsapp.LifecycleSpecs(m, "read", 0, time.Now())); err != nil {
+				break
+			}
+			done++
+		}
+	}
+}
+
+// demoCallbackURL is where the demo's fake Meta posts webhooks.
+func demoCallbackURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/webhooks/whatsapp"
 }
 
 type demoInfo struct {

@@ -73,15 +73,15 @@ func runServe(ctx context.Context, cfg Config, args []string, logger *slog.Logge
 		if cfg.production() {
 			return fmt.Errorf("--demo seeds a well-known API key and is refused in production")
 		}
-		graphURL, stop, err := startDemoGraph()
+		if cfg.WhatsAppAppSecret == "" {
+			cfg.WhatsAppAppSecret = demoAppSecret
+		}
+		graphURL, stop, err := startDemoGraph(demoCallbackURL(cfg.Addr), cfg.WhatsAppAppSecret)
 		if err != nil {
 			return err
 		}
 		defer stop()
 		cfg.WhatsAppGraphURL = graphURL
-		if cfg.WhatsAppAppSecret == "" {
-			cfg.WhatsAppAppSecret = demoAppSecret
-		}
 	}
 	logger.Info("starting", "config", cfg)
 	db, err := openDB(ctx, cfg, logger)
