@@ -161,8 +161,11 @@ func (w *whatsappWebhook) apply(c *gin.Context, ch *domain.Channel, change whats
 	for _, p := range change.Contacts {
 		names[p.WaID] = p.Name
 	}
+	// Only items the domain calls invalid are skipped (one bad item never
+	// drops the others); anything else fails the delivery so Meta retries
+	// it, and the items already written are redelivery no-ops.
 	skip := func(kind, id string, err error) error {
-		if domain.ErrorCode(err) == domain.CodeInternal {
+		if domain.ErrorCode(err) != domain.CodeInvalid {
 			return err
 		}
 		log.WarnContext(ctx, "whatsapp item skipped", slog.String("kind", kind), slog.String("id", id),

@@ -100,8 +100,24 @@ func (s *Service) ReceiveMessage(ctx context.Context, ch *Channel, in InboundMes
 		in.Timestamp = s.now()
 	}
 	in.Timestamp = in.Timestamp.UTC()
+	// Concurrent deliveries race on the contact, the conversation and the
+	// wamid itself. A lost race aborts the transaction (on Postgres it cannot
+	// continue), so the whole write is retried on fresh state; only a wamid
+	// that is really stored counts as a redelivery.
+	for attempt := 1; ; attempt++ {
+		created, err := s.receiveOnce(ctx, ch, in)
+		if ErrorCode(err) != CodeConflict || attempt == maxVersionRetries {
+			return created, err
+		}
+		if _, ferr := s.store.FindMessageByProviderID(ctx, ch.ID, in.ProviderMessageID); ferr == nil {
+			return false, nil
+		}
+	}
+}
+
+func (s *Service) receiveOnce(ctx context.Context, ch *Channel, in InboundMessage) (bool, error) {
 	created := false
-	err = s.store.InTx(ctx, func(ctx context.Context) error {
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
 		if _, err := s.store.FindMessageByProviderID(ctx, ch.ID, in.ProviderMessageID); err == nil {
 			return nil // a redelivery
 		} else if ErrorCode(err) != CodeNotFound {
@@ -133,15 +149,14 @@ func (s *Service) ReceiveMessage(ctx context.Context, ch *Channel, in InboundMes
 		}
 		created = true
 		if ch.Mode == ChannelModeRedirect {
-			return s.redirectFromLegacy(ctx, ch, conv, contact)
+			return s.redirectFromLegacy(ctx, ch, conv, contact, in.Timestamp)
 		}
 		return nil
 	})
-	if ErrorCode(err) == CodeConflict && !created {
-		// Two deliveries of the same wamid raced; the other one stored it.
-		return false, nil
+	if err != nil {
+		return false, err
 	}
-	return created, err
+	return created, nil
 }
 
 // contactForWaID finds the person behind a wa_id: by the wa_id itself, else
@@ -282,7 +297,7 @@ const LegacyTagName = "numero-antiguo"
 // redirectFromLegacy runs when a customer writes to a legacy number: the
 // conversation is tagged, and the customer is told the official number with
 // a wa.me link, at most once per RedirectEvery and only until the sunset.
-func (s *Service) redirectFromLegacy(ctx context.Context, ch *Channel, conv *Conversation, contact *Contact) error {
+func (s *Service) redirectFromLegacy(ctx context.Context, ch *Channel, conv *Conversation, contact *Contact, sentAt time.Time) error {
 	tag, err := s.tagNamed(ctx, LegacyTagName)
 	if err != nil {
 		return err
@@ -292,6 +307,11 @@ func (s *Service) redirectFromLegacy(ctx context.Context, ch *Channel, conv *Con
 	}
 	now := s.now()
 	if ch.RedirectUntil != nil && !now.Before(*ch.RedirectUntil) {
+		return nil
+	}
+	// Meta redelivers for days: a stale message gets no automatic answer
+	// (and its window may be closed anyway).
+	if now.Sub(sentAt) > staleAfter {
 		return nil
 	}
 	last, err := s.store.LastRedirectNotice(ctx, ch.ID, contact.ID)
@@ -310,9 +330,18 @@ func (s *Service) redirectFromLegacy(ctx context.Context, ch *Channel, conv *Con
 	}, official.DisplayPhoneNumber)
 	text := strings.NewReplacer("{official_number}", official.DisplayPhoneNumber,
 		"{link}", "https://wa.me/"+digits).Replace(ch.RedirectText)
-	_, err = s.sendText(ctx, conv.ID, text, "", true)
-	return err
+	// The answer is best-effort: a rule refusing it (window closed,
+	// conversation closed) must not undo the customer's message. Database
+	// failures still abort, so the delivery is retried.
+	if _, err = s.sendText(ctx, conv.ID, text, "", true); ErrorCode(err) == CodeInternal {
+		return err
+	}
+	return nil
 }
+
+// staleAfter is how old a redelivered message may be and still get an
+// automatic answer.
+const staleAfter = time.Hour
 
 func (s *Service) tagNamed(ctx context.Context, name string) (*Tag, error) {
 	tags, err := s.store.FindTags(ctx)

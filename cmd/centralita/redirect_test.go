@@ -14,9 +14,14 @@ import (
 	"github.com/centralita/centralita/whatsapp"
 )
 
-// textDelivery is a signed-ready Meta delivery of one customer text.
+// textDelivery is a signed-ready Meta delivery of one customer text sent now.
 func textDelivery(phoneNumberID, wamid, from string) []byte {
-	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"` + phoneNumberID + `"},"contacts":[{"profile":{"name":"Cliente"},"wa_id":"` + from + `"}],"messages":[{"from":"` + from + `","id":"` + wamid + `","timestamp":"` + strconv.FormatInt(time.Now().Unix(), 10) + `","type":"text","text":{"body":"hola"}}]}}]}]}`)
+	return textDeliveryAt(phoneNumberID, wamid, from, time.Now())
+}
+
+// textDeliveryAt is textDelivery for a message the customer sent at sentAt.
+func textDeliveryAt(phoneNumberID, wamid, from string, sentAt time.Time) []byte {
+	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"` + phoneNumberID + `"},"contacts":[{"profile":{"name":"Cliente"},"wa_id":"` + from + `"}],"messages":[{"from":"` + from + `","id":"` + wamid + `","timestamp":"` + strconv.FormatInt(sentAt.Unix(), 10) + `","type":"text","text":{"body":"hola"}}]}}]}]}`)
 }
 
 // A customer who writes to a legacy number is answered once per period with
@@ -81,4 +86,25 @@ func TestLegacyNumberRedirectsToTheOfficialOne(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	require.Len(t, fake.SentMessages(), 1)
 	require.True(t, strings.Contains(moved(), "51987654321"))
+}
+
+// A message Meta redelivers days late to a legacy number is stored (and
+// tagged) but gets no automatic answer, whose window would be closed anyway.
+func TestLegacyNumberStoresStaleMessagesWithoutAnswering(t *testing.T) {
+	a := newTestApp(t)
+	tn := a.bootstrap("Stale Co")
+	ctx := a.system(tn)
+	_, err := a.Service.CreateChannel(ctx, domain.ChannelInput{PhoneNumberID: valuePtr("106540352242922"),
+		WABAID: valuePtr("102290129340398"), DisplayPhoneNumber: valuePtr("15550783881")})
+	require.NoError(t, err)
+	_, err = a.Service.CreateChannel(ctx, domain.ChannelInput{PhoneNumberID: valuePtr("109999999999999"),
+		WABAID: valuePtr("102290129340398"), DisplayPhoneNumber: valuePtr("15550001111"), Mode: valuePtr(domain.ChannelModeRedirect)})
+	require.NoError(t, err)
+	body := textDeliveryAt("109999999999999", "wamid.stale", "51987654321", time.Now().Add(-48*time.Hour))
+	require.Equal(t, http.StatusOK, a.deliver(body).Status)
+	var inbound, bot int
+	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT count(*) FROM messages WHERE direction = 'inbound'").Scan(&inbound))
+	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT count(*) FROM messages WHERE author_kind = 'bot'").Scan(&bot))
+	require.Equal(t, 1, inbound, "the customer's message is kept")
+	require.Equal(t, 0, bot, "no automatic answer to a stale message")
 }
