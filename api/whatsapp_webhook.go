@@ -206,7 +206,8 @@ func inboundFromWhatsApp(m whatsapp.InboundMessage, profileName string) domain.I
 }
 
 func statusFromWhatsApp(st whatsapp.StatusUpdate) domain.StatusUpdate {
-	out := domain.StatusUpdate{ProviderMessageID: st.ProviderMessageID, Timestamp: st.Timestamp}
+	out := domain.StatusUpdate{ProviderMessageID: st.ProviderMessageID, Timestamp: st.Timestamp,
+		CallbackMessageID: st.BizOpaqueCallbackData}
 	out.Status, _ = st.DeliveryStatus() // unknown values map to "" and are ignored
 	if len(st.Errors) > 0 {
 		out.ErrorCode = fmtCode(st.Errors[0].Code)

@@ -37,6 +37,10 @@ type StatusUpdate struct {
 	Timestamp         time.Time
 	ErrorCode         string
 	ErrorTitle        string
+	// CallbackMessageID is our message id, echoed by Meta from the send's
+	// biz_opaque_callback_data: it identifies the message even before its
+	// wamid was recorded.
+	CallbackMessageID string
 }
 
 // InboundStore holds what the inbound path needs beyond the other ports.
@@ -51,6 +55,9 @@ type InboundStore interface {
 	// on the channel that is not closed.
 	FindActiveConversation(ctx context.Context, contactID, channelID string) (*Conversation, error)
 	FindMessageByProviderID(ctx context.Context, channelID, providerMessageID string) (*Message, error)
+	// LockMessage reads a message and holds it until the transaction ends,
+	// so a receipt and the sender's wamid update cannot interleave.
+	LockMessage(ctx context.Context, id string) (*Message, error)
 	UpdateMessageDelivery(ctx context.Context, m *Message) error
 	// ParkStatus keeps a receipt whose message is not known yet (it can beat
 	// the send's response); TakeParkedStatuses hands them over once it is.
@@ -223,13 +230,30 @@ func (s *Service) ApplyStatus(ctx context.Context, ch *Channel, st StatusUpdate)
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
 		m, err := s.store.FindMessageByProviderID(ctx, ch.ID, st.ProviderMessageID)
-		if ErrorCode(err) == CodeNotFound {
-			return s.store.ParkStatus(ctx, ch.ID, st)
+		if err == nil {
+			if m, err = s.store.LockMessage(ctx, m.ID); err != nil {
+				return err
+			}
+			return s.advance(ctx, m, []StatusUpdate{st}, false)
 		}
-		if err != nil {
+		if ErrorCode(err) != CodeNotFound {
 			return err
 		}
-		return s.advance(ctx, m, []StatusUpdate{st}, false)
+		// The receipt beat the sender's bookkeeping (or the sender died
+		// after Meta accepted the message): our id in the callback data
+		// names the message, which then learns its wamid here.
+		if ValidID(PrefixMessage, st.CallbackMessageID) {
+			m, err := s.store.LockMessage(ctx, st.CallbackMessageID)
+			if err == nil && m.ChannelID == ch.ID && m.Direction == DirectionOutbound &&
+				(m.ProviderMessageID == "" || m.ProviderMessageID == st.ProviderMessageID) {
+				m.ProviderMessageID = st.ProviderMessageID
+				return s.advance(ctx, m, []StatusUpdate{st}, true)
+			}
+			if err != nil && ErrorCode(err) != CodeNotFound {
+				return err
+			}
+		}
+		return s.store.ParkStatus(ctx, ch.ID, st)
 	})
 }
 
@@ -267,9 +291,16 @@ func (s *Service) RecordSent(ctx context.Context, messageID, providerMessageID s
 	if providerMessageID == "" {
 		return nil, FieldError("provider_message_id", "provider_message_id is required")
 	}
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !p.System {
+		return nil, Errorf(CodeForbidden, "only the send worker records sends")
+	}
 	var out *Message
-	err := s.store.InTx(ctx, func(ctx context.Context) error {
-		m, err := s.Message(ctx, messageID)
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		m, err := s.store.LockMessage(ctx, messageID)
 		if err != nil {
 			return err
 		}

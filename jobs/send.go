@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 
@@ -38,6 +39,24 @@ type sendWorker struct {
 // Retryable Graph errors return an error (River backs off and retries);
 // permanent ones, and the last attempt, end the message as failed.
 func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
+	err := w.send(ctx, job)
+	if err != nil && job.Attempt >= job.MaxAttempts {
+		// Out of attempts: say so on the message rather than leave it
+		// queued forever.
+		sys := domain.SystemContext(ctx, job.Args.WorkspaceID)
+		reason := fmt.Sprintf("gave up after %d attempts: %v", job.Attempt, err)
+		if ferr := w.svc.FailSend(sys, job.Args.MessageID, "", reason); ferr != nil {
+			return errors.Join(err, ferr)
+		}
+		return nil
+	}
+	return err
+}
+
+// send makes one delivery attempt. A message that learnt its wamid from a
+// receipt meanwhile (the previous attempt's response was lost) is not sent
+// again: PrepareSend returns nothing to do.
+func (w *sendWorker) send(ctx context.Context, job *river.Job[SendArgs]) error {
 	sys := domain.SystemContext(ctx, job.Args.WorkspaceID)
 	prep, err := w.svc.PrepareSend(sys, job.Args.MessageID)
 	switch domain.ErrorCode(err) {

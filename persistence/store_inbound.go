@@ -119,6 +119,24 @@ func (s *Store) LastRedirectNotice(ctx context.Context, channelID, contactID str
 	return &at, nil
 }
 
+// LockMessage reads a message for update: on Postgres the row stays locked
+// until the transaction ends; SQLite's single writer serialises anyway.
+func (s *Store) LockMessage(ctx context.Context, id string) (*domain.Message, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := db.Where("id = ? AND workspace_id = ?", id, ws)
+	if s.dialect == DialectPostgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var row messageRow
+	if err := q.Take(&row).Error; err != nil {
+		return nil, writeError(err, "message")
+	}
+	return row.toDomain(), nil
+}
+
 // UpdateMessageDelivery writes a message's wamid and delivery state.
 func (s *Store) UpdateMessageDelivery(ctx context.Context, m *domain.Message) error {
 	db, ws, err := s.scope(ctx)

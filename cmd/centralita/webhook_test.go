@@ -376,3 +376,47 @@ func TestWebhookKeepsAdReferralAsLeadSource(t *testing.T) {
 	require.Equal(t, ref.SourceID, g.str(t, "conversation.contact.leadSource.sourceId"))
 	require.Equal(t, ref.SourceID, g.str(t, "conversation.lastMessage.referral.sourceId"))
 }
+
+// A receipt carrying our message id (biz_opaque_callback_data) that beats
+// the sender's bookkeeping records the wamid itself: nothing is parked, the
+// status applies at once, and the sender's late RecordSent changes nothing.
+func TestWebhookReceiptWithCallbackDataReconcilesTheSend(t *testing.T) {
+	a := newTestApp(t)
+	tn := a.bootstrap("Callback Co")
+	ch := a.channel(tn, "106540352242922")
+	ctx := a.system(tn)
+	contact, err := a.Service.CreateContact(ctx, domain.ContactInput{WaID: valuePtr("16505551234")})
+	require.NoError(t, err)
+	conv, err := a.Service.CreateConversation(ctx, domain.NewConversation{ContactID: contact.ID, ChannelID: ch.ID})
+	require.NoError(t, err)
+	_, err = a.Service.RecordInboundText(ctx, conv.ID, "hola", time.Now())
+	require.NoError(t, err)
+	m, err := a.Service.SendText(ctx, conv.ID, "respuesta")
+	require.NoError(t, err)
+
+	receipt := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"statuses":[{"id":"wamid.cb1","status":"delivered","timestamp":"1795600000","recipient_id":"16505551234","biz_opaque_callback_data":"` + m.ID + `"}]}}]}]}`)
+	require.Equal(t, http.StatusOK, a.deliver(receipt).Status)
+	got, err := a.Service.Message(ctx, m.ID)
+	require.NoError(t, err)
+	require.Equal(t, domain.DeliveryDelivered, got.Status)
+	require.Equal(t, "wamid.cb1", got.ProviderMessageID)
+	require.Equal(t, 0, a.count("parked_statuses"))
+
+	prep, err := a.Service.PrepareSend(ctx, m.ID)
+	require.NoError(t, err)
+	require.Nil(t, prep, "a message Meta already accepted is not sent again")
+	_, err = a.Service.RecordSent(ctx, m.ID, "wamid.cb1")
+	require.NoError(t, err)
+	got, err = a.Service.Message(ctx, m.ID)
+	require.NoError(t, err)
+	require.Equal(t, domain.DeliveryDelivered, got.Status, "never downgraded to sent")
+
+	// Another channel's receipt cannot claim our message through its id.
+	other := a.channel(tn, "106540352242999")
+	_ = other
+	forged := strings.ReplaceAll(strings.ReplaceAll(string(receipt), "106540352242922", "106540352242999"), "wamid.cb1", "wamid.forged")
+	require.Equal(t, http.StatusOK, a.deliver([]byte(forged)).Status)
+	got, err = a.Service.Message(ctx, m.ID)
+	require.NoError(t, err)
+	require.Equal(t, "wamid.cb1", got.ProviderMessageID)
+}
