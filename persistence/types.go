@@ -97,24 +97,41 @@ func (j jsonObject) Value() (driver.Value, error) {
 
 // Scan implements sql.Scanner.
 func (j *jsonObject) Scan(src any) error {
+	m := map[string]any{}
+	if _, err := scanJSON(src, &m, "JSON"); err != nil {
+		return err
+	}
+	*j = m
+	return nil
+}
+
+// scanJSON decodes a JSON column (text on SQLite, jsonb on Postgres) into
+// dst. It reports false for NULL, leaving dst untouched.
+func scanJSON(src, dst any, what string) (bool, error) {
 	var b []byte
 	switch v := src.(type) {
 	case nil:
-		*j = jsonObject{}
-		return nil
+		return false, nil
 	case string:
 		b = []byte(v)
 	case []byte:
 		b = v
 	default:
-		return fmt.Errorf("persistence: cannot read %T as JSON", src)
+		return false, fmt.Errorf("persistence: cannot read %T as %s", src, what)
 	}
-	m := map[string]any{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return fmt.Errorf("persistence: decode JSON: %w", err)
+	if err := json.Unmarshal(b, dst); err != nil {
+		return false, fmt.Errorf("persistence: decode %s: %w", what, err)
 	}
-	*j = m
-	return nil
+	return true, nil
+}
+
+// valueJSON encodes v for a JSON column.
+func valueJSON(v any, what string) (driver.Value, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("persistence: encode %s: %w", what, err)
+	}
+	return string(b), nil
 }
 
 // nullable stores the domain's "" (no reference) as NULL, which foreign
@@ -160,46 +177,33 @@ func (c referralColumn) Value() (driver.Value, error) {
 	if c.r == nil {
 		return nil, nil
 	}
-	b, err := json.Marshal(referralJSON(*c.r))
-	if err != nil {
-		return nil, fmt.Errorf("persistence: encode referral: %w", err)
-	}
-	return string(b), nil
+	return valueJSON(referralJSON(*c.r), "referral")
 }
 
 // Scan implements sql.Scanner.
 func (c *referralColumn) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case nil:
-		c.r = nil
-		return nil
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	default:
-		return fmt.Errorf("persistence: cannot read %T as a referral", src)
-	}
 	var j referralJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return fmt.Errorf("persistence: decode referral: %w", err)
+	ok, err := scanJSON(src, &j, "referral")
+	c.r = nil
+	if ok {
+		r := domain.Referral(j)
+		c.r = &r
 	}
-	r := domain.Referral(j)
-	c.r = &r
-	return nil
+	return err
 }
 
 // templateColumn is an outbound template request stored as JSON.
 type templateColumn struct{ t *domain.TemplateMessage }
 
 type templateJSON struct {
-	Name     string `json:"name"`
-	Language string `json:"language"`
-	Params   []struct {
-		Name  string `json:"name,omitempty"`
-		Value string `json:"value"`
-	} `json:"params,omitempty"`
+	Name     string              `json:"name"`
+	Language string              `json:"language"`
+	Params   []templateParamJSON `json:"params,omitempty"`
+}
+
+type templateParamJSON struct {
+	Name  string `json:"name,omitempty"`
+	Value string `json:"value"`
 }
 
 // Value implements driver.Valuer.
@@ -209,40 +213,21 @@ func (c templateColumn) Value() (driver.Value, error) {
 	}
 	j := templateJSON{Name: c.t.Name, Language: c.t.Language}
 	for _, p := range c.t.Params {
-		j.Params = append(j.Params, struct {
-			Name  string `json:"name,omitempty"`
-			Value string `json:"value"`
-		}{p.Name, p.Value})
+		j.Params = append(j.Params, templateParamJSON(p))
 	}
-	b, err := json.Marshal(j)
-	if err != nil {
-		return nil, fmt.Errorf("persistence: encode template: %w", err)
-	}
-	return string(b), nil
+	return valueJSON(j, "template")
 }
 
 // Scan implements sql.Scanner.
 func (c *templateColumn) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case nil:
-		c.t = nil
-		return nil
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	default:
-		return fmt.Errorf("persistence: cannot read %T as a template", src)
-	}
 	var j templateJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return fmt.Errorf("persistence: decode template: %w", err)
+	ok, err := scanJSON(src, &j, "template")
+	c.t = nil
+	if ok {
+		c.t = &domain.TemplateMessage{Name: j.Name, Language: j.Language}
+		for _, p := range j.Params {
+			c.t.Params = append(c.t.Params, domain.TemplateParam(p))
+		}
 	}
-	t := &domain.TemplateMessage{Name: j.Name, Language: j.Language}
-	for _, p := range j.Params {
-		t.Params = append(t.Params, domain.TemplateParam{Name: p.Name, Value: p.Value})
-	}
-	c.t = t
-	return nil
+	return err
 }
