@@ -29,8 +29,9 @@ type messageView struct {
 	ErrorCode         *string       `json:"error_code"`
 	ErrorTitle        *string       `json:"error_title"`
 	Referral          *referralView `json:"referral"`
-	CreatedAt         timestamp     `json:"created_at"`
-	UpdatedAt         timestamp     `json:"updated_at"`
+	contentView
+	CreatedAt timestamp `json:"created_at"`
+	UpdatedAt timestamp `json:"updated_at"`
 }
 
 func viewMessage(m *domain.Message) messageView {
@@ -38,7 +39,8 @@ func viewMessage(m *domain.Message) messageView {
 		Direction: string(m.Direction), AuthorKind: string(m.AuthorKind), AuthorID: nullable(m.AuthorID),
 		Type: string(m.Type), Text: m.Text, Status: string(m.Status),
 		ProviderMessageID: nullable(m.ProviderMessageID), ErrorCode: nullable(m.ErrorCode),
-		ErrorTitle: nullable(m.ErrorTitle), Referral: viewReferral(m.Referral), CreatedAt: stamp(m.CreatedAt),
+		ErrorTitle: nullable(m.ErrorTitle), Referral: viewReferral(m.Referral), contentView: viewContent(m),
+		CreatedAt: stamp(m.CreatedAt),
 		UpdatedAt: stamp(m.UpdatedAt)}
 }
 

@@ -189,22 +189,6 @@ func (w *whatsappWebhook) apply(c *gin.Context, ch *domain.Channel, change whats
 	return nil
 }
 
-func inboundFromWhatsApp(m whatsapp.InboundMessage, profileName string) domain.InboundMessage {
-	in := domain.InboundMessage{ProviderMessageID: m.ProviderMessageID, WaID: m.From, ProfileName: profileName,
-		Timestamp: m.Timestamp, Type: m.Type, Text: m.Text}
-	if m.Media != nil {
-		in.MediaRef = m.Media.ID
-	}
-	if m.Context != nil {
-		in.ReplyToProviderID = m.Context.ID
-	}
-	if r := m.Referral; r != nil {
-		in.Referral = &domain.Referral{SourceID: r.SourceID, SourceType: r.SourceType, SourceURL: r.SourceURL,
-			Headline: r.Headline, Body: r.Body, CtwaClid: r.CtwaClid}
-	}
-	return in
-}
-
 func statusFromWhatsApp(st whatsapp.StatusUpdate) domain.StatusUpdate {
 	out := domain.StatusUpdate{ProviderMessageID: st.ProviderMessageID, Timestamp: st.Timestamp,
 		CallbackMessageID: st.BizOpaqueCallbackData}

@@ -24,6 +24,7 @@ const (
 	PrefixAPIKey       = "key"
 	PrefixSession      = "ses"
 	PrefixEvent        = "evt"
+	PrefixMediaFile    = "med"
 )
 
 // Crockford-style lower-case alphabet in ASCII order, so that string order

@@ -15,9 +15,18 @@ type InboundMessage struct {
 	Timestamp         time.Time // when the customer sent it; zero means unknown
 	Type              MessageType
 	Text              string
-	MediaRef          string // the provider's media id until the media is stored
 	ReplyToProviderID string
+	Forwarded         bool
 	Referral          *Referral
+	// Structured content by type, as on Message. An inbound Media needs
+	// its ProviderID; the domain sets its state and downloads it.
+	Media       *Media
+	Location    *Location
+	Contacts    []SharedContact
+	Interactive *Interactive
+	Reaction    *Reaction
+	Order       *Order
+	System      *SystemNotice
 }
 
 // Referral is the Click-to-WhatsApp ad (or post) a conversation came from.
@@ -146,13 +155,25 @@ func (s *Service) receiveOnce(ctx context.Context, ch *Channel, in InboundMessag
 		}
 		msg := &Message{ID: NewID(PrefixMessage), WorkspaceID: ch.WorkspaceID, ConversationID: conv.ID,
 			ChannelID: ch.ID, Direction: DirectionInbound, AuthorKind: AuthorContact, AuthorID: contact.ID,
-			Type: in.Type, Text: in.Text, MediaRef: in.MediaRef, ProviderMessageID: in.ProviderMessageID,
-			Status: DeliveryReceived, Referral: in.Referral, CreatedAt: in.Timestamp, UpdatedAt: s.now()}
+			Type: in.Type, Text: in.Text, ProviderMessageID: in.ProviderMessageID,
+			Status: DeliveryReceived, Referral: in.Referral, CreatedAt: in.Timestamp, UpdatedAt: s.now(),
+			ReplyToProviderID: in.ReplyToProviderID, Forwarded: in.Forwarded, Media: in.Media,
+			Location: in.Location, Contacts: in.Contacts, Interactive: in.Interactive, Reaction: in.Reaction,
+			Order: in.Order, System: in.System}
 		if msg.Type == "" {
 			msg.Type = MessageUnsupported
 		}
+		if err := s.linkQuoted(ctx, msg); err != nil {
+			return err
+		}
 		if _, err := s.recordInbound(ctx, conv.ID, msg); err != nil {
 			return err
+		}
+		if msg.Media != nil && msg.Media.ProviderID != "" {
+			// The media URL expires within minutes: fetch it now, durably.
+			if err := s.store.Enqueue(ctx, JobMediaDownload, msg.ID); err != nil {
+				return err
+			}
 		}
 		created = true
 		if ch.Mode == ChannelModeRedirect {
@@ -164,6 +185,41 @@ func (s *Service) receiveOnce(ctx context.Context, ch *Channel, in InboundMessag
 		return false, err
 	}
 	return created, nil
+}
+
+// linkQuoted resolves the wamids an inbound message refers to (the message
+// it replies to, the one it reacts to) to our ids when we have them, and
+// marks inbound media as pending download.
+func (s *Service) linkQuoted(ctx context.Context, m *Message) error {
+	resolve := func(wamid string) (string, error) {
+		if wamid == "" {
+			return "", nil
+		}
+		q, err := s.store.FindMessageByProviderID(ctx, m.ChannelID, wamid)
+		if ErrorCode(err) == CodeNotFound {
+			return "", nil // quoted before our time, or on another number
+		}
+		if err != nil {
+			return "", err
+		}
+		return q.ID, nil
+	}
+	var err error
+	if m.ReplyToID, err = resolve(m.ReplyToProviderID); err != nil {
+		return err
+	}
+	if m.Reaction != nil {
+		if m.Reaction.TargetID, err = resolve(m.Reaction.TargetProviderID); err != nil {
+			return err
+		}
+	}
+	if m.Media != nil {
+		m.Media.State = MediaPending
+		if m.Media.ProviderID == "" {
+			m.Media.State, m.Media.Error = MediaFailed, "WhatsApp sent no media id"
+		}
+	}
+	return nil
 }
 
 // contactForWaID finds the person behind a wa_id: by the wa_id itself, else

@@ -93,7 +93,19 @@ type Message struct {
 	AuthorID       string // user id for agents
 	Type           MessageType
 	Text           string
-	MediaRef       string
+	// ReplyToID is the message this one quotes (replies in context);
+	// ReplyToProviderID is its wamid, kept even when we do not have it.
+	ReplyToID         string
+	ReplyToProviderID string
+	Forwarded         bool
+	// Structured content by type (see content.go); nil when not relevant.
+	Media       *Media
+	Location    *Location
+	Contacts    []SharedContact
+	Interactive *Interactive
+	Reaction    *Reaction
+	Order       *Order
+	System      *SystemNotice
 	// ProviderMessageID is Meta's wamid, unique per channel.
 	ProviderMessageID string
 	// IdempotencyKey is the client's key for an outbound send, unique per

@@ -142,7 +142,7 @@ func (s *Service) send(ctx context.Context, conversationID string, draft *Messag
 		if msg.ChannelID == "" {
 			return nil // nowhere to deliver it: it stays queued
 		}
-		return s.store.EnqueueSend(ctx, msg.ID)
+		return s.store.Enqueue(ctx, JobSend, msg.ID)
 	})
 	if err != nil {
 		return nil, err

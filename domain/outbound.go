@@ -2,10 +2,19 @@ package domain
 
 import "context"
 
-// OutboxStore enqueues the delivery of an outbound message in the caller's
-// transaction, so a stored message and its send job commit together.
+// JobKind names a durable job about one message.
+type JobKind string
+
+const (
+	JobSend          JobKind = "whatsapp_send"           // deliver an outbound message
+	JobMediaDownload JobKind = "whatsapp_media_download" // fetch an inbound message's media
+	JobMarkRead      JobKind = "whatsapp_mark_read"      // tell the customer we read it
+)
+
+// OutboxStore enqueues work about a message in the caller's transaction, so
+// a stored message and its job commit or roll back together.
 type OutboxStore interface {
-	EnqueueSend(ctx context.Context, messageID string) error
+	Enqueue(ctx context.Context, kind JobKind, messageID string) error
 	FindMessageByIdempotencyKey(ctx context.Context, key string) (*Message, error)
 }
 

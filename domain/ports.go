@@ -184,6 +184,7 @@ type Store interface {
 	AuthStore
 	InboundStore
 	OutboxStore
+	MediaStore
 }
 
 // PasswordHasher hashes and checks passwords (argon2id in production).

@@ -23,6 +23,9 @@ type Options struct {
 	PhoneE164 func(waID string) string
 	// Sealer encrypts channel credentials at rest. Nil refuses credentials.
 	Sealer Sealer
+	// Blobs keeps media files (uploads and downloaded inbound media). Nil
+	// refuses media.
+	Blobs BlobStore
 }
 
 // Service holds the business rules of the inbox. Adapters (REST, GraphQL,

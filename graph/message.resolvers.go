@@ -26,9 +26,14 @@ func (r *messageResolver) Text(ctx context.Context, obj *domain.Message) (*strin
 	return optional(obj.Text), nil
 }
 
-// MediaRef is the resolver for the mediaRef field.
-func (r *messageResolver) MediaRef(ctx context.Context, obj *domain.Message) (*string, error) {
-	return optional(obj.MediaRef), nil
+// ReplyTo is the resolver for the replyTo field.
+func (r *messageResolver) ReplyTo(ctx context.Context, obj *domain.Message) (*domain.Message, error) {
+	return r.linkedMessage(ctx, obj.ReplyToID)
+}
+
+// MediaURL is the resolver for the mediaUrl field.
+func (r *messageResolver) MediaURL(ctx context.Context, obj *domain.Message) (*string, error) {
+	return mediaURL(obj), nil
 }
 
 // ProviderMessageID is the resolver for the providerMessageId field.

@@ -56,6 +56,7 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &sendWorker{svc: cfg.Service, graph: cfg.Graph, pace: newPacer(cfg.PerNumberRate)})
+	river.AddWorker(workers, &mediaWorker{svc: cfg.Service, graph: cfg.Graph})
 	riverCfg := &river.Config{
 		Logger:  cfg.Logger,
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
@@ -129,7 +130,37 @@ func (r *Runner) Stop(ctx context.Context) error {
 	return err
 }
 
-// EnqueueSend inserts the delivery job of an outbound message inside tx.
-func (r *Runner) EnqueueSend(ctx context.Context, tx *sql.Tx, workspaceID, messageID string) error {
-	return r.insertTx(ctx, tx, SendArgs{WorkspaceID: workspaceID, MessageID: messageID})
+// Enqueue inserts a job about one message inside tx (persistence.Enqueuer).
+func (r *Runner) Enqueue(ctx context.Context, tx *sql.Tx, kind domain.JobKind, workspaceID, messageID string) error {
+	var args river.JobArgs
+	switch kind {
+	case domain.JobSend:
+		args = SendArgs{WorkspaceID: workspaceID, MessageID: messageID}
+	case domain.JobMediaDownload:
+		args = MediaDownloadArgs{WorkspaceID: workspaceID, MessageID: messageID}
+	case domain.JobMarkRead:
+		args = MarkReadArgs{WorkspaceID: workspaceID, MessageID: messageID}
+	default:
+		return fmt.Errorf("jobs: unknown job kind %q", kind)
+	}
+	return r.insertTx(ctx, tx, args)
 }
+
+// MediaDownloadArgs fetches an inbound message's media from Meta into the
+// blob store.
+type MediaDownloadArgs struct {
+	WorkspaceID string `json:"workspace_id"`
+	MessageID   string `json:"message_id"`
+}
+
+// Kind implements river.JobArgs.
+func (MediaDownloadArgs) Kind() string { return string(domain.JobMediaDownload) }
+
+// MarkReadArgs tells the customer an inbound message was read.
+type MarkReadArgs struct {
+	WorkspaceID string `json:"workspace_id"`
+	MessageID   string `json:"message_id"`
+}
+
+// Kind implements river.JobArgs.
+func (MarkReadArgs) Kind() string { return string(domain.JobMarkRead) }

@@ -21,7 +21,7 @@ type SendArgs struct {
 }
 
 // Kind implements river.JobArgs.
-func (SendArgs) Kind() string { return "whatsapp_send" }
+func (SendArgs) Kind() string { return string(domain.JobSend) }
 
 // InsertOpts retries for about a day and a half before giving up.
 func (SendArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 12} }

@@ -105,7 +105,10 @@ type messageRow struct {
 	AuthorID          string         `gorm:"column:author_id"`
 	Type              string         `gorm:"column:type"`
 	Text              string         `gorm:"column:text"`
-	MediaRef          string         `gorm:"column:media_ref"`
+	Content           contentColumn  `gorm:"column:content"`
+	ReplyToID         *string        `gorm:"column:reply_to_id"`
+	ReplyToProviderID string         `gorm:"column:reply_to_provider_id"`
+	Forwarded         bool           `gorm:"column:forwarded"`
 	ProviderMessageID string         `gorm:"column:provider_message_id"`
 	IdempotencyKey    string         `gorm:"column:idempotency_key"`
 	Referral          referralColumn `gorm:"column:referral"`
@@ -122,20 +125,24 @@ func (messageRow) TableName() string { return "messages" }
 func messageFromDomain(m *domain.Message) messageRow {
 	return messageRow{ID: m.ID, WorkspaceID: m.WorkspaceID, ConversationID: m.ConversationID,
 		ChannelID: nullable(m.ChannelID), Direction: string(m.Direction), AuthorKind: string(m.AuthorKind),
-		AuthorID: m.AuthorID, Type: string(m.Type), Text: m.Text, MediaRef: m.MediaRef,
+		AuthorID: m.AuthorID, Type: string(m.Type), Text: m.Text, Content: contentColumn{m},
+		ReplyToID: nullable(m.ReplyToID), ReplyToProviderID: m.ReplyToProviderID, Forwarded: m.Forwarded,
 		ProviderMessageID: m.ProviderMessageID, IdempotencyKey: m.IdempotencyKey, Referral: referralColumn{m.Referral}, Template: templateColumn{m.Template},
 		Status: string(m.Status), ErrorCode: m.ErrorCode,
 		ErrorTitle: m.ErrorTitle, CreatedAt: storedTime(&m.CreatedAt), UpdatedAt: storedTime(&m.UpdatedAt)}
 }
 
 func (r *messageRow) toDomain() *domain.Message {
-	return &domain.Message{ID: r.ID, WorkspaceID: r.WorkspaceID, ConversationID: r.ConversationID,
+	m := &domain.Message{ID: r.ID, WorkspaceID: r.WorkspaceID, ConversationID: r.ConversationID,
 		ChannelID: str(r.ChannelID), Direction: domain.Direction(r.Direction),
 		AuthorKind: domain.AuthorKind(r.AuthorKind), AuthorID: r.AuthorID, Type: domain.MessageType(r.Type),
-		Text: r.Text, MediaRef: r.MediaRef, ProviderMessageID: r.ProviderMessageID, IdempotencyKey: r.IdempotencyKey,
+		Text: r.Text, ReplyToID: str(r.ReplyToID), ReplyToProviderID: r.ReplyToProviderID, Forwarded: r.Forwarded,
+		ProviderMessageID: r.ProviderMessageID, IdempotencyKey: r.IdempotencyKey,
 		Referral: r.Referral.r, Template: r.Template.t,
 		Status: domain.DeliveryStatus(r.Status), ErrorCode: r.ErrorCode, ErrorTitle: r.ErrorTitle,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+	r.Content.copyTo(m)
+	return m
 }
 
 type noteRow struct {

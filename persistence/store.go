@@ -16,35 +16,36 @@ import (
 type Store struct {
 	db      *gorm.DB
 	dialect string
-	// enqueueSend inserts the send job in the caller's transaction; it is
-	// set by the wiring (the job system lives in another package).
-	enqueueSend func(ctx context.Context, tx *sql.Tx, workspaceID, messageID string) error
+	// enqueue inserts a job in the caller's transaction; it is set by the
+	// wiring (the job system lives in another package).
+	enqueue Enqueuer
 }
 
-// SetSendEnqueuer installs the transactional job insert used by EnqueueSend.
-func (s *Store) SetSendEnqueuer(fn func(ctx context.Context, tx *sql.Tx, workspaceID, messageID string) error) {
-	s.enqueueSend = fn
-}
+// Enqueuer inserts a durable job about a message inside tx.
+type Enqueuer func(ctx context.Context, tx *sql.Tx, kind domain.JobKind, workspaceID, messageID string) error
 
-// EnqueueSend inserts the message's send job in the open transaction, so
-// the message and its job commit or roll back together.
-func (s *Store) EnqueueSend(ctx context.Context, messageID string) error {
+// SetEnqueuer installs the transactional job insert used by Enqueue.
+func (s *Store) SetEnqueuer(fn Enqueuer) { s.enqueue = fn }
+
+// Enqueue inserts a job about the message in the open transaction, so the
+// message and its job commit or roll back together.
+func (s *Store) Enqueue(ctx context.Context, kind domain.JobKind, messageID string) error {
 	_, ws, err := s.scope(ctx)
 	if err != nil {
 		return err
 	}
-	if s.enqueueSend == nil {
-		return fmt.Errorf("persistence: no send job queue is configured")
+	if s.enqueue == nil {
+		return fmt.Errorf("persistence: no job queue is configured")
 	}
 	tx, ok := ctx.Value(txKey{s}).(*gorm.DB)
 	if !ok {
-		return fmt.Errorf("persistence: EnqueueSend needs a transaction")
+		return fmt.Errorf("persistence: Enqueue needs a transaction")
 	}
 	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return fmt.Errorf("persistence: transaction is not a database/sql transaction")
 	}
-	return s.enqueueSend(ctx, sqlTx, ws, messageID)
+	return s.enqueue(ctx, sqlTx, kind, ws, messageID)
 }
 
 var _ domain.Store = (*Store)(nil)

@@ -55,9 +55,13 @@ func newService(cfg Config, db *persistence.DB) (*domain.Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	blobs, err := persistence.NewLocalBlobs(cfg.mediaDir())
+	if err != nil {
+		return nil, err
+	}
 	hasher := api.Argon2id{MemoryKiB: cfg.Argon2MemoryKiB, Iterations: cfg.Argon2Iterations, Threads: 1}
 	return domain.NewService(db.Store(), hasher, domain.Options{RefreshTTL: cfg.RefreshTokenTTL,
-		PhoneE164: whatsapp.E164FromWaID, Sealer: sealer}), nil
+		PhoneE164: whatsapp.E164FromWaID, Sealer: sealer, Blobs: blobs}), nil
 }
 
 // newApp wires the adapters around an open database. Background jobs are
@@ -82,7 +86,7 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	db.Store().SetSendEnqueuer(runner.EnqueueSend)
+	db.Store().SetEnqueuer(runner.Enqueue)
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db.SQLDB(), "centralita"))

@@ -43,6 +43,16 @@ type Config struct {
 	WhatsAppGraphURL     string        `env:"WHATSAPP_GRAPH_URL" envDefault:"https://graph.facebook.com"`
 	WhatsAppGraphVersion string        `env:"WHATSAPP_GRAPH_VERSION" envDefault:"v24.0"`
 	WhatsAppSendRate     float64       `env:"WHATSAPP_SEND_RATE" envDefault:"80"`
+	// MediaDir holds uploaded and downloaded media; default <data dir>/media.
+	MediaDir string `env:"CENTRALITA_MEDIA_DIR"`
+}
+
+// mediaDir is where the local blob store keeps files.
+func (c *Config) mediaDir() string {
+	if c.MediaDir != "" {
+		return c.MediaDir
+	}
+	return filepath.Join(c.DataDir, "media")
 }
 
 // loadConfig reads the environment and validates it.

@@ -39,6 +39,7 @@ type ResolverRoot interface {
 	Note() NoteResolver
 	Query() QueryResolver
 	Queue() QueueResolver
+	Reaction() ReactionResolver
 	Tag() TagResolver
 	Task() TaskResolver
 	User() UserResolver
@@ -183,18 +184,60 @@ type ComplexityRoot struct {
 		UserErrors   func(childComplexity int) int
 	}
 
+	Interactive struct {
+		Buttons          func(childComplexity int) int
+		Footer           func(childComplexity int) int
+		Header           func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		ListButton       func(childComplexity int) int
+		ReplyDescription func(childComplexity int) int
+		ReplyID          func(childComplexity int) int
+		ReplyTitle       func(childComplexity int) int
+		ResponseJSON     func(childComplexity int) int
+		Sections         func(childComplexity int) int
+	}
+
+	ListRow struct {
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Title       func(childComplexity int) int
+	}
+
+	ListSection struct {
+		Rows  func(childComplexity int) int
+		Title func(childComplexity int) int
+	}
+
+	Location struct {
+		Address   func(childComplexity int) int
+		Latitude  func(childComplexity int) int
+		Longitude func(childComplexity int) int
+		Name      func(childComplexity int) int
+		URL       func(childComplexity int) int
+	}
+
 	Message struct {
 		Author            func(childComplexity int) int
 		AuthorKind        func(childComplexity int) int
+		Contacts          func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		Direction         func(childComplexity int) int
 		ErrorCode         func(childComplexity int) int
 		ErrorTitle        func(childComplexity int) int
+		Forwarded         func(childComplexity int) int
 		ID                func(childComplexity int) int
-		MediaRef          func(childComplexity int) int
+		Interactive       func(childComplexity int) int
+		Location          func(childComplexity int) int
+		Media             func(childComplexity int) int
+		MediaURL          func(childComplexity int) int
+		Order             func(childComplexity int) int
 		ProviderMessageID func(childComplexity int) int
+		Reaction          func(childComplexity int) int
 		Referral          func(childComplexity int) int
+		ReplyTo           func(childComplexity int) int
+		ReplyToProviderID func(childComplexity int) int
 		Status            func(childComplexity int) int
+		System            func(childComplexity int) int
 		Text              func(childComplexity int) int
 		Type              func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
@@ -209,6 +252,18 @@ type ComplexityRoot struct {
 	MessageEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	MessageMedia struct {
+		Caption  func(childComplexity int) int
+		Error    func(childComplexity int) int
+		Filename func(childComplexity int) int
+		Link     func(childComplexity int) int
+		MimeType func(childComplexity int) int
+		SHA256   func(childComplexity int) int
+		Size     func(childComplexity int) int
+		State    func(childComplexity int) int
+		Voice    func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -264,6 +319,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Order struct {
+		CatalogID func(childComplexity int) int
+		Items     func(childComplexity int) int
+		Text      func(childComplexity int) int
+	}
+
+	OrderItem struct {
+		Currency          func(childComplexity int) int
+		ItemPrice         func(childComplexity int) int
+		ProductRetailerID func(childComplexity int) int
+		Quantity          func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -303,6 +371,12 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	Reaction struct {
+		Emoji            func(childComplexity int) int
+		Target           func(childComplexity int) int
+		TargetProviderID func(childComplexity int) int
+	}
+
 	Referral struct {
 		Body       func(childComplexity int) int
 		CtwaClid   func(childComplexity int) int
@@ -310,6 +384,11 @@ type ComplexityRoot struct {
 		SourceID   func(childComplexity int) int
 		SourceType func(childComplexity int) int
 		SourceURL  func(childComplexity int) int
+	}
+
+	ReplyButton struct {
+		ID    func(childComplexity int) int
+		Title func(childComplexity int) int
 	}
 
 	SendTextMessagePayload struct {
@@ -320,6 +399,24 @@ type ComplexityRoot struct {
 	ServiceWindow struct {
 		ExpiresAt func(childComplexity int) int
 		Open      func(childComplexity int) int
+	}
+
+	SharedContact struct {
+		Company func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Phones  func(childComplexity int) int
+	}
+
+	SharedPhone struct {
+		Phone func(childComplexity int) int
+		Type  func(childComplexity int) int
+		WaID  func(childComplexity int) int
+	}
+
+	SystemNotice struct {
+		Body    func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		NewWaID func(childComplexity int) int
 	}
 
 	Tag struct {
@@ -454,7 +551,10 @@ type MessageResolver interface {
 	Author(ctx context.Context, obj *domain.Message) (*domain.User, error)
 
 	Text(ctx context.Context, obj *domain.Message) (*string, error)
-	MediaRef(ctx context.Context, obj *domain.Message) (*string, error)
+	ReplyTo(ctx context.Context, obj *domain.Message) (*domain.Message, error)
+
+	MediaURL(ctx context.Context, obj *domain.Message) (*string, error)
+
 	ProviderMessageID(ctx context.Context, obj *domain.Message) (*string, error)
 
 	ErrorCode(ctx context.Context, obj *domain.Message) (*string, error)
@@ -517,6 +617,9 @@ type QueryResolver interface {
 type QueueResolver interface {
 	Description(ctx context.Context, obj *domain.Queue) (*string, error)
 	Members(ctx context.Context, obj *domain.Queue) ([]*domain.User, error)
+}
+type ReactionResolver interface {
+	Target(ctx context.Context, obj *domain.Reaction) (*domain.Message, error)
 }
 type TagResolver interface {
 	Color(ctx context.Context, obj *domain.Tag) (*string, error)
@@ -1089,6 +1192,130 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeleteTagPayload.UserErrors(childComplexity), true
 
+	case "Interactive.buttons":
+		if e.ComplexityRoot.Interactive.Buttons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interactive.Buttons(childComplexity), true
+	case "Interactive.footer":
+		if e.ComplexityRoot.Interactive.Footer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interactive.Footer(childComplexity), true
+	case "Interactive.header":
+		if e.ComplexityRoot.Interactive.Header == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interactive.Header(childComplexity), true
+	case "Interactive.kind":
+		if e.ComplexityRoot.Interactive.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interactive.Kind(childComplexity), true
+	case "Interactive.listButton":
+		if e.ComplexityRoot.Interactive.ListButton == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interactive.ListButton(childComplexity), true
+	case "Interactive.replyDescription":
+		if e.ComplexityRoot.Interactive.ReplyDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interactive.ReplyDescription(childComplexity), true
+	case "Interactive.replyId":
+		if e.ComplexityRoot.Interactive.ReplyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interactive.ReplyID(childComplexity), true
+	case "Interactive.replyTitle":
+		if e.ComplexityRoot.Interactive.ReplyTitle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interactive.ReplyTitle(childComplexity), true
+	case "Interactive.responseJson":
+		if e.ComplexityRoot.Interactive.ResponseJSON == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interactive.ResponseJSON(childComplexity), true
+	case "Interactive.sections":
+		if e.ComplexityRoot.Interactive.Sections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interactive.Sections(childComplexity), true
+
+	case "ListRow.description":
+		if e.ComplexityRoot.ListRow.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListRow.Description(childComplexity), true
+	case "ListRow.id":
+		if e.ComplexityRoot.ListRow.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListRow.ID(childComplexity), true
+	case "ListRow.title":
+		if e.ComplexityRoot.ListRow.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListRow.Title(childComplexity), true
+
+	case "ListSection.rows":
+		if e.ComplexityRoot.ListSection.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListSection.Rows(childComplexity), true
+	case "ListSection.title":
+		if e.ComplexityRoot.ListSection.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListSection.Title(childComplexity), true
+
+	case "Location.address":
+		if e.ComplexityRoot.Location.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Address(childComplexity), true
+	case "Location.latitude":
+		if e.ComplexityRoot.Location.Latitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Latitude(childComplexity), true
+	case "Location.longitude":
+		if e.ComplexityRoot.Location.Longitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Longitude(childComplexity), true
+	case "Location.name":
+		if e.ComplexityRoot.Location.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Name(childComplexity), true
+	case "Location.url":
+		if e.ComplexityRoot.Location.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.URL(childComplexity), true
+
 	case "Message.author":
 		if e.ComplexityRoot.Message.Author == nil {
 			break
@@ -1101,6 +1328,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Message.AuthorKind(childComplexity), true
+	case "Message.contacts":
+		if e.ComplexityRoot.Message.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.Contacts(childComplexity), true
 	case "Message.createdAt":
 		if e.ComplexityRoot.Message.CreatedAt == nil {
 			break
@@ -1125,36 +1358,90 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Message.ErrorTitle(childComplexity), true
+	case "Message.forwarded":
+		if e.ComplexityRoot.Message.Forwarded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.Forwarded(childComplexity), true
 	case "Message.id":
 		if e.ComplexityRoot.Message.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Message.ID(childComplexity), true
-	case "Message.mediaRef":
-		if e.ComplexityRoot.Message.MediaRef == nil {
+	case "Message.interactive":
+		if e.ComplexityRoot.Message.Interactive == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Message.MediaRef(childComplexity), true
+		return e.ComplexityRoot.Message.Interactive(childComplexity), true
+	case "Message.location":
+		if e.ComplexityRoot.Message.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.Location(childComplexity), true
+	case "Message.media":
+		if e.ComplexityRoot.Message.Media == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.Media(childComplexity), true
+	case "Message.mediaUrl":
+		if e.ComplexityRoot.Message.MediaURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.MediaURL(childComplexity), true
+	case "Message.order":
+		if e.ComplexityRoot.Message.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.Order(childComplexity), true
 	case "Message.providerMessageId":
 		if e.ComplexityRoot.Message.ProviderMessageID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Message.ProviderMessageID(childComplexity), true
+	case "Message.reaction":
+		if e.ComplexityRoot.Message.Reaction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.Reaction(childComplexity), true
 	case "Message.referral":
 		if e.ComplexityRoot.Message.Referral == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Message.Referral(childComplexity), true
+	case "Message.replyTo":
+		if e.ComplexityRoot.Message.ReplyTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.ReplyTo(childComplexity), true
+	case "Message.replyToProviderId":
+		if e.ComplexityRoot.Message.ReplyToProviderID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.ReplyToProviderID(childComplexity), true
 	case "Message.status":
 		if e.ComplexityRoot.Message.Status == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Message.Status(childComplexity), true
+	case "Message.system":
+		if e.ComplexityRoot.Message.System == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.System(childComplexity), true
 	case "Message.text":
 		if e.ComplexityRoot.Message.Text == nil {
 			break
@@ -1205,6 +1492,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MessageEdge.Node(childComplexity), true
+
+	case "MessageMedia.caption":
+		if e.ComplexityRoot.MessageMedia.Caption == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageMedia.Caption(childComplexity), true
+	case "MessageMedia.error":
+		if e.ComplexityRoot.MessageMedia.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageMedia.Error(childComplexity), true
+	case "MessageMedia.filename":
+		if e.ComplexityRoot.MessageMedia.Filename == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageMedia.Filename(childComplexity), true
+	case "MessageMedia.link":
+		if e.ComplexityRoot.MessageMedia.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageMedia.Link(childComplexity), true
+	case "MessageMedia.mimeType":
+		if e.ComplexityRoot.MessageMedia.MimeType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageMedia.MimeType(childComplexity), true
+	case "MessageMedia.sha256":
+		if e.ComplexityRoot.MessageMedia.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageMedia.SHA256(childComplexity), true
+	case "MessageMedia.size":
+		if e.ComplexityRoot.MessageMedia.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageMedia.Size(childComplexity), true
+	case "MessageMedia.state":
+		if e.ComplexityRoot.MessageMedia.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageMedia.State(childComplexity), true
+	case "MessageMedia.voice":
+		if e.ComplexityRoot.MessageMedia.Voice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageMedia.Voice(childComplexity), true
 
 	case "Mutation.addNote":
 		if e.ComplexityRoot.Mutation.AddNote == nil {
@@ -1616,6 +1958,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NoteEdge.Node(childComplexity), true
 
+	case "Order.catalogId":
+		if e.ComplexityRoot.Order.CatalogID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.CatalogID(childComplexity), true
+	case "Order.items":
+		if e.ComplexityRoot.Order.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Items(childComplexity), true
+	case "Order.text":
+		if e.ComplexityRoot.Order.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Text(childComplexity), true
+
+	case "OrderItem.currency":
+		if e.ComplexityRoot.OrderItem.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderItem.Currency(childComplexity), true
+	case "OrderItem.itemPrice":
+		if e.ComplexityRoot.OrderItem.ItemPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderItem.ItemPrice(childComplexity), true
+	case "OrderItem.productRetailerId":
+		if e.ComplexityRoot.OrderItem.ProductRetailerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderItem.ProductRetailerID(childComplexity), true
+	case "OrderItem.quantity":
+		if e.ComplexityRoot.OrderItem.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderItem.Quantity(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -1828,6 +2214,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QueuePayload.UserErrors(childComplexity), true
 
+	case "Reaction.emoji":
+		if e.ComplexityRoot.Reaction.Emoji == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reaction.Emoji(childComplexity), true
+	case "Reaction.target":
+		if e.ComplexityRoot.Reaction.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reaction.Target(childComplexity), true
+	case "Reaction.targetProviderId":
+		if e.ComplexityRoot.Reaction.TargetProviderID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reaction.TargetProviderID(childComplexity), true
+
 	case "Referral.body":
 		if e.ComplexityRoot.Referral.Body == nil {
 			break
@@ -1865,6 +2270,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Referral.SourceURL(childComplexity), true
 
+	case "ReplyButton.id":
+		if e.ComplexityRoot.ReplyButton.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplyButton.ID(childComplexity), true
+	case "ReplyButton.title":
+		if e.ComplexityRoot.ReplyButton.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplyButton.Title(childComplexity), true
+
 	case "SendTextMessagePayload.message":
 		if e.ComplexityRoot.SendTextMessagePayload.Message == nil {
 			break
@@ -1890,6 +2308,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ServiceWindow.Open(childComplexity), true
+
+	case "SharedContact.company":
+		if e.ComplexityRoot.SharedContact.Company == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedContact.Company(childComplexity), true
+	case "SharedContact.name":
+		if e.ComplexityRoot.SharedContact.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedContact.Name(childComplexity), true
+	case "SharedContact.phones":
+		if e.ComplexityRoot.SharedContact.Phones == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedContact.Phones(childComplexity), true
+
+	case "SharedPhone.phone":
+		if e.ComplexityRoot.SharedPhone.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPhone.Phone(childComplexity), true
+	case "SharedPhone.type":
+		if e.ComplexityRoot.SharedPhone.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPhone.Type(childComplexity), true
+	case "SharedPhone.waId":
+		if e.ComplexityRoot.SharedPhone.WaID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPhone.WaID(childComplexity), true
+
+	case "SystemNotice.body":
+		if e.ComplexityRoot.SystemNotice.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemNotice.Body(childComplexity), true
+	case "SystemNotice.kind":
+		if e.ComplexityRoot.SystemNotice.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemNotice.Kind(childComplexity), true
+	case "SystemNotice.newWaId":
+		if e.ComplexityRoot.SystemNotice.NewWaID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemNotice.NewWaID(childComplexity), true
 
 	case "Tag.color":
 		if e.ComplexityRoot.Tag.Color == nil {
@@ -2643,6 +3118,114 @@ extend type Mutation {
   updateContact(input: UpdateContactInput!): ContactPayload
 }
 `, BuiltIn: false},
+	{Name: "../content.graphqls", Input: `# The structured content of a message beside its readable text.
+
+enum MediaState {
+  "Inbound: waiting for the download job."
+  PENDING
+  READY
+  "The download failed for good; see error."
+  FAILED
+}
+
+type MessageMedia {
+  state: MediaState!
+  mimeType: String!
+  filename: String!
+  caption: String!
+  "Bytes, once stored."
+  size: Int!
+  "Hex SHA-256 of the stored file (Meta's base64 hash until then)."
+  sha256: String!
+  "An audio recorded as a voice note."
+  voice: Boolean!
+  "Outbound by link: the public URL Meta fetches."
+  link: String!
+  error: String!
+}
+
+type Location {
+  latitude: Float!
+  longitude: Float!
+  name: String!
+  address: String!
+  url: String!
+}
+
+type SharedPhone {
+  phone: String!
+  "Set when the number is on WhatsApp."
+  waId: String!
+  type: String!
+}
+
+type SharedContact {
+  name: String!
+  company: String!
+  phones: [SharedPhone!]!
+}
+
+type ReplyButton {
+  id: ID!
+  title: String!
+}
+
+type ListRow {
+  id: ID!
+  title: String!
+  description: String!
+}
+
+type ListSection {
+  title: String!
+  rows: [ListRow!]!
+}
+
+"An outbound buttons/list message, or the customer's answer to one."
+type Interactive {
+  "button | list (sent); button_reply | list_reply | nfm_reply | quick_reply (answers)."
+  kind: String!
+  header: String!
+  footer: String!
+  buttons: [ReplyButton!]!
+  listButton: String!
+  sections: [ListSection!]!
+  "The id of the option the customer chose (a template quick reply's payload)."
+  replyId: String!
+  replyTitle: String!
+  replyDescription: String!
+  "A WhatsApp Flow's answer as Meta sent it."
+  responseJson: String!
+}
+
+type Reaction {
+  "Empty when the customer removed a reaction."
+  emoji: String!
+  "The message reacted to, when it is in the inbox."
+  target: Message
+  targetProviderId: String!
+}
+
+type OrderItem {
+  productRetailerId: String!
+  quantity: Float!
+  itemPrice: Float!
+  currency: String!
+}
+
+type Order {
+  catalogId: String!
+  text: String!
+  items: [OrderItem!]!
+}
+
+"A notice from WhatsApp, e.g. user_changed_number with the new wa_id."
+type SystemNotice {
+  kind: String!
+  body: String!
+  newWaId: String!
+}
+`, BuiltIn: false},
 	{Name: "../conversation.graphqls", Input: `enum ConversationStatus {
   NEW
   OPEN
@@ -2840,7 +3423,20 @@ type Message implements Node {
   author: User
   type: MessageType!
   text: String
-  mediaRef: String
+  "The message this one replies to, when it is in the inbox."
+  replyTo: Message
+  "The quoted message's wamid, kept even when we do not have it."
+  replyToProviderId: String!
+  forwarded: Boolean!
+  media: MessageMedia
+  "Where the caller downloads the media with the same credentials (REST GET), once its state is READY."
+  mediaUrl: String
+  location: Location
+  contacts: [SharedContact!]!
+  interactive: Interactive
+  reaction: Reaction
+  order: Order
+  system: SystemNotice
   "Meta's wamid."
   providerMessageId: String
   status: DeliveryStatus!
@@ -3395,6 +3991,70 @@ func (ec *executionContext) childFields_DeleteTagPayload(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type DeleteTagPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Interactive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Interactive_kind(ctx, field)
+	case "header":
+		return ec.fieldContext_Interactive_header(ctx, field)
+	case "footer":
+		return ec.fieldContext_Interactive_footer(ctx, field)
+	case "buttons":
+		return ec.fieldContext_Interactive_buttons(ctx, field)
+	case "listButton":
+		return ec.fieldContext_Interactive_listButton(ctx, field)
+	case "sections":
+		return ec.fieldContext_Interactive_sections(ctx, field)
+	case "replyId":
+		return ec.fieldContext_Interactive_replyId(ctx, field)
+	case "replyTitle":
+		return ec.fieldContext_Interactive_replyTitle(ctx, field)
+	case "replyDescription":
+		return ec.fieldContext_Interactive_replyDescription(ctx, field)
+	case "responseJson":
+		return ec.fieldContext_Interactive_responseJson(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Interactive", field.Name)
+}
+
+func (ec *executionContext) childFields_ListRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ListRow_id(ctx, field)
+	case "title":
+		return ec.fieldContext_ListRow_title(ctx, field)
+	case "description":
+		return ec.fieldContext_ListRow_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ListRow", field.Name)
+}
+
+func (ec *executionContext) childFields_ListSection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "title":
+		return ec.fieldContext_ListSection_title(ctx, field)
+	case "rows":
+		return ec.fieldContext_ListSection_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ListSection", field.Name)
+}
+
+func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "latitude":
+		return ec.fieldContext_Location_latitude(ctx, field)
+	case "longitude":
+		return ec.fieldContext_Location_longitude(ctx, field)
+	case "name":
+		return ec.fieldContext_Location_name(ctx, field)
+	case "address":
+		return ec.fieldContext_Location_address(ctx, field)
+	case "url":
+		return ec.fieldContext_Location_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
+}
+
 func (ec *executionContext) childFields_Message(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "referral":
@@ -3411,8 +4071,28 @@ func (ec *executionContext) childFields_Message(ctx context.Context, field graph
 		return ec.fieldContext_Message_type(ctx, field)
 	case "text":
 		return ec.fieldContext_Message_text(ctx, field)
-	case "mediaRef":
-		return ec.fieldContext_Message_mediaRef(ctx, field)
+	case "replyTo":
+		return ec.fieldContext_Message_replyTo(ctx, field)
+	case "replyToProviderId":
+		return ec.fieldContext_Message_replyToProviderId(ctx, field)
+	case "forwarded":
+		return ec.fieldContext_Message_forwarded(ctx, field)
+	case "media":
+		return ec.fieldContext_Message_media(ctx, field)
+	case "mediaUrl":
+		return ec.fieldContext_Message_mediaUrl(ctx, field)
+	case "location":
+		return ec.fieldContext_Message_location(ctx, field)
+	case "contacts":
+		return ec.fieldContext_Message_contacts(ctx, field)
+	case "interactive":
+		return ec.fieldContext_Message_interactive(ctx, field)
+	case "reaction":
+		return ec.fieldContext_Message_reaction(ctx, field)
+	case "order":
+		return ec.fieldContext_Message_order(ctx, field)
+	case "system":
+		return ec.fieldContext_Message_system(ctx, field)
 	case "providerMessageId":
 		return ec.fieldContext_Message_providerMessageId(ctx, field)
 	case "status":
@@ -3451,6 +4131,30 @@ func (ec *executionContext) childFields_MessageEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type MessageEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MessageMedia(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "state":
+		return ec.fieldContext_MessageMedia_state(ctx, field)
+	case "mimeType":
+		return ec.fieldContext_MessageMedia_mimeType(ctx, field)
+	case "filename":
+		return ec.fieldContext_MessageMedia_filename(ctx, field)
+	case "caption":
+		return ec.fieldContext_MessageMedia_caption(ctx, field)
+	case "size":
+		return ec.fieldContext_MessageMedia_size(ctx, field)
+	case "sha256":
+		return ec.fieldContext_MessageMedia_sha256(ctx, field)
+	case "voice":
+		return ec.fieldContext_MessageMedia_voice(ctx, field)
+	case "link":
+		return ec.fieldContext_MessageMedia_link(ctx, field)
+	case "error":
+		return ec.fieldContext_MessageMedia_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MessageMedia", field.Name)
+}
+
 func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3485,6 +4189,32 @@ func (ec *executionContext) childFields_NoteEdge(ctx context.Context, field grap
 		return ec.fieldContext_NoteEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NoteEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Order(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "catalogId":
+		return ec.fieldContext_Order_catalogId(ctx, field)
+	case "text":
+		return ec.fieldContext_Order_text(ctx, field)
+	case "items":
+		return ec.fieldContext_Order_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Order", field.Name)
+}
+
+func (ec *executionContext) childFields_OrderItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "productRetailerId":
+		return ec.fieldContext_OrderItem_productRetailerId(ctx, field)
+	case "quantity":
+		return ec.fieldContext_OrderItem_quantity(ctx, field)
+	case "itemPrice":
+		return ec.fieldContext_OrderItem_itemPrice(ctx, field)
+	case "currency":
+		return ec.fieldContext_OrderItem_currency(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrderItem", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3529,6 +4259,18 @@ func (ec *executionContext) childFields_QueuePayload(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type QueuePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Reaction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "emoji":
+		return ec.fieldContext_Reaction_emoji(ctx, field)
+	case "target":
+		return ec.fieldContext_Reaction_target(ctx, field)
+	case "targetProviderId":
+		return ec.fieldContext_Reaction_targetProviderId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reaction", field.Name)
+}
+
 func (ec *executionContext) childFields_Referral(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "sourceId":
@@ -3545,6 +4287,16 @@ func (ec *executionContext) childFields_Referral(ctx context.Context, field grap
 		return ec.fieldContext_Referral_ctwaClid(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Referral", field.Name)
+}
+
+func (ec *executionContext) childFields_ReplyButton(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ReplyButton_id(ctx, field)
+	case "title":
+		return ec.fieldContext_ReplyButton_title(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReplyButton", field.Name)
 }
 
 func (ec *executionContext) childFields_SendTextMessagePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3565,6 +4317,42 @@ func (ec *executionContext) childFields_ServiceWindow(ctx context.Context, field
 		return ec.fieldContext_ServiceWindow_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ServiceWindow", field.Name)
+}
+
+func (ec *executionContext) childFields_SharedContact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_SharedContact_name(ctx, field)
+	case "company":
+		return ec.fieldContext_SharedContact_company(ctx, field)
+	case "phones":
+		return ec.fieldContext_SharedContact_phones(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharedContact", field.Name)
+}
+
+func (ec *executionContext) childFields_SharedPhone(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "phone":
+		return ec.fieldContext_SharedPhone_phone(ctx, field)
+	case "waId":
+		return ec.fieldContext_SharedPhone_waId(ctx, field)
+	case "type":
+		return ec.fieldContext_SharedPhone_type(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharedPhone", field.Name)
+}
+
+func (ec *executionContext) childFields_SystemNotice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_SystemNotice_kind(ctx, field)
+	case "body":
+		return ec.fieldContext_SystemNotice_body(ctx, field)
+	case "newWaId":
+		return ec.fieldContext_SystemNotice_newWaId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SystemNotice", field.Name)
 }
 
 func (ec *executionContext) childFields_Tag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7001,6 +7789,493 @@ func (ec *executionContext) fieldContext_DeleteTagPayload_userErrors(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Interactive_kind(ctx context.Context, field graphql.CollectedField, obj *domain.Interactive) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interactive_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interactive_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interactive", field, false, false, "String")
+}
+
+func (ec *executionContext) _Interactive_header(ctx context.Context, field graphql.CollectedField, obj *domain.Interactive) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interactive_header(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Header, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interactive_header(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interactive", field, false, false, "String")
+}
+
+func (ec *executionContext) _Interactive_footer(ctx context.Context, field graphql.CollectedField, obj *domain.Interactive) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interactive_footer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Footer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interactive_footer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interactive", field, false, false, "String")
+}
+
+func (ec *executionContext) _Interactive_buttons(ctx context.Context, field graphql.CollectedField, obj *domain.Interactive) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interactive_buttons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buttons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.ReplyButton) graphql.Marshaler {
+			return ec.marshalNReplyButton2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐReplyButtonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interactive_buttons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Interactive",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReplyButton(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Interactive_listButton(ctx context.Context, field graphql.CollectedField, obj *domain.Interactive) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interactive_listButton(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ListButton, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interactive_listButton(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interactive", field, false, false, "String")
+}
+
+func (ec *executionContext) _Interactive_sections(ctx context.Context, field graphql.CollectedField, obj *domain.Interactive) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interactive_sections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sections, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.ListSection) graphql.Marshaler {
+			return ec.marshalNListSection2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐListSectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interactive_sections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Interactive",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListSection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Interactive_replyId(ctx context.Context, field graphql.CollectedField, obj *domain.Interactive) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interactive_replyId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interactive_replyId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interactive", field, false, false, "String")
+}
+
+func (ec *executionContext) _Interactive_replyTitle(ctx context.Context, field graphql.CollectedField, obj *domain.Interactive) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interactive_replyTitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplyTitle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interactive_replyTitle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interactive", field, false, false, "String")
+}
+
+func (ec *executionContext) _Interactive_replyDescription(ctx context.Context, field graphql.CollectedField, obj *domain.Interactive) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interactive_replyDescription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplyDescription, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interactive_replyDescription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interactive", field, false, false, "String")
+}
+
+func (ec *executionContext) _Interactive_responseJson(ctx context.Context, field graphql.CollectedField, obj *domain.Interactive) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interactive_responseJson(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResponseJSON, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interactive_responseJson(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interactive", field, false, false, "String")
+}
+
+func (ec *executionContext) _ListRow_id(ctx context.Context, field graphql.CollectedField, obj *domain.ListRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListRow_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListRow_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListRow", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ListRow_title(ctx context.Context, field graphql.CollectedField, obj *domain.ListRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListRow_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListRow_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ListRow_description(ctx context.Context, field graphql.CollectedField, obj *domain.ListRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListRow_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListRow_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ListSection_title(ctx context.Context, field graphql.CollectedField, obj *domain.ListSection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListSection_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListSection_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListSection", field, false, false, "String")
+}
+
+func (ec *executionContext) _ListSection_rows(ctx context.Context, field graphql.CollectedField, obj *domain.ListSection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListSection_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.ListRow) graphql.Marshaler {
+			return ec.marshalNListRow2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐListRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListSection_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListSection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Location_latitude(ctx context.Context, field graphql.CollectedField, obj *domain.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_latitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Location_longitude(ctx context.Context, field graphql.CollectedField, obj *domain.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_longitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Longitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Location_name(ctx context.Context, field graphql.CollectedField, obj *domain.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+}
+
+func (ec *executionContext) _Location_address(ctx context.Context, field graphql.CollectedField, obj *domain.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+}
+
+func (ec *executionContext) _Location_url(ctx context.Context, field graphql.CollectedField, obj *domain.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+}
+
 func (ec *executionContext) _Message_referral(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7180,16 +8455,126 @@ func (ec *executionContext) fieldContext_Message_text(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Message", field, true, true, "String")
 }
 
-func (ec *executionContext) _Message_mediaRef(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+func (ec *executionContext) _Message_replyTo(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Message_mediaRef(ctx, field)
+			return ec.fieldContext_Message_replyTo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Message().MediaRef(ctx, obj)
+			return ec.Resolvers.Message().ReplyTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Message) graphql.Marshaler {
+			return ec.marshalOMessage2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_replyTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Message(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Message_replyToProviderId(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_replyToProviderId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplyToProviderID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Message_replyToProviderId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Message", field, false, false, "String")
+}
+
+func (ec *executionContext) _Message_forwarded(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_forwarded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Forwarded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Message_forwarded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Message", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Message_media(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_media(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Media, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Media) graphql.Marshaler {
+			return ec.marshalOMessageMedia2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMedia(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_media(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MessageMedia(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Message_mediaUrl(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_mediaUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Message().MediaURL(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7199,8 +8584,200 @@ func (ec *executionContext) _Message_mediaRef(ctx context.Context, field graphql
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Message_mediaRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Message_mediaUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Message", field, true, true, "String")
+}
+
+func (ec *executionContext) _Message_location(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐLocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Message_contacts(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.SharedContact) graphql.Marshaler {
+			return ec.marshalNSharedContact2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSharedContactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Message_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SharedContact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Message_interactive(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_interactive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interactive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Interactive) graphql.Marshaler {
+			return ec.marshalOInteractive2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐInteractive(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_interactive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Interactive(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Message_reaction(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_reaction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reaction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Reaction) graphql.Marshaler {
+			return ec.marshalOReaction2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐReaction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_reaction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reaction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Message_order(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐOrder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Message_system(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_system(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.System, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.SystemNotice) graphql.Marshaler {
+			return ec.marshalOSystemNotice2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSystemNotice(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_system(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SystemNotice(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Message_providerMessageId(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
@@ -7490,6 +9067,213 @@ func (ec *executionContext) fieldContext_MessageEdge_node(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MessageMedia_state(ctx context.Context, field graphql.CollectedField, obj *domain.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageMedia_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.MediaState) graphql.Marshaler {
+			return ec.marshalNMediaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMediaState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageMedia_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageMedia", field, false, false, "MediaState")
+}
+
+func (ec *executionContext) _MessageMedia_mimeType(ctx context.Context, field graphql.CollectedField, obj *domain.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageMedia_mimeType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MimeType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageMedia_mimeType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageMedia", field, false, false, "String")
+}
+
+func (ec *executionContext) _MessageMedia_filename(ctx context.Context, field graphql.CollectedField, obj *domain.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageMedia_filename(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Filename, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageMedia_filename(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageMedia", field, false, false, "String")
+}
+
+func (ec *executionContext) _MessageMedia_caption(ctx context.Context, field graphql.CollectedField, obj *domain.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageMedia_caption(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Caption, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageMedia_caption(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageMedia", field, false, false, "String")
+}
+
+func (ec *executionContext) _MessageMedia_size(ctx context.Context, field graphql.CollectedField, obj *domain.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageMedia_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageMedia_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageMedia", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MessageMedia_sha256(ctx context.Context, field graphql.CollectedField, obj *domain.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageMedia_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageMedia_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageMedia", field, false, false, "String")
+}
+
+func (ec *executionContext) _MessageMedia_voice(ctx context.Context, field graphql.CollectedField, obj *domain.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageMedia_voice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageMedia_voice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageMedia", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MessageMedia_link(ctx context.Context, field graphql.CollectedField, obj *domain.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageMedia_link(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Link, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageMedia_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageMedia", field, false, false, "String")
+}
+
+func (ec *executionContext) _MessageMedia_error(ctx context.Context, field graphql.CollectedField, obj *domain.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageMedia_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageMedia_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageMedia", field, false, false, "String")
 }
 
 func (ec *executionContext) _Mutation_createApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -9152,6 +10936,176 @@ func (ec *executionContext) fieldContext_NoteEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Order_catalogId(ctx context.Context, field graphql.CollectedField, obj *domain.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_catalogId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CatalogID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_catalogId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_text(ctx context.Context, field graphql.CollectedField, obj *domain.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_items(ctx context.Context, field graphql.CollectedField, obj *domain.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.OrderItem) graphql.Marshaler {
+			return ec.marshalNOrderItem2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐOrderItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderItem_productRetailerId(ctx context.Context, field graphql.CollectedField, obj *domain.OrderItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderItem_productRetailerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductRetailerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderItem_productRetailerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrderItem_quantity(ctx context.Context, field graphql.CollectedField, obj *domain.OrderItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderItem_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderItem_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OrderItem_itemPrice(ctx context.Context, field graphql.CollectedField, obj *domain.OrderItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderItem_itemPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderItem_itemPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OrderItem_currency(ctx context.Context, field graphql.CollectedField, obj *domain.OrderItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderItem_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderItem_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "String")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10119,6 +12073,84 @@ func (ec *executionContext) fieldContext_QueuePayload_userErrors(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Reaction_emoji(ctx context.Context, field graphql.CollectedField, obj *domain.Reaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reaction_emoji(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Emoji, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reaction_emoji(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reaction", field, false, false, "String")
+}
+
+func (ec *executionContext) _Reaction_target(ctx context.Context, field graphql.CollectedField, obj *domain.Reaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reaction_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reaction().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Message) graphql.Marshaler {
+			return ec.marshalOMessage2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Reaction_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reaction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Message(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reaction_targetProviderId(ctx context.Context, field graphql.CollectedField, obj *domain.Reaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reaction_targetProviderId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetProviderID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reaction_targetProviderId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reaction", field, false, false, "String")
+}
+
 func (ec *executionContext) _Referral_sourceId(ctx context.Context, field graphql.CollectedField, obj *domain.Referral) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10257,6 +12289,52 @@ func (ec *executionContext) fieldContext_Referral_ctwaClid(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Referral", field, false, false, "String")
 }
 
+func (ec *executionContext) _ReplyButton_id(ctx context.Context, field graphql.CollectedField, obj *domain.ReplyButton) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplyButton_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplyButton_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplyButton", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ReplyButton_title(ctx context.Context, field graphql.CollectedField, obj *domain.ReplyButton) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplyButton_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplyButton_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplyButton", field, false, false, "String")
+}
+
 func (ec *executionContext) _SendTextMessagePayload_message(ctx context.Context, field graphql.CollectedField, obj *model.SendTextMessagePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10365,6 +12443,222 @@ func (ec *executionContext) _ServiceWindow_expiresAt(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_ServiceWindow_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceWindow", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SharedContact_name(ctx context.Context, field graphql.CollectedField, obj *domain.SharedContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedContact_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedContact_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedContact", field, false, false, "String")
+}
+
+func (ec *executionContext) _SharedContact_company(ctx context.Context, field graphql.CollectedField, obj *domain.SharedContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedContact_company(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Company, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedContact_company(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedContact", field, false, false, "String")
+}
+
+func (ec *executionContext) _SharedContact_phones(ctx context.Context, field graphql.CollectedField, obj *domain.SharedContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedContact_phones(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phones, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.SharedPhone) graphql.Marshaler {
+			return ec.marshalNSharedPhone2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSharedPhoneᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedContact_phones(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedContact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SharedPhone(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SharedPhone_phone(ctx context.Context, field graphql.CollectedField, obj *domain.SharedPhone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPhone_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPhone_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPhone", field, false, false, "String")
+}
+
+func (ec *executionContext) _SharedPhone_waId(ctx context.Context, field graphql.CollectedField, obj *domain.SharedPhone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPhone_waId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WaID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPhone_waId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPhone", field, false, false, "String")
+}
+
+func (ec *executionContext) _SharedPhone_type(ctx context.Context, field graphql.CollectedField, obj *domain.SharedPhone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPhone_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPhone_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPhone", field, false, false, "String")
+}
+
+func (ec *executionContext) _SystemNotice_kind(ctx context.Context, field graphql.CollectedField, obj *domain.SystemNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemNotice_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemNotice_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SystemNotice", field, false, false, "String")
+}
+
+func (ec *executionContext) _SystemNotice_body(ctx context.Context, field graphql.CollectedField, obj *domain.SystemNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemNotice_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemNotice_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SystemNotice", field, false, false, "String")
+}
+
+func (ec *executionContext) _SystemNotice_newWaId(ctx context.Context, field graphql.CollectedField, obj *domain.SystemNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemNotice_newWaId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewWaID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemNotice_newWaId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SystemNotice", field, false, false, "String")
 }
 
 func (ec *executionContext) _Tag_id(ctx context.Context, field graphql.CollectedField, obj *domain.Tag) (ret graphql.Marshaler) {
@@ -15907,6 +18201,218 @@ func (ec *executionContext) _DeleteTagPayload(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var interactiveImplementors = []string{"Interactive"}
+
+func (ec *executionContext) _Interactive(ctx context.Context, sel ast.SelectionSet, obj *domain.Interactive) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, interactiveImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Interactive")
+		case "kind":
+			out.Values[i] = ec._Interactive_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "header":
+			out.Values[i] = ec._Interactive_header(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "footer":
+			out.Values[i] = ec._Interactive_footer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buttons":
+			out.Values[i] = ec._Interactive_buttons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "listButton":
+			out.Values[i] = ec._Interactive_listButton(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sections":
+			out.Values[i] = ec._Interactive_sections(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replyId":
+			out.Values[i] = ec._Interactive_replyId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replyTitle":
+			out.Values[i] = ec._Interactive_replyTitle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replyDescription":
+			out.Values[i] = ec._Interactive_replyDescription(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "responseJson":
+			out.Values[i] = ec._Interactive_responseJson(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var listRowImplementors = []string{"ListRow"}
+
+func (ec *executionContext) _ListRow(ctx context.Context, sel ast.SelectionSet, obj *domain.ListRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, listRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ListRow")
+		case "id":
+			out.Values[i] = ec._ListRow_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ListRow_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._ListRow_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var listSectionImplementors = []string{"ListSection"}
+
+func (ec *executionContext) _ListSection(ctx context.Context, sel ast.SelectionSet, obj *domain.ListSection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, listSectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ListSection")
+		case "title":
+			out.Values[i] = ec._ListSection_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._ListSection_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var locationImplementors = []string{"Location"}
+
+func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet, obj *domain.Location) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, locationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Location")
+		case "latitude":
+			out.Values[i] = ec._Location_latitude(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "longitude":
+			out.Values[i] = ec._Location_longitude(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Location_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "address":
+			out.Values[i] = ec._Location_address(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._Location_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var messageImplementors = []string{"Message", "Node"}
 
 func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *domain.Message) graphql.Marshaler {
@@ -15955,12 +18461,63 @@ func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Message_text(ctx, field, obj)
 				})
-		case "mediaRef":
+		case "replyTo":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Message_mediaRef(ctx, field, obj)
+					return ec._Message_replyTo(ctx, field, obj)
 				})
+		case "replyToProviderId":
+			out.Values[i] = ec._Message_replyToProviderId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "forwarded":
+			out.Values[i] = ec._Message_forwarded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "media":
+			out.Values[i] = ec._Message_media(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mediaUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Message_mediaUrl(ctx, field, obj)
+				})
+		case "location":
+			out.Values[i] = ec._Message_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contacts":
+			out.Values[i] = ec._Message_contacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interactive":
+			out.Values[i] = ec._Message_interactive(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reaction":
+			out.Values[i] = ec._Message_reaction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "order":
+			out.Values[i] = ec._Message_order(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "system":
+			out.Values[i] = ec._Message_system(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "providerMessageId":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -16072,6 +18629,79 @@ func (ec *executionContext) _MessageEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "node":
 			out.Values[i] = ec._MessageEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var messageMediaImplementors = []string{"MessageMedia"}
+
+func (ec *executionContext) _MessageMedia(ctx context.Context, sel ast.SelectionSet, obj *domain.Media) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, messageMediaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MessageMedia")
+		case "state":
+			out.Values[i] = ec._MessageMedia_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mimeType":
+			out.Values[i] = ec._MessageMedia_mimeType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "filename":
+			out.Values[i] = ec._MessageMedia_filename(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "caption":
+			out.Values[i] = ec._MessageMedia_caption(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._MessageMedia_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sha256":
+			out.Values[i] = ec._MessageMedia_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voice":
+			out.Values[i] = ec._MessageMedia_voice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "link":
+			out.Values[i] = ec._MessageMedia_link(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._MessageMedia_error(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16482,6 +19112,97 @@ func (ec *executionContext) _NoteEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var orderImplementors = []string{"Order"}
+
+func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, obj *domain.Order) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Order")
+		case "catalogId":
+			out.Values[i] = ec._Order_catalogId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._Order_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._Order_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orderItemImplementors = []string{"OrderItem"}
+
+func (ec *executionContext) _OrderItem(ctx context.Context, sel ast.SelectionSet, obj *domain.OrderItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orderItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrderItem")
+		case "productRetailerId":
+			out.Values[i] = ec._OrderItem_productRetailerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantity":
+			out.Values[i] = ec._OrderItem_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itemPrice":
+			out.Values[i] = ec._OrderItem_itemPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._OrderItem_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -16768,6 +19489,50 @@ func (ec *executionContext) _QueuePayload(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var reactionImplementors = []string{"Reaction"}
+
+func (ec *executionContext) _Reaction(ctx context.Context, sel ast.SelectionSet, obj *domain.Reaction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reactionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reaction")
+		case "emoji":
+			out.Values[i] = ec._Reaction_emoji(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reaction_target(ctx, field, obj)
+				})
+		case "targetProviderId":
+			out.Values[i] = ec._Reaction_targetProviderId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var referralImplementors = []string{"Referral"}
 
 func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet, obj *domain.Referral) graphql.Marshaler {
@@ -16806,6 +19571,44 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "ctwaClid":
 			out.Values[i] = ec._Referral_ctwaClid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var replyButtonImplementors = []string{"ReplyButton"}
+
+func (ec *executionContext) _ReplyButton(ctx context.Context, sel ast.SelectionSet, obj *domain.ReplyButton) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, replyButtonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReplyButton")
+		case "id":
+			out.Values[i] = ec._ReplyButton_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ReplyButton_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16883,6 +19686,135 @@ func (ec *executionContext) _ServiceWindow(ctx context.Context, sel ast.Selectio
 		case "expiresAt":
 			out.Values[i] = ec._ServiceWindow_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sharedContactImplementors = []string{"SharedContact"}
+
+func (ec *executionContext) _SharedContact(ctx context.Context, sel ast.SelectionSet, obj *domain.SharedContact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharedContactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SharedContact")
+		case "name":
+			out.Values[i] = ec._SharedContact_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "company":
+			out.Values[i] = ec._SharedContact_company(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "phones":
+			out.Values[i] = ec._SharedContact_phones(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sharedPhoneImplementors = []string{"SharedPhone"}
+
+func (ec *executionContext) _SharedPhone(ctx context.Context, sel ast.SelectionSet, obj *domain.SharedPhone) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharedPhoneImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SharedPhone")
+		case "phone":
+			out.Values[i] = ec._SharedPhone_phone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "waId":
+			out.Values[i] = ec._SharedPhone_waId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._SharedPhone_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var systemNoticeImplementors = []string{"SystemNotice"}
+
+func (ec *executionContext) _SystemNotice(ctx context.Context, sel ast.SelectionSet, obj *domain.SystemNotice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, systemNoticeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SystemNotice")
+		case "kind":
+			out.Values[i] = ec._SystemNotice_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "body":
+			out.Values[i] = ec._SystemNotice_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newWaId":
+			out.Values[i] = ec._SystemNotice_newWaId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -18316,6 +21248,20 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18373,6 +21319,20 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNJSON2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := model.UnmarshalJSON(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18390,6 +21350,74 @@ func (ec *executionContext) marshalNJSON2map(ctx context.Context, sel ast.Select
 	}
 	return res
 }
+
+func (ec *executionContext) marshalNListRow2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐListRow(ctx context.Context, sel ast.SelectionSet, v domain.ListRow) graphql.Marshaler {
+	return ec._ListRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNListRow2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐListRowᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.ListRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNListRow2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐListRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNListSection2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐListSection(ctx context.Context, sel ast.SelectionSet, v domain.ListSection) graphql.Marshaler {
+	return ec._ListSection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNListSection2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐListSectionᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.ListSection) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNListSection2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐListSection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMediaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMediaState(ctx context.Context, v any) (domain.MediaState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNMediaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMediaState[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMediaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMediaState(ctx context.Context, sel ast.SelectionSet, v domain.MediaState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNMediaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMediaState[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MediaState!")
+	}
+	return res
+}
+
+var (
+	unmarshalNMediaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMediaState = map[string]domain.MediaState{
+		"PENDING": domain.MediaPending,
+		"READY":   domain.MediaReady,
+		"FAILED":  domain.MediaFailed,
+	}
+	marshalNMediaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMediaState = map[domain.MediaState]string{
+		domain.MediaPending: "PENDING",
+		domain.MediaReady:   "READY",
+		domain.MediaFailed:  "FAILED",
+	}
+)
 
 func (ec *executionContext) marshalNMessage2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Message) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -18591,6 +21619,26 @@ func (ec *executionContext) marshalNNoteEdge2ᚖgithubᚗcomᚋcentralitaᚋcent
 	return ec._NoteEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNOrderItem2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐOrderItem(ctx context.Context, sel ast.SelectionSet, v domain.OrderItem) graphql.Marshaler {
+	return ec._OrderItem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOrderItem2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐOrderItemᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.OrderItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrderItem2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐOrderItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -18658,6 +21706,26 @@ func (ec *executionContext) unmarshalNQueueMemberInput2githubᚗcomᚋcentralita
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNReplyButton2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐReplyButton(ctx context.Context, sel ast.SelectionSet, v domain.ReplyButton) graphql.Marshaler {
+	return ec._ReplyButton(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReplyButton2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐReplyButtonᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.ReplyButton) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReplyButton2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐReplyButton(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNRevokeApiKeyInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRevokeAPIKeyInput(ctx context.Context, v any) (model.RevokeAPIKeyInput, error) {
 	res, err := ec.unmarshalInputRevokeApiKeyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18714,6 +21782,46 @@ func (ec *executionContext) marshalNServiceWindow2ᚖgithubᚗcomᚋcentralita�
 func (ec *executionContext) unmarshalNSetConversationPriorityInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSetConversationPriorityInput(ctx context.Context, v any) (model.SetConversationPriorityInput, error) {
 	res, err := ec.unmarshalInputSetConversationPriorityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSharedContact2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSharedContact(ctx context.Context, sel ast.SelectionSet, v domain.SharedContact) graphql.Marshaler {
+	return ec._SharedContact(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSharedContact2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSharedContactᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.SharedContact) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSharedContact2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSharedContact(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSharedPhone2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSharedPhone(ctx context.Context, sel ast.SelectionSet, v domain.SharedPhone) graphql.Marshaler {
+	return ec._SharedPhone(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSharedPhone2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSharedPhoneᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.SharedPhone) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSharedPhone2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSharedPhone(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -19409,6 +22517,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalOInteractive2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐInteractive(ctx context.Context, sel ast.SelectionSet, v *domain.Interactive) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Interactive(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOJSON2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -19427,11 +22542,25 @@ func (ec *executionContext) marshalOJSON2map(ctx context.Context, sel ast.Select
 	return res
 }
 
+func (ec *executionContext) marshalOLocation2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐLocation(ctx context.Context, sel ast.SelectionSet, v *domain.Location) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Location(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMessage2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessage(ctx context.Context, sel ast.SelectionSet, v *domain.Message) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Message(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMessageMedia2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMedia(ctx context.Context, sel ast.SelectionSet, v *domain.Media) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MessageMedia(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -19446,6 +22575,13 @@ func (ec *executionContext) marshalONote2ᚖgithubᚗcomᚋcentralitaᚋcentrali
 		return graphql.Null
 	}
 	return ec._Note(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOOrder2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐOrder(ctx context.Context, sel ast.SelectionSet, v *domain.Order) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Order(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPriority2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐPriority(ctx context.Context, v any) (*domain.Priority, error) {
@@ -19494,6 +22630,13 @@ func (ec *executionContext) marshalOQueuePayload2ᚖgithubᚗcomᚋcentralitaᚋ
 		return graphql.Null
 	}
 	return ec._QueuePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOReaction2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐReaction(ctx context.Context, sel ast.SelectionSet, v *domain.Reaction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Reaction(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOReferral2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐReferral(ctx context.Context, sel ast.SelectionSet, v *domain.Referral) graphql.Marshaler {
@@ -19595,6 +22738,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOSystemNotice2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSystemNotice(ctx context.Context, sel ast.SelectionSet, v *domain.SystemNotice) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SystemNotice(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOTag2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTag(ctx context.Context, sel ast.SelectionSet, v *domain.Tag) graphql.Marshaler {
