@@ -169,6 +169,9 @@ func (s *Service) receiveOnce(ctx context.Context, ch *Channel, in InboundMessag
 		if _, err := s.recordInbound(ctx, conv.ID, msg); err != nil {
 			return err
 		}
+		if err := s.followNumberChange(ctx, contact, msg.System); err != nil {
+			return err
+		}
 		if msg.Media != nil && msg.Media.ProviderID != "" {
 			// The media URL expires within minutes: fetch it now, durably.
 			if err := s.store.Enqueue(ctx, JobMediaDownload, msg.ID); err != nil {
