@@ -76,3 +76,30 @@ func (s *Service) Note(ctx context.Context, id string) (*Note, error) {
 	}
 	return n, nil
 }
+
+// MessagesByIDs loads the messages among ids that the caller may see (the
+// messages one message points at: the quoted one, a reaction's target).
+// Unknown, foreign and invisible ids are left out.
+func (s *Service) MessagesByIDs(ctx context.Context, ids []string) ([]*Message, error) {
+	found, err := s.store.FindMessagesByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	visible := map[string]bool{}
+	out := found[:0]
+	for _, m := range found {
+		ok, seen := visible[m.ConversationID]
+		if !seen {
+			_, err := s.Conversation(ctx, m.ConversationID)
+			if err != nil && ErrorCode(err) != CodeNotFound {
+				return nil, err
+			}
+			ok = err == nil
+			visible[m.ConversationID] = ok
+		}
+		if ok {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}

@@ -112,6 +112,7 @@ type MessageStore interface {
 	// FindMessages orders newest first.
 	FindMessages(ctx context.Context, conversationID string, pq PageQuery) (Page[*Message], error)
 	LastMessagesByConversationIDs(ctx context.Context, ids []string) (map[string]*Message, error)
+	FindMessagesByIDs(ctx context.Context, ids []string) ([]*Message, error)
 }
 
 // TaskFilter narrows a task listing.

@@ -21,6 +21,7 @@ type Loaders struct {
 	Tags               *dataloadgen.Loader[string, *domain.Tag]
 	ConversationTagIDs *dataloadgen.Loader[string, []string]
 	LastMessages       *dataloadgen.Loader[string, *domain.Message]
+	Messages           *dataloadgen.Loader[string, *domain.Message]
 }
 
 const loaderWait = 2 * time.Millisecond
@@ -36,6 +37,7 @@ func NewLoaders(svc *domain.Service) *Loaders {
 		Tags:               dataloadgen.NewLoader(byID(svc.TagsByIDs, func(t *domain.Tag) string { return t.ID }), opt),
 		ConversationTagIDs: dataloadgen.NewLoader(byKey(svc.TagIDsByConversationIDs), opt),
 		LastMessages:       dataloadgen.NewLoader(byKey(svc.LastMessagesByConversationIDs), opt),
+		Messages:           dataloadgen.NewLoader(byID(svc.MessagesByIDs, func(m *domain.Message) string { return m.ID }), opt),
 	}
 }
 
@@ -48,6 +50,7 @@ func (l *Loaders) clear() {
 	l.Tags.ClearAll()
 	l.ConversationTagIDs.ClearAll()
 	l.LastMessages.ClearAll()
+	l.Messages.ClearAll()
 }
 
 // byID adapts a domain "load these ids" method to a loader fetch: results

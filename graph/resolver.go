@@ -14,17 +14,14 @@ type Resolver struct {
 }
 
 // linkedMessage loads a message another one points at (the quoted message,
-// a reaction's target). One the caller may not see, or that is gone, is
-// null rather than an error: the pointing message itself is visible.
+// a reaction's target), batched across a page. One the caller may not see,
+// or that is gone, is null rather than an error: the pointing message
+// itself is visible.
 func (r *Resolver) linkedMessage(ctx context.Context, id string) (*domain.Message, error) {
 	if id == "" {
 		return nil, nil
 	}
-	m, err := r.svc.Message(ctx, id)
-	if domain.ErrorCode(err) == domain.CodeNotFound {
-		return nil, nil
-	}
-	return m, err
+	return loadOne(ctx, For(ctx).Messages, id)
 }
 
 // mediaURL is where a message's media is downloaded over REST.

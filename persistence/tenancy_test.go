@@ -88,6 +88,17 @@ func TestOtherWorkspaceSeesNothing(t *testing.T) {
 		"AddConvTag":    func() error { return s.AddConversationTag(b, r.conv.ID, e.tag(t, b, "b1").ID) },
 		"AddContactTag": func() error { return s.AddContactTag(b, r.contact.ID, e.tag(t, b, "b2").ID) },
 		"AddMember":     func() error { return s.AddQueueMember(b, r.queue.ID, e.b.owner.ID) },
+		"FindMediaFile": func() error {
+			f := &domain.MediaFile{ID: domain.NewID(domain.PrefixMediaFile), MimeType: "image/png", Size: 1, SHA256: "00"}
+			must(t, s.CreateMediaFile(e.a.ctx, f))
+			_, err := s.FindMediaFile(b, f.ID)
+			return err
+		},
+		"UpdateMessageContent": func() error {
+			m := *r.msg
+			m.Media = &domain.Media{State: domain.MediaFailed}
+			return s.UpdateMessageContent(b, &m)
+		},
 		"CreateMessageIntoA": func() error {
 			m := *r.msg
 			m.ID, m.WorkspaceID, m.ChannelID = domain.NewID(domain.PrefixMessage), "", ""
@@ -141,6 +152,8 @@ func TestOtherWorkspaceSeesNothing(t *testing.T) {
 	empty("TagIDsByConversationIDs", len(tagIDs), err)
 	last, err := s.LastMessagesByConversationIDs(b, []string{r.conv.ID})
 	empty("LastMessagesByConversationIDs", len(last), err)
+	byMessages, err := s.FindMessagesByIDs(b, []string{r.msg.ID})
+	empty("FindMessagesByIDs", len(byMessages), err)
 	queues, err := s.FindQueues(b)
 	empty("FindQueues", len(queues), err)
 	chans, err := s.FindChannels(b)
@@ -245,6 +258,10 @@ func TestNoPrincipalFailsClosed(t *testing.T) {
 		"TakeParked":     func() error { _, err := s.TakeParkedStatuses(ctx, r.channel.ID, "wamid.x"); return err },
 		"FindNote":       func() error { _, err := s.FindNote(ctx, domain.NewID(domain.PrefixNote)); return err },
 		"LastMessages":   func() error { _, err := s.LastMessagesByConversationIDs(ctx, []string{id}); return err },
+		"MessagesByIDs":  func() error { _, err := s.FindMessagesByIDs(ctx, []string{id}); return err },
+		"CreateMedia":    func() error { return s.CreateMediaFile(ctx, &domain.MediaFile{ID: id}) },
+		"FindMedia":      func() error { _, err := s.FindMediaFile(ctx, id); return err },
+		"UpdateContent":  func() error { return s.UpdateMessageContent(ctx, r.msg) },
 		"CreateNote":     func() error { return s.CreateNote(ctx, &domain.Note{ID: domain.NewID(domain.PrefixNote)}) },
 		"FindNotes":      func() error { _, err := s.FindNotes(ctx, id, pq); return err },
 		"CreateTask":     func() error { return s.CreateTask(ctx, &domain.Task{ID: domain.NewID(domain.PrefixTask)}) },
