@@ -119,7 +119,6 @@ func (s *Service) StoreInboundMedia(ctx context.Context, messageID string, r io.
 	}
 	stored := false
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
-		stored = false // InTx may run this again
 		m, err := s.store.LockMessage(ctx, messageID)
 		if err != nil {
 			return err
