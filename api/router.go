@@ -94,6 +94,7 @@ func NewRouter(d Deps) *gin.Engine {
 	h.registerAccount(private)
 	h.registerConversations(private)
 	h.registerMessages(private)
+	h.registerMedia(private)
 	h.registerTasks(private)
 	h.registerContacts(private)
 	h.registerQueues(private)

@@ -19,7 +19,7 @@ func inboundFromWhatsApp(m whatsapp.InboundMessage, profileName string) domain.I
 			Headline: r.Headline, Body: r.Body, CtwaClid: r.CtwaClid}
 	}
 	if md := m.Media; md != nil {
-		in.Media = &domain.Media{ProviderID: md.ID, MimeType: md.MimeType, SHA256: md.SHA256,
+		in.Media = &domain.Media{ProviderID: md.ID, MimeType: md.MimeType, SHA256: metaSHA256Hex(md.SHA256),
 			Caption: md.Caption, Filename: md.Filename, Voice: md.Voice}
 	}
 	if l := m.Location; l != nil {

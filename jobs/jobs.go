@@ -56,7 +56,7 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &sendWorker{svc: cfg.Service, graph: cfg.Graph, pace: newPacer(cfg.PerNumberRate)})
-	river.AddWorker(workers, &mediaWorker{svc: cfg.Service, graph: cfg.Graph})
+	river.AddWorker(workers, newMediaWorker(cfg.Service, cfg.Graph))
 	riverCfg := &river.Config{
 		Logger:  cfg.Logger,
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},

@@ -1,10 +1,12 @@
 package jobs
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -12,34 +14,62 @@ import (
 	"github.com/centralita/centralita/whatsapp"
 )
 
-// InsertOpts: media ids live 30 days, but a customer's photo is wanted now;
-// a dozen backed-off attempts cover a long Meta or network outage.
+const (
+	// mediaJobTimeout bounds one attempt: a 100 MB document on a slow link
+	// takes minutes, far more than River's default of one.
+	mediaJobTimeout = 15 * time.Minute
+	// mediaLookupTimeout bounds the small JSON call that resolves the id.
+	mediaLookupTimeout = 30 * time.Second
+)
+
+// InsertOpts: inbound media ids live 7 days, but a customer's photo is
+// wanted now; a dozen backed-off attempts (about 11 hours) cover a long
+// Meta or network outage, or an expired token being replaced.
 func (MediaDownloadArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 12} }
 
 // mediaWorker downloads an inbound message's media into the blob store.
 type mediaWorker struct {
 	river.WorkerDefaults[MediaDownloadArgs]
 	svc   *domain.Service
-	graph *whatsapp.Client
+	graph *whatsapp.Client // without a whole-request timeout: see newMediaWorker
 }
+
+// newMediaWorker copies the Graph client without its http.Client timeout,
+// which covers reading the whole body (30 s would cut large documents);
+// each attempt is bounded by mediaJobTimeout and the lookup by its own.
+func newMediaWorker(svc *domain.Service, graph *whatsapp.Client) *mediaWorker {
+	if graph == nil {
+		return &mediaWorker{svc: svc}
+	}
+	g := *graph
+	hc := http.Client{}
+	if graph.HTTP != nil {
+		hc = *graph.HTTP
+	}
+	hc.Timeout = 0
+	g.HTTP = &hc
+	return &mediaWorker{svc: svc, graph: &g}
+}
+
+// Timeout implements river.Worker.
+func (w *mediaWorker) Timeout(*river.Job[MediaDownloadArgs]) time.Duration { return mediaJobTimeout }
 
 // Work resolves the media id to a fresh URL (they expire in five minutes,
 // so every attempt asks again), downloads it and stores it. Files over
-// Meta's limit and permanent Graph errors end the media as failed; the
-// message itself was stored long before and stays.
+// Meta's limit and permanent Graph errors end the media as failed, and so
+// does the last attempt; the message itself was stored long before and
+// stays.
 func (w *mediaWorker) Work(ctx context.Context, job *river.Job[MediaDownloadArgs]) error {
 	sys := domain.SystemContext(ctx, job.Args.WorkspaceID)
 	err := w.download(ctx, sys, job.Args.MessageID)
-	if err == nil {
+	switch {
+	case err == nil:
 		return nil
-	}
-	permanent := mediaErrorIsPermanent(err)
-	if permanent || job.Attempt >= job.MaxAttempts {
-		reason := err.Error()
-		if job.Attempt >= job.MaxAttempts && !permanent {
-			reason = fmt.Sprintf("gave up after %d attempts: %v", job.Attempt, err)
-		}
-		return w.svc.FailInboundMedia(sys, job.Args.MessageID, reason)
+	case mediaErrorIsPermanent(err):
+		return w.svc.FailInboundMedia(sys, job.Args.MessageID, mediaFailureReason(err))
+	case job.Attempt >= job.MaxAttempts:
+		return w.svc.FailInboundMedia(sys, job.Args.MessageID,
+			fmt.Sprintf("gave up after %d attempts: %s", job.Attempt, mediaFailureReason(err)))
 	}
 	return err
 }
@@ -55,35 +85,61 @@ func (w *mediaWorker) download(ctx, sys context.Context, messageID string) error
 	if err != nil || prep == nil {
 		return err
 	}
-	info, err := w.graph.GetMediaURL(ctx, prep.AccessToken, prep.Message.Media.ProviderID)
+	lookup, cancel := context.WithTimeout(ctx, mediaLookupTimeout)
+	info, err := w.graph.GetMediaURL(lookup, prep.AccessToken, prep.Message.Media.ProviderID)
+	cancel()
 	if err != nil {
 		return err
 	}
 	if info.FileSize > prep.MaxBytes {
+		// Refused before a byte is fetched; the stream is capped as well,
+		// in case Meta's size is missing or wrong.
 		return fmt.Errorf("%w: %d > %d bytes", whatsapp.ErrMediaTooLarge, info.FileSize, prep.MaxBytes)
 	}
-	data, mimeType, err := w.graph.DownloadMedia(ctx, prep.AccessToken, info.URL, prep.MaxBytes)
+	body, mimeType, err := w.graph.OpenMedia(ctx, prep.AccessToken, info.URL, prep.MaxBytes)
 	if err != nil {
 		return err
 	}
+	defer body.Close()
 	if info.MimeType != "" {
 		mimeType = info.MimeType
 	}
-	return w.svc.StoreInboundMedia(sys, messageID, bytes.NewReader(data), mimeType)
+	return w.svc.StoreInboundMedia(sys, messageID, body, mimeType)
 }
 
 // mediaErrorIsPermanent: a file over the limit and Graph errors Meta calls
-// permanent end the media; a 404 on the download URL means it expired
-// between the two calls, and anything else (network, our database or disk)
-// is worth another attempt.
+// permanent end the media. A 404 on the download URL means it expired
+// between the two calls, and an expired token (190) may be replaced within
+// the media's 7 days: both are worth another attempt, like anything else
+// (network, our database or disk).
 func mediaErrorIsPermanent(err error) bool {
 	if errors.Is(err, whatsapp.ErrMediaTooLarge) {
 		return true
 	}
 	var ge *whatsapp.GraphError
 	if errors.As(err, &ge) {
-		return ge.HTTPStatus != 404 && !ge.Retryable()
+		return ge.HTTPStatus != http.StatusNotFound && ge.Code != whatsapp.CodeTokenExpired && !ge.Retryable()
 	}
 	var invalid *whatsapp.ValidationError
 	return errors.As(err, &invalid)
+}
+
+// mediaFailureReason says in words why a download ended, for the agent who
+// sees the failed media next to the message.
+func mediaFailureReason(err error) string {
+	var ge *whatsapp.GraphError
+	switch {
+	case errors.Is(err, whatsapp.ErrMediaTooLarge):
+		return "the file is larger than WhatsApp allows for this type of message (" +
+			strings.TrimPrefix(err.Error(), whatsapp.ErrMediaTooLarge.Error()+": ") + ")"
+	case errors.As(err, &ge) && ge.Code == whatsapp.CodeInvalidParameter && ge.Subcode == 33:
+		return "WhatsApp no longer has this file (unknown or expired media id; Graph error 100/33)"
+	case errors.As(err, &ge) && ge.Code != 0:
+		reason := ge.Permanent()
+		if reason == "" {
+			reason = strings.TrimPrefix(ge.Error(), "whatsapp: ")
+		}
+		return fmt.Sprintf("%s (Graph error %d)", reason, ge.Code)
+	}
+	return strings.TrimPrefix(err.Error(), "whatsapp: ")
 }

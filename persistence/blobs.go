@@ -31,12 +31,20 @@ func NewLocalBlobs(dir string) (*LocalBlobs, error) {
 var _ domain.BlobStore = (*LocalBlobs)(nil)
 
 // path maps a key ("ws_…/med_…") into the directory. Keys are made by the
-// domain from ids; anything that could escape the directory is refused.
+// domain from ids, so only plain names are accepted: every "/"-separated
+// segment is letters, digits, "_" or "-". Nothing can climb out of the
+// directory ("..", absolute paths, backslashes, drive letters).
 func (b *LocalBlobs) path(key string) (string, error) {
-	if key == "" || strings.Contains(key, "..") || strings.ContainsAny(key, `\:`) || filepath.IsAbs(key) {
-		return "", fmt.Errorf("persistence: bad blob key %q", key)
+	for _, seg := range strings.Split(key, "/") {
+		if seg == "" || strings.IndexFunc(seg, notKeyRune) >= 0 {
+			return "", fmt.Errorf("persistence: bad blob key %q", key)
+		}
 	}
 	return filepath.Join(b.dir, filepath.FromSlash(key)), nil
+}
+
+func notKeyRune(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-')
 }
 
 // Put implements domain.BlobStore.
@@ -67,10 +75,22 @@ func (b *LocalBlobs) Put(ctx context.Context, key string, r io.Reader, maxBytes 
 	if err == nil {
 		err = os.Rename(tmp.Name(), dst)
 	}
+	if err == nil {
+		err = syncDir(filepath.Dir(dst)) // the rename itself survives a power loss
+	}
 	if err != nil {
 		return 0, "", err
 	}
 	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // Open implements domain.BlobStore.

@@ -100,9 +100,12 @@ type FakeSentMessage struct {
 
 // FailRule makes matching requests fail with a Graph error. Empty
 // PhoneNumberID / Recipient match anything; Times < 0 means forever.
+// A rule with MediaID fails only lookups of that media id (GET /{media-id});
+// rules without one fail only sends and mark-reads.
 type FailRule struct {
 	PhoneNumberID string
 	Recipient     string // digits of "to", e.g. "16505551234"
+	MediaID       string
 	Code          int
 	Subcode       int
 	HTTPStatus    int // 0: Meta's table (§8.2)
@@ -195,11 +198,17 @@ func (f *FakeGraph) SentMessages() []FakeSentMessage {
 // AddMedia stores a file as if a user had sent it to pnid and returns its
 // media id, so tests can exercise GetMediaURL + DownloadMedia.
 func (f *FakeGraph) AddMedia(pnid, mimeType string, data []byte) string {
+	id := randomDigits()
+	f.PutMedia(id, pnid, mimeType, data)
+	return id
+}
+
+// PutMedia stores a file under a media id chosen by the caller (replacing
+// any file with that id), for demos whose webhooks name well-known ids.
+func (f *FakeGraph) PutMedia(id, pnid, mimeType string, data []byte) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	id := randomDigits()
 	f.media[id] = &fakeMedia{id: id, pnid: pnid, mime: mimeType, data: append([]byte(nil), data...)}
-	return id
 }
 
 // ServeHTTP implements http.Handler.

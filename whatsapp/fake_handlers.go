@@ -39,12 +39,27 @@ func (f *FakeGraph) authorize(r *http.Request, pnid string) *GraphError {
 	return nil
 }
 
-// takeFailure returns the first queued failure matching pnid and recipient.
+// takeFailure returns the first queued send failure matching pnid and
+// recipient.
 func (f *FakeGraph) takeFailure(pnid, recipient string) *GraphError {
+	return f.takeRule(func(rule *FailRule) bool {
+		return rule.MediaID == "" && (rule.PhoneNumberID == "" || rule.PhoneNumberID == pnid) &&
+			(rule.Recipient == "" || rule.Recipient == recipient)
+	})
+}
+
+// takeMediaFailure returns the first queued failure for lookups of mediaID.
+func (f *FakeGraph) takeMediaFailure(pnid, mediaID string) *GraphError {
+	return f.takeRule(func(rule *FailRule) bool {
+		return rule.MediaID == mediaID && (rule.PhoneNumberID == "" || rule.PhoneNumberID == pnid)
+	})
+}
+
+func (f *FakeGraph) takeRule(matches func(*FailRule) bool) *GraphError {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i, rule := range f.failures {
-		if (rule.PhoneNumberID != "" && rule.PhoneNumberID != pnid) || (rule.Recipient != "" && rule.Recipient != recipient) {
+		if !matches(rule) {
 			continue
 		}
 		if rule.Times > 0 {
@@ -279,6 +294,10 @@ func (f *FakeGraph) handleMediaObject(w http.ResponseWriter, r *http.Request, id
 		return
 	}
 	if e := f.authorize(r, m.pnid); e != nil {
+		writeGraphError(w, e)
+		return
+	}
+	if e := f.takeMediaFailure(m.pnid, id); e != nil {
 		writeGraphError(w, e)
 		return
 	}

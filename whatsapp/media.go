@@ -58,6 +58,23 @@ func (c *Client) GetMediaURL(ctx context.Context, accessToken, mediaID string) (
 // media id again (the returned GraphError has HTTPStatus 404).
 // maxBytes <= 0 means DefaultMaxMediaBytes: there is always a cap.
 func (c *Client) DownloadMedia(ctx context.Context, accessToken, mediaURL string, maxBytes int64) ([]byte, string, error) {
+	body, mimeType, err := c.OpenMedia(ctx, accessToken, mediaURL, maxBytes)
+	if err != nil {
+		return nil, "", err
+	}
+	defer body.Close()
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return nil, "", err
+	}
+	return data, mimeType, nil
+}
+
+// OpenMedia is DownloadMedia as a stream, so a 100 MB document goes to disk
+// without sitting in memory. The caller closes the body. Reading past
+// maxBytes fails with ErrMediaTooLarge (a Content-Length over it fails at
+// once); a connection lost mid-file fails with a TransportError.
+func (c *Client) OpenMedia(ctx context.Context, accessToken, mediaURL string, maxBytes int64) (io.ReadCloser, string, error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxMediaBytes
 	}
@@ -70,23 +87,40 @@ func (c *Client) DownloadMedia(ctx context.Context, accessToken, mediaURL string
 	if err != nil {
 		return nil, "", &TransportError{Op: "GET media", Err: err}
 	}
-	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer resp.Body.Close()
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		return nil, "", parseGraphError(resp.StatusCode, body)
 	}
 	if resp.ContentLength > maxBytes {
+		resp.Body.Close()
 		return nil, "", fmt.Errorf("%w: %d > %d bytes", ErrMediaTooLarge, resp.ContentLength, maxBytes)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
-	if err != nil {
-		return nil, "", &TransportError{Op: "read media", Err: err}
-	}
-	if int64(len(data)) > maxBytes {
-		return nil, "", fmt.Errorf("%w: more than %d bytes", ErrMediaTooLarge, maxBytes)
-	}
-	return data, resp.Header.Get("Content-Type"), nil
+	return &cappedBody{body: resp.Body, left: maxBytes, max: maxBytes}, resp.Header.Get("Content-Type"), nil
 }
+
+// cappedBody fails a read that goes past max bytes instead of truncating.
+type cappedBody struct {
+	body      io.ReadCloser
+	left, max int64
+}
+
+func (c *cappedBody) Read(p []byte) (int, error) {
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1] // one byte more than allowed tells "too large" from "exactly max"
+	}
+	n, err := c.body.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		return 0, fmt.Errorf("%w: more than %d bytes", ErrMediaTooLarge, c.max)
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return n, &TransportError{Op: "read media", Err: err}
+	}
+	return n, err
+}
+
+func (c *cappedBody) Close() error { return c.body.Close() }
 
 // UploadMedia uploads a file for phoneNumberID and returns its media id.
 // The id is usable only from that number, for 30 days.

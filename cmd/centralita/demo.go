@@ -40,6 +40,7 @@ func startDemoGraph(callbackURL, appSecret string) (baseURL string, stop func(),
 		return "", nil, err
 	}
 	fake := whatsapp.NewFakeGraph(whatsapp.FakeGraphOptions{Numbers: demoNumbers, AppSecret: appSecret})
+	registerDemoMedia(fake)
 	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -188,5 +189,6 @@ func printDemo(w io.Writer, addr string, info demoInfo) {
   Customers write (official + legacy number):
            go run ./cmd/centralita simulate --url http://%s/webhooks/whatsapp --app-secret %s \
              --numbers 100000000000001,100000000000002 --count 20
+  Media:   add --types text,image,document,audio; then GET the message's media.url with the API key
 `, info.WorkspaceID, state, addr, demoOwnerEmail, demoPassword, demoAPIKey, demoAPIKey, addr, addr, demoAppSecret)
 }

@@ -66,6 +66,9 @@ func crossTenantCases(a, b world) map[string][]crossProbe {
 		"PATCH /v1/channels/{id}":                     one("/v1/channels/"+a.ChannelID, a.ChannelID, name),
 		"DELETE /v1/channels/{id}":                    one("/v1/channels/"+a.ChannelID, a.ChannelID, nil),
 		"DELETE /v1/api-keys/{id}":                    one("/v1/api-keys/"+a.APIKeyID, a.APIKeyID, nil),
+		// A's message has no media, so this proves only the id check; the
+		// media tests probe a real file across workspaces.
+		"GET /v1/messages/{id}/media": one("/v1/messages/"+a.MessageID+"/media", a.MessageID, nil),
 	}
 }
 

@@ -28,6 +28,7 @@ type simulateOptions struct {
 	batch      int
 	duplicates float64
 	contacts   int
+	types      []string // message types, in turn (simulate_media.go)
 }
 
 var simulatedTexts = []string{
@@ -52,9 +53,16 @@ func runSimulate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&o.batch, "batch", 1, "messages per delivery (Meta batches up to 1000)")
 	fs.Float64Var(&o.duplicates, "duplicates", 0.2, "share of deliveries posted twice, as Meta's retries do")
 	fs.IntVar(&o.contacts, "contacts", 5, "how many distinct customers write")
+	types := fs.String("types", "text", "comma-separated message types sent in turn: "+strings.Join(simulatedTypes, ", ")+
+		" (media names the demo's sample files)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	parsed, err := parseSimulatedTypes(*types)
+	if err != nil {
+		return err
+	}
+	o.types = parsed
 	for _, n := range strings.Split(numbers, ",") {
 		if n = strings.TrimSpace(n); n != "" {
 			o.numbers = append(o.numbers, n)
@@ -156,13 +164,17 @@ func simulatedDelivery(o simulateOptions, i int) []byte {
 		WaID    string  `json:"wa_id"`
 	}
 	number := o.numbers[i%len(o.numbers)]
-	var msgs []message
+	var msgs []any
 	var contacts []contact
 	for j := range o.batch {
 		from := simulatedContacts[(i*o.batch+j)%min(o.contacts, len(simulatedContacts))]
-		msgs = append(msgs, message{From: from, ID: fmt.Sprintf("wamid.sim.%d.%d.%d", time.Now().UnixNano(), i, j),
-			Timestamp: strconv.FormatInt(time.Now().Unix(), 10), Type: "text",
-			Text: text{Body: simulatedTexts[rand.IntN(len(simulatedTexts))]}})
+		id, ts := fmt.Sprintf("wamid.sim.%d.%d.%d", time.Now().UnixNano(), i, j), strconv.FormatInt(time.Now().Unix(), 10)
+		if media := simulatedMediaMessage(o.types, i*o.batch+j, from, id, ts); media != nil {
+			msgs = append(msgs, media)
+		} else {
+			msgs = append(msgs, message{From: from, ID: id, Timestamp: ts, Type: "text",
+				Text: text{Body: simulatedTexts[rand.IntN(len(simulatedTexts))]}})
+		}
 		contacts = append(contacts, contact{Profile: profile{Name: "Cliente " + from[len(from)-4:]}, WaID: from})
 	}
 	delivery := map[string]any{"object": "whatsapp_business_account", "entry": []any{map[string]any{

@@ -3135,7 +3135,7 @@ type MessageMedia {
   caption: String!
   "Bytes, once stored."
   size: Int!
-  "Hex SHA-256 of the stored file (Meta's base64 hash until then)."
+  "Hex SHA-256 of the file: as Meta announced it while PENDING, of the stored bytes once READY."
   sha256: String!
   "An audio recorded as a voice note."
   voice: Boolean!

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"image/png"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/routers/legacy"
+	"github.com/stretchr/testify/require"
+
+	"github.com/centralita/centralita/domain"
+)
+
+// In the demo, `simulate --types` posts images, documents and voice notes
+// naming the demo's sample media ids; the demo's fake Graph API serves
+// them, so every file downloads and comes back over REST.
+func TestDemoSimulatedMediaDownloads(t *testing.T) {
+	// Receipts go nowhere: nothing is sent in this test.
+	graphURL, stop, err := startDemoGraph("http://127.0.0.1:9/webhooks/whatsapp", testAppSecret)
+	require.NoError(t, err)
+	t.Cleanup(stop)
+	a := newTestApp(t, func(c *Config) { c.WhatsAppGraphURL = graphURL })
+	tn := a.bootstrap("Demo Media")
+	for _, pnid := range []string{"100000000000001", "100000000000002"} {
+		_, err := a.Service.CreateChannel(a.system(tn), domain.ChannelInput{PhoneNumberID: valuePtr(pnid),
+			WABAID: valuePtr("200000000000001"), DisplayPhoneNumber: valuePtr(pnid), AccessToken: valuePtr(demoGraphToken)})
+		require.NoError(t, err)
+	}
+	a.startJobs()
+	var out, errOut bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"simulate", "--url", a.URL + "/webhooks/whatsapp",
+		"--app-secret", testAppSecret, "--numbers", "100000000000001,100000000000002", "--count", "6",
+		"--rate", "200", "--duplicates", "0", "--types", "image,document,audio"}, &out, &errOut), errOut.String())
+
+	var ids []string
+	require.Eventually(t, func() bool {
+		ids = inboundMessageIDs(t, a)
+		ready := 0
+		for _, id := range ids {
+			m, err := a.Service.Message(a.system(tn), id)
+			require.NoError(t, err)
+			require.NotNil(t, m.Media, "every simulated message carries media")
+			require.NotEqual(t, domain.MediaFailed, m.Media.State, m.Media.Error)
+			if m.Media.State == domain.MediaReady {
+				ready++
+			}
+		}
+		return len(ids) == 6 && ready == 6
+	}, 20*time.Second, 50*time.Millisecond, "all six files download")
+
+	spec, err := legacy.NewRouter(loadOpenAPI(t))
+	require.NoError(t, err)
+	rest := &restClient{t: t, app: a, spec: spec}
+	seen := map[domain.MessageType]bool{}
+	for _, id := range ids {
+		m, err := a.Service.Message(a.system(tn), id)
+		require.NoError(t, err)
+		seen[m.Type] = true
+		res := rest.expect(200, "GET", "/v1/messages/"+id+"/media", tn.APIKey, nil)
+		sample, ok := demoSampleFor(string(m.Type))
+		require.True(t, ok, m.Type)
+		require.Equal(t, sample.Data(), res.Body)
+		switch m.Type {
+		case domain.MessageImage:
+			require.Equal(t, "image/png", res.Header.Get("Content-Type"))
+			_, err := png.Decode(bytes.NewReader(res.Body))
+			require.NoError(t, err, "a real PNG")
+		case domain.MessageDocument:
+			require.Equal(t, "application/pdf", res.Header.Get("Content-Type"))
+			require.Equal(t, `attachment; filename="factura-octubre.pdf"`, res.Header.Get("Content-Disposition"))
+		case domain.MessageAudio:
+			require.Equal(t, "audio/ogg", res.Header.Get("Content-Type"))
+			require.Equal(t, `attachment; filename="`+id+`.ogg"`, res.Header.Get("Content-Disposition"))
+			require.True(t, m.Media.Voice)
+		}
+	}
+	require.Len(t, seen, 3, "image, document and audio")
+}
+
+func inboundMessageIDs(t *testing.T, a *testApp) []string {
+	t.Helper()
+	rows, err := a.DB.SQLDB().Query("SELECT id FROM messages WHERE direction = 'inbound'")
+	require.NoError(t, err)
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		require.NoError(t, rows.Scan(&id))
+		ids = append(ids, id)
+	}
+	require.NoError(t, rows.Err())
+	return ids
+}
+
+// The Ogg sample is well framed: each page's CRC checks out.
+func TestSampleOggPagesHaveValidCRCs(t *testing.T) {
+	data := sampleOggOpus()
+	pages := 0
+	for len(data) > 0 {
+		require.Equal(t, "OggS", string(data[:4]))
+		size := 27 + int(data[26])
+		for _, seg := range data[27 : 27+int(data[26])] {
+			size += int(seg)
+		}
+		page := append([]byte(nil), data[:size]...)
+		want := binary.LittleEndian.Uint32(page[22:])
+		binary.LittleEndian.PutUint32(page[22:], 0)
+		require.Equal(t, want, oggCRC(page))
+		data = data[size:]
+		pages++
+	}
+	require.Equal(t, 2, pages)
+	// Reference values: the remainder of M(x)·x³² divided by 0x104c11db7,
+	// computed by polynomial division outside Go.
+	require.Equal(t, uint32(0x5fb0a94f), oggCRC([]byte("OggS")))
+	require.Equal(t, uint32(0x89a1897f), oggCRC([]byte("123456789")))
+}
+
+func TestSimulateRefusesUnknownTypes(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"simulate", "--url", "http://127.0.0.1:9/webhooks/whatsapp",
+		"--app-secret", "x", "--numbers", "1", "--types", "image,video"}, &out, &errOut)
+	require.ErrorContains(t, err, `"video"`)
+	types, err := parseSimulatedTypes(" Text, image ,,audio")
+	require.NoError(t, err)
+	require.Equal(t, []string{"text", "image", "audio"}, types)
+	msg := simulatedMediaMessage(types, 1, "51987654321", "wamid.x", "1")
+	raw, _ := json.Marshal(msg)
+	require.JSONEq(t, `{"from":"51987654321","id":"wamid.x","timestamp":"1","type":"image","image":{"id":"900000000000001",
+		"mime_type":"image/png","sha256":"`+metaSHA256(samplePNG())+`","caption":"Foto del pedido"}}`, string(raw))
+	require.Nil(t, simulatedMediaMessage(types, 0, "51987654321", "wamid.y", "1"), "text stays text")
+}
