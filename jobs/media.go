@@ -118,7 +118,11 @@ func mediaErrorIsPermanent(err error) bool {
 	}
 	var ge *whatsapp.GraphError
 	if errors.As(err, &ge) {
-		return ge.HTTPStatus != http.StatusNotFound && ge.Code != whatsapp.CodeTokenExpired && !ge.Retryable()
+		// A download URL that expired answers 404 or 403 (without a Graph
+		// error code); the next attempt asks Meta for a fresh one.
+		expiredURL := ge.HTTPStatus == http.StatusNotFound ||
+			(ge.Code == 0 && (ge.HTTPStatus == http.StatusForbidden || ge.HTTPStatus == http.StatusUnauthorized))
+		return !expiredURL && ge.Code != whatsapp.CodeTokenExpired && !ge.Retryable()
 	}
 	var invalid *whatsapp.ValidationError
 	return errors.As(err, &invalid)

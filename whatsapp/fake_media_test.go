@@ -57,7 +57,7 @@ func TestOpenMediaStreamsUnderTheCap(t *testing.T) {
 		_, _ = w.Write(data)
 	}))
 	defer srv.Close()
-	c := &Client{}
+	c := &Client{BaseURL: srv.URL} // media on the Graph host, as with a fake
 	body, mimeType, err := c.OpenMedia(context.Background(), "tok", srv.URL, int64(len(data)))
 	require.NoError(t, err)
 	got, err := io.ReadAll(body)

@@ -78,6 +78,9 @@ func (c *Client) OpenMedia(ctx context.Context, accessToken, mediaURL string, ma
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxMediaBytes
 	}
+	if err := c.checkMediaURL(mediaURL); err != nil {
+		return nil, "", err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, mediaURL, nil)
 	if err != nil {
 		return nil, "", fmt.Errorf("whatsapp: build request: %w", err)

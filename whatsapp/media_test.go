@@ -77,7 +77,7 @@ func TestDownloadMediaCapWithoutContentLength(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c := &Client{}
+	c := &Client{BaseURL: srv.URL} // media on the Graph host, as with a fake
 	_, _, err := c.DownloadMedia(context.Background(), "tok", srv.URL, 4096)
 	require.ErrorIs(t, err, ErrMediaTooLarge)
 	b, mimeType, err := c.DownloadMedia(context.Background(), "tok", srv.URL, 10*1024)
