@@ -147,6 +147,7 @@ type world struct {
 	QueueID, OtherQueueID         string
 	TagID, ChannelID, ContactID   string
 	ConversationID, TaskID        string
+	MessageID                     string // the customer's first message
 	AgentID, AgentToken           string
 	SupervisorID, SupervisorToken string
 	APIKeyID, APIKeySecret        string
@@ -171,8 +172,9 @@ func (c *restClient) populate(name string) world {
 	w.ConversationID = idOf(c.t, c.expect(201, "POST", "/v1/conversations", tok, map[string]any{
 		"contact_id": w.ContactID, "channel_id": w.ChannelID, "queue_id": w.QueueID}))
 	// The customer wrote first, so the 24-hour window is open for replies.
-	_, err := c.app.Service.RecordInboundText(c.app.system(w.tenant), w.ConversationID, "hola", time.Now())
+	m, err := c.app.Service.RecordInboundText(c.app.system(w.tenant), w.ConversationID, "hola", time.Now())
 	require.NoError(c.t, err)
+	w.MessageID = m.ID
 	w.TaskID = idOf(c.t, c.expect(201, "POST", "/v1/conversations/"+w.ConversationID+"/tasks", tok,
 		map[string]any{"title": "call back"}))
 	c.expect(201, "POST", "/v1/conversations/"+w.ConversationID+"/notes", tok, map[string]any{"body": "hot lead"})
