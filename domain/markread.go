@@ -92,12 +92,14 @@ func (s *Service) markRead(ctx context.Context, m *Message) (*Message, error) {
 		if locked.MarkedReadAt != nil {
 			return nil // a concurrent request marked it first
 		}
-		now := s.now()
-		if err := s.store.MarkInboundRead(ctx, locked, now); err != nil {
+		if err := s.store.MarkInboundRead(ctx, locked, s.now()); err != nil {
 			return err
 		}
-		locked.MarkedReadAt = &now
-		return s.store.Enqueue(ctx, JobMarkRead, locked.ID)
+		if err := s.store.Enqueue(ctx, JobMarkRead, locked.ID); err != nil {
+			return err
+		}
+		out, err = s.store.FindMessage(ctx, locked.ID) // as stored
+		return err
 	})
 	if err != nil {
 		return nil, err
