@@ -144,9 +144,6 @@ func (s *Service) messageWithWAMID(ctx context.Context, conv *Conversation, id, 
 
 // sendOnce sends a draft at most once per key.
 func (s *Service) sendOnce(ctx context.Context, conversationID string, draft *Message, key string) (msg *Message, replayed bool, err error) {
-	if len(key) > 255 {
-		return nil, false, FieldError("idempotency_key", "idempotency key must have at most 255 characters")
-	}
 	if key == "" {
 		msg, err = s.send(ctx, conversationID, draft, "", false)
 		return msg, false, err
