@@ -26,7 +26,7 @@ func viewMedia(m *domain.Message) *mediaView {
 	}
 	v := &mediaView{State: string(md.State), MimeType: md.MimeType, Filename: md.Filename, Caption: md.Caption,
 		Size: md.Size, SHA256: md.SHA256, Voice: md.Voice, Link: md.Link, Error: md.Error}
-	if md.State == domain.MediaReady {
+	if md.State == domain.MediaReady && md.UploadID != "" { // a link is Meta's to fetch, not ours
 		u := "/v1/messages/" + m.ID + "/media"
 		v.URL = &u
 	}

@@ -11,6 +11,8 @@ import (
 func (h *handlers) registerMessages(g *gin.RouterGroup) {
 	g.GET("/conversations/:id/messages", h.listMessages)
 	g.POST("/conversations/:id/messages", h.sendMessage)
+	g.POST("/conversations/:id/read", h.markConversationRead)
+	g.POST("/messages/:id/read", h.markMessageRead)
 	g.GET("/conversations/:id/notes", h.listNotes)
 	g.POST("/conversations/:id/notes", h.addNote)
 }
@@ -24,6 +26,9 @@ type messageView struct {
 	AuthorID          *string       `json:"author_id"`
 	Type              string        `json:"type"`
 	Text              string        `json:"text"`
+	PreviewURL        bool          `json:"preview_url"`
+	Template          *templateView `json:"template"`
+	MarkedReadAt      *timestamp    `json:"marked_read_at"`
 	Status            string        `json:"status"`
 	ProviderMessageID *string       `json:"provider_message_id"`
 	ErrorCode         *string       `json:"error_code"`
@@ -37,7 +42,8 @@ type messageView struct {
 func viewMessage(m *domain.Message) messageView {
 	return messageView{ID: m.ID, ConversationID: m.ConversationID, ChannelID: nullable(m.ChannelID),
 		Direction: string(m.Direction), AuthorKind: string(m.AuthorKind), AuthorID: nullable(m.AuthorID),
-		Type: string(m.Type), Text: m.Text, Status: string(m.Status),
+		Type: string(m.Type), Text: m.Text, PreviewURL: m.PreviewURL, Template: viewTemplate(m.Template),
+		MarkedReadAt: optionalStamp(m.MarkedReadAt), Status: string(m.Status),
 		ProviderMessageID: nullable(m.ProviderMessageID), ErrorCode: nullable(m.ErrorCode),
 		ErrorTitle: nullable(m.ErrorTitle), Referral: viewReferral(m.Referral), contentView: viewContent(m),
 		CreatedAt: stamp(m.CreatedAt),
@@ -75,24 +81,6 @@ func viewNote(n *domain.Note) noteView {
 		CreatedAt: stamp(n.CreatedAt)}
 }
 
-// sendMessageRequest carries either a text (inside the 24-hour window) or
-// an approved template (any time).
-type sendMessageRequest struct {
-	Text     *string          `json:"text"`
-	Template *templateRequest `json:"template"`
-}
-
-type templateRequest struct {
-	Name       *string                `json:"name" required:"true"`
-	Language   *string                `json:"language" required:"true"`
-	Parameters []templateParamRequest `json:"parameters"`
-}
-
-type templateParamRequest struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
 type addNoteRequest struct {
 	Body *string `json:"body" required:"true"`
 }
@@ -119,26 +107,12 @@ func (h *handlers) sendMessage(c *gin.Context) {
 	if !decodeBody(c, &req) {
 		return
 	}
-	ctx, key := c.Request.Context(), c.GetHeader("Idempotency-Key")
-	var m *domain.Message
-	var replayed bool
-	var err error
-	switch {
-	case (req.Text == nil) == (req.Template == nil):
-		err = domain.FieldError("text", "send either text or template")
-	case req.Template != nil:
-		if req.Template.Name == nil || req.Template.Language == nil {
-			err = domain.FieldError("template", "a template needs name and language")
-			break
-		}
-		t := domain.TemplateMessage{Name: *req.Template.Name, Language: *req.Template.Language}
-		for _, p := range req.Template.Parameters {
-			t.Params = append(t.Params, domain.TemplateParam{Name: p.Name, Value: p.Value})
-		}
-		m, replayed, err = h.svc.SendTemplate(ctx, c.Param("id"), t, key)
-	default:
-		m, replayed, err = h.svc.SendTextOnce(ctx, c.Param("id"), *req.Text, key)
+	in, err := req.sendInput(c.GetHeader("Idempotency-Key"))
+	if err != nil {
+		fail(c, err)
+		return
 	}
+	m, replayed, err := h.svc.Send(c.Request.Context(), c.Param("id"), in)
 	if err != nil {
 		fail(c, err)
 		return

@@ -73,7 +73,12 @@ func TestSpecRequestBodiesAreClosed(t *testing.T) {
 			if op.RequestBody == nil || slices.Contains(op.Tags, "WhatsApp") {
 				continue
 			}
-			schema := op.RequestBody.Value.Content.Get("application/json").Schema.Value
+			media := op.RequestBody.Value.Content.Get("application/json")
+			if media == nil { // uploads
+				media = op.RequestBody.Value.Content.Get("multipart/form-data")
+			}
+			require.NotNil(t, media, "%s %s: a JSON or multipart body", method, path)
+			schema := media.Schema.Value
 			require.NotNil(t, schema.AdditionalProperties.Has, "%s %s", method, path)
 			require.False(t, *schema.AdditionalProperties.Has, "%s %s must set additionalProperties: false", method, path)
 		}

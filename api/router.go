@@ -37,7 +37,9 @@ type Deps struct {
 	OpenAPI      []byte
 	Ready        func(ctx context.Context) error
 	MaxBodyBytes int64
-	WhatsApp     WhatsAppConfig
+	// MaxUploadBytes is the largest file POST /v1/media takes (0: 100 MiB).
+	MaxUploadBytes int64
+	WhatsApp       WhatsAppConfig
 }
 
 // handlers holds what every REST handler uses.
@@ -88,6 +90,7 @@ func NewRouter(d Deps) *gin.Engine {
 	}
 
 	registerWhatsApp(r, d.Service, d.WhatsApp)
+	h.registerMediaUpload(r, auth, d.MaxUploadBytes)
 	v1 := r.Group("/v1", apiBody, noStore)
 	h.registerAuth(v1, auth)
 	private := v1.Group("", auth)

@@ -93,6 +93,9 @@ type Message struct {
 	AuthorID       string // user id for agents
 	Type           MessageType
 	Text           string
+	// PreviewURL asks WhatsApp to render the first link of an outbound
+	// text as a preview.
+	PreviewURL bool
 	// ReplyToID is the message this one quotes (replies in context);
 	// ReplyToProviderID is its wamid, kept even when we do not have it.
 	ReplyToID         string
@@ -113,13 +116,17 @@ type Message struct {
 	IdempotencyKey string
 	// Referral is the Click-to-WhatsApp ad this message came from, if any.
 	Referral *Referral
-	// Template is what an outbound template message asks Meta to send.
-	Template   *TemplateMessage
-	Status     DeliveryStatus
-	ErrorCode  string
-	ErrorTitle string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// Template is what an outbound template message asks Meta to send;
+	// a media header's file is the message's Media.
+	Template *TemplateMessage
+	// MarkedReadAt is when we told WhatsApp an inbound message (or a later
+	// one, which covers it) was read; nil until then.
+	MarkedReadAt *time.Time
+	Status       DeliveryStatus
+	ErrorCode    string
+	ErrorTitle   string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // MaxTextLength is WhatsApp's limit on a text message body.
@@ -161,16 +168,48 @@ type NewTask struct {
 	AssigneeID     string
 }
 
-// TemplateMessage is an approved WhatsApp template with its body values.
-// Values are all positional ({{1}}, {{2}} ...) or all named ({{first_name}}).
+// TemplateMessage is an approved WhatsApp template with the values of its
+// placeholders. Values are all positional ({{1}}, {{2}} ...) or all named
+// ({{first_name}}), as the template was approved.
 type TemplateMessage struct {
 	Name     string
-	Language string // the approved translation, e.g. es, es_MX, pt_BR
-	Params   []TemplateParam
+	Language string          // the approved translation, e.g. es, es_MX, pt_BR
+	Params   []TemplateParam // body values
+	Header   *TemplateHeader
+	Buttons  []TemplateButton
 }
 
 // TemplateParam is one body value; Name is empty for positional templates.
 type TemplateParam struct {
 	Name  string
+	Value string
+}
+
+// Template header kinds.
+const (
+	TemplateHeaderText     = "text"
+	TemplateHeaderImage    = "image"
+	TemplateHeaderVideo    = "video"
+	TemplateHeaderDocument = "document"
+)
+
+// TemplateHeader fills a template's header: a text value, or the file of
+// an image, video or document header (kept as the message's Media).
+type TemplateHeader struct {
+	Type  string
+	Name  string // named templates: the text placeholder's name
+	Value string // text headers
+}
+
+// Template button kinds that take a value.
+const (
+	TemplateButtonQuickReply = "quick_reply" // Value is the payload sent back on a tap
+	TemplateButtonURL        = "url"         // Value completes the button's dynamic URL
+)
+
+// TemplateButton fills the button at Index (0-based, as approved).
+type TemplateButton struct {
+	Index int
+	Type  string
 	Value string
 }

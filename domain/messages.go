@@ -38,63 +38,19 @@ func (s *Service) SendText(ctx context.Context, conversationID, text string) (*M
 	return m, err
 }
 
-// SendTextOnce is SendText with the client's idempotency key: a retry with
-// the same key returns the first message (and replayed true) instead of
-// sending again; the same key for a different conversation or content is a
-// conflict. An empty key sends every time.
-// Errors: as SendText, plus conflict for a reused key.
+// SendTextOnce is SendText with the client's idempotency key (see Send).
+// Errors: as Send.
 func (s *Service) SendTextOnce(ctx context.Context, conversationID, text, key string) (*Message, bool, error) {
-	if strings.TrimSpace(text) == "" {
-		return nil, false, FieldError("text", "text must not be empty")
-	}
-	if len([]rune(text)) > MaxTextLength {
-		return nil, false, FieldError("text", "text must have at most %d characters", MaxTextLength)
-	}
-	return s.sendOnce(ctx, conversationID, &Message{Type: MessageText, Text: text}, key)
-}
-
-// sendOnce sends a draft (type, text, template) at most once per key.
-func (s *Service) sendOnce(ctx context.Context, conversationID string, draft *Message, key string) (msg *Message, replayed bool, err error) {
-	if len(key) > 255 {
-		return nil, false, FieldError("idempotency_key", "idempotency key must have at most 255 characters")
-	}
-	if key == "" {
-		msg, err = s.send(ctx, conversationID, draft, "", false)
-		return msg, false, err
-	}
-	replay := func() (*Message, bool, error) {
-		prior, err := s.store.FindMessageByIdempotencyKey(ctx, key)
-		if err != nil {
-			return nil, false, err
-		}
-		if prior.ConversationID != conversationID || prior.Text != draft.Text || prior.Type != draft.Type {
-			return nil, false, Errorf(CodeConflict, "this idempotency key was already used for a different message")
-		}
-		if _, err := s.Conversation(ctx, prior.ConversationID); err != nil {
-			return nil, false, err
-		}
-		return prior, true, nil
-	}
-	if m, replayed, err := replay(); ErrorCode(err) != CodeNotFound || m != nil {
-		return m, replayed, err
-	}
-	msg, err = s.send(ctx, conversationID, draft, key, false)
-	if ErrorCode(err) == CodeConflict {
-		// A concurrent request with the same key won the insert.
-		if m, replayed, rerr := replay(); rerr == nil {
-			return m, replayed, nil
-		}
-	}
-	return msg, false, err
+	return s.Send(ctx, conversationID, SendInput{Text: &TextInput{Body: text}, IdempotencyKey: key})
 }
 
 func (s *Service) sendText(ctx context.Context, conversationID, text, key string, bot bool) (*Message, error) {
 	return s.send(ctx, conversationID, &Message{Type: MessageText, Text: text}, key, bot)
 }
 
-// send stores an outbound draft as queued, with its delivery job, in one
-// transaction. Templates may be sent outside the 24-hour window; anything
-// else needs it open.
+// send stores an outbound draft (content already validated and resolved)
+// as queued, with its delivery job, in one transaction. Templates may be
+// sent outside the 24-hour window; anything else needs it open.
 func (s *Service) send(ctx context.Context, conversationID string, draft *Message, key string, bot bool) (*Message, error) {
 	var msg *Message
 	_, err := s.change(ctx, conversationID, func(p Principal, c *Conversation) (string, map[string]any, error) {
@@ -116,7 +72,9 @@ func (s *Service) send(ctx context.Context, conversationID string, draft *Messag
 		now := s.now()
 		msg = &Message{ID: NewID(PrefixMessage), WorkspaceID: c.WorkspaceID, ConversationID: c.ID,
 			ChannelID: c.ChannelID, Direction: DirectionOutbound, Type: draft.Type, Text: draft.Text,
-			Template: draft.Template, Status: DeliveryQueued, IdempotencyKey: key, CreatedAt: now, UpdatedAt: now}
+			PreviewURL: draft.PreviewURL, ReplyToID: draft.ReplyToID, ReplyToProviderID: draft.ReplyToProviderID,
+			Media: draft.Media, Interactive: draft.Interactive, Reaction: draft.Reaction, Template: draft.Template,
+			Status: DeliveryQueued, IdempotencyKey: key, CreatedAt: now, UpdatedAt: now}
 		switch {
 		case bot:
 			// Automatic answers are not a human's first response, and leave

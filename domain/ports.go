@@ -186,6 +186,7 @@ type Store interface {
 	InboundStore
 	OutboxStore
 	MediaStore
+	ReadStore
 }
 
 // PasswordHasher hashes and checks passwords (argon2id in production).

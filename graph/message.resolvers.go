@@ -53,30 +53,14 @@ func (r *messageResolver) ErrorTitle(ctx context.Context, obj *domain.Message) (
 
 // SendTemplateMessage is the resolver for the sendTemplateMessage field.
 func (r *mutationResolver) SendTemplateMessage(ctx context.Context, input model.SendTemplateMessageInput) (*model.SendTextMessagePayload, error) {
-	t := domain.TemplateMessage{Name: input.Name, Language: input.Language}
-	for _, p := range input.Parameters {
-		t.Params = append(t.Params, domain.TemplateParam{Name: deref(p.Name), Value: p.Value})
-	}
-	m, _, err := r.svc.SendTemplate(ctx, input.ConversationID, t, deref(input.IdempotencyKey))
-	m, userErrors, err := result(m, err)
-	if err != nil {
-		return nil, err
-	}
-	return &model.SendTextMessagePayload{Message: m, UserErrors: userErrors}, nil
+	return r.send(ctx, input.ConversationID, templateInput(input))
 }
 
 // SendTextMessage is the resolver for the sendTextMessage field.
 func (r *mutationResolver) SendTextMessage(ctx context.Context, input model.SendTextMessageInput) (*model.SendTextMessagePayload, error) {
-	key := ""
-	if input.IdempotencyKey != nil {
-		key = *input.IdempotencyKey
-	}
-	m, _, err := r.svc.SendTextOnce(ctx, input.ConversationID, input.Text, key)
-	m, userErrors, err := result(m, err)
-	if err != nil {
-		return nil, err
-	}
-	return &model.SendTextMessagePayload{Message: m, UserErrors: userErrors}, nil
+	return r.send(ctx, input.ConversationID, domain.SendInput{
+		Text:             &domain.TextInput{Body: input.Text, PreviewURL: deref(input.PreviewURL)},
+		ReplyToMessageID: deref(input.ReplyToMessageID), IdempotencyKey: deref(input.IdempotencyKey)})
 }
 
 // Message returns generated.MessageResolver implementation.

@@ -26,7 +26,7 @@ func (r *Resolver) linkedMessage(ctx context.Context, id string) (*domain.Messag
 
 // mediaURL is where a message's media is downloaded over REST.
 func mediaURL(m *domain.Message) *string {
-	if m.Media == nil || m.Media.State != domain.MediaReady {
+	if m.Media == nil || m.Media.State != domain.MediaReady || m.Media.UploadID == "" {
 		return nil
 	}
 	u := "/v1/messages/" + m.ID + "/media"

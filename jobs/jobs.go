@@ -55,7 +55,9 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 		cfg.MaxWorkers = 20
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &sendWorker{svc: cfg.Service, graph: cfg.Graph, pace: newPacer(cfg.PerNumberRate)})
+	pace := newPacer(cfg.PerNumberRate)
+	river.AddWorker(workers, &sendWorker{svc: cfg.Service, graph: cfg.Graph, pace: pace})
+	river.AddWorker(workers, &markReadWorker{svc: cfg.Service, graph: cfg.Graph, pace: pace})
 	river.AddWorker(workers, newMediaWorker(cfg.Service, cfg.Graph))
 	riverCfg := &river.Config{
 		Logger:  cfg.Logger,

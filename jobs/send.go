@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"sync"
 
@@ -68,19 +69,56 @@ func (w *sendWorker) send(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err != nil || prep == nil {
 		return err
 	}
+	if md := prep.Message.Media; md != nil && md.UploadID != "" && md.ProviderID == "" {
+		f, rc, err := w.svc.OpenOutboundMedia(sys, prep.Message.ID)
+		switch domain.ErrorCode(err) {
+		case domain.CodeNotFound, domain.CodePreconditionFailed:
+			return w.svc.FailSend(sys, job.Args.MessageID, "", "the file to send is not stored any more: "+domain.ErrorMessage(err))
+		}
+		if err != nil {
+			return err // our database or disk: worth another attempt
+		}
+		id, err := w.upload(ctx, prep, f, rc)
+		if err != nil {
+			return w.retryOrFail(sys, job, err)
+		}
+		// Kept before the send, so a retried job sends by this id instead
+		// of uploading again (media ids live 30 days).
+		if err := w.svc.RecordMediaUploaded(sys, prep.Message.ID, id); err != nil {
+			return err
+		}
+		md.ProviderID = id
+	}
 	if err := w.pace.wait(ctx, prep.Channel.PhoneNumberID); err != nil {
 		return err
 	}
 	res, err := w.graph.SendMessage(ctx, prep.Channel.PhoneNumberID, prep.AccessToken, outbound(prep))
 	if err != nil {
-		if whatsapp.IsRetryable(err) && job.Attempt < job.MaxAttempts {
-			return err
-		}
-		code, reason := failure(err)
-		return w.svc.FailSend(sys, job.Args.MessageID, code, reason)
+		return w.retryOrFail(sys, job, err)
 	}
 	_, err = w.svc.RecordSent(sys, job.Args.MessageID, res.MessageID)
 	return err
+}
+
+// retryOrFail hands a retryable error back to River (it backs off and
+// retries) and ends the message as failed on a permanent one.
+func (w *sendWorker) retryOrFail(sys context.Context, job *river.Job[SendArgs], err error) error {
+	if whatsapp.IsRetryable(err) && job.Attempt < job.MaxAttempts {
+		return err
+	}
+	code, reason := failure(err)
+	return w.svc.FailSend(sys, job.Args.MessageID, code, reason)
+}
+
+// upload sends our stored file to Meta from the message's number and
+// returns its media id.
+func (w *sendWorker) upload(ctx context.Context, prep *domain.PreparedSend, f *domain.MediaFile, rc io.ReadCloser) (string, error) {
+	defer rc.Close()
+	name := f.Filename
+	if name == "" {
+		name = f.ID
+	}
+	return w.graph.UploadMedia(ctx, prep.Channel.PhoneNumberID, prep.AccessToken, name, f.MimeType, rc)
 }
 
 // failure turns a send error into Meta's code and a readable reason.
@@ -121,25 +159,4 @@ func (p *pacer) wait(ctx context.Context, phoneNumberID string) error {
 	}
 	p.mu.Unlock()
 	return l.Wait(ctx)
-}
-
-// outbound turns a prepared message into the Graph API request.
-func outbound(prep *domain.PreparedSend) whatsapp.OutboundMessage {
-	m := prep.Message
-	out := whatsapp.OutboundMessage{To: prep.To, BizOpaqueCallbackData: m.ID}
-	if m.Type != domain.MessageTemplate || m.Template == nil {
-		out.Text = &whatsapp.OutboundText{Body: m.Text}
-		return out
-	}
-	tpl := &whatsapp.OutboundTemplate{Name: m.Template.Name, LanguageCode: m.Template.Language}
-	if len(m.Template.Params) > 0 {
-		body := whatsapp.TemplateComponent{Type: "body"}
-		for _, p := range m.Template.Params {
-			body.Parameters = append(body.Parameters, whatsapp.TemplateParameter{Type: "text",
-				ParameterName: p.Name, Text: p.Value})
-		}
-		tpl.Components = []whatsapp.TemplateComponent{body}
-	}
-	out.Template = tpl
-	return out
 }

@@ -105,6 +105,8 @@ type messageRow struct {
 	AuthorID          string         `gorm:"column:author_id"`
 	Type              string         `gorm:"column:type"`
 	Text              string         `gorm:"column:text"`
+	PreviewURL        bool           `gorm:"column:preview_url"`
+	MarkedReadAt      *utcTime       `gorm:"column:marked_read_at"`
 	Content           contentColumn  `gorm:"column:content"`
 	ReplyToID         *string        `gorm:"column:reply_to_id"`
 	ReplyToProviderID string         `gorm:"column:reply_to_provider_id"`
@@ -126,6 +128,7 @@ func messageFromDomain(m *domain.Message) messageRow {
 	return messageRow{ID: m.ID, WorkspaceID: m.WorkspaceID, ConversationID: m.ConversationID,
 		ChannelID: nullable(m.ChannelID), Direction: string(m.Direction), AuthorKind: string(m.AuthorKind),
 		AuthorID: m.AuthorID, Type: string(m.Type), Text: m.Text, Content: contentColumn{m},
+		PreviewURL: m.PreviewURL, MarkedReadAt: storedTimePtr(m.MarkedReadAt),
 		ReplyToID: nullable(m.ReplyToID), ReplyToProviderID: m.ReplyToProviderID, Forwarded: m.Forwarded,
 		ProviderMessageID: m.ProviderMessageID, IdempotencyKey: m.IdempotencyKey, Referral: referralColumn{m.Referral}, Template: templateColumn{m.Template},
 		Status: string(m.Status), ErrorCode: m.ErrorCode,
@@ -136,7 +139,8 @@ func (r *messageRow) toDomain() *domain.Message {
 	m := &domain.Message{ID: r.ID, WorkspaceID: r.WorkspaceID, ConversationID: r.ConversationID,
 		ChannelID: str(r.ChannelID), Direction: domain.Direction(r.Direction),
 		AuthorKind: domain.AuthorKind(r.AuthorKind), AuthorID: r.AuthorID, Type: domain.MessageType(r.Type),
-		Text: r.Text, ReplyToID: str(r.ReplyToID), ReplyToProviderID: r.ReplyToProviderID, Forwarded: r.Forwarded,
+		Text: r.Text, PreviewURL: r.PreviewURL, MarkedReadAt: timePtr(r.MarkedReadAt),
+		ReplyToID: str(r.ReplyToID), ReplyToProviderID: r.ReplyToProviderID, Forwarded: r.Forwarded,
 		ProviderMessageID: r.ProviderMessageID, IdempotencyKey: r.IdempotencyKey,
 		Referral: r.Referral.r, Template: r.Template.t,
 		Status: domain.DeliveryStatus(r.Status), ErrorCode: r.ErrorCode, ErrorTitle: r.ErrorTitle,

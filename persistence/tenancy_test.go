@@ -255,7 +255,11 @@ func TestNoPrincipalFailsClosed(t *testing.T) {
 		"ParkStatus": func() error {
 			return s.ParkStatus(ctx, r.channel.ID, domain.StatusUpdate{ProviderMessageID: "wamid.x"})
 		},
-		"TakeParked":     func() error { _, err := s.TakeParkedStatuses(ctx, r.channel.ID, "wamid.x"); return err },
+		"TakeParked": func() error { _, err := s.TakeParkedStatuses(ctx, r.channel.ID, "wamid.x"); return err },
+		"MarkRead": func() error {
+			return s.MarkInboundRead(ctx, &domain.Message{ID: domain.NewID(domain.PrefixMessage), ConversationID: id}, time.Now())
+		},
+		"NewestInbound":  func() error { _, err := s.NewestInboundMessage(ctx, id); return err },
 		"FindNote":       func() error { _, err := s.FindNote(ctx, domain.NewID(domain.PrefixNote)); return err },
 		"LastMessages":   func() error { _, err := s.LastMessagesByConversationIDs(ctx, []string{id}); return err },
 		"MessagesByIDs":  func() error { _, err := s.FindMessagesByIDs(ctx, []string{id}); return err },

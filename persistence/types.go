@@ -192,17 +192,32 @@ func (c *referralColumn) Scan(src any) error {
 	return err
 }
 
-// templateColumn is an outbound template request stored as JSON.
+// templateColumn is an outbound template request stored as JSON (a media
+// header's file lives in the message's content, like any media).
 type templateColumn struct{ t *domain.TemplateMessage }
 
 type templateJSON struct {
-	Name     string              `json:"name"`
-	Language string              `json:"language"`
-	Params   []templateParamJSON `json:"params,omitempty"`
+	Name     string               `json:"name"`
+	Language string               `json:"language"`
+	Params   []templateParamJSON  `json:"params,omitempty"`
+	Header   *templateHeaderJSON  `json:"header,omitempty"`
+	Buttons  []templateButtonJSON `json:"buttons,omitempty"`
 }
 
 type templateParamJSON struct {
 	Name  string `json:"name,omitempty"`
+	Value string `json:"value"`
+}
+
+type templateHeaderJSON struct {
+	Type  string `json:"type"`
+	Name  string `json:"name,omitempty"`
+	Value string `json:"value,omitempty"`
+}
+
+type templateButtonJSON struct {
+	Index int    `json:"index"`
+	Type  string `json:"type"`
 	Value string `json:"value"`
 }
 
@@ -214,6 +229,13 @@ func (c templateColumn) Value() (driver.Value, error) {
 	j := templateJSON{Name: c.t.Name, Language: c.t.Language}
 	for _, p := range c.t.Params {
 		j.Params = append(j.Params, templateParamJSON(p))
+	}
+	if h := c.t.Header; h != nil {
+		hj := templateHeaderJSON(*h)
+		j.Header = &hj
+	}
+	for _, b := range c.t.Buttons {
+		j.Buttons = append(j.Buttons, templateButtonJSON(b))
 	}
 	return valueJSON(j, "template")
 }
@@ -227,6 +249,13 @@ func (c *templateColumn) Scan(src any) error {
 		c.t = &domain.TemplateMessage{Name: j.Name, Language: j.Language}
 		for _, p := range j.Params {
 			c.t.Params = append(c.t.Params, domain.TemplateParam(p))
+		}
+		if j.Header != nil {
+			h := domain.TemplateHeader(*j.Header)
+			c.t.Header = &h
+		}
+		for _, b := range j.Buttons {
+			c.t.Buttons = append(c.t.Buttons, domain.TemplateButton(b))
 		}
 	}
 	return err

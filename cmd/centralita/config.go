@@ -32,6 +32,9 @@ type Config struct {
 	GraphQLComplexity    int           `env:"CENTRALITA_GRAPHQL_COMPLEXITY_LIMIT" envDefault:"5000"`
 	GraphQLDepth         int           `env:"CENTRALITA_GRAPHQL_DEPTH_LIMIT" envDefault:"12"`
 	MaxBodyBytes         int64         `env:"CENTRALITA_MAX_BODY_BYTES" envDefault:"1048576"`
+	// MaxUploadBytes caps files sent to POST /v1/media (WhatsApp's per-type
+	// limits apply below it).
+	MaxUploadBytes       int64         `env:"CENTRALITA_MAX_UPLOAD_BYTES" envDefault:"104857600"`
 	LogLevel             string        `env:"CENTRALITA_LOG_LEVEL" envDefault:"info"`
 	Argon2MemoryKiB      uint32        `env:"CENTRALITA_ARGON2_MEMORY_KIB" envDefault:"19456"`
 	Argon2Iterations     uint32        `env:"CENTRALITA_ARGON2_ITERATIONS" envDefault:"2"`
@@ -100,6 +103,9 @@ func (c *Config) validate() error {
 	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("CENTRALITA_MAX_BODY_BYTES must be at least 1024"))
+	}
+	if c.MaxUploadBytes < 1024 {
+		errs = append(errs, fmt.Errorf("CENTRALITA_MAX_UPLOAD_BYTES must be at least 1024"))
 	}
 	for _, p := range c.TrustedProxies {
 		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {

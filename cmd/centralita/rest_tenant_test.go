@@ -42,6 +42,8 @@ func crossTenantCases(a, b world) map[string][]crossProbe {
 		"DELETE /v1/conversations/{id}/tags/{tag_id}": pair("/v1/conversations/%s/tags/%s", a.ConversationID, b.TagID, b.ConversationID, a.TagID),
 		"GET /v1/conversations/{id}/messages":         one(conv+"/messages", a.ConversationID, nil),
 		"POST /v1/conversations/{id}/messages":        one(conv+"/messages", a.ConversationID, map[string]any{"text": "leak?"}),
+		"POST /v1/conversations/{id}/read":            one(conv+"/read", a.ConversationID, nil),
+		"POST /v1/messages/{id}/read":                 one("/v1/messages/"+a.MessageID+"/read", a.MessageID, nil),
 		"GET /v1/conversations/{id}/notes":            one(conv+"/notes", a.ConversationID, nil),
 		"POST /v1/conversations/{id}/notes":           one(conv+"/notes", a.ConversationID, map[string]any{"body": "leak?"}),
 		"GET /v1/conversations/{id}/tasks":            one(conv+"/tasks", a.ConversationID, nil),

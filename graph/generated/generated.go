@@ -37,6 +37,8 @@ type ResolverRoot interface {
 	Message() MessageResolver
 	Mutation() MutationResolver
 	Note() NoteResolver
+	OutboundTemplateHeader() OutboundTemplateHeaderResolver
+	OutboundTemplateParameter() OutboundTemplateParameterResolver
 	Query() QueryResolver
 	Queue() QueueResolver
 	Reaction() ReactionResolver
@@ -216,6 +218,11 @@ type ComplexityRoot struct {
 		URL       func(childComplexity int) int
 	}
 
+	MarkReadPayload struct {
+		Message    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	Message struct {
 		Author            func(childComplexity int) int
 		AuthorKind        func(childComplexity int) int
@@ -228,9 +235,11 @@ type ComplexityRoot struct {
 		ID                func(childComplexity int) int
 		Interactive       func(childComplexity int) int
 		Location          func(childComplexity int) int
+		MarkedReadAt      func(childComplexity int) int
 		Media             func(childComplexity int) int
 		MediaURL          func(childComplexity int) int
 		Order             func(childComplexity int) int
+		PreviewURL        func(childComplexity int) int
 		ProviderMessageID func(childComplexity int) int
 		Reaction          func(childComplexity int) int
 		Referral          func(childComplexity int) int
@@ -238,6 +247,7 @@ type ComplexityRoot struct {
 		ReplyToProviderID func(childComplexity int) int
 		Status            func(childComplexity int) int
 		System            func(childComplexity int) int
+		Template          func(childComplexity int) int
 		Text              func(childComplexity int) int
 		Type              func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
@@ -285,8 +295,13 @@ type ComplexityRoot struct {
 		DeleteChannel            func(childComplexity int, input model.DeleteChannelInput) int
 		DeleteQueue              func(childComplexity int, input model.DeleteQueueInput) int
 		DeleteTag                func(childComplexity int, input model.DeleteTagInput) int
+		MarkConversationRead     func(childComplexity int, input model.MarkConversationReadInput) int
+		MarkMessageRead          func(childComplexity int, input model.MarkMessageReadInput) int
 		RemoveQueueMember        func(childComplexity int, input model.QueueMemberInput) int
 		RevokeAPIKey             func(childComplexity int, input model.RevokeAPIKeyInput) int
+		SendInteractiveMessage   func(childComplexity int, input model.SendInteractiveMessageInput) int
+		SendMediaMessage         func(childComplexity int, input model.SendMediaMessageInput) int
+		SendReaction             func(childComplexity int, input model.SendReactionInput) int
 		SendTemplateMessage      func(childComplexity int, input model.SendTemplateMessageInput) int
 		SendTextMessage          func(childComplexity int, input model.SendTextMessageInput) int
 		SetConversationPriority  func(childComplexity int, input model.SetConversationPriorityInput) int
@@ -330,6 +345,31 @@ type ComplexityRoot struct {
 		ItemPrice         func(childComplexity int) int
 		ProductRetailerID func(childComplexity int) int
 		Quantity          func(childComplexity int) int
+	}
+
+	OutboundTemplate struct {
+		Buttons  func(childComplexity int) int
+		Header   func(childComplexity int) int
+		Language func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Params   func(childComplexity int) int
+	}
+
+	OutboundTemplateButton struct {
+		Index func(childComplexity int) int
+		Type  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	OutboundTemplateHeader struct {
+		Name  func(childComplexity int) int
+		Type  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	OutboundTemplateParameter struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -587,6 +627,11 @@ type MutationResolver interface {
 	UntagConversation(ctx context.Context, input model.TagConversationInput) (*model.ConversationPayload, error)
 	SendTemplateMessage(ctx context.Context, input model.SendTemplateMessageInput) (*model.SendTextMessagePayload, error)
 	SendTextMessage(ctx context.Context, input model.SendTextMessageInput) (*model.SendTextMessagePayload, error)
+	SendMediaMessage(ctx context.Context, input model.SendMediaMessageInput) (*model.SendTextMessagePayload, error)
+	SendInteractiveMessage(ctx context.Context, input model.SendInteractiveMessageInput) (*model.SendTextMessagePayload, error)
+	SendReaction(ctx context.Context, input model.SendReactionInput) (*model.SendTextMessagePayload, error)
+	MarkMessageRead(ctx context.Context, input model.MarkMessageReadInput) (*model.MarkReadPayload, error)
+	MarkConversationRead(ctx context.Context, input model.MarkConversationReadInput) (*model.MarkReadPayload, error)
 	AddNote(ctx context.Context, input model.AddNoteInput) (*model.AddNotePayload, error)
 	CreateTask(ctx context.Context, input model.CreateTaskInput) (*model.TaskPayload, error)
 	CompleteTask(ctx context.Context, input model.CompleteTaskInput) (*model.TaskPayload, error)
@@ -596,6 +641,12 @@ type MutationResolver interface {
 }
 type NoteResolver interface {
 	Author(ctx context.Context, obj *domain.Note) (*domain.User, error)
+}
+type OutboundTemplateHeaderResolver interface {
+	Name(ctx context.Context, obj *domain.TemplateHeader) (*string, error)
+}
+type OutboundTemplateParameterResolver interface {
+	Name(ctx context.Context, obj *domain.TemplateParam) (*string, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -1316,6 +1367,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Location.URL(childComplexity), true
 
+	case "MarkReadPayload.message":
+		if e.ComplexityRoot.MarkReadPayload.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarkReadPayload.Message(childComplexity), true
+	case "MarkReadPayload.userErrors":
+		if e.ComplexityRoot.MarkReadPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarkReadPayload.UserErrors(childComplexity), true
+
 	case "Message.author":
 		if e.ComplexityRoot.Message.Author == nil {
 			break
@@ -1382,6 +1446,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Message.Location(childComplexity), true
+	case "Message.markedReadAt":
+		if e.ComplexityRoot.Message.MarkedReadAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.MarkedReadAt(childComplexity), true
 	case "Message.media":
 		if e.ComplexityRoot.Message.Media == nil {
 			break
@@ -1400,6 +1470,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Message.Order(childComplexity), true
+	case "Message.previewUrl":
+		if e.ComplexityRoot.Message.PreviewURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.PreviewURL(childComplexity), true
 	case "Message.providerMessageId":
 		if e.ComplexityRoot.Message.ProviderMessageID == nil {
 			break
@@ -1442,6 +1518,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Message.System(childComplexity), true
+	case "Message.template":
+		if e.ComplexityRoot.Message.Template == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.Template(childComplexity), true
 	case "Message.text":
 		if e.ComplexityRoot.Message.Text == nil {
 			break
@@ -1746,6 +1828,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteTag(childComplexity, args["input"].(model.DeleteTagInput)), true
+	case "Mutation.markConversationRead":
+		if e.ComplexityRoot.Mutation.MarkConversationRead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markConversationRead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkConversationRead(childComplexity, args["input"].(model.MarkConversationReadInput)), true
+	case "Mutation.markMessageRead":
+		if e.ComplexityRoot.Mutation.MarkMessageRead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markMessageRead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkMessageRead(childComplexity, args["input"].(model.MarkMessageReadInput)), true
 	case "Mutation.removeQueueMember":
 		if e.ComplexityRoot.Mutation.RemoveQueueMember == nil {
 			break
@@ -1768,6 +1872,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["input"].(model.RevokeAPIKeyInput)), true
+	case "Mutation.sendInteractiveMessage":
+		if e.ComplexityRoot.Mutation.SendInteractiveMessage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendInteractiveMessage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendInteractiveMessage(childComplexity, args["input"].(model.SendInteractiveMessageInput)), true
+	case "Mutation.sendMediaMessage":
+		if e.ComplexityRoot.Mutation.SendMediaMessage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendMediaMessage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendMediaMessage(childComplexity, args["input"].(model.SendMediaMessageInput)), true
+	case "Mutation.sendReaction":
+		if e.ComplexityRoot.Mutation.SendReaction == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendReaction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendReaction(childComplexity, args["input"].(model.SendReactionInput)), true
 	case "Mutation.sendTemplateMessage":
 		if e.ComplexityRoot.Mutation.SendTemplateMessage == nil {
 			break
@@ -2001,6 +2138,88 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderItem.Quantity(childComplexity), true
+
+	case "OutboundTemplate.buttons":
+		if e.ComplexityRoot.OutboundTemplate.Buttons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundTemplate.Buttons(childComplexity), true
+	case "OutboundTemplate.header":
+		if e.ComplexityRoot.OutboundTemplate.Header == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundTemplate.Header(childComplexity), true
+	case "OutboundTemplate.language":
+		if e.ComplexityRoot.OutboundTemplate.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundTemplate.Language(childComplexity), true
+	case "OutboundTemplate.name":
+		if e.ComplexityRoot.OutboundTemplate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundTemplate.Name(childComplexity), true
+	case "OutboundTemplate.parameters":
+		if e.ComplexityRoot.OutboundTemplate.Params == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundTemplate.Params(childComplexity), true
+
+	case "OutboundTemplateButton.index":
+		if e.ComplexityRoot.OutboundTemplateButton.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundTemplateButton.Index(childComplexity), true
+	case "OutboundTemplateButton.type":
+		if e.ComplexityRoot.OutboundTemplateButton.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundTemplateButton.Type(childComplexity), true
+	case "OutboundTemplateButton.value":
+		if e.ComplexityRoot.OutboundTemplateButton.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundTemplateButton.Value(childComplexity), true
+
+	case "OutboundTemplateHeader.name":
+		if e.ComplexityRoot.OutboundTemplateHeader.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundTemplateHeader.Name(childComplexity), true
+	case "OutboundTemplateHeader.type":
+		if e.ComplexityRoot.OutboundTemplateHeader.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundTemplateHeader.Type(childComplexity), true
+	case "OutboundTemplateHeader.value":
+		if e.ComplexityRoot.OutboundTemplateHeader.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundTemplateHeader.Value(childComplexity), true
+
+	case "OutboundTemplateParameter.name":
+		if e.ComplexityRoot.OutboundTemplateParameter.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundTemplateParameter.Name(childComplexity), true
+	case "OutboundTemplateParameter.value":
+		if e.ComplexityRoot.OutboundTemplateParameter.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundTemplateParameter.Value(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2719,13 +2938,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeleteChannelInput", ec.unmarshalInputDeleteChannelInput),
 			graphql.NewInputUnmarshaler("DeleteQueueInput", ec.unmarshalInputDeleteQueueInput),
 			graphql.NewInputUnmarshaler("DeleteTagInput", ec.unmarshalInputDeleteTagInput),
+			graphql.NewInputUnmarshaler("ListRowInput", ec.unmarshalInputListRowInput),
+			graphql.NewInputUnmarshaler("ListSectionInput", ec.unmarshalInputListSectionInput),
+			graphql.NewInputUnmarshaler("MarkConversationReadInput", ec.unmarshalInputMarkConversationReadInput),
+			graphql.NewInputUnmarshaler("MarkMessageReadInput", ec.unmarshalInputMarkMessageReadInput),
 			graphql.NewInputUnmarshaler("QueueMemberInput", ec.unmarshalInputQueueMemberInput),
+			graphql.NewInputUnmarshaler("ReplyButtonInput", ec.unmarshalInputReplyButtonInput),
 			graphql.NewInputUnmarshaler("RevokeApiKeyInput", ec.unmarshalInputRevokeApiKeyInput),
+			graphql.NewInputUnmarshaler("SendInteractiveMessageInput", ec.unmarshalInputSendInteractiveMessageInput),
+			graphql.NewInputUnmarshaler("SendMediaMessageInput", ec.unmarshalInputSendMediaMessageInput),
+			graphql.NewInputUnmarshaler("SendReactionInput", ec.unmarshalInputSendReactionInput),
 			graphql.NewInputUnmarshaler("SendTemplateMessageInput", ec.unmarshalInputSendTemplateMessageInput),
 			graphql.NewInputUnmarshaler("SendTextMessageInput", ec.unmarshalInputSendTextMessageInput),
 			graphql.NewInputUnmarshaler("SetConversationPriorityInput", ec.unmarshalInputSetConversationPriorityInput),
 			graphql.NewInputUnmarshaler("TagConversationInput", ec.unmarshalInputTagConversationInput),
 			graphql.NewInputUnmarshaler("TaskFilter", ec.unmarshalInputTaskFilter),
+			graphql.NewInputUnmarshaler("TemplateButtonInput", ec.unmarshalInputTemplateButtonInput),
+			graphql.NewInputUnmarshaler("TemplateHeaderInput", ec.unmarshalInputTemplateHeaderInput),
 			graphql.NewInputUnmarshaler("TemplateParameterInput", ec.unmarshalInputTemplateParameterInput),
 			graphql.NewInputUnmarshaler("TransferConversationInput", ec.unmarshalInputTransferConversationInput),
 			graphql.NewInputUnmarshaler("UpdateChannelInput", ec.unmarshalInputUpdateChannelInput),
@@ -3437,6 +3666,12 @@ type Message implements Node {
   reaction: Reaction
   order: Order
   system: SystemNotice
+  "Outbound text: WhatsApp renders a preview of its first link."
+  previewUrl: Boolean!
+  "What an outbound template message asked WhatsApp to send; null for other messages."
+  template: OutboundTemplate
+  "Inbound: when we told the customer it was read (blue ticks), directly or by marking a later message."
+  markedReadAt: DateTime
   "Meta's wamid."
   providerMessageId: String
   status: DeliveryStatus!
@@ -3469,13 +3704,24 @@ input SendTemplateMessageInput {
   name: String!
   "The approved translation, e.g. es, es_MX, pt_BR."
   language: String!
+  "Body values."
   parameters: [TemplateParameterInput!]
+  "The header's value (text) or file (image, video, document), when the template has a variable header."
+  header: TemplateHeaderInput
+  "Values of buttons that take one (quick-reply payloads, URL suffixes)."
+  buttons: [TemplateButtonInput!]
+  "Quote one of the conversation's messages (it must have a wamid)."
+  replyToMessageId: ID
   idempotencyKey: String
 }
 
 input SendTextMessageInput {
   conversationId: ID!
   text: String!
+  "Ask WhatsApp to render a preview of the first http(s) link."
+  previewUrl: Boolean
+  "Quote one of the conversation's messages (it must have a wamid)."
+  replyToMessageId: ID
   "A client key: retrying with the same key returns the first message instead of sending twice."
   idempotencyKey: String
 }
@@ -3534,6 +3780,175 @@ type Query {
 }
 
 type Mutation
+`, BuiltIn: false},
+	{Name: "../send.graphqls", Input: `# Outbound sends beyond text and templates, and read receipts. Every send
+# answers SendTextMessagePayload: the message stored as QUEUED, or
+# userErrors (invalid input, a closed 24-hour window, a reused idempotency
+# key). Only templates may be sent outside the window.
+
+input SendMediaMessageInput {
+  conversationId: ID!
+  "IMAGE, AUDIO, VIDEO, DOCUMENT or STICKER. Optional with uploadId (the upload's kind); required with link."
+  type: MessageType
+  "A file uploaded with REST POST /v1/media (multipart/form-data, field file): its med_… id. Set uploadId or link."
+  uploadId: ID
+  "A public http(s) URL WhatsApp fetches itself."
+  link: String
+  "Images, videos and documents only; at most 1024 characters."
+  caption: String
+  "Documents only; defaults to the upload's filename."
+  filename: String
+  replyToMessageId: ID
+  idempotencyKey: String
+}
+
+enum InteractiveKind {
+  "Reply buttons: 1 to 3 buttons."
+  BUTTON
+  "A list: a button opening up to 10 sections with at most 10 rows in all."
+  LIST
+}
+
+input ReplyButtonInput {
+  "Comes back as the answer's replyId; at most 256 characters, unique."
+  id: String!
+  "At most 20 characters, unique."
+  title: String!
+}
+
+input ListRowInput {
+  "Comes back as the answer's replyId; at most 200 characters, unique across sections."
+  id: String!
+  "At most 24 characters."
+  title: String!
+  "At most 72 characters."
+  description: String
+}
+
+input ListSectionInput {
+  "At most 24 characters; required when there are several sections."
+  title: String
+  rows: [ListRowInput!]!
+}
+
+input SendInteractiveMessageInput {
+  conversationId: ID!
+  kind: InteractiveKind!
+  "At most 1024 characters for buttons, 4096 for lists."
+  body: String!
+  "A text header; at most 60 characters."
+  header: String
+  "At most 60 characters."
+  footer: String
+  "BUTTON: the reply buttons."
+  buttons: [ReplyButtonInput!]
+  "LIST: the label of the button that opens the list; at most 20 characters."
+  listButton: String
+  "LIST: the sections."
+  sections: [ListSectionInput!]
+  replyToMessageId: ID
+  idempotencyKey: String
+}
+
+input SendReactionInput {
+  conversationId: ID!
+  "The message reacted to (msg_…); it must have a wamid."
+  messageId: ID!
+  "One emoji; an empty string removes our reaction."
+  emoji: String!
+  idempotencyKey: String
+}
+
+enum TemplateHeaderType {
+  TEXT
+  IMAGE
+  VIDEO
+  DOCUMENT
+}
+
+input TemplateHeaderInput {
+  type: TemplateHeaderType!
+  "TEXT: the placeholder's name for templates with named parameters."
+  name: String
+  "TEXT: the value; at most 60 characters."
+  value: String
+  "IMAGE, VIDEO, DOCUMENT: an upload (REST POST /v1/media); set uploadId or link."
+  uploadId: ID
+  link: String
+  "DOCUMENT: the name the customer sees."
+  filename: String
+}
+
+enum TemplateButtonType {
+  "value is the payload that comes back when the customer taps it."
+  QUICK_REPLY
+  "value completes the button's dynamic URL."
+  URL
+}
+
+input TemplateButtonInput {
+  "The button's position in the approved template, from 0."
+  index: Int!
+  type: TemplateButtonType!
+  value: String!
+}
+
+"What an outbound template message asked WhatsApp to send."
+type OutboundTemplate {
+  name: String!
+  language: String!
+  parameters: [OutboundTemplateParameter!]!
+  header: OutboundTemplateHeader
+  buttons: [OutboundTemplateButton!]!
+}
+
+type OutboundTemplateParameter {
+  "Null for positional templates."
+  name: String
+  value: String!
+}
+
+type OutboundTemplateHeader {
+  "text, image, video or document; the file of a media header is the message's media."
+  type: String!
+  name: String
+  value: String!
+}
+
+type OutboundTemplateButton {
+  index: Int!
+  "quick_reply or url."
+  type: String!
+  value: String!
+}
+
+input MarkMessageReadInput {
+  "An inbound message (msg_…) that came through WhatsApp."
+  messageId: ID!
+}
+
+input MarkConversationReadInput {
+  conversationId: ID!
+}
+
+type MarkReadPayload {
+  "The message marked read, with markedReadAt; null when there was nothing to mark."
+  message: Message
+  userErrors: [UserError!]!
+}
+
+extend type Mutation {
+  "Sends an image, audio, video, document or sticker by upload or link. Needs the 24-hour window open."
+  sendMediaMessage(input: SendMediaMessageInput!): SendTextMessagePayload
+  "Sends reply buttons or a list. Needs the 24-hour window open."
+  sendInteractiveMessage(input: SendInteractiveMessageInput!): SendTextMessagePayload
+  "Reacts to a message of the conversation, or removes our reaction. Needs the 24-hour window open."
+  sendReaction(input: SendReactionInput!): SendTextMessagePayload
+  "Tells the customer an inbound message, and every earlier one, was read. Repeating it sends nothing more."
+  markMessageRead(input: MarkMessageReadInput!): MarkReadPayload
+  "Marks the conversation's newest inbound message read (see markMessageRead)."
+  markConversationRead(input: MarkConversationReadInput!): MarkReadPayload
+}
 `, BuiltIn: false},
 	{Name: "../task.graphqls", Input: `"An internal note on a conversation, never sent to the customer."
 type Note implements Node {
@@ -4055,6 +4470,16 @@ func (ec *executionContext) childFields_Location(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
 }
 
+func (ec *executionContext) childFields_MarkReadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "message":
+		return ec.fieldContext_MarkReadPayload_message(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MarkReadPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarkReadPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Message(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "referral":
@@ -4093,6 +4518,12 @@ func (ec *executionContext) childFields_Message(ctx context.Context, field graph
 		return ec.fieldContext_Message_order(ctx, field)
 	case "system":
 		return ec.fieldContext_Message_system(ctx, field)
+	case "previewUrl":
+		return ec.fieldContext_Message_previewUrl(ctx, field)
+	case "template":
+		return ec.fieldContext_Message_template(ctx, field)
+	case "markedReadAt":
+		return ec.fieldContext_Message_markedReadAt(ctx, field)
 	case "providerMessageId":
 		return ec.fieldContext_Message_providerMessageId(ctx, field)
 	case "status":
@@ -4215,6 +4646,56 @@ func (ec *executionContext) childFields_OrderItem(ctx context.Context, field gra
 		return ec.fieldContext_OrderItem_currency(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrderItem", field.Name)
+}
+
+func (ec *executionContext) childFields_OutboundTemplate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_OutboundTemplate_name(ctx, field)
+	case "language":
+		return ec.fieldContext_OutboundTemplate_language(ctx, field)
+	case "parameters":
+		return ec.fieldContext_OutboundTemplate_parameters(ctx, field)
+	case "header":
+		return ec.fieldContext_OutboundTemplate_header(ctx, field)
+	case "buttons":
+		return ec.fieldContext_OutboundTemplate_buttons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutboundTemplate", field.Name)
+}
+
+func (ec *executionContext) childFields_OutboundTemplateButton(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_OutboundTemplateButton_index(ctx, field)
+	case "type":
+		return ec.fieldContext_OutboundTemplateButton_type(ctx, field)
+	case "value":
+		return ec.fieldContext_OutboundTemplateButton_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutboundTemplateButton", field.Name)
+}
+
+func (ec *executionContext) childFields_OutboundTemplateHeader(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_OutboundTemplateHeader_type(ctx, field)
+	case "name":
+		return ec.fieldContext_OutboundTemplateHeader_name(ctx, field)
+	case "value":
+		return ec.fieldContext_OutboundTemplateHeader_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutboundTemplateHeader", field.Name)
+}
+
+func (ec *executionContext) childFields_OutboundTemplateParameter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_OutboundTemplateParameter_name(ctx, field)
+	case "value":
+		return ec.fieldContext_OutboundTemplateParameter_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutboundTemplateParameter", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4993,6 +5474,34 @@ func (ec *executionContext) field_Mutation_deleteTag_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_markConversationRead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MarkConversationReadInput, error) {
+			return ec.unmarshalNMarkConversationReadInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐMarkConversationReadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markMessageRead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MarkMessageReadInput, error) {
+			return ec.unmarshalNMarkMessageReadInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐMarkMessageReadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeQueueMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5013,6 +5522,48 @@ func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeAPIKeyInput, error) {
 			return ec.unmarshalNRevokeApiKeyInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRevokeAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendInteractiveMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SendInteractiveMessageInput, error) {
+			return ec.unmarshalNSendInteractiveMessageInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendInteractiveMessageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendMediaMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SendMediaMessageInput, error) {
+			return ec.unmarshalNSendMediaMessageInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendMediaMessageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendReaction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SendReactionInput, error) {
+			return ec.unmarshalNSendReactionInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendReactionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8276,6 +8827,70 @@ func (ec *executionContext) fieldContext_Location_url(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
+func (ec *executionContext) _MarkReadPayload_message(ctx context.Context, field graphql.CollectedField, obj *model.MarkReadPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarkReadPayload_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Message) graphql.Marshaler {
+			return ec.marshalOMessage2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarkReadPayload_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarkReadPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Message(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarkReadPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MarkReadPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarkReadPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarkReadPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarkReadPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Message_referral(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8778,6 +9393,84 @@ func (ec *executionContext) fieldContext_Message_system(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Message_previewUrl(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_previewUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviewURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Message_previewUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Message", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Message_template(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_template(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Template, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.TemplateMessage) graphql.Marshaler {
+			return ec.marshalOOutboundTemplate2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTemplateMessage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_template(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutboundTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Message_markedReadAt(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_markedReadAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarkedReadAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_markedReadAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Message", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Message_providerMessageId(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
@@ -10420,6 +11113,226 @@ func (ec *executionContext) fieldContext_Mutation_sendTextMessage(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_sendMediaMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendMediaMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendMediaMessage(ctx, fc.Args["input"].(model.SendMediaMessageInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SendTextMessagePayload) graphql.Marshaler {
+			return ec.marshalOSendTextMessagePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendTextMessagePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendMediaMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SendTextMessagePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendMediaMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendInteractiveMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendInteractiveMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendInteractiveMessage(ctx, fc.Args["input"].(model.SendInteractiveMessageInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SendTextMessagePayload) graphql.Marshaler {
+			return ec.marshalOSendTextMessagePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendTextMessagePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendInteractiveMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SendTextMessagePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendInteractiveMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendReaction(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendReaction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendReaction(ctx, fc.Args["input"].(model.SendReactionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SendTextMessagePayload) graphql.Marshaler {
+			return ec.marshalOSendTextMessagePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendTextMessagePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendReaction(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SendTextMessagePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendReaction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markMessageRead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markMessageRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkMessageRead(ctx, fc.Args["input"].(model.MarkMessageReadInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarkReadPayload) graphql.Marshaler {
+			return ec.marshalOMarkReadPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐMarkReadPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markMessageRead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarkReadPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markMessageRead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markConversationRead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markConversationRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkConversationRead(ctx, fc.Args["input"].(model.MarkConversationReadInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarkReadPayload) graphql.Marshaler {
+			return ec.marshalOMarkReadPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐMarkReadPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markConversationRead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarkReadPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markConversationRead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_addNote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11104,6 +12017,332 @@ func (ec *executionContext) _OrderItem_currency(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_OrderItem_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutboundTemplate_name(ctx context.Context, field graphql.CollectedField, obj *domain.TemplateMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundTemplate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundTemplate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutboundTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutboundTemplate_language(ctx context.Context, field graphql.CollectedField, obj *domain.TemplateMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundTemplate_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundTemplate_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutboundTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutboundTemplate_parameters(ctx context.Context, field graphql.CollectedField, obj *domain.TemplateMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundTemplate_parameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Params, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.TemplateParam) graphql.Marshaler {
+			return ec.marshalNOutboundTemplateParameter2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTemplateParamᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundTemplate_parameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutboundTemplate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutboundTemplateParameter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OutboundTemplate_header(ctx context.Context, field graphql.CollectedField, obj *domain.TemplateMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundTemplate_header(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Header, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.TemplateHeader) graphql.Marshaler {
+			return ec.marshalOOutboundTemplateHeader2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTemplateHeader(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundTemplate_header(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutboundTemplate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutboundTemplateHeader(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OutboundTemplate_buttons(ctx context.Context, field graphql.CollectedField, obj *domain.TemplateMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundTemplate_buttons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buttons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.TemplateButton) graphql.Marshaler {
+			return ec.marshalNOutboundTemplateButton2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTemplateButtonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundTemplate_buttons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutboundTemplate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutboundTemplateButton(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OutboundTemplateButton_index(ctx context.Context, field graphql.CollectedField, obj *domain.TemplateButton) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundTemplateButton_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundTemplateButton_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutboundTemplateButton", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OutboundTemplateButton_type(ctx context.Context, field graphql.CollectedField, obj *domain.TemplateButton) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundTemplateButton_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundTemplateButton_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutboundTemplateButton", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutboundTemplateButton_value(ctx context.Context, field graphql.CollectedField, obj *domain.TemplateButton) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundTemplateButton_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundTemplateButton_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutboundTemplateButton", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutboundTemplateHeader_type(ctx context.Context, field graphql.CollectedField, obj *domain.TemplateHeader) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundTemplateHeader_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundTemplateHeader_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutboundTemplateHeader", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutboundTemplateHeader_name(ctx context.Context, field graphql.CollectedField, obj *domain.TemplateHeader) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundTemplateHeader_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OutboundTemplateHeader().Name(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundTemplateHeader_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutboundTemplateHeader", field, true, true, "String")
+}
+
+func (ec *executionContext) _OutboundTemplateHeader_value(ctx context.Context, field graphql.CollectedField, obj *domain.TemplateHeader) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundTemplateHeader_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundTemplateHeader_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutboundTemplateHeader", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutboundTemplateParameter_name(ctx context.Context, field graphql.CollectedField, obj *domain.TemplateParam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundTemplateParameter_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OutboundTemplateParameter().Name(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundTemplateParameter_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutboundTemplateParameter", field, true, true, "String")
+}
+
+func (ec *executionContext) _OutboundTemplateParameter_value(ctx context.Context, field graphql.CollectedField, obj *domain.TemplateParam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundTemplateParameter_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundTemplateParameter_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutboundTemplateParameter", field, false, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -16213,6 +17452,195 @@ func UnmarshalDeleteTagInput(ctx context.Context, raw any) (model.DeleteTagInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputListRowInput(ctx context.Context, obj any) (model.ListRowInput, error) {
+	var it model.ListRowInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "title", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalListRowInput unmarshals raw into the ListRowInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalListRowInput(ctx context.Context, raw any) (model.ListRowInput, error) {
+	var out model.ListRowInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ListRowInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputListSectionInput(ctx context.Context, obj any) (model.ListSectionInput, error) {
+	var it model.ListSectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "rows"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "rows":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rows"))
+			data, err := ec.unmarshalNListRowInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐListRowInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rows = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalListSectionInput unmarshals raw into the ListSectionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalListSectionInput(ctx context.Context, raw any) (model.ListSectionInput, error) {
+	var out model.ListSectionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ListSectionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarkConversationReadInput(ctx context.Context, obj any) (model.MarkConversationReadInput, error) {
+	var it model.MarkConversationReadInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"conversationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "conversationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConversationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarkConversationReadInput unmarshals raw into the MarkConversationReadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarkConversationReadInput(ctx context.Context, raw any) (model.MarkConversationReadInput, error) {
+	var out model.MarkConversationReadInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarkConversationReadInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarkMessageReadInput(ctx context.Context, obj any) (model.MarkMessageReadInput, error) {
+	var it model.MarkMessageReadInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"messageId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "messageId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarkMessageReadInput unmarshals raw into the MarkMessageReadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarkMessageReadInput(ctx context.Context, raw any) (model.MarkMessageReadInput, error) {
+	var out model.MarkMessageReadInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarkMessageReadInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputQueueMemberInput(ctx context.Context, obj any) (model.QueueMemberInput, error) {
 	var it model.QueueMemberInput
 	if obj == nil {
@@ -16262,6 +17690,55 @@ func UnmarshalQueueMemberInput(ctx context.Context, raw any) (model.QueueMemberI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReplyButtonInput(ctx context.Context, obj any) (model.ReplyButtonInput, error) {
+	var it model.ReplyButtonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "title"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReplyButtonInput unmarshals raw into the ReplyButtonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReplyButtonInput(ctx context.Context, raw any) (model.ReplyButtonInput, error) {
+	var out model.ReplyButtonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReplyButtonInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRevokeApiKeyInput(ctx context.Context, obj any) (model.RevokeAPIKeyInput, error) {
 	var it model.RevokeAPIKeyInput
 	if obj == nil {
@@ -16304,6 +17781,265 @@ func UnmarshalRevokeApiKeyInput(ctx context.Context, raw any) (model.RevokeAPIKe
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSendInteractiveMessageInput(ctx context.Context, obj any) (model.SendInteractiveMessageInput, error) {
+	var it model.SendInteractiveMessageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"conversationId", "kind", "body", "header", "footer", "buttons", "listButton", "sections", "replyToMessageId", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "conversationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConversationID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNInteractiveKind2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐInteractiveKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "header":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("header"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Header = data
+		case "footer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("footer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Footer = data
+		case "buttons":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buttons"))
+			data, err := ec.unmarshalOReplyButtonInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐReplyButtonInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Buttons = data
+		case "listButton":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("listButton"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ListButton = data
+		case "sections":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sections"))
+			data, err := ec.unmarshalOListSectionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐListSectionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sections = data
+		case "replyToMessageId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replyToMessageId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplyToMessageID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSendInteractiveMessageInput unmarshals raw into the SendInteractiveMessageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSendInteractiveMessageInput(ctx context.Context, raw any) (model.SendInteractiveMessageInput, error) {
+	var out model.SendInteractiveMessageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendInteractiveMessageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSendMediaMessageInput(ctx context.Context, obj any) (model.SendMediaMessageInput, error) {
+	var it model.SendMediaMessageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"conversationId", "type", "uploadId", "link", "caption", "filename", "replyToMessageId", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "conversationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConversationID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOMessageType2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessageType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "uploadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uploadId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UploadID = data
+		case "link":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("link"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Link = data
+		case "caption":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caption"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Caption = data
+		case "filename":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filename"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Filename = data
+		case "replyToMessageId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replyToMessageId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplyToMessageID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSendMediaMessageInput unmarshals raw into the SendMediaMessageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSendMediaMessageInput(ctx context.Context, raw any) (model.SendMediaMessageInput, error) {
+	var out model.SendMediaMessageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendMediaMessageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSendReactionInput(ctx context.Context, obj any) (model.SendReactionInput, error) {
+	var it model.SendReactionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"conversationId", "messageId", "emoji", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "conversationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConversationID = data
+		case "messageId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageID = data
+		case "emoji":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emoji"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Emoji = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSendReactionInput unmarshals raw into the SendReactionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSendReactionInput(ctx context.Context, raw any) (model.SendReactionInput, error) {
+	var out model.SendReactionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendReactionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSendTemplateMessageInput(ctx context.Context, obj any) (model.SendTemplateMessageInput, error) {
 	var it model.SendTemplateMessageInput
 	if obj == nil {
@@ -16315,7 +18051,7 @@ func (ec *executionContext) unmarshalInputSendTemplateMessageInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"conversationId", "name", "language", "parameters", "idempotencyKey"}
+	fieldsInOrder := [...]string{"conversationId", "name", "language", "parameters", "header", "buttons", "replyToMessageId", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16350,6 +18086,27 @@ func (ec *executionContext) unmarshalInputSendTemplateMessageInput(ctx context.C
 				return it, err
 			}
 			it.Parameters = data
+		case "header":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("header"))
+			data, err := ec.unmarshalOTemplateHeaderInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateHeaderInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Header = data
+		case "buttons":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buttons"))
+			data, err := ec.unmarshalOTemplateButtonInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateButtonInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Buttons = data
+		case "replyToMessageId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replyToMessageId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplyToMessageID = data
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -16385,7 +18142,7 @@ func (ec *executionContext) unmarshalInputSendTextMessageInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"conversationId", "text", "idempotencyKey"}
+	fieldsInOrder := [...]string{"conversationId", "text", "previewUrl", "replyToMessageId", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16406,6 +18163,20 @@ func (ec *executionContext) unmarshalInputSendTextMessageInput(ctx context.Conte
 				return it, err
 			}
 			it.Text = data
+		case "previewUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previewUrl"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviewURL = data
+		case "replyToMessageId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replyToMessageId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplyToMessageID = data
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -16588,6 +18359,139 @@ func (ec *executionContext) unmarshalInputTaskFilter(ctx context.Context, obj an
 func UnmarshalTaskFilter(ctx context.Context, raw any) (model.TaskFilter, error) {
 	var out model.TaskFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTemplateButtonInput(ctx context.Context, obj any) (model.TemplateButtonInput, error) {
+	var it model.TemplateButtonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"index", "type", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "index":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("index"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Index = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNTemplateButtonType2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateButtonType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTemplateButtonInput unmarshals raw into the TemplateButtonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTemplateButtonInput(ctx context.Context, raw any) (model.TemplateButtonInput, error) {
+	var out model.TemplateButtonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TemplateButtonInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTemplateHeaderInput(ctx context.Context, obj any) (model.TemplateHeaderInput, error) {
+	var it model.TemplateHeaderInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "name", "value", "uploadId", "link", "filename"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNTemplateHeaderType2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateHeaderType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "uploadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uploadId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UploadID = data
+		case "link":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("link"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Link = data
+		case "filename":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filename"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Filename = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTemplateHeaderInput unmarshals raw into the TemplateHeaderInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTemplateHeaderInput(ctx context.Context, raw any) (model.TemplateHeaderInput, error) {
+	var out model.TemplateHeaderInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TemplateHeaderInput", raw, &out)
 	return out, err
 }
 
@@ -18413,6 +20317,44 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var markReadPayloadImplementors = []string{"MarkReadPayload"}
+
+func (ec *executionContext) _MarkReadPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MarkReadPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, markReadPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarkReadPayload")
+		case "message":
+			out.Values[i] = ec._MarkReadPayload_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MarkReadPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var messageImplementors = []string{"Message", "Node"}
 
 func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *domain.Message) graphql.Marshaler {
@@ -18515,6 +20457,21 @@ func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "system":
 			out.Values[i] = ec._Message_system(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previewUrl":
+			out.Values[i] = ec._Message_previewUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "template":
+			out.Values[i] = ec._Message_template(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "markedReadAt":
+			out.Values[i] = ec._Message_markedReadAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -18923,6 +20880,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "sendMediaMessage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendMediaMessage(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sendInteractiveMessage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendInteractiveMessage(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sendReaction":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendReaction(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "markMessageRead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markMessageRead(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "markConversationRead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markConversationRead(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "addNote":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addNote(ctx, field)
@@ -19185,6 +21177,185 @@ func (ec *executionContext) _OrderItem(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = ec._OrderItem_currency(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outboundTemplateImplementors = []string{"OutboundTemplate"}
+
+func (ec *executionContext) _OutboundTemplate(ctx context.Context, sel ast.SelectionSet, obj *domain.TemplateMessage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outboundTemplateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutboundTemplate")
+		case "name":
+			out.Values[i] = ec._OutboundTemplate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "language":
+			out.Values[i] = ec._OutboundTemplate_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "parameters":
+			out.Values[i] = ec._OutboundTemplate_parameters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "header":
+			out.Values[i] = ec._OutboundTemplate_header(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "buttons":
+			out.Values[i] = ec._OutboundTemplate_buttons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outboundTemplateButtonImplementors = []string{"OutboundTemplateButton"}
+
+func (ec *executionContext) _OutboundTemplateButton(ctx context.Context, sel ast.SelectionSet, obj *domain.TemplateButton) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outboundTemplateButtonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutboundTemplateButton")
+		case "index":
+			out.Values[i] = ec._OutboundTemplateButton_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._OutboundTemplateButton_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._OutboundTemplateButton_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outboundTemplateHeaderImplementors = []string{"OutboundTemplateHeader"}
+
+func (ec *executionContext) _OutboundTemplateHeader(ctx context.Context, sel ast.SelectionSet, obj *domain.TemplateHeader) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outboundTemplateHeaderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutboundTemplateHeader")
+		case "type":
+			out.Values[i] = ec._OutboundTemplateHeader_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OutboundTemplateHeader_name(ctx, field, obj)
+				})
+		case "value":
+			out.Values[i] = ec._OutboundTemplateHeader_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outboundTemplateParameterImplementors = []string{"OutboundTemplateParameter"}
+
+func (ec *executionContext) _OutboundTemplateParameter(ctx context.Context, sel ast.SelectionSet, obj *domain.TemplateParam) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outboundTemplateParameterImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutboundTemplateParameter")
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OutboundTemplateParameter_name(ctx, field, obj)
+				})
+		case "value":
+			out.Values[i] = ec._OutboundTemplateParameter_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21333,6 +23504,16 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNInteractiveKind2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐInteractiveKind(ctx context.Context, v any) (model.InteractiveKind, error) {
+	var res model.InteractiveKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInteractiveKind2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐInteractiveKind(ctx context.Context, sel ast.SelectionSet, v model.InteractiveKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNJSON2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := model.UnmarshalJSON(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21371,6 +23552,25 @@ func (ec *executionContext) marshalNListRow2ᚕgithubᚗcomᚋcentralitaᚋcentr
 	return ret
 }
 
+func (ec *executionContext) unmarshalNListRowInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐListRowInputᚄ(ctx context.Context, v any) ([]*model.ListRowInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ListRowInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNListRowInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐListRowInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNListRowInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐListRowInput(ctx context.Context, v any) (*model.ListRowInput, error) {
+	res, err := ec.unmarshalInputListRowInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNListSection2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐListSection(ctx context.Context, sel ast.SelectionSet, v domain.ListSection) graphql.Marshaler {
 	return ec._ListSection(ctx, sel, &v)
 }
@@ -21389,6 +23589,21 @@ func (ec *executionContext) marshalNListSection2ᚕgithubᚗcomᚋcentralitaᚋc
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNListSectionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐListSectionInput(ctx context.Context, v any) (*model.ListSectionInput, error) {
+	res, err := ec.unmarshalInputListSectionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMarkConversationReadInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐMarkConversationReadInput(ctx context.Context, v any) (model.MarkConversationReadInput, error) {
+	res, err := ec.unmarshalInputMarkConversationReadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMarkMessageReadInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐMarkMessageReadInput(ctx context.Context, v any) (model.MarkMessageReadInput, error) {
+	res, err := ec.unmarshalInputMarkMessageReadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNMediaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMediaState(ctx context.Context, v any) (domain.MediaState, error) {
@@ -21639,6 +23854,46 @@ func (ec *executionContext) marshalNOrderItem2ᚕgithubᚗcomᚋcentralitaᚋcen
 	return ret
 }
 
+func (ec *executionContext) marshalNOutboundTemplateButton2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTemplateButton(ctx context.Context, sel ast.SelectionSet, v domain.TemplateButton) graphql.Marshaler {
+	return ec._OutboundTemplateButton(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOutboundTemplateButton2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTemplateButtonᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.TemplateButton) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOutboundTemplateButton2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTemplateButton(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOutboundTemplateParameter2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTemplateParam(ctx context.Context, sel ast.SelectionSet, v domain.TemplateParam) graphql.Marshaler {
+	return ec._OutboundTemplateParameter(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOutboundTemplateParameter2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTemplateParamᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.TemplateParam) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOutboundTemplateParameter2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTemplateParam(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -21726,6 +23981,11 @@ func (ec *executionContext) marshalNReplyButton2ᚕgithubᚗcomᚋcentralitaᚋc
 	return ret
 }
 
+func (ec *executionContext) unmarshalNReplyButtonInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐReplyButtonInput(ctx context.Context, v any) (*model.ReplyButtonInput, error) {
+	res, err := ec.unmarshalInputReplyButtonInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRevokeApiKeyInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRevokeAPIKeyInput(ctx context.Context, v any) (model.RevokeAPIKeyInput, error) {
 	res, err := ec.unmarshalInputRevokeApiKeyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21760,6 +24020,21 @@ var (
 		domain.RoleAgent:      "AGENT",
 	}
 )
+
+func (ec *executionContext) unmarshalNSendInteractiveMessageInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendInteractiveMessageInput(ctx context.Context, v any) (model.SendInteractiveMessageInput, error) {
+	res, err := ec.unmarshalInputSendInteractiveMessageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSendMediaMessageInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendMediaMessageInput(ctx context.Context, v any) (model.SendMediaMessageInput, error) {
+	res, err := ec.unmarshalInputSendMediaMessageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSendReactionInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendReactionInput(ctx context.Context, v any) (model.SendReactionInput, error) {
+	res, err := ec.unmarshalInputSendReactionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
 
 func (ec *executionContext) unmarshalNSendTemplateMessageInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendTemplateMessageInput(ctx context.Context, v any) (model.SendTemplateMessageInput, error) {
 	res, err := ec.unmarshalInputSendTemplateMessageInput(ctx, v)
@@ -21921,6 +24196,31 @@ func (ec *executionContext) marshalNTaskEdge2ᚖgithubᚗcomᚋcentralitaᚋcent
 		return graphql.Null
 	}
 	return ec._TaskEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTemplateButtonInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateButtonInput(ctx context.Context, v any) (*model.TemplateButtonInput, error) {
+	res, err := ec.unmarshalInputTemplateButtonInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTemplateButtonType2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateButtonType(ctx context.Context, v any) (model.TemplateButtonType, error) {
+	var res model.TemplateButtonType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTemplateButtonType2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateButtonType(ctx context.Context, sel ast.SelectionSet, v model.TemplateButtonType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNTemplateHeaderType2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateHeaderType(ctx context.Context, v any) (model.TemplateHeaderType, error) {
+	var res model.TemplateHeaderType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTemplateHeaderType2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateHeaderType(ctx context.Context, sel ast.SelectionSet, v model.TemplateHeaderType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNTemplateParameterInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateParameterInput(ctx context.Context, v any) (*model.TemplateParameterInput, error) {
@@ -22542,11 +24842,35 @@ func (ec *executionContext) marshalOJSON2map(ctx context.Context, sel ast.Select
 	return res
 }
 
+func (ec *executionContext) unmarshalOListSectionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐListSectionInputᚄ(ctx context.Context, v any) ([]*model.ListSectionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ListSectionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNListSectionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐListSectionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalOLocation2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐLocation(ctx context.Context, sel ast.SelectionSet, v *domain.Location) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Location(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMarkReadPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐMarkReadPayload(ctx context.Context, sel ast.SelectionSet, v *model.MarkReadPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MarkReadPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOMessage2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessage(ctx context.Context, sel ast.SelectionSet, v *domain.Message) graphql.Marshaler {
@@ -22562,6 +24886,62 @@ func (ec *executionContext) marshalOMessageMedia2ᚖgithubᚗcomᚋcentralitaᚋ
 	}
 	return ec._MessageMedia(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalOMessageType2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessageType(ctx context.Context, v any) (*domain.MessageType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOMessageType2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessageType[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMessageType2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessageType(ctx context.Context, sel ast.SelectionSet, v *domain.MessageType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOMessageType2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessageType[*v])
+	return res
+}
+
+var (
+	unmarshalOMessageType2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessageType = map[string]domain.MessageType{
+		"TEXT":        domain.MessageText,
+		"IMAGE":       domain.MessageImage,
+		"AUDIO":       domain.MessageAudio,
+		"VIDEO":       domain.MessageVideo,
+		"DOCUMENT":    domain.MessageDocument,
+		"STICKER":     domain.MessageSticker,
+		"LOCATION":    domain.MessageLocation,
+		"CONTACTS":    domain.MessageContacts,
+		"INTERACTIVE": domain.MessageInteractive,
+		"BUTTON":      domain.MessageButton,
+		"REACTION":    domain.MessageReaction,
+		"ORDER":       domain.MessageOrder,
+		"SYSTEM":      domain.MessageSystem,
+		"TEMPLATE":    domain.MessageTemplate,
+		"UNSUPPORTED": domain.MessageUnsupported,
+	}
+	marshalOMessageType2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessageType = map[domain.MessageType]string{
+		domain.MessageText:        "TEXT",
+		domain.MessageImage:       "IMAGE",
+		domain.MessageAudio:       "AUDIO",
+		domain.MessageVideo:       "VIDEO",
+		domain.MessageDocument:    "DOCUMENT",
+		domain.MessageSticker:     "STICKER",
+		domain.MessageLocation:    "LOCATION",
+		domain.MessageContacts:    "CONTACTS",
+		domain.MessageInteractive: "INTERACTIVE",
+		domain.MessageButton:      "BUTTON",
+		domain.MessageReaction:    "REACTION",
+		domain.MessageOrder:       "ORDER",
+		domain.MessageSystem:      "SYSTEM",
+		domain.MessageTemplate:    "TEMPLATE",
+		domain.MessageUnsupported: "UNSUPPORTED",
+	}
+)
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
@@ -22582,6 +24962,20 @@ func (ec *executionContext) marshalOOrder2ᚖgithubᚗcomᚋcentralitaᚋcentral
 		return graphql.Null
 	}
 	return ec._Order(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOOutboundTemplate2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTemplateMessage(ctx context.Context, sel ast.SelectionSet, v *domain.TemplateMessage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OutboundTemplate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOOutboundTemplateHeader2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTemplateHeader(ctx context.Context, sel ast.SelectionSet, v *domain.TemplateHeader) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OutboundTemplateHeader(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPriority2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐPriority(ctx context.Context, v any) (*domain.Priority, error) {
@@ -22644,6 +25038,23 @@ func (ec *executionContext) marshalOReferral2ᚖgithubᚗcomᚋcentralitaᚋcent
 		return graphql.Null
 	}
 	return ec._Referral(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOReplyButtonInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐReplyButtonInputᚄ(ctx context.Context, v any) ([]*model.ReplyButtonInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ReplyButtonInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNReplyButtonInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐReplyButtonInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalORole2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐRole(ctx context.Context, v any) (*domain.Role, error) {
@@ -22781,6 +25192,31 @@ func (ec *executionContext) marshalOTaskPayload2ᚖgithubᚗcomᚋcentralitaᚋc
 		return graphql.Null
 	}
 	return ec._TaskPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTemplateButtonInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateButtonInputᚄ(ctx context.Context, v any) ([]*model.TemplateButtonInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.TemplateButtonInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTemplateButtonInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateButtonInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTemplateHeaderInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateHeaderInput(ctx context.Context, v any) (*model.TemplateHeaderInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTemplateHeaderInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTemplateParameterInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐTemplateParameterInputᚄ(ctx context.Context, v any) ([]*model.TemplateParameterInput, error) {

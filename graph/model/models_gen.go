@@ -3,6 +3,10 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/centralita/centralita/domain"
@@ -208,6 +212,36 @@ type DeleteTagPayload struct {
 	UserErrors   []*UserError `json:"userErrors"`
 }
 
+type ListRowInput struct {
+	// Comes back as the answer's replyId; at most 200 characters, unique across sections.
+	ID string `json:"id"`
+	// At most 24 characters.
+	Title string `json:"title"`
+	// At most 72 characters.
+	Description *string `json:"description,omitempty"`
+}
+
+type ListSectionInput struct {
+	// At most 24 characters; required when there are several sections.
+	Title *string         `json:"title,omitempty"`
+	Rows  []*ListRowInput `json:"rows"`
+}
+
+type MarkConversationReadInput struct {
+	ConversationID string `json:"conversationId"`
+}
+
+type MarkMessageReadInput struct {
+	// An inbound message (msg_…) that came through WhatsApp.
+	MessageID string `json:"messageId"`
+}
+
+type MarkReadPayload struct {
+	// The message marked read, with markedReadAt; null when there was nothing to mark.
+	Message    *domain.Message `json:"message,omitempty"`
+	UserErrors []*UserError    `json:"userErrors"`
+}
+
 type MessageConnection struct {
 	Edges    []*MessageEdge    `json:"edges"`
 	Nodes    []*domain.Message `json:"nodes"`
@@ -254,8 +288,59 @@ type QueuePayload struct {
 	UserErrors []*UserError  `json:"userErrors"`
 }
 
+type ReplyButtonInput struct {
+	// Comes back as the answer's replyId; at most 256 characters, unique.
+	ID string `json:"id"`
+	// At most 20 characters, unique.
+	Title string `json:"title"`
+}
+
 type RevokeAPIKeyInput struct {
 	APIKeyID string `json:"apiKeyId"`
+}
+
+type SendInteractiveMessageInput struct {
+	ConversationID string          `json:"conversationId"`
+	Kind           InteractiveKind `json:"kind"`
+	// At most 1024 characters for buttons, 4096 for lists.
+	Body string `json:"body"`
+	// A text header; at most 60 characters.
+	Header *string `json:"header,omitempty"`
+	// At most 60 characters.
+	Footer *string `json:"footer,omitempty"`
+	// BUTTON: the reply buttons.
+	Buttons []*ReplyButtonInput `json:"buttons,omitempty"`
+	// LIST: the label of the button that opens the list; at most 20 characters.
+	ListButton *string `json:"listButton,omitempty"`
+	// LIST: the sections.
+	Sections         []*ListSectionInput `json:"sections,omitempty"`
+	ReplyToMessageID *string             `json:"replyToMessageId,omitempty"`
+	IdempotencyKey   *string             `json:"idempotencyKey,omitempty"`
+}
+
+type SendMediaMessageInput struct {
+	ConversationID string `json:"conversationId"`
+	// IMAGE, AUDIO, VIDEO, DOCUMENT or STICKER. Optional with uploadId (the upload's kind); required with link.
+	Type *domain.MessageType `json:"type,omitempty"`
+	// A file uploaded with REST POST /v1/media (multipart/form-data, field file): its med_… id. Set uploadId or link.
+	UploadID *string `json:"uploadId,omitempty"`
+	// A public http(s) URL WhatsApp fetches itself.
+	Link *string `json:"link,omitempty"`
+	// Images, videos and documents only; at most 1024 characters.
+	Caption *string `json:"caption,omitempty"`
+	// Documents only; defaults to the upload's filename.
+	Filename         *string `json:"filename,omitempty"`
+	ReplyToMessageID *string `json:"replyToMessageId,omitempty"`
+	IdempotencyKey   *string `json:"idempotencyKey,omitempty"`
+}
+
+type SendReactionInput struct {
+	ConversationID string `json:"conversationId"`
+	// The message reacted to (msg_…); it must have a wamid.
+	MessageID string `json:"messageId"`
+	// One emoji; an empty string removes our reaction.
+	Emoji          string  `json:"emoji"`
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 type SendTemplateMessageInput struct {
@@ -263,14 +348,25 @@ type SendTemplateMessageInput struct {
 	// An approved template's name.
 	Name string `json:"name"`
 	// The approved translation, e.g. es, es_MX, pt_BR.
-	Language       string                    `json:"language"`
-	Parameters     []*TemplateParameterInput `json:"parameters,omitempty"`
-	IdempotencyKey *string                   `json:"idempotencyKey,omitempty"`
+	Language string `json:"language"`
+	// Body values.
+	Parameters []*TemplateParameterInput `json:"parameters,omitempty"`
+	// The header's value (text) or file (image, video, document), when the template has a variable header.
+	Header *TemplateHeaderInput `json:"header,omitempty"`
+	// Values of buttons that take one (quick-reply payloads, URL suffixes).
+	Buttons []*TemplateButtonInput `json:"buttons,omitempty"`
+	// Quote one of the conversation's messages (it must have a wamid).
+	ReplyToMessageID *string `json:"replyToMessageId,omitempty"`
+	IdempotencyKey   *string `json:"idempotencyKey,omitempty"`
 }
 
 type SendTextMessageInput struct {
 	ConversationID string `json:"conversationId"`
 	Text           string `json:"text"`
+	// Ask WhatsApp to render a preview of the first http(s) link.
+	PreviewURL *bool `json:"previewUrl,omitempty"`
+	// Quote one of the conversation's messages (it must have a wamid).
+	ReplyToMessageID *string `json:"replyToMessageId,omitempty"`
 	// A client key: retrying with the same key returns the first message instead of sending twice.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
@@ -324,6 +420,26 @@ type TaskFilter struct {
 type TaskPayload struct {
 	Task       *domain.Task `json:"task,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type TemplateButtonInput struct {
+	// The button's position in the approved template, from 0.
+	Index int                `json:"index"`
+	Type  TemplateButtonType `json:"type"`
+	Value string             `json:"value"`
+}
+
+type TemplateHeaderInput struct {
+	Type TemplateHeaderType `json:"type"`
+	// TEXT: the placeholder's name for templates with named parameters.
+	Name *string `json:"name,omitempty"`
+	// TEXT: the value; at most 60 characters.
+	Value *string `json:"value,omitempty"`
+	// IMAGE, VIDEO, DOCUMENT: an upload (REST POST /v1/media); set uploadId or link.
+	UploadID *string `json:"uploadId,omitempty"`
+	Link     *string `json:"link,omitempty"`
+	// DOCUMENT: the name the customer sees.
+	Filename *string `json:"filename,omitempty"`
 }
 
 type TemplateParameterInput struct {
@@ -426,4 +542,177 @@ type UserPayload struct {
 type WorkspacePayload struct {
 	Workspace  *domain.Workspace `json:"workspace,omitempty"`
 	UserErrors []*UserError      `json:"userErrors"`
+}
+
+type InteractiveKind string
+
+const (
+	// Reply buttons: 1 to 3 buttons.
+	InteractiveKindButton InteractiveKind = "BUTTON"
+	// A list: a button opening up to 10 sections with at most 10 rows in all.
+	InteractiveKindList InteractiveKind = "LIST"
+)
+
+var AllInteractiveKind = []InteractiveKind{
+	InteractiveKindButton,
+	InteractiveKindList,
+}
+
+func (e InteractiveKind) IsValid() bool {
+	switch e {
+	case InteractiveKindButton, InteractiveKindList:
+		return true
+	}
+	return false
+}
+
+func (e InteractiveKind) String() string {
+	return string(e)
+}
+
+func (e *InteractiveKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InteractiveKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InteractiveKind", str)
+	}
+	return nil
+}
+
+func (e InteractiveKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InteractiveKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InteractiveKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type TemplateButtonType string
+
+const (
+	// value is the payload that comes back when the customer taps it.
+	TemplateButtonTypeQuickReply TemplateButtonType = "QUICK_REPLY"
+	// value completes the button's dynamic URL.
+	TemplateButtonTypeURL TemplateButtonType = "URL"
+)
+
+var AllTemplateButtonType = []TemplateButtonType{
+	TemplateButtonTypeQuickReply,
+	TemplateButtonTypeURL,
+}
+
+func (e TemplateButtonType) IsValid() bool {
+	switch e {
+	case TemplateButtonTypeQuickReply, TemplateButtonTypeURL:
+		return true
+	}
+	return false
+}
+
+func (e TemplateButtonType) String() string {
+	return string(e)
+}
+
+func (e *TemplateButtonType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TemplateButtonType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TemplateButtonType", str)
+	}
+	return nil
+}
+
+func (e TemplateButtonType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TemplateButtonType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TemplateButtonType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type TemplateHeaderType string
+
+const (
+	TemplateHeaderTypeText     TemplateHeaderType = "TEXT"
+	TemplateHeaderTypeImage    TemplateHeaderType = "IMAGE"
+	TemplateHeaderTypeVideo    TemplateHeaderType = "VIDEO"
+	TemplateHeaderTypeDocument TemplateHeaderType = "DOCUMENT"
+)
+
+var AllTemplateHeaderType = []TemplateHeaderType{
+	TemplateHeaderTypeText,
+	TemplateHeaderTypeImage,
+	TemplateHeaderTypeVideo,
+	TemplateHeaderTypeDocument,
+}
+
+func (e TemplateHeaderType) IsValid() bool {
+	switch e {
+	case TemplateHeaderTypeText, TemplateHeaderTypeImage, TemplateHeaderTypeVideo, TemplateHeaderTypeDocument:
+		return true
+	}
+	return false
+}
+
+func (e TemplateHeaderType) String() string {
+	return string(e)
+}
+
+func (e *TemplateHeaderType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TemplateHeaderType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TemplateHeaderType", str)
+	}
+	return nil
+}
+
+func (e TemplateHeaderType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TemplateHeaderType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TemplateHeaderType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
