@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -47,11 +48,19 @@ type mediaFileView struct {
 // bytes in "file" (its part's Content-Type is the declared type) and an
 // optional "filename" overriding the part's. Files over maxFileBytes are
 // 413 like oversized bodies.
+// uploadReadTimeout bounds reading one upload (100 MB at about 1.5 Mbit/s).
+const uploadReadTimeout = 10 * time.Minute
+
 func (h *handlers) uploadMedia(maxFileBytes int64) gin.HandlerFunc {
 	return func(c *gin.Context) { h.storeUpload(c, maxFileBytes) }
 }
 
 func (h *handlers) storeUpload(c *gin.Context, maxFileBytes int64) {
+	// The server's read timeout suits JSON bodies; a 100 MB document on a
+	// slow uplink needs longer, so this route extends its own deadline.
+	rc := http.NewResponseController(c.Writer)
+	_ = rc.SetReadDeadline(time.Now().Add(uploadReadTimeout))
+	_ = rc.SetWriteDeadline(time.Now().Add(uploadReadTimeout + time.Minute))
 	mediaType, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if err != nil || mediaType != "multipart/form-data" {
 		fail(c, domain.FieldError("file", "send the file as multipart/form-data in a field named file"))
