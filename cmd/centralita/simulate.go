@@ -7,12 +7,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/centralita/centralita/whatsapp"
 )
@@ -28,7 +32,9 @@ type simulateOptions struct {
 	batch      int
 	duplicates float64
 	contacts   int
-	types      []string // message types, in turn (simulate_media.go)
+	types      []string // message types, in turn (simulate_types.go)
+	// concurrency is how many deliveries may be in flight at once.
+	concurrency int
 }
 
 var simulatedTexts = []string{
@@ -53,6 +59,7 @@ func runSimulate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&o.batch, "batch", 1, "messages per delivery (Meta batches up to 1000)")
 	fs.Float64Var(&o.duplicates, "duplicates", 0.2, "share of deliveries posted twice, as Meta's retries do")
 	fs.IntVar(&o.contacts, "contacts", 5, "how many distinct customers write")
+	fs.IntVar(&o.concurrency, "concurrency", 4, "deliveries in flight at once")
 	types := fs.String("types", "text", "comma-separated message types sent in turn: "+strings.Join(simulatedTypes, ", ")+
 		" (media names the demo's sample files)")
 	if err := fs.Parse(args); err != nil {
@@ -73,8 +80,9 @@ func runSimulate(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("simulate needs --url, --app-secret and --numbers")
 	case !strings.HasPrefix(o.url, "http://127.") && !strings.HasPrefix(o.url, "http://localhost") && !strings.HasPrefix(o.url, "http://[::1]"):
 		return fmt.Errorf("simulate only targets a server on this machine (http://127.x, localhost or [::1])")
-	case o.count < 1 || o.batch < 1 || o.batch > 1000 || o.rate <= 0 || o.contacts < 1 || o.duplicates < 0 || o.duplicates > 1:
-		return fmt.Errorf("simulate: count, batch (1-1000), rate, contacts must be positive and duplicates within 0-1")
+	case o.count < 1 || o.batch < 1 || o.batch > 1000 || o.rate <= 0 || o.contacts < 1 || o.duplicates < 0 ||
+		o.duplicates > 1 || o.concurrency < 1 || o.concurrency > 256:
+		return fmt.Errorf("simulate: count, batch (1-1000), rate, contacts, concurrency (1-256) must be positive and duplicates within 0-1")
 	}
 	report, err := simulate(ctx, o)
 	if err != nil {
@@ -88,59 +96,99 @@ type simulateReport struct {
 	Messages   int            `json:"messages"`
 	Duplicates int            `json:"duplicates"`
 	Statuses   map[string]int `json:"statuses"`
-	P50Millis  float64        `json:"p50_ms"`
-	P99Millis  float64        `json:"p99_ms"`
+	// Errors counts posts that got no answer (refused, reset, timed out).
+	Errors int `json:"errors"`
+	// RatePerSecond is the deliveries per second actually achieved.
+	RatePerSecond float64 `json:"rate_per_s"`
+	P50Millis     float64 `json:"p50_ms"`
+	P95Millis     float64 `json:"p95_ms"`
+	P99Millis     float64 `json:"p99_ms"`
 }
 
+// simulate posts o.count deliveries (and their duplicates) from
+// o.concurrency workers, started at o.rate per second overall. A duplicate
+// is posted right after its original by the same worker, as Meta's retry
+// of an answer it did not see.
 func simulate(ctx context.Context, o simulateOptions) (simulateReport, error) {
-	client := &http.Client{Timeout: 30 * time.Second}
-	report := simulateReport{Statuses: map[string]int{}}
-	var latencies []time.Duration
-	post := func(body []byte) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.url, bytes.NewReader(body))
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(whatsapp.SignatureHeader, whatsapp.Sign(body, o.appSecret))
+	client := &http.Client{Timeout: 30 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: o.concurrency}}
+	pace := rate.NewLimiter(rate.Limit(o.rate), 1)
+	var (
+		mu        sync.Mutex
+		report    = simulateReport{Statuses: map[string]int{}}
+		latencies []time.Duration
+	)
+	post := func(body []byte) {
 		start := time.Now()
-		res, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		latencies = append(latencies, time.Since(start))
-		report.Statuses[strconv.Itoa(res.StatusCode)]++
+		status, err := simulatePost(ctx, client, o, body)
+		mu.Lock()
+		defer mu.Unlock()
 		report.Deliveries++
-		return nil
-	}
-	tick := time.NewTicker(time.Duration(float64(time.Second) / o.rate))
-	defer tick.Stop()
-	for i := range o.count {
-		body := simulatedDelivery(o, i)
-		if err := post(body); err != nil {
-			return report, err
+		if err != nil {
+			report.Errors++
+			return
 		}
-		report.Messages += o.batch
-		if rand.Float64() < o.duplicates {
-			report.Duplicates++
-			if err := post(body); err != nil {
-				return report, err
+		latencies = append(latencies, time.Since(start))
+		report.Statuses[strconv.Itoa(status)]++
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range o.concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				body := simulatedDelivery(o, i)
+				post(body)
+				if rand.Float64() < o.duplicates {
+					mu.Lock()
+					report.Duplicates++
+					mu.Unlock()
+					post(body)
+				}
 			}
-		}
-		select {
-		case <-ctx.Done():
-			return report, ctx.Err()
-		case <-tick.C:
-		}
+		}()
 	}
-	slices.Sort(latencies)
-	pct := func(p float64) float64 {
-		return float64(latencies[int(p*float64(len(latencies)-1))].Microseconds()) / 1000
+	began := time.Now()
+	var err error
+	for i := range o.count {
+		if err = pace.Wait(ctx); err != nil {
+			break
+		}
+		next <- i
+		report.Messages += o.batch
 	}
-	report.P50Millis, report.P99Millis = pct(0.50), pct(0.99)
-	return report, nil
+	close(next)
+	wg.Wait()
+	elapsed := time.Since(began)
+	if elapsed > 0 {
+		report.RatePerSecond = math.Round(float64(report.Deliveries)/elapsed.Seconds()*10) / 10
+	}
+	if len(latencies) > 0 {
+		slices.Sort(latencies)
+		pct := func(p float64) float64 {
+			return float64(latencies[int(p*float64(len(latencies)-1))].Microseconds()) / 1000
+		}
+		report.P50Millis, report.P95Millis, report.P99Millis = pct(0.50), pct(0.95), pct(0.99)
+	}
+	return report, err
+}
+
+// simulatePost sends one signed delivery and returns the answer's status.
+func simulatePost(ctx context.Context, client *http.Client, o simulateOptions, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(whatsapp.SignatureHeader, whatsapp.Sign(body, o.appSecret))
+	res, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode, nil
 }
 
 // simulatedDelivery renders one Meta delivery: batch messages to one
@@ -169,8 +217,8 @@ func simulatedDelivery(o simulateOptions, i int) []byte {
 	for j := range o.batch {
 		from := simulatedContacts[(i*o.batch+j)%min(o.contacts, len(simulatedContacts))]
 		id, ts := fmt.Sprintf("wamid.sim.%d.%d.%d", time.Now().UnixNano(), i, j), strconv.FormatInt(time.Now().Unix(), 10)
-		if media := simulatedMediaMessage(o.types, i*o.batch+j, from, id, ts); media != nil {
-			msgs = append(msgs, media)
+		if typed := simulatedTypedMessage(o.types, i*o.batch+j, from, id, ts); typed != nil {
+			msgs = append(msgs, typed)
 		} else {
 			msgs = append(msgs, message{From: from, ID: id, Timestamp: ts, Type: "text",
 				Text: text{Body: simulatedTexts[rand.IntN(len(simulatedTexts))]}})
