@@ -2,6 +2,8 @@ package persistence
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -201,13 +203,19 @@ type deadLetterRow struct {
 	ID         string    `gorm:"column:id;primaryKey"`
 	Reason     string    `gorm:"column:reason"`
 	Body       []byte    `gorm:"column:body"`
+	BodySHA256 string    `gorm:"column:body_sha256"`
 	ReceivedAt time.Time `gorm:"column:received_at"`
 }
 
 func (deadLetterRow) TableName() string { return "webhook_dead_letters" }
 
-// SaveDeadLetter keeps an authenticated delivery nobody could parse.
+// SaveDeadLetter keeps an authenticated delivery nobody could parse, once:
+// Meta's redeliveries of the same bytes are not stored again.
 func (s *Store) SaveDeadLetter(ctx context.Context, body []byte, reason string, at time.Time) error {
-	row := deadLetterRow{ID: domain.NewID("dlq"), Reason: reason, Body: body, ReceivedAt: at.UTC()}
-	return writeError(s.conn(ctx).Create(&row).Error, "dead letter")
+	sum := sha256.Sum256(body)
+	row := deadLetterRow{ID: domain.NewID("dlq"), Reason: reason, Body: body,
+		BodySHA256: hex.EncodeToString(sum[:]), ReceivedAt: at.UTC()}
+	err := s.conn(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "body_sha256"}}, DoNothing: true}).
+		Create(&row).Error
+	return writeError(err, "dead letter")
 }

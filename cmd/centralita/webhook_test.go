@@ -184,6 +184,19 @@ func TestWebhookUnknownNumbersAndDeadLetters(t *testing.T) {
 	// Signed but not understandable: kept, and acknowledged so Meta stops.
 	require.Equal(t, http.StatusOK, a.deliver([]byte(`this is not json`)).Status)
 	require.Equal(t, 1, a.count("webhook_dead_letters"))
+	// A partly bad delivery is kept once, however often it comes back; its
+	// good items are stored once too.
+	partly := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"106540352242922"},"messages":[{"from":"16505551234","id":"wamid.good","timestamp":"1750000000","type":"text","text":{"body":"hola"}},{"from":"16505551234","id":"wamid.bad","timestamp":"1750000000","type":"text","text":"not an object"}]}}]}]}`)
+	tn := a.bootstrap("Partly Co")
+	a.channel(tn, "106540352242922")
+	for range 3 {
+		require.Equal(t, http.StatusOK, a.deliver(partly).Status)
+	}
+	require.Equal(t, 2, a.count("webhook_dead_letters"))
+	_, err := a.DB.Store().FindMessageByProviderID(a.system(tn), a.channelID(tn), "wamid.good")
+	require.NoError(t, err, "the good item of the batch is kept")
+	require.Equal(t, http.StatusOK, a.deliver([]byte(`this is not json`)).Status)
+	require.Equal(t, 2, a.count("webhook_dead_letters"))
 }
 
 // One delivery can carry several numbers; each item lands only in the
