@@ -423,7 +423,7 @@ func (s *Service) redirectFromLegacy(ctx context.Context, ch *Channel, conv *Con
 	// The answer is best-effort: a rule refusing it (window closed,
 	// conversation closed) must not undo the customer's message. Database
 	// failures still abort, so the delivery is retried.
-	if _, err = s.sendText(ctx, conv.ID, text, "", true); ErrorCode(err) == CodeInternal {
+	if _, err = s.sendText(ctx, conv.ID, text, "", BotLegacyRedirect); ErrorCode(err) == CodeInternal {
 		return err
 	}
 	return nil

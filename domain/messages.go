@@ -44,14 +44,22 @@ func (s *Service) SendTextOnce(ctx context.Context, conversationID, text, key st
 	return s.Send(ctx, conversationID, SendInput{Text: &TextInput{Body: text}, IdempotencyKey: key})
 }
 
-func (s *Service) sendText(ctx context.Context, conversationID, text, key string, bot bool) (*Message, error) {
+// Bot names say which automation wrote a bot message (its author id).
+const (
+	// BotLegacyRedirect is the legacy number's "write to the official
+	// number" auto-reply.
+	BotLegacyRedirect = "legacy_redirect"
+)
+
+func (s *Service) sendText(ctx context.Context, conversationID, text, key, bot string) (*Message, error) {
 	return s.send(ctx, conversationID, &Message{Type: MessageText, Text: text}, key, bot)
 }
 
 // send stores an outbound draft (content already validated and resolved)
 // as queued, with its delivery job, in one transaction. Templates may be
-// sent outside the 24-hour window; anything else needs it open.
-func (s *Service) send(ctx context.Context, conversationID string, draft *Message, key string, bot bool) (*Message, error) {
+// sent outside the 24-hour window; anything else needs it open. bot names
+// the automation writing it; "" when a person or an integration does.
+func (s *Service) send(ctx context.Context, conversationID string, draft *Message, key, bot string) (*Message, error) {
 	var msg *Message
 	_, err := s.change(ctx, conversationID, func(p Principal, c *Conversation) (string, map[string]any, error) {
 		if c.Status == StatusClosed {
@@ -76,10 +84,10 @@ func (s *Service) send(ctx context.Context, conversationID string, draft *Messag
 			Media: draft.Media, Interactive: draft.Interactive, Reaction: draft.Reaction, Template: draft.Template,
 			Status: DeliveryQueued, IdempotencyKey: key, CreatedAt: now, UpdatedAt: now}
 		switch {
-		case bot:
+		case bot != "":
 			// Automatic answers are not a human's first response, and leave
 			// a new conversation new for the team to pick up.
-			msg.AuthorKind = AuthorBot
+			msg.AuthorKind, msg.AuthorID = AuthorBot, bot
 		case p.UserID != "":
 			msg.AuthorKind, msg.AuthorID = AuthorAgent, p.UserID
 			if c.FirstHumanResponseAt == nil {
@@ -88,7 +96,7 @@ func (s *Service) send(ctx context.Context, conversationID string, draft *Messag
 		default:
 			msg.AuthorKind, msg.AuthorID = AuthorSystem, p.APIKeyID
 		}
-		if c.Status == StatusNew && !bot {
+		if c.Status == StatusNew && bot == "" {
 			c.Status = StatusOpen
 		}
 		c.LastActivityAt = now

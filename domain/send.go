@@ -145,7 +145,7 @@ func (s *Service) messageWithWAMID(ctx context.Context, conv *Conversation, id, 
 // sendOnce sends a draft at most once per key.
 func (s *Service) sendOnce(ctx context.Context, conversationID string, draft *Message, key string) (msg *Message, replayed bool, err error) {
 	if key == "" {
-		msg, err = s.send(ctx, conversationID, draft, "", false)
+		msg, err = s.send(ctx, conversationID, draft, "", "")
 		return msg, false, err
 	}
 	replay := func() (*Message, bool, error) {
@@ -164,7 +164,7 @@ func (s *Service) sendOnce(ctx context.Context, conversationID string, draft *Me
 	if m, replayed, err := replay(); ErrorCode(err) != CodeNotFound || m != nil {
 		return m, replayed, err
 	}
-	msg, err = s.send(ctx, conversationID, draft, key, false)
+	msg, err = s.send(ctx, conversationID, draft, key, "")
 	if ErrorCode(err) == CodeConflict {
 		// A concurrent request with the same key won the insert.
 		if m, replayed, rerr := replay(); rerr == nil {

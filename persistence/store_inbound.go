@@ -108,8 +108,8 @@ func (s *Store) LastRedirectNotice(ctx context.Context, channelID, contactID str
 	var row messageRow
 	err = db.Table("messages m").Select("m.*").
 		Joins("JOIN conversations c ON c.id = m.conversation_id AND c.workspace_id = m.workspace_id").
-		Where("m.workspace_id = ? AND m.channel_id = ? AND c.contact_id = ? AND m.author_kind = ?",
-			ws, channelID, contactID, string(domain.AuthorBot)).
+		Where("m.workspace_id = ? AND m.channel_id = ? AND c.contact_id = ? AND m.author_kind = ? AND m.author_id = ?",
+			ws, channelID, contactID, string(domain.AuthorBot), domain.BotLegacyRedirect).
 		Order("m.created_at DESC").Take(&row).Error
 	if err != nil {
 		if domain.ErrorCode(writeError(err, "message")) == domain.CodeNotFound {

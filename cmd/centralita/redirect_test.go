@@ -108,3 +108,48 @@ func TestLegacyNumberStoresStaleMessagesWithoutAnswering(t *testing.T) {
 	require.Equal(t, 1, inbound, "the customer's message is kept")
 	require.Equal(t, 0, bot, "no automatic answer to a stale message")
 }
+
+// Only the legacy number's own notice counts towards "once per period":
+// another automation's message in the conversation (a welcome menu, say)
+// does not stop the customer from learning the official number.
+func TestOtherBotMessagesDoNotSuppressTheRedirect(t *testing.T) {
+	const official, legacy = "106540352242922", "109999999999999"
+	a := newTestApp(t)
+	tn := a.bootstrap("Bots Co")
+	ctx := a.system(tn)
+	_, err := a.Service.CreateChannel(ctx, domain.ChannelInput{PhoneNumberID: valuePtr(official),
+		WABAID: valuePtr("102290129340398"), DisplayPhoneNumber: valuePtr("+1 555 078 3881"), AccessToken: valuePtr(fakeToken)})
+	require.NoError(t, err)
+	_, err = a.Service.CreateChannel(ctx, domain.ChannelInput{PhoneNumberID: valuePtr(legacy),
+		WABAID: valuePtr("102290129340398"), DisplayPhoneNumber: valuePtr("15550001111"), AccessToken: valuePtr(fakeToken),
+		Mode: valuePtr(domain.ChannelModeRedirect)})
+	require.NoError(t, err)
+	// A stale redelivery opens the conversation without an answer.
+	stale := textDeliveryAt(legacy, "wamid.old", "51987654321", time.Now().Add(-3*time.Hour))
+	require.Equal(t, http.StatusOK, a.deliver(stale).Status)
+	old, err := a.DB.Store().FindMessageByProviderID(ctx, mustChannel(t, a, tn, legacy), "wamid.old")
+	require.NoError(t, err)
+	welcome := &domain.Message{ID: domain.NewID(domain.PrefixMessage), ConversationID: old.ConversationID,
+		ChannelID: old.ChannelID, Direction: domain.DirectionOutbound, AuthorKind: domain.AuthorBot,
+		AuthorID: "welcome_menu", Type: domain.MessageText, Text: "1. Ventas 2. Soporte",
+		Status: domain.DeliverySent, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	require.NoError(t, a.DB.Store().CreateMessage(ctx, welcome))
+
+	require.Equal(t, http.StatusOK, a.deliver(textDelivery(legacy, "wamid.new", "51987654321")).Status)
+	page, err := a.Service.Messages(ctx, old.ConversationID, domain.PageRequest{})
+	require.NoError(t, err)
+	var notices int
+	for _, m := range page.Items {
+		if m.AuthorKind == domain.AuthorBot && m.AuthorID == domain.BotLegacyRedirect {
+			notices++
+		}
+	}
+	require.Equal(t, 1, notices, "the notice is sent despite the welcome message")
+}
+
+func mustChannel(t *testing.T, a *testApp, tn tenant, phoneNumberID string) string {
+	t.Helper()
+	ch, err := a.DB.Store().FindChannelByPhoneNumberID(a.system(tn), phoneNumberID)
+	require.NoError(t, err)
+	return ch.ID
+}
