@@ -184,6 +184,7 @@ type Store interface {
 	AuthStore
 	InboundStore
 	OutboxStore
+	SendAttemptStore
 	MediaStore
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/riverqueue/river"
 	"golang.org/x/time/rate"
@@ -32,6 +33,9 @@ type sendWorker struct {
 	svc   *domain.Service
 	graph *whatsapp.Client
 	pace  *pacer
+	// receiptWait is how long a retry waits for the receipt of an earlier
+	// attempt whose answer was lost before sending again.
+	receiptWait time.Duration
 }
 
 // Work sends the message once: PrepareSend returns nothing to do for a
@@ -40,7 +44,7 @@ type sendWorker struct {
 // permanent ones, and the last attempt, end the message as failed.
 func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	err := w.send(ctx, job)
-	if err != nil && job.Attempt >= job.MaxAttempts {
+	if err != nil && !isSnooze(err) && job.Attempt >= job.MaxAttempts {
 		// Out of attempts: say so on the message rather than leave it
 		// queued forever.
 		sys := domain.SystemContext(ctx, job.Args.WorkspaceID)
@@ -71,13 +75,16 @@ func (w *sendWorker) send(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err := w.pace.wait(ctx, prep.Channel.PhoneNumberID); err != nil {
 		return err
 	}
-	res, err := w.graph.SendMessage(ctx, prep.Channel.PhoneNumberID, prep.AccessToken, outbound(prep))
+	res, err := w.callMeta(ctx, sys, prep)
 	if err != nil {
-		if whatsapp.IsRetryable(err) && job.Attempt < job.MaxAttempts {
+		if isSnooze(err) || (whatsapp.IsRetryable(err) && job.Attempt < job.MaxAttempts) {
 			return err
 		}
 		code, reason := failure(err)
 		return w.svc.FailSend(sys, job.Args.MessageID, code, reason)
+	}
+	if res == nil {
+		return nil // a receipt gave it its wamid meanwhile
 	}
 	_, err = w.svc.RecordSent(sys, job.Args.MessageID, res.MessageID)
 	return err
