@@ -306,6 +306,10 @@ func (s *Service) ApplyStatus(ctx context.Context, ch *Channel, st StatusUpdate)
 			if err == nil && m.ChannelID == ch.ID && m.Direction == DirectionOutbound &&
 				(m.ProviderMessageID == "" || m.ProviderMessageID == st.ProviderMessageID) {
 				m.ProviderMessageID = st.ProviderMessageID
+				// The send whose answer was lost is answered now.
+				if err := s.store.ClearSendAttempt(ctx, m.ID); err != nil {
+					return err
+				}
 				return s.advance(ctx, m, []StatusUpdate{st}, true)
 			}
 			if err != nil && ErrorCode(err) != CodeNotFound {
@@ -367,6 +371,9 @@ func (s *Service) RecordSent(ctx context.Context, messageID, providerMessageID s
 			return FieldError("message_id", "only outbound messages are sent")
 		}
 		m.ProviderMessageID = providerMessageID
+		if err := s.store.ClearSendAttempt(ctx, m.ID); err != nil {
+			return err
+		}
 		parked, err := s.store.TakeParkedStatuses(ctx, m.ChannelID, providerMessageID)
 		if err != nil {
 			return err

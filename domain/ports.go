@@ -185,6 +185,7 @@ type Store interface {
 	AuthStore
 	InboundStore
 	OutboxStore
+	SendAttemptStore
 	MediaStore
 	ReadStore
 }

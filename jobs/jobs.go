@@ -4,11 +4,13 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -36,6 +38,13 @@ type Config struct {
 	PerNumberRate float64
 	// MaxWorkers is how many jobs run at once in this process.
 	MaxWorkers int
+	// ReceiptWait is how long a send retry waits for the receipt of an
+	// earlier attempt whose answer was lost (default DefaultReceiptWait).
+	ReceiptWait time.Duration
+	// JobTimeout cancels a job running longer (default 1 minute). A job
+	// still marked running after twice that is taken to have died with its
+	// process and is retried by another one.
+	JobTimeout time.Duration
 }
 
 // Runner owns the River clients.
@@ -54,15 +63,21 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 20
 	}
+	cfg.ReceiptWait = cmp.Or(cfg.ReceiptWait, DefaultReceiptWait)
+	cfg.JobTimeout = cmp.Or(cfg.JobTimeout, time.Minute)
 	workers := river.NewWorkers()
 	pace := newPacer(cfg.PerNumberRate)
-	river.AddWorker(workers, &sendWorker{svc: cfg.Service, graph: cfg.Graph, pace: pace})
+	river.AddWorker(workers, &sendWorker{svc: cfg.Service, graph: cfg.Graph, pace: pace, receiptWait: cfg.ReceiptWait})
 	river.AddWorker(workers, &markReadWorker{svc: cfg.Service, graph: cfg.Graph, pace: pace})
 	river.AddWorker(workers, newMediaWorker(cfg.Service, cfg.Graph))
 	riverCfg := &river.Config{
 		Logger:  cfg.Logger,
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
 		Workers: workers,
+		// River waits an hour by default before retrying the jobs of a
+		// process that died: far too long for a customer's reply.
+		JobTimeout:           cfg.JobTimeout,
+		RescueStuckJobsAfter: 2 * cfg.JobTimeout,
 	}
 	switch cfg.Dialect {
 	case "postgres":

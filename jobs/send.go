@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/riverqueue/river"
 	"golang.org/x/time/rate"
@@ -33,6 +34,9 @@ type sendWorker struct {
 	svc   *domain.Service
 	graph *whatsapp.Client
 	pace  *pacer
+	// receiptWait is how long a retry waits for the receipt of an earlier
+	// attempt whose answer was lost before sending again.
+	receiptWait time.Duration
 }
 
 // Work sends the message once: PrepareSend returns nothing to do for a
@@ -41,7 +45,7 @@ type sendWorker struct {
 // permanent ones, and the last attempt, end the message as failed.
 func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	err := w.send(ctx, job)
-	if err != nil && job.Attempt >= job.MaxAttempts {
+	if err != nil && !isSnooze(err) && job.Attempt >= job.MaxAttempts {
 		// Out of attempts: say so on the message rather than leave it
 		// queued forever.
 		sys := domain.SystemContext(ctx, job.Args.WorkspaceID)
@@ -92,9 +96,12 @@ func (w *sendWorker) send(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err := w.pace.wait(ctx, prep.Channel.PhoneNumberID); err != nil {
 		return err
 	}
-	res, err := w.graph.SendMessage(ctx, prep.Channel.PhoneNumberID, prep.AccessToken, outbound(prep))
+	res, err := w.callMeta(ctx, sys, prep)
 	if err != nil {
 		return w.retryOrFail(sys, job, err)
+	}
+	if res == nil {
+		return nil // a receipt gave it its wamid meanwhile
 	}
 	_, err = w.svc.RecordSent(sys, job.Args.MessageID, res.MessageID)
 	return err
@@ -103,7 +110,7 @@ func (w *sendWorker) send(ctx context.Context, job *river.Job[SendArgs]) error {
 // retryOrFail hands a retryable error back to River (it backs off and
 // retries) and ends the message as failed on a permanent one.
 func (w *sendWorker) retryOrFail(sys context.Context, job *river.Job[SendArgs], err error) error {
-	if whatsapp.IsRetryable(err) && job.Attempt < job.MaxAttempts {
+	if isSnooze(err) || (whatsapp.IsRetryable(err) && job.Attempt < job.MaxAttempts) {
 		return err
 	}
 	code, reason := failure(err)

@@ -82,7 +82,8 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 	graphClient := &whatsapp.Client{BaseURL: cfg.WhatsAppGraphURL, Version: cfg.WhatsAppGraphVersion,
 		HTTP: &http.Client{Timeout: 30 * time.Second}}
 	runner, err := jobs.New(ctx, jobs.Config{Dialect: db.Dialect(), SQLDB: db.SQLDB(), Pool: db.PgxPool(),
-		Service: svc, Graph: graphClient, Logger: logger, PerNumberRate: cfg.WhatsAppSendRate})
+		Service: svc, Graph: graphClient, Logger: logger, PerNumberRate: cfg.WhatsAppSendRate,
+		ReceiptWait: cfg.WhatsAppReceiptWait, JobTimeout: cfg.JobTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}

@@ -46,6 +46,12 @@ type Config struct {
 	WhatsAppGraphURL     string        `env:"WHATSAPP_GRAPH_URL" envDefault:"https://graph.facebook.com"`
 	WhatsAppGraphVersion string        `env:"WHATSAPP_GRAPH_VERSION" envDefault:"v24.0"`
 	WhatsAppSendRate     float64       `env:"WHATSAPP_SEND_RATE" envDefault:"80"`
+	// WhatsAppReceiptWait: a send whose answer was lost is retried only
+	// after this long without a receipt for it (Meta has no idempotency key).
+	WhatsAppReceiptWait time.Duration `env:"WHATSAPP_SEND_RECEIPT_WAIT" envDefault:"2m"`
+	// JobTimeout cancels a background job running longer; a dead process's
+	// jobs are retried after twice that.
+	JobTimeout time.Duration `env:"CENTRALITA_JOB_TIMEOUT" envDefault:"1m"`
 	// MediaDir holds uploaded and downloaded media; default <data dir>/media.
 	MediaDir string `env:"CENTRALITA_MEDIA_DIR"`
 }
@@ -94,6 +100,12 @@ func (c *Config) validate() error {
 	}
 	if c.WhatsAppSendRate <= 0 || c.WhatsAppSendRate > 1000 {
 		errs = append(errs, fmt.Errorf("WHATSAPP_SEND_RATE must be between 0 and 1000 messages per second"))
+	}
+	if c.WhatsAppReceiptWait < time.Second || c.WhatsAppReceiptWait > time.Hour {
+		errs = append(errs, fmt.Errorf("WHATSAPP_SEND_RECEIPT_WAIT must be between 1s and 1h"))
+	}
+	if c.JobTimeout < time.Second || c.JobTimeout > time.Hour {
+		errs = append(errs, fmt.Errorf("CENTRALITA_JOB_TIMEOUT must be between 1s and 1h"))
 	}
 	if c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > time.Hour {
 		errs = append(errs, fmt.Errorf("CENTRALITA_ACCESS_TOKEN_TTL must be between 1m and 1h"))

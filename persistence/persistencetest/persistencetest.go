@@ -81,6 +81,30 @@ var (
 )
 
 func newPostgres(ctx context.Context, t testing.TB) *persistence.DB {
+	name := createDatabase(ctx, t)
+	db, err := persistence.Open(ctx, persistence.Config{DatabaseURL: shared.urlFor(name), MaxOpenConns: 4})
+	if err != nil {
+		t.Fatalf("persistencetest: open test database: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// NewURL returns the URL of a migrated, empty Postgres database for one
+// test, for server processes the test starts itself; it is dropped when
+// the test ends (after the test's own cleanups). On SQLite it returns ""
+// and the caller hands the processes a data directory instead.
+func NewURL(t testing.TB) string {
+	t.Helper()
+	if Dialect() == persistence.DialectSQLite {
+		return ""
+	}
+	return shared.urlFor(createDatabase(context.Background(), t))
+}
+
+// createDatabase clones the migrated template into a database dropped when
+// the test ends.
+func createDatabase(ctx context.Context, t testing.TB) string {
 	serverOnce.Do(func() { shared, sharedErr = startServer(ctx, os.Getenv(EnvDatabaseURL)) })
 	if sharedErr != nil {
 		t.Fatalf("persistencetest: %v", sharedErr)
@@ -92,16 +116,8 @@ func newPostgres(ctx context.Context, t testing.TB) *persistence.DB {
 	if err != nil {
 		t.Fatalf("persistencetest: create test database: %v", err)
 	}
-	db, err := persistence.Open(ctx, persistence.Config{DatabaseURL: shared.urlFor(name), MaxOpenConns: 4})
-	if err != nil {
-		dropDatabase(ctx, shared.admin, name)
-		t.Fatalf("persistencetest: open test database: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = db.Close()
-		dropDatabase(context.Background(), shared.admin, name)
-	})
-	return db
+	t.Cleanup(func() { dropDatabase(context.Background(), shared.admin, name) })
+	return name
 }
 
 func startServer(ctx context.Context, rawURL string) (*server, error) {
