@@ -76,7 +76,7 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 		Workers: workers,
 		// River waits an hour by default before retrying the jobs of a
 		// process that died: far too long for a customer's reply.
-		JobTimeout:           cfg.JobTimeout,
+		JobTimeout: cfg.JobTimeout,
 		// Rescue is global: a media download may legitimately run up to
 		// mediaJobTimeout, so a rescued long download can run twice at
 		// worst, which StoreInboundMedia settles (one file is kept). Sends,
