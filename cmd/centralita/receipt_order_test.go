@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -18,23 +17,11 @@ import (
 // deliveries and batched in one: the message only ever moves forward, ends
 // at its furthest status, and each step is recorded once.
 func TestShuffledAndRepeatedReceiptsOnlyMoveForward(t *testing.T) {
-	fake := whatsapp.NewFakeGraph(whatsapp.FakeGraphOptions{AppSecret: testAppSecret,
-		Numbers: map[string]whatsapp.FakeNumber{fakeNumberID: {WABAID: "102290129340398",
-			DisplayPhoneNumber: "15550783881", Token: fakeToken}}})
-	graph := httptest.NewServer(fake)
-	t.Cleanup(graph.Close)
-	a := newTestApp(t, func(c *Config) { c.WhatsAppGraphURL = graph.URL })
+	fake := newFakeGraph(whatsapp.FakeGraphOptions{})
+	a := newTestApp(t, withGraph(t, fake))
 	tn := a.bootstrap("Receipts Co")
 	ctx := a.system(tn)
-	ch, err := a.Service.CreateChannel(ctx, domain.ChannelInput{PhoneNumberID: valuePtr(fakeNumberID),
-		WABAID: valuePtr("102290129340398"), DisplayPhoneNumber: valuePtr("15550783881"), AccessToken: valuePtr(fakeToken)})
-	require.NoError(t, err)
-	contact, err := a.Service.CreateContact(ctx, domain.ContactInput{WaID: valuePtr("16505551234")})
-	require.NoError(t, err)
-	conv, err := a.Service.CreateConversation(ctx, domain.NewConversation{ContactID: contact.ID, ChannelID: ch.ID})
-	require.NoError(t, err)
-	_, err = a.Service.RecordInboundText(ctx, conv.ID, "hola", time.Now())
-	require.NoError(t, err)
+	conv := a.openConversation(tn, "Ana", true)
 
 	var ids []string
 	for _, text := range []string{"uno", "dos"} {

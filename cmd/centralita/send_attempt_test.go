@@ -38,22 +38,10 @@ func (g *firstAnswerLost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // lostAnswerApp is sendingApp with the first Graph answer lost and the
 // given receipt wait.
 func lostAnswerApp(t *testing.T, receiptWait time.Duration) (*testApp, tenant, *whatsapp.FakeGraph, *domain.Conversation) {
-	fake := whatsapp.NewFakeGraph(whatsapp.FakeGraphOptions{AppSecret: testAppSecret, Numbers: map[string]whatsapp.FakeNumber{
-		fakeNumberID: {WABAID: "102290129340398", DisplayPhoneNumber: "15550783881", Token: fakeToken}}})
-	graph := httptest.NewServer(&firstAnswerLost{fake: fake})
-	t.Cleanup(graph.Close)
-	a := newTestApp(t, func(c *Config) { c.WhatsAppGraphURL = graph.URL; c.WhatsAppReceiptWait = receiptWait })
+	fake := newFakeGraph(whatsapp.FakeGraphOptions{})
+	a := newTestApp(t, withGraph(t, &firstAnswerLost{fake: fake}), func(c *Config) { c.WhatsAppReceiptWait = receiptWait })
 	tn := a.bootstrap("Lost Answer Co")
-	ctx := a.system(tn)
-	ch, err := a.Service.CreateChannel(ctx, domain.ChannelInput{PhoneNumberID: valuePtr(fakeNumberID),
-		WABAID: valuePtr("102290129340398"), DisplayPhoneNumber: valuePtr("15550783881"), AccessToken: valuePtr(fakeToken)})
-	require.NoError(t, err)
-	contact, err := a.Service.CreateContact(ctx, domain.ContactInput{WaID: valuePtr("16505551234")})
-	require.NoError(t, err)
-	conv, err := a.Service.CreateConversation(ctx, domain.NewConversation{ContactID: contact.ID, ChannelID: ch.ID})
-	require.NoError(t, err)
-	_, err = a.Service.RecordInboundText(ctx, conv.ID, "hola", time.Now())
-	require.NoError(t, err)
+	conv := a.openConversation(tn, "", true)
 	a.startJobs()
 	return a, tn, fake, conv
 }

@@ -18,25 +18,49 @@ const (
 )
 
 // sendingApp is an app whose sends go to a fake Graph API that behaves like
-// Meta's, with one number registered in tenant tn.
+// Meta's, with one number registered in tenant tn and a conversation with
+// a customer who just wrote.
 func sendingApp(t *testing.T) (*testApp, tenant, *whatsapp.FakeGraph, *domain.Conversation) {
-	fake := whatsapp.NewFakeGraph(whatsapp.FakeGraphOptions{Numbers: map[string]whatsapp.FakeNumber{
-		fakeNumberID: {WABAID: "102290129340398", DisplayPhoneNumber: "15550783881", Token: fakeToken}}})
-	graph := httptest.NewServer(fake)
-	t.Cleanup(graph.Close)
-	a := newTestApp(t, func(c *Config) { c.WhatsAppGraphURL = graph.URL })
+	fake := newFakeGraph(whatsapp.FakeGraphOptions{})
+	a := newTestApp(t, withGraph(t, fake))
 	tn := a.bootstrap("Sender Co")
+	return a, tn, fake, a.openConversation(tn, "Ana", true)
+}
+
+// newFakeGraph knows the test number (fakeNumberID with fakeToken) and
+// signs the receipts it posts with the tests' app secret.
+func newFakeGraph(opts whatsapp.FakeGraphOptions) *whatsapp.FakeGraph {
+	opts.AppSecret = testAppSecret
+	opts.Numbers = map[string]whatsapp.FakeNumber{
+		fakeNumberID: {WABAID: "102290129340398", DisplayPhoneNumber: "15550783881", Token: fakeToken}}
+	return whatsapp.NewFakeGraph(opts)
+}
+
+// withGraph serves h (a FakeGraph, or a wrapper around one) for the test and
+// points the app's Graph API client at it.
+func withGraph(t *testing.T, h http.Handler) func(*Config) {
+	graph := httptest.NewServer(h)
+	t.Cleanup(graph.Close)
+	return func(c *Config) { c.WhatsAppGraphURL = graph.URL }
+}
+
+// openConversation registers the test number in tn and opens a conversation
+// with customer 16505551234; customerWrote opens the 24-hour window.
+func (a *testApp) openConversation(tn tenant, name string, customerWrote bool) *domain.Conversation {
+	a.t.Helper()
 	ctx := a.system(tn)
 	ch, err := a.Service.CreateChannel(ctx, domain.ChannelInput{PhoneNumberID: valuePtr(fakeNumberID),
 		WABAID: valuePtr("102290129340398"), DisplayPhoneNumber: valuePtr("15550783881"), AccessToken: valuePtr(fakeToken)})
-	require.NoError(t, err)
-	contact, err := a.Service.CreateContact(ctx, domain.ContactInput{WaID: valuePtr("16505551234"), Name: valuePtr("Ana")})
-	require.NoError(t, err)
+	require.NoError(a.t, err)
+	contact, err := a.Service.CreateContact(ctx, domain.ContactInput{WaID: valuePtr("16505551234"), Name: valuePtr(name)})
+	require.NoError(a.t, err)
 	conv, err := a.Service.CreateConversation(ctx, domain.NewConversation{ContactID: contact.ID, ChannelID: ch.ID})
-	require.NoError(t, err)
-	_, err = a.Service.RecordInboundText(ctx, conv.ID, "hola", time.Now())
-	require.NoError(t, err)
-	return a, tn, fake, conv
+	require.NoError(a.t, err)
+	if customerWrote {
+		_, err = a.Service.RecordInboundText(ctx, conv.ID, "hola", time.Now())
+		require.NoError(a.t, err)
+	}
+	return conv
 }
 
 func (a *testApp) waitForStatus(tn tenant, messageID string, want domain.DeliveryStatus) *domain.Message {

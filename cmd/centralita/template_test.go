@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -16,21 +15,11 @@ import (
 // accepted over REST and GraphQL, reaches Meta with its parameters, and an
 // unapproved one ends failed with Meta's 132001.
 func TestTemplatesReachCustomersOutsideTheWindow(t *testing.T) {
-	fake := whatsapp.NewFakeGraph(whatsapp.FakeGraphOptions{
-		Numbers:   map[string]whatsapp.FakeNumber{fakeNumberID: {WABAID: "102290129340398", DisplayPhoneNumber: "15550783881", Token: fakeToken}},
+	fake := newFakeGraph(whatsapp.FakeGraphOptions{
 		Templates: []whatsapp.FakeTemplate{{Name: "recordatorio_pago", Language: "es"}}})
-	graph := httptest.NewServer(fake)
-	t.Cleanup(graph.Close)
-	a := newTestApp(t, func(c *Config) { c.WhatsAppGraphURL = graph.URL })
+	a := newTestApp(t, withGraph(t, fake))
 	tn := a.bootstrap("Template Co")
-	ctx := a.system(tn)
-	ch, err := a.Service.CreateChannel(ctx, domain.ChannelInput{PhoneNumberID: valuePtr(fakeNumberID),
-		WABAID: valuePtr("102290129340398"), DisplayPhoneNumber: valuePtr("15550783881"), AccessToken: valuePtr(fakeToken)})
-	require.NoError(t, err)
-	contact, err := a.Service.CreateContact(ctx, domain.ContactInput{WaID: valuePtr("16505551234")})
-	require.NoError(t, err)
-	conv, err := a.Service.CreateConversation(ctx, domain.NewConversation{ContactID: contact.ID, ChannelID: ch.ID})
-	require.NoError(t, err)
+	conv := a.openConversation(tn, "", false)
 	path := "/v1/conversations/" + conv.ID + "/messages"
 	a.startJobs()
 
