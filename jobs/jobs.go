@@ -36,6 +36,10 @@ type Config struct {
 	// PerNumberRate is the most messages per second sent from one number
 	// (Meta's default throughput is 80).
 	PerNumberRate float64
+	// PairInterval and PairBurst shape each (number, customer) budget
+	// (defaults DefaultPairInterval and DefaultPairBurst, Meta's pair limit).
+	PairInterval time.Duration
+	PairBurst    int
 	// MaxWorkers is how many jobs run at once in this process.
 	MaxWorkers int
 	// ReceiptWait is how long a send retry waits for the receipt of an
@@ -64,10 +68,13 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 		cfg.MaxWorkers = 20
 	}
 	cfg.ReceiptWait = cmp.Or(cfg.ReceiptWait, DefaultReceiptWait)
+	cfg.PairInterval = cmp.Or(cfg.PairInterval, DefaultPairInterval)
+	cfg.PairBurst = cmp.Or(cfg.PairBurst, DefaultPairBurst)
 	cfg.JobTimeout = cmp.Or(cfg.JobTimeout, time.Minute)
 	workers := river.NewWorkers()
 	pace := newPacer(cfg.PerNumberRate)
-	river.AddWorker(workers, &sendWorker{svc: cfg.Service, graph: cfg.Graph, pace: pace, receiptWait: cfg.ReceiptWait})
+	river.AddWorker(workers, &sendWorker{svc: cfg.Service, graph: cfg.Graph, pace: pace,
+		pairs: newPairPacer(cfg.PairInterval, cfg.PairBurst), receiptWait: cfg.ReceiptWait})
 	river.AddWorker(workers, &markReadWorker{svc: cfg.Service, graph: cfg.Graph, pace: pace})
 	river.AddWorker(workers, newMediaWorker(cfg.Service, cfg.Graph))
 	riverCfg := &river.Config{

@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"sync"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
-	"golang.org/x/time/rate"
 
 	"github.com/centralita/centralita/domain"
 	"github.com/centralita/centralita/whatsapp"
@@ -34,6 +33,7 @@ type sendWorker struct {
 	svc   *domain.Service
 	graph *whatsapp.Client
 	pace  *pacer
+	pairs *pairPacer
 	// receiptWait is how long a retry waits for the receipt of an earlier
 	// attempt whose answer was lost before sending again.
 	receiptWait time.Duration
@@ -93,11 +93,15 @@ func (w *sendWorker) send(ctx context.Context, job *river.Job[SendArgs]) error {
 		}
 		md.ProviderID = id
 	}
-	if err := w.pace.wait(ctx, prep.Channel.PhoneNumberID); err != nil {
+	if err := w.paceSend(ctx, prep); err != nil {
 		return err
 	}
 	res, err := w.callMeta(ctx, sys, prep)
 	if err != nil {
+		var ge *whatsapp.GraphError
+		if errors.As(err, &ge) && ge.Code == whatsapp.CodePairRateLimit {
+			w.pairs.penalise(prep.Channel.PhoneNumberID, recipient(prep))
+		}
 		return w.retryOrFail(sys, job, err)
 	}
 	if res == nil {
@@ -106,6 +110,26 @@ func (w *sendWorker) send(ctx context.Context, job *river.Job[SendArgs]) error {
 	_, err = w.svc.RecordSent(sys, job.Args.MessageID, res.MessageID)
 	return err
 }
+
+// paceSend waits for the recipient's and then the number's budget. A
+// recipient whose budget is spent for more than a moment snoozes the job
+// (River runs it again after the wait, not counting an attempt).
+func (w *sendWorker) paceSend(ctx context.Context, prep *domain.PreparedSend) error {
+	if d := w.pairs.take(prep.Channel.PhoneNumberID, recipient(prep)); d > pairWaitInPlace {
+		return river.JobSnooze(d)
+	} else if d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return w.pace.wait(ctx, prep.Channel.PhoneNumberID)
+}
+
+func recipient(prep *domain.PreparedSend) string { return strings.TrimPrefix(prep.To, "+") }
 
 // retryOrFail hands a retryable error back to River (it backs off and
 // retries) and ends the message as failed on a permanent one.
@@ -143,27 +167,4 @@ func failure(err error) (code, reason string) {
 		return "", invalid.Error()
 	}
 	return "", "could not reach WhatsApp: " + err.Error()
-}
-
-// pacer keeps each number under its messages-per-second budget, so our own
-// speed never earns a 130429 from Meta.
-type pacer struct {
-	mu     sync.Mutex
-	rate   float64
-	limits map[string]*rate.Limiter
-}
-
-func newPacer(perSecond float64) *pacer {
-	return &pacer{rate: perSecond, limits: map[string]*rate.Limiter{}}
-}
-
-func (p *pacer) wait(ctx context.Context, phoneNumberID string) error {
-	p.mu.Lock()
-	l := p.limits[phoneNumberID]
-	if l == nil {
-		l = rate.NewLimiter(rate.Limit(p.rate), int(max(1, p.rate)))
-		p.limits[phoneNumberID] = l
-	}
-	p.mu.Unlock()
-	return l.Wait(ctx)
 }

@@ -46,6 +46,10 @@ type Config struct {
 	WhatsAppGraphURL     string        `env:"WHATSAPP_GRAPH_URL" envDefault:"https://graph.facebook.com"`
 	WhatsAppGraphVersion string        `env:"WHATSAPP_GRAPH_VERSION" envDefault:"v24.0"`
 	WhatsAppSendRate     float64       `env:"WHATSAPP_SEND_RATE" envDefault:"80"`
+	// WhatsAppPairInterval and WhatsAppPairBurst pace messages to one
+	// customer from one number (Meta's pair limit: 1 per 6 s, bursts of 45).
+	WhatsAppPairInterval time.Duration `env:"WHATSAPP_PAIR_INTERVAL" envDefault:"6s"`
+	WhatsAppPairBurst    int           `env:"WHATSAPP_PAIR_BURST" envDefault:"45"`
 	// WhatsAppReceiptWait: a send whose answer was lost is retried only
 	// after this long without a receipt for it (Meta has no idempotency key).
 	WhatsAppReceiptWait time.Duration `env:"WHATSAPP_SEND_RECEIPT_WAIT" envDefault:"2m"`
@@ -100,6 +104,12 @@ func (c *Config) validate() error {
 	}
 	if c.WhatsAppSendRate <= 0 || c.WhatsAppSendRate > 1000 {
 		errs = append(errs, fmt.Errorf("WHATSAPP_SEND_RATE must be between 0 and 1000 messages per second"))
+	}
+	if c.WhatsAppPairInterval < time.Millisecond || c.WhatsAppPairInterval > time.Hour {
+		errs = append(errs, fmt.Errorf("WHATSAPP_PAIR_INTERVAL must be between 1ms and 1h"))
+	}
+	if c.WhatsAppPairBurst < 1 || c.WhatsAppPairBurst > 1000 {
+		errs = append(errs, fmt.Errorf("WHATSAPP_PAIR_BURST must be between 1 and 1000"))
 	}
 	if c.WhatsAppReceiptWait < time.Second || c.WhatsAppReceiptWait > time.Hour {
 		errs = append(errs, fmt.Errorf("WHATSAPP_SEND_RECEIPT_WAIT must be between 1s and 1h"))
