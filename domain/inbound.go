@@ -70,8 +70,11 @@ type InboundStore interface {
 	UpdateMessageDelivery(ctx context.Context, m *Message) error
 	// ParkStatus keeps a receipt whose message is not known yet (it can beat
 	// the send's response); TakeParkedStatuses hands them over once it is.
-	ParkStatus(ctx context.Context, channelID string, st StatusUpdate) error
+	ParkStatus(ctx context.Context, channelID string, st StatusUpdate, at time.Time) error
 	TakeParkedStatuses(ctx context.Context, channelID, providerMessageID string) ([]StatusUpdate, error)
+	// PruneParkedStatuses deletes receipts parked before cutoff, in every
+	// workspace, and says how many.
+	PruneParkedStatuses(ctx context.Context, cutoff time.Time) (int64, error)
 	// LastRedirectNotice returns when the contact last got the legacy
 	// number's auto-reply on that channel, or nil.
 	LastRedirectNotice(ctx context.Context, channelID, contactID string) (*time.Time, error)
@@ -316,7 +319,7 @@ func (s *Service) ApplyStatus(ctx context.Context, ch *Channel, st StatusUpdate)
 				return err
 			}
 		}
-		return s.store.ParkStatus(ctx, ch.ID, st)
+		return s.store.ParkStatus(ctx, ch.ID, st, s.now())
 	})
 }
 

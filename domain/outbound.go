@@ -86,6 +86,10 @@ func (s *Service) FailSend(ctx context.Context, messageID, code, reason string) 
 		if err != nil {
 			return err
 		}
+		// A failed message is never sent again: forget its attempt.
+		if err := s.store.ClearSendAttempt(ctx, m.ID); err != nil {
+			return err
+		}
 		return s.advance(ctx, m, []StatusUpdate{{Status: DeliveryFailed, ErrorCode: code, ErrorTitle: reason}}, false)
 	})
 }

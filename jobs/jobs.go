@@ -77,10 +77,12 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 		pairs: newPairPacer(cfg.PairInterval, cfg.PairBurst), receiptWait: cfg.ReceiptWait})
 	river.AddWorker(workers, &markReadWorker{svc: cfg.Service, graph: cfg.Graph, pace: pace})
 	river.AddWorker(workers, newMediaWorker(cfg.Service, cfg.Graph))
+	river.AddWorker(workers, &housekeepingWorker{svc: cfg.Service, logger: cmp.Or(cfg.Logger, slog.Default())})
 	riverCfg := &river.Config{
-		Logger:  cfg.Logger,
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
-		Workers: workers,
+		Logger:       cfg.Logger,
+		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
+		Workers:      workers,
+		PeriodicJobs: []*river.PeriodicJob{housekeepingPeriodicJob()},
 		// River waits an hour by default before retrying the jobs of a
 		// process that died: far too long for a customer's reply.
 		JobTimeout: cfg.JobTimeout,

@@ -154,41 +154,52 @@ func (s *Store) UpdateMessageDelivery(ctx context.Context, m *domain.Message) er
 
 type parkedStatusRow struct {
 	ChannelID         string    `gorm:"column:channel_id;primaryKey"`
+	WorkspaceID       string    `gorm:"column:workspace_id"`
 	ProviderMessageID string    `gorm:"column:provider_message_id;primaryKey"`
 	Status            string    `gorm:"column:status;primaryKey"`
 	ErrorCode         string    `gorm:"column:error_code"`
 	ErrorTitle        string    `gorm:"column:error_title"`
 	OccurredAt        time.Time `gorm:"column:occurred_at"`
+	ParkedAt          utcTime   `gorm:"column:parked_at"`
 }
 
 func (parkedStatusRow) TableName() string { return "parked_statuses" }
 
 // ParkStatus keeps a receipt for a wamid not known yet; a duplicate receipt
 // is a no-op. The channel id comes from a routed (scoped) channel.
-func (s *Store) ParkStatus(ctx context.Context, channelID string, st domain.StatusUpdate) error {
-	if _, _, err := s.scope(ctx); err != nil {
+func (s *Store) ParkStatus(ctx context.Context, channelID string, st domain.StatusUpdate, at time.Time) error {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
 		return err
 	}
-	row := parkedStatusRow{ChannelID: channelID, ProviderMessageID: st.ProviderMessageID, Status: string(st.Status),
-		ErrorCode: st.ErrorCode, ErrorTitle: st.ErrorTitle, OccurredAt: st.Timestamp.UTC()}
-	return writeError(s.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error, "status")
+	row := parkedStatusRow{ChannelID: channelID, WorkspaceID: ws, ProviderMessageID: st.ProviderMessageID,
+		Status: string(st.Status), ErrorCode: st.ErrorCode, ErrorTitle: st.ErrorTitle,
+		OccurredAt: st.Timestamp.UTC(), ParkedAt: storedTime(&at)}
+	return writeError(db.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error, "status")
+}
+
+// PruneParkedStatuses deletes, in every workspace, the receipts parked
+// before cutoff whose message never appeared.
+func (s *Store) PruneParkedStatuses(ctx context.Context, cutoff time.Time) (int64, error) {
+	res := s.conn(ctx).Where("parked_at < ?", storedTime(&cutoff)).Delete(&parkedStatusRow{})
+	return res.RowsAffected, writeError(res.Error, "status")
 }
 
 // TakeParkedStatuses returns and deletes the receipts parked for a wamid.
 func (s *Store) TakeParkedStatuses(ctx context.Context, channelID, providerMessageID string) ([]domain.StatusUpdate, error) {
-	if _, _, err := s.scope(ctx); err != nil {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
 		return nil, err
 	}
-	db := s.conn(ctx)
 	var rows []parkedStatusRow
-	where := "channel_id = ? AND provider_message_id = ?"
-	if err := db.Where(where, channelID, providerMessageID).Order("occurred_at").Find(&rows).Error; err != nil {
+	where := "workspace_id = ? AND channel_id = ? AND provider_message_id = ?"
+	if err := db.Where(where, ws, channelID, providerMessageID).Order("occurred_at").Find(&rows).Error; err != nil {
 		return nil, writeError(err, "status")
 	}
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	if err := db.Where(where, channelID, providerMessageID).Delete(&parkedStatusRow{}).Error; err != nil {
+	if err := db.Where(where, ws, channelID, providerMessageID).Delete(&parkedStatusRow{}).Error; err != nil {
 		return nil, writeError(err, "status")
 	}
 	out := make([]domain.StatusUpdate, len(rows))

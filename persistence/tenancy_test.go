@@ -99,6 +99,10 @@ func TestOtherWorkspaceSeesNothing(t *testing.T) {
 			m.Media = &domain.Media{State: domain.MediaFailed}
 			return s.UpdateMessageContent(b, &m)
 		},
+		"ParkStatusOnA": func() error {
+			return s.ParkStatus(b, r.channel.ID, domain.StatusUpdate{ProviderMessageID: "wamid.a",
+				Status: domain.DeliveryRead, Timestamp: time.Now()}, time.Now())
+		},
 		"CreateMessageIntoA": func() error {
 			m := *r.msg
 			m.ID, m.WorkspaceID, m.ChannelID = domain.NewID(domain.PrefixMessage), "", ""
@@ -253,7 +257,7 @@ func TestNoPrincipalFailsClosed(t *testing.T) {
 			return s.UpdateMessageDelivery(ctx, &domain.Message{ID: domain.NewID(domain.PrefixMessage)})
 		},
 		"ParkStatus": func() error {
-			return s.ParkStatus(ctx, r.channel.ID, domain.StatusUpdate{ProviderMessageID: "wamid.x"})
+			return s.ParkStatus(ctx, r.channel.ID, domain.StatusUpdate{ProviderMessageID: "wamid.x"}, time.Now())
 		},
 		"TakeParked": func() error { _, err := s.TakeParkedStatuses(ctx, r.channel.ID, "wamid.x"); return err },
 		"MarkRead": func() error {
