@@ -20,6 +20,7 @@ func (h *handlers) registerContacts(g *gin.RouterGroup) {
 type contactView struct {
 	ID               string         `json:"id"`
 	WaID             *string        `json:"wa_id"`
+	UserID           *string        `json:"user_id"`
 	PhoneE164        *string        `json:"phone_e164"`
 	Name             string         `json:"name"`
 	Email            *string        `json:"email"`
@@ -35,7 +36,7 @@ func viewContact(c *domain.Contact) contactView {
 	if attrs == nil {
 		attrs = map[string]any{}
 	}
-	return contactView{ID: c.ID, WaID: nullable(c.WaID), PhoneE164: nullable(c.PhoneE164), Name: c.Name,
+	return contactView{ID: c.ID, WaID: nullable(c.WaID), UserID: nullable(c.UserID), PhoneE164: nullable(c.PhoneE164), Name: c.Name,
 		Email: nullable(c.Email), CustomAttributes: attrs, LeadSource: viewReferral(c.LeadSource), Tags: ids(c.TagIDs), CreatedAt: stamp(c.CreatedAt),
 		UpdatedAt: stamp(c.UpdatedAt)}
 }

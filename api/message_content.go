@@ -134,9 +134,10 @@ type orderItemView struct {
 }
 
 type systemView struct {
-	Kind    string `json:"kind"`
-	Body    string `json:"body"`
-	NewWaID string `json:"new_wa_id"`
+	Kind      string `json:"kind"`
+	Body      string `json:"body"`
+	NewWaID   string `json:"new_wa_id"`
+	NewUserID string `json:"new_user_id"`
 }
 
 // contentView is embedded in messageView.

@@ -8,9 +8,9 @@ import (
 // inboundFromWhatsApp hands a parsed webhook message to the domain with all
 // its structured content: a bot routes on interactive reply ids, agents see
 // pins, cards and carts, and media is downloaded from its id.
-func inboundFromWhatsApp(m whatsapp.InboundMessage, profileName string) domain.InboundMessage {
-	in := domain.InboundMessage{ProviderMessageID: m.ProviderMessageID, WaID: m.From, ProfileName: profileName,
-		Timestamp: m.Timestamp, Type: m.Type, Text: m.Text}
+func inboundFromWhatsApp(m whatsapp.InboundMessage, profiles []whatsapp.ContactProfile) domain.InboundMessage {
+	in := domain.InboundMessage{ProviderMessageID: m.ProviderMessageID, Timestamp: m.Timestamp, Type: m.Type, Text: m.Text}
+	in.WaID, in.UserID, in.ProfileName = sender(m, profiles)
 	if c := m.Context; c != nil {
 		in.ReplyToProviderID, in.Forwarded = c.ID, c.Forwarded || c.FrequentlyForwarded
 	}
@@ -52,7 +52,24 @@ func inboundFromWhatsApp(m whatsapp.InboundMessage, profileName string) domain.I
 		}
 	}
 	if s := m.System; s != nil {
-		in.System = &domain.SystemNotice{Kind: s.Type, Body: s.Body, NewWaID: s.NewWaID}
+		in.System = &domain.SystemNotice{Kind: s.Type, Body: s.Body, NewWaID: s.NewWaID, NewUserID: s.NewUserID}
 	}
 	return in
+}
+
+// sender names who wrote a message: its from (wa_id) and from_user_id
+// (BSUID), and the profile name from the change's contacts. A message
+// without either, in a change about a single contact, is that contact's.
+func sender(m whatsapp.InboundMessage, profiles []whatsapp.ContactProfile) (waID, userID, name string) {
+	waID, userID = m.From, m.FromUserID
+	if waID == "" && userID == "" && len(profiles) == 1 {
+		waID, userID = profiles[0].WaID, profiles[0].UserID
+	}
+	for _, p := range profiles {
+		if (p.WaID != "" && p.WaID == waID) || (p.UserID != "" && p.UserID == userID) ||
+			(waID != "" && p.UserID == waID) {
+			return waID, userID, p.Name
+		}
+	}
+	return waID, userID, ""
 }

@@ -123,7 +123,7 @@ type routedChange struct {
 func (w *whatsappWebhook) route(c *gin.Context, d *whatsapp.Delivery, body []byte, signature string, globalOK bool) (plan []routedChange, rejected bool, err error) {
 	ctx, log := c.Request.Context(), loggerFrom(c)
 	for _, change := range d.Changes {
-		if change.Field != "messages" || (len(change.Messages) == 0 && len(change.Statuses) == 0) {
+		if !carriesWork(change) {
 			continue
 		}
 		ch, err := w.svc.ChannelForPhoneNumber(ctx, change.PhoneNumberID)
@@ -157,36 +157,53 @@ func (w *whatsappWebhook) route(c *gin.Context, d *whatsapp.Delivery, body []byt
 func (w *whatsappWebhook) apply(c *gin.Context, ch *domain.Channel, change whatsapp.Change) error {
 	ctx, log := c.Request.Context(), loggerFrom(c)
 	sys := domain.SystemContext(ctx, ch.WorkspaceID)
-	names := map[string]string{}
-	for _, p := range change.Contacts {
-		names[p.WaID] = p.Name
-	}
 	// Only items the domain calls invalid are skipped (one bad item never
-	// drops the others); anything else fails the delivery so Meta retries
-	// it, and the items already written are redelivery no-ops.
-	skip := func(kind, id string, err error) error {
+	// drops the others), and they are kept as dead letters, since the
+	// delivery is acknowledged; anything else fails the delivery so Meta
+	// retries it, and the items already written are redelivery no-ops.
+	skip := func(kind, id string, raw []byte, err error) error {
 		if domain.ErrorCode(err) != domain.CodeInvalid {
 			return err
 		}
+		reason := kind + " " + id + " skipped: " + domain.ErrorMessage(err)
 		log.WarnContext(ctx, "whatsapp item skipped", slog.String("kind", kind), slog.String("id", id),
 			slog.String("reason", domain.ErrorMessage(err)))
-		return nil
+		return w.svc.DeadLetter(ctx, raw, reason)
 	}
 	for _, m := range change.Messages {
-		if _, err := w.svc.ReceiveMessage(sys, ch, inboundFromWhatsApp(m, names[m.From])); err != nil {
-			if err := skip("message", m.ProviderMessageID, err); err != nil {
+		if _, err := w.svc.ReceiveMessage(sys, ch, inboundFromWhatsApp(m, change.Contacts)); err != nil {
+			if err := skip("message", m.ProviderMessageID, m.Raw, err); err != nil {
 				return err
 			}
 		}
 	}
 	for _, st := range change.Statuses {
 		if err := w.svc.ApplyStatus(sys, ch, statusFromWhatsApp(st)); err != nil {
-			if err := skip("status", st.ProviderMessageID, err); err != nil {
+			if err := skip("status", st.ProviderMessageID, st.Raw, err); err != nil {
+				return err
+			}
+		}
+	}
+	for _, u := range change.UserIDUpdates {
+		if err := w.svc.FollowUserIDUpdate(sys, ch, u.WaID, u.PreviousUserID, u.CurrentUserID); err != nil {
+			if err := skip("user_id_update", u.CurrentUserID, change.Value, err); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// carriesWork reports whether a change holds anything we record: messages
+// and receipts, or customers' user id rotations.
+func carriesWork(change whatsapp.Change) bool {
+	switch change.Field {
+	case "messages":
+		return len(change.Messages) > 0 || len(change.Statuses) > 0
+	case "user_id_update":
+		return len(change.UserIDUpdates) > 0
+	}
+	return false
 }
 
 func statusFromWhatsApp(st whatsapp.StatusUpdate) domain.StatusUpdate {

@@ -11,6 +11,9 @@ type Contact struct {
 	WorkspaceID string
 	// WaID is the WhatsApp user id exactly as Meta sends it (digits, no +).
 	WaID string
+	// UserID is Meta's business-scoped user id (BSUID), set from webhooks;
+	// some customers have only this and no phone number.
+	UserID string
 	// PhoneE164 is the normalised number (+5215512345678 -> +525512345678)
 	// kept beside WaID for search and merging; empty when unknown.
 	PhoneE164        string
@@ -53,7 +56,7 @@ func (c *Contact) validate() error {
 	if c.PhoneE164 != "" && (len(c.PhoneE164) < 8 || len(c.PhoneE164) > 16 || c.PhoneE164[0] != '+' || !digitsOnly(c.PhoneE164[1:])) {
 		return FieldError("phone_e164", "phone_e164 must look like +5215512345678")
 	}
-	if c.WaID == "" && c.PhoneE164 == "" && strings.TrimSpace(c.Email) == "" {
+	if c.WaID == "" && c.UserID == "" && c.PhoneE164 == "" && strings.TrimSpace(c.Email) == "" {
 		return FieldError("wa_id", "a contact needs a wa_id, a phone_e164 or an email")
 	}
 	c.Name = strings.TrimSpace(c.Name)

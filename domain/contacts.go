@@ -53,10 +53,15 @@ func (s *Service) CreateContact(ctx context.Context, in ContactInput) (*Contact,
 	c := &Contact{ID: NewID(PrefixContact), WorkspaceID: p.WorkspaceID, CustomAttributes: map[string]any{},
 		CreatedAt: now, UpdatedAt: now}
 	applyContactInput(c, in)
+	return s.createContact(ctx, c)
+}
+
+// createContact validates and stores a new contact with its event.
+func (s *Service) createContact(ctx context.Context, c *Contact) (*Contact, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
-	err = s.store.InTx(ctx, func(ctx context.Context) error {
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateContact(ctx, c); err != nil {
 			return err
 		}

@@ -128,7 +128,8 @@ type OrderItem struct {
 // SystemNotice is a notice from WhatsApp, e.g. "user_changed_number" with
 // the customer's new wa_id.
 type SystemNotice struct {
-	Kind    string
-	Body    string
-	NewWaID string
+	Kind      string
+	Body      string
+	NewWaID   string // user_changed_number
+	NewUserID string // user_changed_user_id
 }

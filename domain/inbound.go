@@ -10,7 +10,10 @@ import (
 // already routed to its channel.
 type InboundMessage struct {
 	ProviderMessageID string // Meta's wamid: a redelivery is a no-op
+	// WaID and UserID identify the sender: the phone-based wa_id when Meta
+	// sends one, the business-scoped user id (BSUID) otherwise or beside it.
 	WaID              string
+	UserID            string
 	ProfileName       string
 	Timestamp         time.Time // when the customer sent it; zero means unknown
 	Type              MessageType
@@ -58,6 +61,8 @@ type InboundStore interface {
 	// workspace before one is known.
 	FindChannelByPhoneNumberID(ctx context.Context, phoneNumberID string) (*Channel, error)
 	FindContactByWaID(ctx context.Context, waID string) (*Contact, error)
+	// FindContactByUserID finds a contact by BSUID.
+	FindContactByUserID(ctx context.Context, userID string) (*Contact, error)
 	// FindContactByPhone returns the oldest contact with that E.164 number.
 	FindContactByPhone(ctx context.Context, phoneE164 string) (*Contact, error)
 	// FindActiveConversation returns the newest conversation of the contact
@@ -112,8 +117,8 @@ func (s *Service) ReceiveMessage(ctx context.Context, ch *Channel, in InboundMes
 	if in.ProviderMessageID == "" || len(in.ProviderMessageID) > 255 {
 		return false, FieldError("id", "an inbound message needs its provider id")
 	}
-	if !digitsOnly(in.WaID) || len(in.WaID) > 20 {
-		return false, FieldError("from", "an inbound message needs the sender's wa_id")
+	if err := in.identifySender(); err != nil {
+		return false, err
 	}
 	if in.Timestamp.IsZero() {
 		in.Timestamp = s.now()
@@ -142,7 +147,7 @@ func (s *Service) receiveOnce(ctx context.Context, ch *Channel, in InboundMessag
 		} else if ErrorCode(err) != CodeNotFound {
 			return err
 		}
-		contact, err := s.contactForWaID(ctx, in.WaID, in.ProfileName)
+		contact, err := s.contactForSender(ctx, in.WaID, in.UserID, in.ProfileName)
 		if err != nil {
 			return err
 		}
@@ -226,46 +231,6 @@ func (s *Service) linkQuoted(ctx context.Context, m *Message) error {
 		}
 	}
 	return nil
-}
-
-// contactForWaID finds the person behind a wa_id: by the wa_id itself, else
-// by its E.164 number (the same Mexican customer writes as 521… and is on
-// file as +52…; a contact created by a CRM has a phone but no wa_id yet),
-// else a new contact.
-func (s *Service) contactForWaID(ctx context.Context, waID, profileName string) (*Contact, error) {
-	name := strings.TrimSpace(profileName)
-	if len([]rune(name)) > 200 {
-		name = string([]rune(name)[:200])
-	}
-	var e164 string
-	if s.opts.PhoneE164 != nil {
-		e164 = s.opts.PhoneE164(waID)
-	}
-	c, err := s.store.FindContactByWaID(ctx, waID)
-	if ErrorCode(err) == CodeNotFound && e164 != "" {
-		c, err = s.store.FindContactByPhone(ctx, e164)
-	}
-	if ErrorCode(err) == CodeNotFound {
-		return s.CreateContact(ctx, ContactInput{WaID: &waID, PhoneE164: &e164, Name: &name})
-	}
-	if err != nil {
-		return nil, err
-	}
-	changed := false
-	if c.WaID == "" {
-		c.WaID, changed = waID, true
-	}
-	if c.PhoneE164 == "" && e164 != "" {
-		c.PhoneE164, changed = e164, true
-	}
-	if c.Name == "" && name != "" {
-		c.Name, changed = name, true
-	}
-	if changed {
-		c.UpdatedAt = s.now()
-		return c, s.store.UpdateContact(ctx, c)
-	}
-	return c, nil
 }
 
 func (s *Service) activeConversation(ctx context.Context, ch *Channel, contact *Contact) (*Conversation, error) {

@@ -6,12 +6,19 @@ import "context"
 // new phone number; their next messages come from the new wa_id.
 const SystemUserChangedNumber = "user_changed_number"
 
+// SystemUserChangedUserID is WhatsApp's notice that a customer's
+// business-scoped user id changed (it does when their number changes).
+const SystemUserChangedUserID = "user_changed_user_id"
+
 // followNumberChange keeps one person one contact across a number change:
 // the contact takes the new wa_id (and its E.164), so the customer's next
 // message lands in the same history instead of a stranger's. When the new
 // number already belongs to another contact, both are left as they are
 // for a person to merge.
 func (s *Service) followNumberChange(ctx context.Context, contact *Contact, notice *SystemNotice) error {
+	if notice != nil && notice.Kind == SystemUserChangedUserID {
+		return s.followUserIDChange(ctx, contact, contact.UserID, notice.NewUserID)
+	}
 	if notice == nil || notice.Kind != SystemUserChangedNumber || !digitsOnly(notice.NewWaID) ||
 		len(notice.NewWaID) > 20 || notice.NewWaID == contact.WaID {
 		return nil
@@ -31,4 +38,57 @@ func (s *Service) followNumberChange(ctx context.Context, contact *Contact, noti
 	}
 	return s.record(ctx, "contact.number_changed", contact.ID, map[string]any{"contact_id": contact.ID,
 		"old_wa_id": old, "new_wa_id": notice.NewWaID})
+}
+
+// followUserIDChange gives the contact its new BSUID, unless another
+// contact already holds it (left for a person to merge).
+func (s *Service) followUserIDChange(ctx context.Context, contact *Contact, previous, current string) error {
+	if !validUserID(current) || current == contact.UserID {
+		return nil
+	}
+	if _, err := s.store.FindContactByUserID(ctx, current); err == nil {
+		return nil
+	} else if ErrorCode(err) != CodeNotFound {
+		return err
+	}
+	contact.UserID, contact.UpdatedAt = current, s.now()
+	if err := s.store.UpdateContact(ctx, contact); err != nil {
+		return err
+	}
+	return s.record(ctx, "contact.user_id_changed", contact.ID, map[string]any{"contact_id": contact.ID,
+		"previous_user_id": previous, "user_id": current})
+}
+
+// FollowUserIDUpdate applies Meta's user_id_update webhook: the customer
+// (found by the previous user id, else by wa_id) takes the current one. A
+// customer we do not know is no error: there is nothing to update.
+// ctx must act as the system in the channel's workspace.
+func (s *Service) FollowUserIDUpdate(ctx context.Context, ch *Channel, waID, previous, current string) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	if !p.System || p.WorkspaceID != ch.WorkspaceID {
+		return Errorf(CodeForbidden, "only the channel's workspace system follows user id updates")
+	}
+	if !validUserID(current) {
+		return FieldError("user_id", "the current user id is not a WhatsApp business-scoped user id")
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		var c *Contact
+		var err error = Errorf(CodeNotFound, "contact not found")
+		if previous != "" {
+			c, err = s.store.FindContactByUserID(ctx, previous)
+		}
+		if ErrorCode(err) == CodeNotFound && digitsOnly(waID) && waID != "" {
+			c, err = s.store.FindContactByWaID(ctx, waID)
+		}
+		if ErrorCode(err) == CodeNotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return s.followUserIDChange(ctx, c, c.UserID, current)
+	})
 }

@@ -23,8 +23,10 @@ type PreparedSend struct {
 	Message     *Message
 	Channel     *Channel
 	AccessToken string
-	// To is the recipient's wa_id with a leading "+", as Meta wants it.
-	To string
+	// To is the recipient's wa_id with a leading "+", as Meta wants it;
+	// empty for a customer known only by RecipientUserID (BSUID).
+	To              string
+	RecipientUserID string
 }
 
 // PrepareSend loads a queued outbound message for the send worker. It
@@ -65,10 +67,16 @@ func (s *Service) PrepareSend(ctx context.Context, messageID string) (*PreparedS
 	if token == "" {
 		return nil, Errorf(CodePreconditionFailed, "the number has no access token")
 	}
-	if contact.WaID == "" {
+	prep := &PreparedSend{Message: m, Channel: ch, AccessToken: token}
+	switch {
+	case contact.WaID != "":
+		prep.To = "+" + contact.WaID
+	case contact.UserID != "":
+		prep.RecipientUserID = contact.UserID
+	default:
 		return nil, Errorf(CodePreconditionFailed, "the contact has no WhatsApp id")
 	}
-	return &PreparedSend{Message: m, Channel: ch, AccessToken: token, To: "+" + contact.WaID}, nil
+	return prep, nil
 }
 
 // FailSend ends an outbound message as failed with the provider's code and

@@ -18,6 +18,11 @@ func (r *contactResolver) WaID(ctx context.Context, obj *domain.Contact) (*strin
 	return optional(obj.WaID), nil
 }
 
+// UserID is the resolver for the userId field.
+func (r *contactResolver) UserID(ctx context.Context, obj *domain.Contact) (*string, error) {
+	return optional(obj.UserID), nil
+}
+
 // PhoneE164 is the resolver for the phoneE164 field.
 func (r *contactResolver) PhoneE164(ctx context.Context, obj *domain.Contact) (*string, error) {
 	return optional(obj.PhoneE164), nil

@@ -9,7 +9,7 @@ import (
 // files go by the media id the worker got for them; others by link.
 func outbound(prep *domain.PreparedSend) whatsapp.OutboundMessage {
 	m := prep.Message
-	out := whatsapp.OutboundMessage{To: prep.To, BizOpaqueCallbackData: m.ID, ReplyTo: m.ReplyToProviderID}
+	out := whatsapp.OutboundMessage{To: prep.To, Recipient: prep.RecipientUserID, BizOpaqueCallbackData: m.ID, ReplyTo: m.ReplyToProviderID}
 	switch m.Type {
 	case domain.MessageImage:
 		out.Image = outboundMedia(m.Media, m.Type)

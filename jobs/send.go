@@ -129,7 +129,13 @@ func (w *sendWorker) paceSend(ctx context.Context, prep *domain.PreparedSend) er
 	return w.pace.wait(ctx, prep.Channel.PhoneNumberID)
 }
 
-func recipient(prep *domain.PreparedSend) string { return strings.TrimPrefix(prep.To, "+") }
+// recipient is the customer's key for pair pacing: wa_id, or user id.
+func recipient(prep *domain.PreparedSend) string {
+	if prep.To == "" {
+		return prep.RecipientUserID
+	}
+	return strings.TrimPrefix(prep.To, "+")
+}
 
 // retryOrFail hands a retryable error back to River (it backs off and
 // retries) and ends the message as failed on a permanent one.

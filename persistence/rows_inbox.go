@@ -6,6 +6,7 @@ type contactRow struct {
 	ID               string         `gorm:"column:id;primaryKey"`
 	WorkspaceID      string         `gorm:"column:workspace_id"`
 	WaID             string         `gorm:"column:wa_id"`
+	UserID           string         `gorm:"column:user_id"`
 	PhoneE164        string         `gorm:"column:phone_e164"`
 	Name             string         `gorm:"column:name"`
 	Email            string         `gorm:"column:email"`
@@ -18,7 +19,7 @@ type contactRow struct {
 func (contactRow) TableName() string { return "contacts" }
 
 func contactFromDomain(c *domain.Contact) contactRow {
-	return contactRow{ID: c.ID, WorkspaceID: c.WorkspaceID, WaID: c.WaID, PhoneE164: c.PhoneE164,
+	return contactRow{ID: c.ID, WorkspaceID: c.WorkspaceID, WaID: c.WaID, UserID: c.UserID, PhoneE164: c.PhoneE164,
 		Name: c.Name, Email: c.Email, CustomAttributes: jsonObject(c.CustomAttributes),
 		LeadSource: referralColumn{c.LeadSource}, CreatedAt: storedTime(&c.CreatedAt), UpdatedAt: storedTime(&c.UpdatedAt)}
 }
@@ -28,7 +29,7 @@ func (r *contactRow) toDomain() *domain.Contact {
 	if attrs == nil {
 		attrs = map[string]any{}
 	}
-	return &domain.Contact{ID: r.ID, WorkspaceID: r.WorkspaceID, WaID: r.WaID, PhoneE164: r.PhoneE164,
+	return &domain.Contact{ID: r.ID, WorkspaceID: r.WorkspaceID, WaID: r.WaID, UserID: r.UserID, PhoneE164: r.PhoneE164,
 		Name: r.Name, Email: r.Email, CustomAttributes: attrs, TagIDs: []string{}, LeadSource: r.LeadSource.r,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }

@@ -125,7 +125,7 @@ func (s *Store) UpdateContact(ctx context.Context, c *domain.Contact) error {
 	}
 	row := contactFromDomain(c)
 	res := db.Table("contacts").Where("id = ? AND workspace_id = ?", row.ID, ws).Updates(map[string]any{
-		"wa_id": row.WaID, "phone_e164": row.PhoneE164, "name": row.Name, "email": row.Email,
+		"wa_id": row.WaID, "user_id": row.UserID, "phone_e164": row.PhoneE164, "name": row.Name, "email": row.Email,
 		"custom_attributes": row.CustomAttributes, "updated_at": row.UpdatedAt, "lead_source": row.LeadSource,
 	})
 	return updated(res, "contact")

@@ -35,6 +35,20 @@ func (s *Store) FindContactByWaID(ctx context.Context, waID string) (*domain.Con
 	return contacts[0], s.loadContactTags(ctx, ws, contacts)
 }
 
+// FindContactByUserID returns the contact with that BSUID.
+func (s *Store) FindContactByUserID(ctx context.Context, userID string) (*domain.Contact, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var row contactRow
+	if err := db.Where("workspace_id = ? AND user_id = ?", ws, userID).Take(&row).Error; err != nil {
+		return nil, writeError(err, "contact")
+	}
+	contacts := []*domain.Contact{row.toDomain()}
+	return contacts[0], s.loadContactTags(ctx, ws, contacts)
+}
+
 // FindContactByPhone returns the workspace's oldest contact with that E.164
 // number.
 func (s *Store) FindContactByPhone(ctx context.Context, phoneE164 string) (*domain.Contact, error) {

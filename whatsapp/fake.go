@@ -91,7 +91,8 @@ type FakeSentMessage struct {
 	WAMID                 string
 	PhoneNumberID         string
 	To                    string // as sent
-	WaID                  string // normalised digits
+	WaID                  string // normalised digits (the user id for Recipient sends)
+	Recipient             string // user id, when sent by it
 	Type                  string
 	BizOpaqueCallbackData string
 	Body                  []byte

@@ -106,6 +106,14 @@ func (f *FakeGraph) handleMessages(w http.ResponseWriter, r *http.Request, pnid 
 		return
 	}
 	waID, gerr := normaliseRecipient(req.To)
+	if req.To == "" && req.Recipient != "" {
+		// A customer known only by user id: keyed by it for failures and
+		// pair limits, as Meta does.
+		waID, gerr = req.Recipient, nil
+		if !strings.Contains(waID, ".") {
+			gerr = &GraphError{Code: 100, Message: "(#100) Invalid parameter", Details: "invalid recipient user id"}
+		}
+	}
 	if gerr != nil {
 		writeGraphError(w, gerr)
 		return
@@ -135,14 +143,18 @@ func (f *FakeGraph) handleMessages(w http.ResponseWriter, r *http.Request, pnid 
 		writeGraphError(w, e)
 		return
 	}
-	sent := FakeSentMessage{WAMID: newWAMID(), PhoneNumberID: pnid, To: req.To, WaID: waID, Type: msg.Type(),
+	sent := FakeSentMessage{WAMID: newWAMID(), PhoneNumberID: pnid, To: req.To, WaID: waID, Recipient: req.Recipient, Type: msg.Type(),
 		BizOpaqueCallbackData: req.BizOpaqueCallbackData, Body: body, SentAt: f.opts.Now()}
 	f.mu.Lock()
 	f.sent = append(f.sent, sent)
 	f.mu.Unlock()
+	contact := map[string]string{"input": req.To, "wa_id": waID}
+	if req.To == "" {
+		contact = map[string]string{"input": req.Recipient, "user_id": req.Recipient}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"messaging_product": "whatsapp",
-		"contacts":          []map[string]string{{"input": req.To, "wa_id": waID}},
+		"contacts":          []map[string]string{contact},
 		"messages":          []map[string]string{{"id": sent.WAMID}},
 	})
 }

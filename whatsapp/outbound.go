@@ -2,10 +2,14 @@ package whatsapp
 
 import "encoding/json"
 
-// OutboundMessage is one message to send (§6.1). Set To and exactly one
-// content field; ReplyTo quotes an earlier message (not for reactions).
+// OutboundMessage is one message to send (§6.1). Set To (or Recipient) and
+// exactly one content field; ReplyTo quotes an earlier message (not for
+// reactions).
 type OutboundMessage struct {
-	To                    string // "+16505551234": always with "+" and country code (§10.1)
+	To string // "+16505551234": always with "+" and country code (§10.1)
+	// Recipient is the customer's business-scoped user id (BSUID), for
+	// customers known only by it; when To is set too, Meta uses To.
+	Recipient             string
 	Text                  *OutboundText
 	Image                 *OutboundMedia
 	Audio                 *OutboundMedia
@@ -148,6 +152,7 @@ type wireSendRequest struct {
 	MessagingProduct      string               `json:"messaging_product"`
 	RecipientType         string               `json:"recipient_type,omitempty"`
 	To                    string               `json:"to,omitempty"`
+	Recipient             string               `json:"recipient,omitempty"`
 	Type                  string               `json:"type,omitempty"`
 	Context               *wireSendContext     `json:"context,omitempty"`
 	Text                  *OutboundText        `json:"text,omitempty"`
@@ -210,7 +215,7 @@ type wireReplyBtn struct {
 // wire renders the message as Meta's request body.
 func (m OutboundMessage) wire() wireSendRequest {
 	w := wireSendRequest{
-		MessagingProduct: "whatsapp", RecipientType: "individual", To: m.To, Type: m.Type(),
+		MessagingProduct: "whatsapp", RecipientType: "individual", To: m.To, Recipient: m.Recipient, Type: m.Type(),
 		Text: m.Text, Image: m.Image, Audio: m.Audio, Video: m.Video, Document: m.Document, Sticker: m.Sticker,
 		Reaction: m.Reaction, BizOpaqueCallbackData: m.BizOpaqueCallbackData,
 	}
@@ -248,7 +253,7 @@ func (m OutboundMessage) MarshalJSON() ([]byte, error) { return json.Marshal(m.w
 // outboundFromWire rebuilds an OutboundMessage from a request body so that
 // FakeGraph can apply the very same validation as the client.
 func outboundFromWire(w wireSendRequest) OutboundMessage {
-	m := OutboundMessage{To: w.To, Text: w.Text, Image: w.Image, Audio: w.Audio, Video: w.Video,
+	m := OutboundMessage{To: w.To, Recipient: w.Recipient, Text: w.Text, Image: w.Image, Audio: w.Audio, Video: w.Video,
 		Document: w.Document, Sticker: w.Sticker, Reaction: w.Reaction, BizOpaqueCallbackData: w.BizOpaqueCallbackData}
 	if w.Context != nil {
 		m.ReplyTo = w.Context.MessageID

@@ -57,8 +57,8 @@ func checkLen(field, s string, minLen, maxLen int) *ValidationError {
 
 // Validate checks the message against Meta's documented limits.
 func (m OutboundMessage) Validate() error {
-	if strings.TrimSpace(m.To) == "" {
-		return invalid("to", "is required")
+	if strings.TrimSpace(m.To) == "" && strings.TrimSpace(m.Recipient) == "" {
+		return invalid("to", "is required (or recipient, a user id)")
 	}
 	types := m.contentTypes()
 	switch len(types) {

@@ -105,6 +105,7 @@ type ComplexityRoot struct {
 		PhoneE164        func(childComplexity int) int
 		Tags             func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
+		UserID           func(childComplexity int) int
 		WaID             func(childComplexity int) int
 	}
 
@@ -454,9 +455,10 @@ type ComplexityRoot struct {
 	}
 
 	SystemNotice struct {
-		Body    func(childComplexity int) int
-		Kind    func(childComplexity int) int
-		NewWaID func(childComplexity int) int
+		Body      func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		NewUserID func(childComplexity int) int
+		NewWaID   func(childComplexity int) int
 	}
 
 	Tag struct {
@@ -566,6 +568,7 @@ type ChannelResolver interface {
 }
 type ContactResolver interface {
 	WaID(ctx context.Context, obj *domain.Contact) (*string, error)
+	UserID(ctx context.Context, obj *domain.Contact) (*string, error)
 	PhoneE164(ctx context.Context, obj *domain.Contact) (*string, error)
 	Name(ctx context.Context, obj *domain.Contact) (*string, error)
 	Email(ctx context.Context, obj *domain.Contact) (*string, error)
@@ -940,6 +943,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contact.UpdatedAt(childComplexity), true
+	case "Contact.userId":
+		if e.ComplexityRoot.Contact.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.UserID(childComplexity), true
 	case "Contact.waId":
 		if e.ComplexityRoot.Contact.WaID == nil {
 			break
@@ -2578,6 +2587,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SystemNotice.Kind(childComplexity), true
+	case "SystemNotice.newUserId":
+		if e.ComplexityRoot.SystemNotice.NewUserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SystemNotice.NewUserID(childComplexity), true
 	case "SystemNotice.newWaId":
 		if e.ComplexityRoot.SystemNotice.NewWaID == nil {
 			break
@@ -3283,6 +3298,8 @@ type Contact implements Node {
   id: ID!
   "The WhatsApp id exactly as Meta sends it (digits, no +)."
   waId: String
+  "Meta's business-scoped user id (BSUID, e.g. US.13491208655302741918), learnt from webhooks; some customers have only this."
+  userId: String
   phoneE164: String
   name: String
   email: String
@@ -3448,11 +3465,13 @@ type Order {
   items: [OrderItem!]!
 }
 
-"A notice from WhatsApp, e.g. user_changed_number with the new wa_id."
+"A notice from WhatsApp, e.g. user_changed_number with the new wa_id, or user_changed_user_id with the new user id."
 type SystemNotice {
   kind: String!
   body: String!
   newWaId: String!
+  "The customer's new business-scoped user id (BSUID), for user_changed_user_id."
+  newUserId: String!
 }
 `, BuiltIn: false},
 	{Name: "../conversation.graphqls", Input: `enum ConversationStatus {
@@ -4230,6 +4249,8 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 		return ec.fieldContext_Contact_id(ctx, field)
 	case "waId":
 		return ec.fieldContext_Contact_waId(ctx, field)
+	case "userId":
+		return ec.fieldContext_Contact_userId(ctx, field)
 	case "phoneE164":
 		return ec.fieldContext_Contact_phoneE164(ctx, field)
 	case "name":
@@ -4832,6 +4853,8 @@ func (ec *executionContext) childFields_SystemNotice(ctx context.Context, field 
 		return ec.fieldContext_SystemNotice_body(ctx, field)
 	case "newWaId":
 		return ec.fieldContext_SystemNotice_newWaId(ctx, field)
+	case "newUserId":
+		return ec.fieldContext_SystemNotice_newUserId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SystemNotice", field.Name)
 }
@@ -6800,6 +6823,29 @@ func (ec *executionContext) _Contact_waId(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Contact_waId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contact", field, true, true, "String")
+}
+
+func (ec *executionContext) _Contact_userId(ctx context.Context, field graphql.CollectedField, obj *domain.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Contact().UserID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, true, true, "String")
 }
 
@@ -13900,6 +13946,29 @@ func (ec *executionContext) fieldContext_SystemNotice_newWaId(_ context.Context,
 	return graphql.NewScalarFieldContext("SystemNotice", field, false, false, "String")
 }
 
+func (ec *executionContext) _SystemNotice_newUserId(ctx context.Context, field graphql.CollectedField, obj *domain.SystemNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SystemNotice_newUserId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewUserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SystemNotice_newUserId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SystemNotice", field, false, false, "String")
+}
+
 func (ec *executionContext) _Tag_id(ctx context.Context, field graphql.CollectedField, obj *domain.Tag) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19499,6 +19568,12 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_waId(ctx, field, obj)
 				})
+		case "userId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contact_userId(ctx, field, obj)
+				})
 		case "phoneE164":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -21985,6 +22060,11 @@ func (ec *executionContext) _SystemNotice(ctx context.Context, sel ast.Selection
 			}
 		case "newWaId":
 			out.Values[i] = ec._SystemNotice_newWaId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newUserId":
+			out.Values[i] = ec._SystemNotice_newUserId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
