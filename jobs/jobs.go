@@ -45,6 +45,9 @@ type Config struct {
 	// ReceiptWait is how long a send retry waits for the receipt of an
 	// earlier attempt whose answer was lost (default DefaultReceiptWait).
 	ReceiptWait time.Duration
+	// RetryUnit scales the retry backoff: attempt⁴ × RetryUnit (default 1 s,
+	// River's own schedule).
+	RetryUnit time.Duration
 	// JobTimeout cancels a job running longer (default 1 minute). A job
 	// still marked running after twice that is taken to have died with its
 	// process and is retried by another one.
@@ -71,6 +74,7 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 	cfg.PairInterval = cmp.Or(cfg.PairInterval, DefaultPairInterval)
 	cfg.PairBurst = cmp.Or(cfg.PairBurst, DefaultPairBurst)
 	cfg.JobTimeout = cmp.Or(cfg.JobTimeout, time.Minute)
+	cfg.RetryUnit = cmp.Or(cfg.RetryUnit, time.Second)
 	workers := river.NewWorkers()
 	pace := newPacer(cfg.PerNumberRate)
 	river.AddWorker(workers, &sendWorker{svc: cfg.Service, graph: cfg.Graph, pace: pace,
@@ -85,7 +89,8 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 		PeriodicJobs: []*river.PeriodicJob{housekeepingPeriodicJob()},
 		// River waits an hour by default before retrying the jobs of a
 		// process that died: far too long for a customer's reply.
-		JobTimeout: cfg.JobTimeout,
+		JobTimeout:  cfg.JobTimeout,
+		RetryPolicy: retryPolicy{unit: cfg.RetryUnit},
 		// Rescue is global: a media download may legitimately run up to
 		// mediaJobTimeout, so a rescued long download can run twice at
 		// worst, which StoreInboundMedia settles (one file is kept). Sends,

@@ -24,7 +24,7 @@ type SendArgs struct {
 // Kind implements river.JobArgs.
 func (SendArgs) Kind() string { return string(domain.JobSend) }
 
-// InsertOpts retries for about a day and a half before giving up.
+// InsertOpts retries for about 11 hours (see retryPolicy) before giving up.
 func (SendArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 12} }
 
 // sendWorker calls the Graph API for one queued message.

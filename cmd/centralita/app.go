@@ -84,7 +84,7 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 	runner, err := jobs.New(ctx, jobs.Config{Dialect: db.Dialect(), SQLDB: db.SQLDB(), Pool: db.PgxPool(),
 		Service: svc, Graph: graphClient, Logger: logger, PerNumberRate: cfg.WhatsAppSendRate,
 		PairInterval: cfg.WhatsAppPairInterval, PairBurst: cfg.WhatsAppPairBurst,
-		ReceiptWait: cfg.WhatsAppReceiptWait, JobTimeout: cfg.JobTimeout})
+		ReceiptWait: cfg.WhatsAppReceiptWait, JobTimeout: cfg.JobTimeout, RetryUnit: cfg.JobRetryUnit})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}

@@ -56,6 +56,9 @@ type Config struct {
 	// JobTimeout cancels a background job running longer; a dead process's
 	// jobs are retried after twice that.
 	JobTimeout time.Duration `env:"CENTRALITA_JOB_TIMEOUT" envDefault:"1m"`
+	// JobRetryUnit scales the retry backoff of background jobs: attempt⁴
+	// units (1 s: 1 s, 16 s, 81 s, … about 11 hours over 12 attempts).
+	JobRetryUnit time.Duration `env:"CENTRALITA_JOB_RETRY_UNIT" envDefault:"1s"`
 	// MediaDir holds uploaded and downloaded media; default <data dir>/media.
 	MediaDir string `env:"CENTRALITA_MEDIA_DIR"`
 }
@@ -113,6 +116,9 @@ func (c *Config) validate() error {
 	}
 	if c.WhatsAppReceiptWait < time.Second || c.WhatsAppReceiptWait > time.Hour {
 		errs = append(errs, fmt.Errorf("WHATSAPP_SEND_RECEIPT_WAIT must be between 1s and 1h"))
+	}
+	if c.JobRetryUnit < time.Millisecond || c.JobRetryUnit > time.Hour {
+		errs = append(errs, fmt.Errorf("CENTRALITA_JOB_RETRY_UNIT must be between 1ms and 1h"))
 	}
 	if c.JobTimeout < time.Second || c.JobTimeout > time.Hour {
 		errs = append(errs, fmt.Errorf("CENTRALITA_JOB_TIMEOUT must be between 1s and 1h"))
