@@ -297,6 +297,9 @@ func (s *Service) advance(ctx context.Context, m *Message, sts []StatusUpdate, f
 			continue
 		}
 		m.Status, changed = st.Status, true
+		// The error describes the failure; a message delivered after all
+		// has none.
+		m.ErrorCode, m.ErrorTitle = "", ""
 		if st.Status == DeliveryFailed {
 			m.ErrorCode, m.ErrorTitle = st.ErrorCode, st.ErrorTitle
 		}

@@ -42,7 +42,9 @@ const (
 )
 
 // DeliveryStatus tracks an outbound message. It only moves forward:
-// queued < sent < delivered < read (< played); failed is terminal.
+// queued < sent < failed < delivered < read < played. A failure ends a
+// message unless a receipt proves it reached the customer: Meta's order is
+// not guaranteed, and a send we gave up on may have got through after all.
 type DeliveryStatus string
 
 const (
@@ -62,13 +64,13 @@ func (s DeliveryStatus) rank() int {
 		return 1
 	case DeliverySent:
 		return 2
-	case DeliveryDelivered:
-		return 3
-	case DeliveryRead:
-		return 4
-	case DeliveryPlayed:
-		return 5
 	case DeliveryFailed:
+		return 3
+	case DeliveryDelivered:
+		return 4
+	case DeliveryRead:
+		return 5
+	case DeliveryPlayed:
 		return 6
 	}
 	return 0
@@ -76,9 +78,6 @@ func (s DeliveryStatus) rank() int {
 
 // Advances reports whether moving from s to next is a forward step.
 func (s DeliveryStatus) Advances(next DeliveryStatus) bool {
-	if s == DeliveryFailed {
-		return false
-	}
 	return next.rank() > s.rank()
 }
 

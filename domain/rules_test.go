@@ -28,8 +28,12 @@ func TestDeliveryStatusOnlyMovesForward(t *testing.T) {
 	require.True(t, DeliverySent.Advances(DeliveryRead), "read implies delivered: skipping is fine")
 	require.False(t, DeliveryRead.Advances(DeliveryDelivered), "never downgrade")
 	require.False(t, DeliveryDelivered.Advances(DeliveryDelivered))
-	require.True(t, DeliveryRead.Advances(DeliveryFailed))
-	require.False(t, DeliveryFailed.Advances(DeliveryRead), "failed is terminal")
+	require.True(t, DeliverySent.Advances(DeliveryFailed))
+	require.False(t, DeliveryRead.Advances(DeliveryFailed), "a message the customer read did not fail")
+	require.False(t, DeliveryDelivered.Advances(DeliveryFailed))
+	require.True(t, DeliveryFailed.Advances(DeliveryRead), "a receipt proving delivery outranks a failure")
+	require.False(t, DeliveryFailed.Advances(DeliverySent), "but a plain sent does not")
+	require.False(t, DeliveryFailed.Advances(DeliveryQueued))
 	require.False(t, DeliverySent.Advances(DeliveryStatus("deleted")), "unknown statuses are ignored")
 }
 

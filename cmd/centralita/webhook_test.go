@@ -276,8 +276,20 @@ func TestWebhookStatusesFollowTheLattice(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, domain.DeliveryFailed, got.Status)
 	require.Equal(t, "131047", got.ErrorCode)
-	require.Equal(t, http.StatusOK, a.deliver(receipt("wamid.failed", "read")).Status)
-	require.Equal(t, domain.DeliveryFailed, status(failed.ID), "failed is terminal")
+	require.Equal(t, http.StatusOK, a.deliver(receipt("wamid.failed", "sent")).Status)
+	require.Equal(t, domain.DeliveryFailed, status(failed.ID), "a late sent does not undo a failure")
+	require.Equal(t, http.StatusOK, a.deliver(receipt("wamid.failed", "delivered")).Status)
+	got, err = a.Service.Message(ctx, failed.ID)
+	require.NoError(t, err)
+	require.Equal(t, domain.DeliveryDelivered, got.Status, "proof of delivery outranks the failure")
+	require.Empty(t, got.ErrorCode, "and the error no longer describes the message")
+
+	readFirst := send("¿lo viste?")
+	_, err = a.Service.RecordSent(ctx, readFirst.ID, "wamid.read.first")
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, a.deliver(receipt("wamid.read.first", "read")).Status)
+	require.Equal(t, http.StatusOK, a.deliver(fixtureWithWamid(t, "status_failed_131047_reengagement.json", "wamid.read.first")).Status)
+	require.Equal(t, domain.DeliveryRead, status(readFirst.ID), "a message the customer read did not fail")
 }
 
 // fixtureWithWamid rewrites a status fixture so it targets our message on

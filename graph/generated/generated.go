@@ -3650,7 +3650,7 @@ enum MessageType {
   UNSUPPORTED
 }
 
-"Outbound: QUEUED < SENT < DELIVERED < READ < PLAYED, or FAILED. Inbound: RECEIVED."
+"Outbound, only ever forward: QUEUED < SENT < FAILED < DELIVERED < READ < PLAYED (a receipt proving delivery outranks a failure). Inbound: RECEIVED."
 enum DeliveryStatus {
   QUEUED
   SENT
