@@ -21,28 +21,24 @@ func (s *Store) FindChannelByPhoneNumberID(ctx context.Context, phoneNumberID st
 	return row.toDomain(), nil
 }
 
-// FindContactByWaID returns the workspace's contact with that wa_id.
+// FindContactByWaID returns the contact with that wa_id.
 func (s *Store) FindContactByWaID(ctx context.Context, waID string) (*domain.Contact, error) {
-	db, ws, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var row contactRow
-	if err := db.Where("workspace_id = ? AND wa_id = ?", ws, waID).Take(&row).Error; err != nil {
-		return nil, writeError(err, "contact")
-	}
-	contacts := []*domain.Contact{row.toDomain()}
-	return contacts[0], s.loadContactTags(ctx, ws, contacts)
+	return s.findContactBy(ctx, "wa_id", waID)
 }
 
 // FindContactByUserID returns the contact with that BSUID.
 func (s *Store) FindContactByUserID(ctx context.Context, userID string) (*domain.Contact, error) {
+	return s.findContactBy(ctx, "user_id", userID)
+}
+
+// findContactBy finds a contact by one of its unique WhatsApp ids.
+func (s *Store) findContactBy(ctx context.Context, column, value string) (*domain.Contact, error) {
 	db, ws, err := s.scope(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var row contactRow
-	if err := db.Where("workspace_id = ? AND user_id = ?", ws, userID).Take(&row).Error; err != nil {
+	if err := db.Where("workspace_id = ? AND "+column+" = ?", ws, value).Take(&row).Error; err != nil {
 		return nil, writeError(err, "contact")
 	}
 	contacts := []*domain.Contact{row.toDomain()}
