@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -236,4 +237,20 @@ func TestUnnamedInboundTypesAreStoredAsUnsupported(t *testing.T) {
 	require.Equal(t, "unsupported", object(t, res)["data"].([]any)[0].(map[string]any)["type"])
 	data := a.gqlOK(tn.OwnerToken, `query($id: ID!) { node(id: $id) { ... on Message { type } } }`, map[string]any{"id": m.ID})
 	require.Equal(t, "UNSUPPORTED", data.str(t, "node.type"))
+}
+
+// A customer opening a thread from WhatsApp's welcome screen writes
+// nothing yet, but the business may answer freely.
+func TestRequestWelcomeOpensTheServiceWindow(t *testing.T) {
+	a := newTestApp(t)
+	tn := a.bootstrap("Welcome Co")
+	ch := a.channel(tn, fakeNumberID)
+	require.Equal(t, http.StatusOK, a.deliver(inboundAs(t, "inbound_request_welcome.json", "wamid.welcome", func(m map[string]any) {
+		m["timestamp"] = fmt.Sprint(time.Now().Unix())
+	})).Status)
+	m, err := a.DB.Store().FindMessageByProviderID(a.system(tn), ch.ID, "wamid.welcome")
+	require.NoError(t, err)
+	require.Equal(t, domain.MessageRequestWelcome, m.Type)
+	conv := object(t, a.rest().expect(http.StatusOK, http.MethodGet, "/v1/conversations/"+m.ConversationID, tn.APIKey, nil))
+	require.Equal(t, true, conv["service_window_open"])
 }
