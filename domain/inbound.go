@@ -168,7 +168,7 @@ func (s *Service) receiveOnce(ctx context.Context, ch *Channel, in InboundMessag
 			ReplyToProviderID: in.ReplyToProviderID, Forwarded: in.Forwarded, Media: in.Media,
 			Location: in.Location, Contacts: in.Contacts, Interactive: in.Interactive, Reaction: in.Reaction,
 			Order: in.Order, System: in.System}
-		if msg.Type == "" {
+		if !msg.Type.Known() {
 			msg.Type = MessageUnsupported
 		}
 		if err := s.linkQuoted(ctx, msg); err != nil {

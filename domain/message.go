@@ -38,8 +38,24 @@ const (
 	MessageOrder       MessageType = "order"
 	MessageSystem      MessageType = "system"
 	MessageTemplate    MessageType = "template"
-	MessageUnsupported MessageType = "unsupported"
+	// MessageRequestWelcome is a customer opening a new thread with the
+	// business (Meta's welcome-message component): it has no content, but
+	// it opens the customer-service window.
+	MessageRequestWelcome MessageType = "request_welcome"
+	MessageUnsupported    MessageType = "unsupported"
 )
+
+// Known reports whether t is one of the types above: the APIs render only
+// those, so anything else is stored as unsupported.
+func (t MessageType) Known() bool {
+	switch t {
+	case MessageText, MessageImage, MessageAudio, MessageVideo, MessageDocument, MessageSticker,
+		MessageLocation, MessageContacts, MessageInteractive, MessageButton, MessageReaction, MessageOrder,
+		MessageSystem, MessageTemplate, MessageRequestWelcome, MessageUnsupported:
+		return true
+	}
+	return false
+}
 
 // DeliveryStatus tracks an outbound message. It only moves forward:
 // queued < sent < failed < delivered < read < played. A failure ends a

@@ -7,15 +7,6 @@ import (
 	"github.com/centralita/centralita/domain"
 )
 
-// Message types Meta sends that domain does not name. They stay in this
-// package because only the adapter needs to branch on them.
-const (
-	// MessageRequestWelcome is the first "message" of a new thread when the
-	// welcome-message component is on; it has no content but opens a
-	// customer-service window (§3).
-	MessageRequestWelcome domain.MessageType = "request_welcome"
-)
-
 // Delivery is one webhook POST, flattened for the adapter.
 type Delivery struct {
 	Object  string

@@ -26,7 +26,7 @@ var knownTypes = map[string]domain.MessageType{
 	"reaction":        domain.MessageReaction,
 	"order":           domain.MessageOrder,
 	"system":          domain.MessageSystem,
-	"request_welcome": MessageRequestWelcome,
+	"request_welcome": domain.MessageRequestWelcome,
 	"unsupported":     domain.MessageUnsupported,
 }
 

@@ -202,7 +202,7 @@ var inboundChecks = map[string]func(t *testing.T, name string){
 	},
 	"inbound_request_welcome.json": func(t *testing.T, n string) {
 		_, m := onlyMessage(t, n)
-		require.Equal(t, MessageRequestWelcome, m.Type)
+		require.Equal(t, domain.MessageRequestWelcome, m.Type)
 		require.Empty(t, m.Text)
 	},
 	"inbound_unsupported_edit.json": func(t *testing.T, n string) {

@@ -14,8 +14,8 @@ import (
 	"github.com/centralita/centralita/whatsapp"
 )
 
-// onTestNumber returns a fixture addressed to the test number.
-func onTestNumber(t *testing.T, name string) []byte {
+// forTestNumber returns a fixture addressed to the test number, senders as they are.
+func forTestNumber(t *testing.T, name string) []byte {
 	t.Helper()
 	body := fixture(t, name)
 	d, err := whatsapp.ParseWebhook(body)
@@ -49,7 +49,7 @@ func (a *testApp) contactsByUserID(tn tenant) map[string]map[string]any {
 func TestCustomersKnownOnlyByUserIDLandInTheInbox(t *testing.T) {
 	a, tn, _, _ := sendingApp(t)
 	for _, name := range []string{"inbound_text_bsuid_empty_wa_id_dec2025.json", "edge_bsuid_in_wa_id_and_from.json"} {
-		require.Equal(t, http.StatusOK, a.deliver(onTestNumber(t, name)).Status, name)
+		require.Equal(t, http.StatusOK, a.deliver(forTestNumber(t, name)).Status, name)
 	}
 	contacts := a.contactsByUserID(tn)
 	require.Contains(t, contacts, "user.93737...")
@@ -60,7 +60,7 @@ func TestCustomersKnownOnlyByUserIDLandInTheInbox(t *testing.T) {
 	require.Equal(t, 3, a.count("messages"), "Ana's opening message and the two BSUID ones")
 
 	// Later Meta sends the phone number beside the BSUID: same contact.
-	later := strings.Replace(string(onTestNumber(t, "edge_bsuid_in_wa_id_and_from.json")), `"external_id"`, `"wamid.bsuid.later"`, 1)
+	later := strings.Replace(string(forTestNumber(t, "edge_bsuid_in_wa_id_and_from.json")), `"external_id"`, `"wamid.bsuid.later"`, 1)
 	later = strings.Replace(later, `"from": "US.1234"`, `"from": "15551230000"`, 1)
 	later = strings.Replace(later, `"wa_id": "US.1234"`, `"wa_id": "15551230000"`, 1)
 	require.Equal(t, http.StatusOK, a.deliver([]byte(later)).Status)
@@ -75,10 +75,10 @@ func TestCustomersKnownOnlyByUserIDLandInTheInbox(t *testing.T) {
 	require.Len(t, page.Data, 3, "Ana, Sheena and Kerry: one conversation each")
 
 	deadBefore := a.count("webhook_dead_letters")
-	require.Equal(t, http.StatusOK, a.deliver(onTestNumber(t, "edge_message_without_from.json")).Status)
+	require.Equal(t, http.StatusOK, a.deliver(forTestNumber(t, "edge_message_without_from.json")).Status)
 	require.Equal(t, 4, a.count("messages"), "a message naming no sender is not stored")
 	require.Equal(t, deadBefore+1, a.count("webhook_dead_letters"), "but kept, since it was acknowledged")
-	require.Equal(t, http.StatusOK, a.deliver(onTestNumber(t, "edge_message_without_from.json")).Status)
+	require.Equal(t, http.StatusOK, a.deliver(forTestNumber(t, "edge_message_without_from.json")).Status)
 	require.Equal(t, deadBefore+1, a.count("webhook_dead_letters"), "once, however often Meta redelivers it")
 }
 
@@ -86,7 +86,7 @@ func TestCustomersKnownOnlyByUserIDLandInTheInbox(t *testing.T) {
 // recipient (there is no number to put in "to"), and GraphQL shows the id.
 func TestReplyToACustomerKnownOnlyByUserID(t *testing.T) {
 	a, tn, fake, _ := sendingApp(t)
-	justNow := strings.Replace(string(onTestNumber(t, "inbound_text_bsuid_empty_wa_id_dec2025.json")),
+	justNow := strings.Replace(string(forTestNumber(t, "inbound_text_bsuid_empty_wa_id_dec2025.json")),
 		`"1749416383"`, strconv.Quote(strconv.FormatInt(time.Now().Unix(), 10)), 1) // the window is open
 	require.Equal(t, http.StatusOK, a.deliver([]byte(justNow)).Status)
 	data := a.gqlOK(tn.OwnerToken, `{ conversations(first: 10) { nodes { id contact { userId waId } } } }`, nil)
@@ -117,11 +117,11 @@ func TestReplyToACustomerKnownOnlyByUserID(t *testing.T) {
 func TestUserIDUpdateKeepsOnePerson(t *testing.T) {
 	a, tn, _, _ := sendingApp(t)
 	first := strings.NewReplacer(`"user.93737..."`, `"US.10101010101010101010"`, `"wa_id": ""`, `"wa_id": "16505551234"`,
-		`"from": ""`, `"from": "16505551234"`).Replace(string(onTestNumber(t, "inbound_text_bsuid_empty_wa_id_dec2025.json")))
+		`"from": ""`, `"from": "16505551234"`).Replace(string(forTestNumber(t, "inbound_text_bsuid_empty_wa_id_dec2025.json")))
 	require.Equal(t, http.StatusOK, a.deliver([]byte(first)).Status)
 	require.Contains(t, a.contactsByUserID(tn), "US.10101010101010101010", "Ana (16505551234) learnt her user id")
 
-	require.Equal(t, http.StatusOK, a.deliver(onTestNumber(t, "webhook_user_id_update.json")).Status)
+	require.Equal(t, http.StatusOK, a.deliver(forTestNumber(t, "webhook_user_id_update.json")).Status)
 	contacts := a.contactsByUserID(tn)
 	require.Contains(t, contacts, "US.13491208655302741918")
 	require.NotContains(t, contacts, "US.10101010101010101010")
@@ -129,7 +129,7 @@ func TestUserIDUpdateKeepsOnePerson(t *testing.T) {
 
 	next := strings.NewReplacer(`"user.93737..."`, `"US.13491208655302741918"`,
 		`wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=`, `wamid.after.rotation`).
-		Replace(string(onTestNumber(t, "inbound_text_bsuid_empty_wa_id_dec2025.json")))
+		Replace(string(forTestNumber(t, "inbound_text_bsuid_empty_wa_id_dec2025.json")))
 	require.Equal(t, http.StatusOK, a.deliver([]byte(next)).Status)
 	require.Len(t, a.contactsByUserID(tn), 1, "the new id finds the same contact")
 	res := a.do(http.MethodGet, "/v1/contacts?limit=100", tn.APIKey, nil)

@@ -99,45 +99,6 @@ func TestWebhookRejectsBadSignaturesAndWritesNothing(t *testing.T) {
 	require.Equal(t, http.StatusRequestEntityTooLarge, a.deliver(huge).Status)
 }
 
-// Every inbound fixture addressed to a registered number becomes exactly one
-// message, once, however often Meta redelivers it.
-func TestWebhookRecordsEveryInboundTypeOnce(t *testing.T) {
-	a := newTestApp(t)
-	tn := a.bootstrap("Inbound Co")
-	ch := a.channel(tn, "106540352242922")
-	names, err := filepath.Glob(filepath.Join(fixturesDir, "inbound_*.json"))
-	require.NoError(t, err)
-	if len(names) == 0 {
-		t.Skip("fixtures not found")
-	}
-	want := map[string]bool{}
-	for _, path := range names {
-		body := fixture(t, filepath.Base(path))
-		d, err := whatsapp.ParseWebhook(body)
-		require.NoError(t, err, path)
-		for _, c := range d.Changes {
-			for _, m := range c.Messages {
-				if c.PhoneNumberID == ch.PhoneNumberID && m.From != "" && m.ProviderMessageID != "" {
-					want[m.ProviderMessageID] = true
-				}
-			}
-		}
-		for range 2 { // a redelivery changes nothing
-			require.Equal(t, http.StatusOK, a.deliver(body).Status, path)
-		}
-	}
-	// Meta's samples reuse a few wamids across types: those are one message.
-	require.GreaterOrEqual(t, len(want), 5)
-	ctx := a.system(tn)
-	for id := range want {
-		m, err := a.DB.Store().FindMessageByProviderID(ctx, ch.ID, id)
-		require.NoError(t, err, id)
-		require.Equal(t, domain.DirectionInbound, m.Direction)
-	}
-	require.Equal(t, len(want), a.count("messages"), "no duplicates, nothing from other numbers")
-
-}
-
 // A customer's text reads as they wrote it, from a new contact, in a new
 // inbox item; and a customer reply reopens a conversation waiting on them.
 func TestWebhookTextOpensAConversation(t *testing.T) {
