@@ -3472,7 +3472,11 @@ enum Priority {
 type Conversation implements Node {
   "The first Click-to-WhatsApp ad the conversation came with."
   leadSource: Referral
-  "The 24-hour customer service window: free-form replies only while it is open."
+  """
+  The 24-hour customer service window: free-form replies only while it is open. It is the
+  contact's and the number's, as at Meta: it runs from the contact's newest message to this
+  conversation's number, in whichever of their conversations it landed.
+  """
   serviceWindow: ServiceWindow!
   id: ID!
   status: ConversationStatus!
@@ -3494,6 +3498,7 @@ type Conversation implements Node {
   updatedAt: DateTime!
   lastActivityAt: DateTime!
   firstHumanResponseAt: DateTime
+  "The customer's newest message in this conversation; serviceWindow may run from a newer one on the same number."
   lastCustomerMessageAt: DateTime
   closedAt: DateTime
 }
@@ -3583,10 +3588,10 @@ extend type Mutation {
   untagConversation(input: TagConversationInput!): ConversationPayload
 }
 
-"WhatsApp's 24-hour customer service window of a conversation."
+"WhatsApp's 24-hour customer service window of a conversation's contact and number."
 type ServiceWindow {
   open: Boolean!
-  "When the window closes; null when the customer never wrote."
+  "When the window closes; null when the customer never wrote to this number."
   expiresAt: DateTime
 }
 

@@ -377,10 +377,10 @@ type SendTextMessagePayload struct {
 	UserErrors []*UserError    `json:"userErrors"`
 }
 
-// WhatsApp's 24-hour customer service window of a conversation.
+// WhatsApp's 24-hour customer service window of a conversation's contact and number.
 type ServiceWindow struct {
 	Open bool `json:"open"`
-	// When the window closes; null when the customer never wrote.
+	// When the window closes; null when the customer never wrote to this number.
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
