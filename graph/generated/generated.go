@@ -3129,6 +3129,11 @@ type Tag implements Node {
   updatedAt: DateTime!
 }
 
+"""
+A workspace has at most one OFFICIAL number, the one REDIRECT (legacy) numbers send customers to.
+Making a number OFFICIAL (on create or update) turns the previous official number into a REDIRECT
+number in the same transaction.
+"""
 enum ChannelMode {
   OFFICIAL
   REDIRECT
@@ -3222,6 +3227,10 @@ input CreateChannelInput {
   phoneNumberId: String!
   wabaId: String!
   displayPhoneNumber: String!
+  """
+  OFFICIAL demotes the workspace's current official number to REDIRECT. Left out, the workspace's
+  first number is OFFICIAL and later ones are REDIRECT.
+  """
   mode: ChannelMode
   "Write-only; encrypted at rest. An empty string removes it."
   accessToken: String
@@ -3238,6 +3247,10 @@ input UpdateChannelInput {
   phoneNumberId: String
   wabaId: String
   displayPhoneNumber: String
+  """
+  OFFICIAL demotes the workspace's current official number to REDIRECT; making the official number
+  REDIRECT leaves the workspace without one.
+  """
   mode: ChannelMode
   "Write-only; encrypted at rest. An empty string removes it."
   accessToken: String
