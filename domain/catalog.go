@@ -230,7 +230,12 @@ func (s *Service) ChannelsByIDs(ctx context.Context, ids []string) ([]*Channel, 
 	return s.store.FindChannelsByIDs(ctx, ids)
 }
 
-// CreateChannel registers a number (admins).
+// CreateChannel registers a number (admins). A workspace has one official
+// number: registering one as official makes the previous official number
+// a redirect number in the same transaction (the switch to a new number is
+// one call, and the old number points customers to the new one at once).
+// Without a mode, the workspace's first number is official and later ones
+// are redirect numbers: demoting the official number is never implicit.
 // Errors: forbidden, invalid, conflict (phone_number_id already registered).
 func (s *Service) CreateChannel(ctx context.Context, in ChannelInput) (*Channel, error) {
 	p, err := requireAdmin(ctx)
@@ -246,27 +251,70 @@ func (s *Service) CreateChannel(ctx context.Context, in ChannelInput) (*Channel,
 	if err := s.sealChannelSecrets(c, in); err != nil {
 		return nil, err
 	}
-	return c, s.store.CreateChannel(ctx, c)
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		official, err := s.store.LockOfficialChannel(ctx)
+		if err != nil {
+			return err
+		}
+		if in.Mode == nil && official != nil {
+			c.Mode = ChannelModeRedirect
+		}
+		if err := s.demoteOfficial(ctx, c, official); err != nil {
+			return err
+		}
+		return s.store.CreateChannel(ctx, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
-// UpdateChannel changes a number's settings (admins).
+// UpdateChannel changes a number's settings (admins). Making a number
+// official demotes the previous official one to redirect, as on create;
+// making the official number redirect leaves the workspace without one.
+// Errors: forbidden, not_found, invalid, conflict.
 func (s *Service) UpdateChannel(ctx context.Context, id string, in ChannelInput) (*Channel, error) {
 	if _, err := requireAdmin(ctx); err != nil {
 		return nil, err
 	}
-	c, err := s.Channel(ctx, id)
+	var c *Channel
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		official, err := s.store.LockOfficialChannel(ctx)
+		if err != nil {
+			return err
+		}
+		if c, err = s.Channel(ctx, id); err != nil {
+			return err
+		}
+		applyChannelInput(c, in)
+		if err := c.validate(); err != nil {
+			return err
+		}
+		if err := s.sealChannelSecrets(c, in); err != nil {
+			return err
+		}
+		if err := s.demoteOfficial(ctx, c, official); err != nil {
+			return err
+		}
+		c.UpdatedAt = s.now()
+		return s.store.UpdateChannel(ctx, c)
+	})
 	if err != nil {
 		return nil, err
 	}
-	applyChannelInput(c, in)
-	if err := c.validate(); err != nil {
-		return nil, err
+	return c, nil
+}
+
+// demoteOfficial turns the workspace's official number into a redirect
+// number when c is about to take its place. official comes from
+// LockOfficialChannel in the same transaction.
+func (s *Service) demoteOfficial(ctx context.Context, c, official *Channel) error {
+	if c.Mode != ChannelModeOfficial || official == nil || official.ID == c.ID {
+		return nil
 	}
-	if err := s.sealChannelSecrets(c, in); err != nil {
-		return nil, err
-	}
-	c.UpdatedAt = s.now()
-	return c, s.store.UpdateChannel(ctx, c)
+	official.Mode, official.UpdatedAt = ChannelModeRedirect, s.now()
+	return s.store.UpdateChannel(ctx, official)
 }
 
 // sealChannelSecrets encrypts the credentials given in in onto c.

@@ -77,13 +77,21 @@ type Conversation struct {
 	// LeadSource is the first ad referral the conversation came with.
 	LeadSource *Referral
 	// Version increases on every change (optimistic concurrency).
-	Version               int
-	CreatedAt             time.Time
-	UpdatedAt             time.Time
-	LastActivityAt        time.Time
-	FirstHumanResponseAt  *time.Time
+	Version              int
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	LastActivityAt       time.Time
+	FirstHumanResponseAt *time.Time
+	// LastCustomerMessageAt is the customer's newest message in this
+	// conversation.
 	LastCustomerMessageAt *time.Time
-	ClosedAt              *time.Time
+	// NumberLastCustomerMessageAt is the contact's newest message to this
+	// conversation's number in any of their conversations there (the store
+	// reads it with the conversation; nil without a number). WhatsApp keeps
+	// one service window per customer and business number, so a second
+	// conversation, or a reopened older one, shares the window.
+	NumberLastCustomerMessageAt *time.Time
+	ClosedAt                    *time.Time
 }
 
 // NewConversation is the input for opening a conversation through the API.
@@ -167,11 +175,19 @@ func transitionError(from, to ConversationStatus) error {
 const ServiceWindowLength = 24 * time.Hour
 
 // ServiceWindow reports whether free-form messages may be sent at now, and
-// when the window closes (nil when the customer never wrote).
+// when the window closes (nil when the customer never wrote). The window
+// runs from the customer's newest message to the number, whichever
+// conversation it landed in; without a number, from this conversation's.
 func (c *Conversation) ServiceWindow(now time.Time) (open bool, expiresAt *time.Time) {
-	if c.LastCustomerMessageAt == nil {
+	last := c.LastCustomerMessageAt
+	// The conversation's own time can be newer than the number's as read
+	// (a message recorded in this change): take the later one.
+	if n := c.NumberLastCustomerMessageAt; n != nil && (last == nil || n.After(*last)) {
+		last = n
+	}
+	if last == nil {
 		return false, nil
 	}
-	end := c.LastCustomerMessageAt.Add(ServiceWindowLength)
+	end := last.Add(ServiceWindowLength)
 	return now.Before(end), &end
 }

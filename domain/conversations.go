@@ -100,6 +100,11 @@ func (s *Service) CreateConversation(ctx context.Context, in NewConversation) (*
 		if err := s.store.CreateConversation(ctx, c); err != nil {
 			return err
 		}
+		// Read it back for what the store computes: the customer may have
+		// opened the number's service window in another conversation.
+		if c, err = s.store.FindConversation(ctx, c.ID); err != nil {
+			return err
+		}
 		return s.record(ctx, EventConversationCreated, c.ID, map[string]any{"conversation_id": c.ID})
 	})
 	if err != nil {

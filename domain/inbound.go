@@ -424,6 +424,8 @@ func (s *Service) tagNamed(ctx context.Context, name string) (*Tag, error) {
 	return s.CreateTag(ctx, TagInput{Name: &name, Color: ptrTo("#7f8c8d")})
 }
 
+// officialChannel returns the workspace's official number, or nil: there
+// is at most one (CreateChannel and UpdateChannel demote the previous one).
 func (s *Service) officialChannel(ctx context.Context) (*Channel, error) {
 	channels, err := s.store.FindChannels(ctx)
 	if err != nil {

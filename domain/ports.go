@@ -67,13 +67,19 @@ type TagStore interface {
 // ChannelStore persists WhatsApp numbers.
 type ChannelStore interface {
 	// CreateChannel fails with conflict when the phone_number_id is already
-	// registered, in any workspace: one number routes to one workspace.
+	// registered, in any workspace: one number routes to one workspace. It
+	// and UpdateChannel also refuse a second official number in a workspace
+	// (callers demote the first under LockOfficialChannel).
 	CreateChannel(ctx context.Context, c *Channel) error
 	FindChannel(ctx context.Context, id string) (*Channel, error)
 	FindChannels(ctx context.Context) ([]*Channel, error)
 	FindChannelsByIDs(ctx context.Context, ids []string) ([]*Channel, error)
 	UpdateChannel(ctx context.Context, c *Channel) error
 	DeleteChannel(ctx context.Context, id string) error
+	// LockOfficialChannel returns the workspace's official number (nil
+	// when none) and, inside a transaction, keeps any other transaction
+	// from changing which number is official until this one ends.
+	LockOfficialChannel(ctx context.Context) (*Channel, error)
 }
 
 // ContactStore persists contacts and their tags.

@@ -21,9 +21,20 @@ var migrations embed.FS
 // and from several replicas at once: on Postgres a session advisory lock
 // makes the others wait.
 func (db *DB) Migrate(ctx context.Context) error {
+	provider, err := db.migrations()
+	if err != nil {
+		return err
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("persistence: migrate %s: %w", db.dialect, err)
+	}
+	return nil
+}
+
+func (db *DB) migrations() (*goose.Provider, error) {
 	dir, err := fs.Sub(migrations, "migrations/"+db.dialect)
 	if err != nil {
-		return fmt.Errorf("persistence: migrations: %w", err)
+		return nil, fmt.Errorf("persistence: migrations: %w", err)
 	}
 	dialect := goose.DialectSQLite3
 	var opts []goose.ProviderOption
@@ -31,7 +42,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		dialect = goose.DialectPostgres
 		locker, err := lock.NewPostgresSessionLocker()
 		if err != nil {
-			return fmt.Errorf("persistence: migration lock: %w", err)
+			return nil, fmt.Errorf("persistence: migration lock: %w", err)
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
@@ -40,10 +51,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	opts = append(opts, goose.WithDisableGlobalRegistry(true))
 	provider, err := goose.NewProvider(dialect, db.sql, dir, opts...)
 	if err != nil {
-		return fmt.Errorf("persistence: migrations: %w", err)
+		return nil, fmt.Errorf("persistence: migrations: %w", err)
 	}
-	if _, err := provider.Up(ctx); err != nil {
-		return fmt.Errorf("persistence: migrate %s: %w", db.dialect, err)
-	}
-	return nil
+	return provider, nil
 }

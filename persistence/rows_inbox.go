@@ -61,6 +61,8 @@ type conversationRow struct {
 	LastCustomerMessageAt *utcTime       `gorm:"column:last_customer_message_at"`
 	ClosedAt              *utcTime       `gorm:"column:closed_at"`
 	LeadSource            referralColumn `gorm:"column:lead_source"`
+	// Computed by conversationsWithWindow; never written.
+	NumberLastCustomerMessageAt *utcTime `gorm:"column:number_last_customer_message_at;->"`
 }
 
 func (conversationRow) TableName() string { return "conversations" }
@@ -84,7 +86,8 @@ func (r *conversationRow) toDomain() *domain.Conversation {
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time, LastActivityAt: r.LastActivityAt.Time,
 		FirstHumanResponseAt:  timePtr(r.FirstHumanResponseAt),
 		LastCustomerMessageAt: timePtr(r.LastCustomerMessageAt), ClosedAt: timePtr(r.ClosedAt),
-		LeadSource: r.LeadSource.r}
+		NumberLastCustomerMessageAt: timePtr(r.NumberLastCustomerMessageAt),
+		LeadSource:                  r.LeadSource.r}
 }
 
 // conversationTagRow links a tag to a conversation.

@@ -3,6 +3,8 @@ package persistence
 import (
 	"context"
 
+	"gorm.io/gorm/clause"
+
 	"github.com/centralita/centralita/domain"
 )
 
@@ -67,6 +69,35 @@ func (s *Store) findChannels(ctx context.Context, ids []string) ([]*domain.Chann
 		channels[i] = rows[i].toDomain()
 	}
 	return channels, nil
+}
+
+// LockOfficialChannel returns the workspace's official number, or nil,
+// and holds the workspace's claim on it until the transaction ends, so two
+// numbers made official at once take turns instead of both demoting the
+// same predecessor. On Postgres it locks the workspace row (NO KEY UPDATE:
+// inserts referencing the workspace go on); SQLite's single writer
+// serialises anyway. The channels_one_official index backs it.
+func (s *Store) LockOfficialChannel(ctx context.Context) (*domain.Channel, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s.dialect == DialectPostgres {
+		var locked []string
+		err := db.Table("workspaces").Select("id").Where("id = ?", ws).
+			Clauses(clause.Locking{Strength: "NO KEY UPDATE"}).Find(&locked).Error
+		if err != nil {
+			return nil, writeError(err, "workspace")
+		}
+	}
+	var rows []channelRow
+	if err := db.Where("workspace_id = ? AND mode = ?", ws, string(domain.ChannelModeOfficial)).Limit(1).Find(&rows).Error; err != nil {
+		return nil, writeError(err, "channel")
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	return rows[0].toDomain(), nil
 }
 
 // UpdateChannel writes a channel's settings.

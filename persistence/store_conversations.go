@@ -29,7 +29,7 @@ func (s *Store) FindConversation(ctx context.Context, id string) (*domain.Conver
 		return nil, err
 	}
 	var row conversationRow
-	if err := db.Where("id = ? AND workspace_id = ?", id, ws).Take(&row).Error; err != nil {
+	if err := conversationsWithWindow(db).Where("c.id = ? AND c.workspace_id = ?", id, ws).Take(&row).Error; err != nil {
 		return nil, writeError(err, "conversation")
 	}
 	convs := []*domain.Conversation{row.toDomain()}
@@ -43,7 +43,7 @@ func (s *Store) FindConversations(ctx context.Context, f domain.ConversationFilt
 	if err != nil {
 		return domain.Page[*domain.Conversation]{}, err
 	}
-	q, visible := s.visible(db.Table("conversations AS c").Select("c.*").Where("c.workspace_id = ?", ws), vis)
+	q, visible := s.visible(conversationsWithWindow(db).Where("c.workspace_id = ?", ws), vis)
 	if !visible {
 		return domain.MakePage([]*domain.Conversation{}, pageLimit(pq), conversationCursor), nil
 	}
@@ -54,6 +54,17 @@ func (s *Store) FindConversations(ctx context.Context, f domain.ConversationFilt
 	}
 	p := makePage(rows, pq, (*conversationRow).toDomain, conversationCursor)
 	return p, s.loadConversationTags(ctx, ws, p.Items)
+}
+
+// conversationsWithWindow selects conversations (as c) with the newest
+// customer message to their number across the contact's conversations
+// there: WhatsApp's service window is per customer and number. The
+// subquery reads the conversations_contact_channel index, in the same
+// statement, so listings stay one query.
+func conversationsWithWindow(db *gorm.DB) *gorm.DB {
+	return db.Table("conversations AS c").Select("c.*, (SELECT MAX(o.last_customer_message_at) FROM conversations o" +
+		" WHERE o.workspace_id = c.workspace_id AND o.contact_id = c.contact_id AND o.channel_id = c.channel_id)" +
+		" AS number_last_customer_message_at")
 }
 
 func conversationCursor(c *domain.Conversation) domain.Cursor {

@@ -69,9 +69,9 @@ func (s *Store) FindActiveConversation(ctx context.Context, contactID, channelID
 		return nil, err
 	}
 	var row conversationRow
-	err = db.Where("workspace_id = ? AND contact_id = ? AND channel_id = ? AND status <> ?",
+	err = conversationsWithWindow(db).Where("c.workspace_id = ? AND c.contact_id = ? AND c.channel_id = ? AND c.status <> ?",
 		ws, contactID, channelID, string(domain.StatusClosed)).
-		Order("created_at DESC, id DESC").Take(&row).Error
+		Order("c.created_at DESC, c.id DESC").Take(&row).Error
 	if err != nil {
 		return nil, writeError(err, "conversation")
 	}

@@ -292,7 +292,7 @@ func TestGraphQLNoNPlusOne(t *testing.T) {
 	}
 	wide := `query($n: Int) { conversations(first: $n) { nodes { id status contact { id name } assignee { id name queues { id } }
 		queue { id name } channel { id } tags { id name } lastMessage { id text author { id } } } } }`
-	inbox := `query($n: Int) { conversations(first: $n) { nodes { id status contact { id name } assignee { id name }
+	inbox := `query($n: Int) { conversations(first: $n) { nodes { id status serviceWindow { open expiresAt } contact { id name } assignee { id name }
 		tags { id name } lastMessage { id text } } } }`
 	count := func(query string, n int) int64 {
 		before := a.DB.QueryCount()

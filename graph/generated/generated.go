@@ -3144,6 +3144,11 @@ type Tag implements Node {
   updatedAt: DateTime!
 }
 
+"""
+A workspace has at most one OFFICIAL number, the one REDIRECT (legacy) numbers send customers to.
+Making a number OFFICIAL (on create or update) turns the previous official number into a REDIRECT
+number in the same transaction.
+"""
 enum ChannelMode {
   OFFICIAL
   REDIRECT
@@ -3237,6 +3242,10 @@ input CreateChannelInput {
   phoneNumberId: String!
   wabaId: String!
   displayPhoneNumber: String!
+  """
+  OFFICIAL demotes the workspace's current official number to REDIRECT. Left out, the workspace's
+  first number is OFFICIAL and later ones are REDIRECT.
+  """
   mode: ChannelMode
   "Write-only; encrypted at rest. An empty string removes it."
   accessToken: String
@@ -3253,6 +3262,10 @@ input UpdateChannelInput {
   phoneNumberId: String
   wabaId: String
   displayPhoneNumber: String
+  """
+  OFFICIAL demotes the workspace's current official number to REDIRECT; making the official number
+  REDIRECT leaves the workspace without one.
+  """
   mode: ChannelMode
   "Write-only; encrypted at rest. An empty string removes it."
   accessToken: String
@@ -3491,7 +3504,11 @@ enum Priority {
 type Conversation implements Node {
   "The first Click-to-WhatsApp ad the conversation came with."
   leadSource: Referral
-  "The 24-hour customer service window: free-form replies only while it is open."
+  """
+  The 24-hour customer service window: free-form replies only while it is open. It is the
+  contact's and the number's, as at Meta: it runs from the contact's newest message to this
+  conversation's number, in whichever of their conversations it landed.
+  """
   serviceWindow: ServiceWindow!
   id: ID!
   status: ConversationStatus!
@@ -3513,6 +3530,7 @@ type Conversation implements Node {
   updatedAt: DateTime!
   lastActivityAt: DateTime!
   firstHumanResponseAt: DateTime
+  "The customer's newest message in this conversation; serviceWindow may run from a newer one on the same number."
   lastCustomerMessageAt: DateTime
   closedAt: DateTime
 }
@@ -3602,10 +3620,10 @@ extend type Mutation {
   untagConversation(input: TagConversationInput!): ConversationPayload
 }
 
-"WhatsApp's 24-hour customer service window of a conversation."
+"WhatsApp's 24-hour customer service window of a conversation's contact and number."
 type ServiceWindow {
   open: Boolean!
-  "When the window closes; null when the customer never wrote."
+  "When the window closes; null when the customer never wrote to this number."
   expiresAt: DateTime
 }
 

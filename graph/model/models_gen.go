@@ -123,11 +123,13 @@ type CreateAPIKeyPayload struct {
 }
 
 type CreateChannelInput struct {
-	Name               *string             `json:"name,omitempty"`
-	PhoneNumberID      string              `json:"phoneNumberId"`
-	WabaID             string              `json:"wabaId"`
-	DisplayPhoneNumber string              `json:"displayPhoneNumber"`
-	Mode               *domain.ChannelMode `json:"mode,omitempty"`
+	Name               *string `json:"name,omitempty"`
+	PhoneNumberID      string  `json:"phoneNumberId"`
+	WabaID             string  `json:"wabaId"`
+	DisplayPhoneNumber string  `json:"displayPhoneNumber"`
+	// OFFICIAL demotes the workspace's current official number to REDIRECT. Left out, the workspace's
+	// first number is OFFICIAL and later ones are REDIRECT.
+	Mode *domain.ChannelMode `json:"mode,omitempty"`
 	// Write-only; encrypted at rest. An empty string removes it.
 	AccessToken *string `json:"accessToken,omitempty"`
 	// Write-only; the number's own Meta app secret, when it differs from the server's.
@@ -377,10 +379,10 @@ type SendTextMessagePayload struct {
 	UserErrors []*UserError    `json:"userErrors"`
 }
 
-// WhatsApp's 24-hour customer service window of a conversation.
+// WhatsApp's 24-hour customer service window of a conversation's contact and number.
 type ServiceWindow struct {
 	Open bool `json:"open"`
-	// When the window closes; null when the customer never wrote.
+	// When the window closes; null when the customer never wrote to this number.
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
@@ -454,12 +456,14 @@ type TransferConversationInput struct {
 }
 
 type UpdateChannelInput struct {
-	ChannelID          string              `json:"channelId"`
-	Name               *string             `json:"name,omitempty"`
-	PhoneNumberID      *string             `json:"phoneNumberId,omitempty"`
-	WabaID             *string             `json:"wabaId,omitempty"`
-	DisplayPhoneNumber *string             `json:"displayPhoneNumber,omitempty"`
-	Mode               *domain.ChannelMode `json:"mode,omitempty"`
+	ChannelID          string  `json:"channelId"`
+	Name               *string `json:"name,omitempty"`
+	PhoneNumberID      *string `json:"phoneNumberId,omitempty"`
+	WabaID             *string `json:"wabaId,omitempty"`
+	DisplayPhoneNumber *string `json:"displayPhoneNumber,omitempty"`
+	// OFFICIAL demotes the workspace's current official number to REDIRECT; making the official number
+	// REDIRECT leaves the workspace without one.
+	Mode *domain.ChannelMode `json:"mode,omitempty"`
 	// Write-only; encrypted at rest. An empty string removes it.
 	AccessToken *string `json:"accessToken,omitempty"`
 	// Write-only; the number's own Meta app secret, when it differs from the server's.
