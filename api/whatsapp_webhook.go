@@ -51,7 +51,8 @@ func (w *whatsappWebhook) verify(c *gin.Context) {
 
 // receive authenticates a delivery on its raw bytes, then records every item
 // before answering 200: Meta retries anything else, and a redelivery is a
-// no-op, so a failure answers 500 rather than losing what was sent.
+// no-op, so a failure (503 while the database is unreachable) answers an
+// error rather than losing what was sent.
 func (w *whatsappWebhook) receive(c *gin.Context) {
 	ctx := c.Request.Context()
 	body, err := io.ReadAll(c.Request.Body)

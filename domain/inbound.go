@@ -433,7 +433,8 @@ func (s *Service) redirectFromLegacy(ctx context.Context, ch *Channel, conv *Con
 	// The answer is best-effort: a rule refusing it (window closed,
 	// conversation closed) must not undo the customer's message. Database
 	// failures still abort, so the delivery is retried.
-	if _, err = s.sendText(ctx, conv.ID, text, "", BotLegacyRedirect); ErrorCode(err) == CodeInternal {
+	_, err = s.sendText(ctx, conv.ID, text, "", BotLegacyRedirect)
+	if code := ErrorCode(err); code == CodeInternal || code == CodeUnavailable {
 		return err
 	}
 	return nil
