@@ -70,7 +70,7 @@ func (w *whatsappWebhook) receive(c *gin.Context) {
 	globalOK := w.cfg.AppSecret != "" && whatsapp.VerifySignature(body, signature, w.cfg.AppSecret)
 	delivery, err := whatsapp.ParseWebhook(body)
 	if err != nil {
-		w.keepUnparsed(c, body, globalOK, err)
+		w.keepUnparsed(c, body, signature, globalOK, err)
 		return
 	}
 	r, err := w.route(c, delivery, body, signature, globalOK)
@@ -110,9 +110,20 @@ func (w *whatsappWebhook) receive(c *gin.Context) {
 var errBadSignature = domain.Errorf(domain.CodeUnauthenticated, "missing or invalid X-Hub-Signature-256")
 
 // keepUnparsed dead-letters a body that cannot be parsed, if Meta signed
-// it, and acknowledges it so Meta stops retrying.
-func (w *whatsappWebhook) keepUnparsed(c *gin.Context, body []byte, signed bool, parseErr error) {
+// it, and acknowledges it so Meta stops retrying. Such a body names no
+// number, so besides the global secret every number's own may have signed
+// it; those are looked up only for a well-formed signature.
+func (w *whatsappWebhook) keepUnparsed(c *gin.Context, body []byte, signature string, globalOK bool, parseErr error) {
 	ctx := c.Request.Context()
+	signed := globalOK
+	if !signed && whatsapp.WellFormedSignature(signature) {
+		secrets, err := w.svc.ChannelAppSecrets(ctx)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		signed = whatsapp.VerifySignature(body, signature, secrets...)
+	}
 	if !signed {
 		fail(c, errBadSignature)
 		return

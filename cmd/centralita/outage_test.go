@@ -13,6 +13,7 @@ import (
 
 	"github.com/centralita/centralita/persistence"
 	"github.com/centralita/centralita/persistence/persistencetest"
+	"github.com/centralita/centralita/whatsapp"
 )
 
 // twoHandles opens one migrated, empty database twice: the application
@@ -45,8 +46,9 @@ func TestWebhookAnswers503WhileTheDatabaseIsDown(t *testing.T) {
 	require.NoError(t, db.Close())
 
 	for name, res := range map[string]response{
-		"webhook": a.deliver(fixture(t, "inbound_text.json")),
-		"rest":    a.do(http.MethodGet, "/v1/conversations", tn.APIKey, nil),
+		"webhook":     a.deliver(fixture(t, "inbound_text.json")),
+		"unparseable": a.deliver([]byte("not json"), whatsapp.Sign([]byte("not json"), "some number's secret")),
+		"rest":        a.do(http.MethodGet, "/v1/conversations", tn.APIKey, nil),
 		// Authenticating the caller already needs the database.
 		"graphql": a.do(http.MethodPost, "/graphql", tn.OwnerToken, map[string]any{"query": `{ me { id } }`}),
 	} {

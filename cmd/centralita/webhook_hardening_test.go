@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/whatsapp"
 )
 
 // inboundChange is one entry of a delivery: a text from a customer to the
@@ -52,4 +55,35 @@ func TestWebhookQuarantinesAChangeForAnotherWABA(t *testing.T) {
 	require.Equal(t, body, kept, "the raw delivery is kept for a person to look at")
 	require.Contains(t, reason, "999999999999999")
 	require.Contains(t, reason, chB.PhoneNumberID)
+}
+
+// An unparseable body names no number, so it is kept when any number's own
+// app secret signed it, not only the global one; any other signature is
+// refused and writes nothing.
+func TestWebhookKeepsAnUnparseableBodySignedWithANumbersSecret(t *testing.T) {
+	a := newTestApp(t)
+	alpha, beta := a.bootstrap("Alpha"), a.bootstrap("Beta")
+	a.channel(alpha, "106540352242922") // no secret of its own
+	for i, tc := range []struct {
+		tn     tenant
+		secret string
+	}{{alpha, "alpha-own-app-secret"}, {beta, "beta-own-app-secret"}, {beta, "beta-own-app-secret"}} {
+		_, err := a.Service.CreateChannel(a.system(tc.tn), domain.ChannelInput{
+			PhoneNumberID: valuePtr(fmt.Sprintf("20000000000000%d", i)), WABAID: valuePtr(testWABAID),
+			DisplayPhoneNumber: valuePtr("15550783881"), AppSecret: valuePtr(tc.secret)})
+		require.NoError(t, err)
+	}
+	garbage := []byte(`{"object":"whatsapp_business_account","entry":[{"id":` + "\x00")
+
+	require.Equal(t, http.StatusUnauthorized, a.deliver(garbage, whatsapp.Sign(garbage, "nobody's-secret")).Status)
+	require.Equal(t, http.StatusUnauthorized, a.do(http.MethodPost, "/webhooks/whatsapp", "", garbage).Status)
+	require.Equal(t, 0, a.count("webhook_dead_letters"))
+
+	for range 2 {
+		require.Equal(t, http.StatusOK, a.deliver(garbage, whatsapp.Sign(garbage, "beta-own-app-secret")).Status)
+	}
+	require.Equal(t, 1, a.count("webhook_dead_letters"), "kept once, however often Meta retries")
+	var kept []byte
+	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT body FROM webhook_dead_letters").Scan(&kept))
+	require.Equal(t, garbage, kept)
 }
