@@ -28,10 +28,7 @@ func (h *handlers) messageMedia(c *gin.Context) {
 	id := c.Param("id")
 	f, body, err := h.svc.MessageMedia(c.Request.Context(), id)
 	if err != nil {
-		if e, ok := domain.AsError(err); ok && e.RetryAfterSeconds > 0 {
-			c.Header("Retry-After", strconv.Itoa(e.RetryAfterSeconds))
-		}
-		fail(c, err)
+		fail(c, err) // sets Retry-After while the file is still downloading
 		return
 	}
 	defer body.Close()

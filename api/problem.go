@@ -83,15 +83,23 @@ func newProblem(err error, requestID string) problem {
 func fail(c *gin.Context, err error) {
 	ctx := c.Request.Context()
 	p := newProblem(err, domain.RequestID(ctx))
-	if p.Code == domain.CodeInternal {
+	switch p.Code {
+	case domain.CodeInternal:
 		loggerFrom(c).ErrorContext(ctx, "request failed", slog.String("request_id", p.RequestID),
 			slog.String("error", err.Error()))
 		p.Detail = "internal error"
+	case domain.CodeUnavailable:
+		// A wrapped cause (a database outage, say) is for operators only.
+		if _, plain := err.(*domain.Error); plain {
+			break
+		}
+		loggerFrom(c).WarnContext(ctx, "request refused: unavailable", slog.String("request_id", p.RequestID),
+			slog.String("error", err.Error()))
 	}
 	if p.Code == domain.CodeUnauthenticated {
 		c.Header("WWW-Authenticate", `Bearer realm="centralita"`)
 	}
-	if e, ok := domain.AsError(err); ok && e.Code == domain.CodeRateLimited && e.RetryAfterSeconds > 0 {
+	if e, ok := domain.AsError(err); ok && e.RetryAfterSeconds > 0 {
 		c.Header("Retry-After", strconv.Itoa(e.RetryAfterSeconds))
 	}
 	writeProblem(c, p)

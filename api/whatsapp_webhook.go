@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -51,7 +52,8 @@ func (w *whatsappWebhook) verify(c *gin.Context) {
 
 // receive authenticates a delivery on its raw bytes, then records every item
 // before answering 200: Meta retries anything else, and a redelivery is a
-// no-op, so a failure answers 500 rather than losing what was sent.
+// no-op, so a failure (503 while the database is unreachable) answers an
+// error rather than losing what was sent.
 func (w *whatsappWebhook) receive(c *gin.Context) {
 	ctx := c.Request.Context()
 	body, err := io.ReadAll(c.Request.Body)
@@ -64,46 +66,40 @@ func (w *whatsappWebhook) receive(c *gin.Context) {
 		fail(c, domain.Errorf(domain.CodeInvalid, "could not read the body"))
 		return
 	}
-	signature := c.GetHeader("X-Hub-Signature-256")
+	signature := c.GetHeader(whatsapp.SignatureHeader)
 	globalOK := w.cfg.AppSecret != "" && whatsapp.VerifySignature(body, signature, w.cfg.AppSecret)
-	denied := domain.Errorf(domain.CodeUnauthenticated, "missing or invalid X-Hub-Signature-256")
-	log := loggerFrom(c)
 	delivery, err := whatsapp.ParseWebhook(body)
 	if err != nil {
-		if !globalOK {
-			fail(c, denied)
-			return
-		}
-		if err := w.svc.DeadLetter(ctx, body, err.Error()); err != nil {
-			fail(c, err)
-			return
-		}
-		log.WarnContext(ctx, "whatsapp delivery dead-lettered", slog.String("reason", err.Error()))
-		c.Status(http.StatusOK)
+		w.keepUnparsed(c, body, signature, globalOK, err)
 		return
 	}
-	plan, rejected, err := w.route(c, delivery, body, signature, globalOK)
+	r, err := w.route(c, delivery, body, signature, globalOK)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	// A delivery that cannot speak for every number it names writes
 	// nothing: Meta retries it, so nothing is lost once secrets are fixed.
-	if rejected || (!globalOK && len(plan) == 0) {
-		fail(c, denied)
+	if r.rejected || (!globalOK && len(r.plan) == 0 && len(r.quarantined) == 0) {
+		fail(c, errBadSignature)
 		return
 	}
+	// Keep the raw body of anything only partly understood or misaddressed.
+	var reasons []string
 	if len(delivery.Problems) > 0 {
-		// Keep the raw body of anything only partly understood.
-		reason := delivery.Problems[0].Path + ": " + delivery.Problems[0].Reason
-		if err := w.svc.DeadLetter(ctx, body, reason); err != nil {
+		reasons = append(reasons, delivery.Problems[0].Path+": "+delivery.Problems[0].Reason)
+		loggerFrom(c).WarnContext(ctx, "whatsapp delivery had bad items", slog.Int("problems", len(delivery.Problems)),
+			slog.String("first", reasons[0]))
+	}
+	reasons = append(reasons, r.quarantined...)
+	if len(reasons) > 0 {
+		if err := w.svc.DeadLetter(ctx, body, strings.Join(reasons, "; ")); err != nil {
 			fail(c, err)
 			return
 		}
-		log.WarnContext(ctx, "whatsapp delivery had bad items", slog.Int("problems", len(delivery.Problems)), slog.String("first", reason))
 	}
-	for _, r := range plan {
-		if err := w.apply(c, r.channel, r.change); err != nil {
+	for _, rc := range r.plan {
+		if err := w.apply(c, rc.channel, rc.change); err != nil {
 			fail(c, err)
 			return
 		}
@@ -111,45 +107,33 @@ func (w *whatsappWebhook) receive(c *gin.Context) {
 	c.Status(http.StatusOK)
 }
 
-type routedChange struct {
-	channel *domain.Channel
-	change  whatsapp.Change
-}
+var errBadSignature = domain.Errorf(domain.CodeUnauthenticated, "missing or invalid X-Hub-Signature-256")
 
-// route finds each change's channel and keeps the changes this signature
-// may write: a number with its own app secret accepts only deliveries
-// signed with it, the others the global WHATSAPP_APP_SECRET. Unknown
-// numbers (Meta's dashboard test included) are logged and ignored.
-func (w *whatsappWebhook) route(c *gin.Context, d *whatsapp.Delivery, body []byte, signature string, globalOK bool) (plan []routedChange, rejected bool, err error) {
-	ctx, log := c.Request.Context(), loggerFrom(c)
-	for _, change := range d.Changes {
-		if !carriesWork(change) {
-			continue
-		}
-		ch, err := w.svc.ChannelForPhoneNumber(ctx, change.PhoneNumberID)
-		if domain.ErrorCode(err) == domain.CodeNotFound {
-			log.WarnContext(ctx, "whatsapp delivery for an unknown number ignored", slog.String("phone_number_id", change.PhoneNumberID))
-			continue
-		}
+// keepUnparsed dead-letters a body that cannot be parsed, if Meta signed
+// it, and acknowledges it so Meta stops retrying. Such a body names no
+// number, so besides the global secret every number's own may have signed
+// it; those are looked up only for a well-formed signature.
+func (w *whatsappWebhook) keepUnparsed(c *gin.Context, body []byte, signature string, globalOK bool, parseErr error) {
+	ctx := c.Request.Context()
+	signed := globalOK
+	if !signed && whatsapp.WellFormedSignature(signature) {
+		secrets, err := w.svc.ChannelAppSecrets(ctx)
 		if err != nil {
-			return nil, false, err
+			fail(c, err)
+			return
 		}
-		_, secret, err := w.svc.ChannelCredentials(domain.SystemContext(ctx, ch.WorkspaceID), ch)
-		if err != nil {
-			return nil, false, err
-		}
-		ok := globalOK
-		if secret != "" {
-			ok = whatsapp.VerifySignature(body, signature, secret)
-		}
-		if !ok {
-			log.WarnContext(ctx, "whatsapp change not signed with its number's app secret", slog.String("channel_id", ch.ID))
-			rejected = true
-			continue
-		}
-		plan = append(plan, routedChange{channel: ch, change: change})
+		signed = whatsapp.VerifySignature(body, signature, secrets...)
 	}
-	return plan, rejected, nil
+	if !signed {
+		fail(c, errBadSignature)
+		return
+	}
+	if err := w.svc.DeadLetter(ctx, body, parseErr.Error()); err != nil {
+		fail(c, err)
+		return
+	}
+	loggerFrom(c).WarnContext(ctx, "whatsapp delivery dead-lettered", slog.String("reason", parseErr.Error()))
+	c.Status(http.StatusOK)
 }
 
 // apply records one change's messages and receipts. Items the domain

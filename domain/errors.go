@@ -27,7 +27,8 @@ type Error struct {
 	Code    Code
 	Message string
 	Field   string
-	// RetryAfterSeconds is set on rate_limited errors.
+	// RetryAfterSeconds is set when a retry delay is known (rate_limited,
+	// media still downloading, database outage); REST sends Retry-After.
 	RetryAfterSeconds int
 }
 

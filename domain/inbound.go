@@ -60,6 +60,9 @@ type InboundStore interface {
 	// FindChannelByPhoneNumberID is unscoped: it routes a webhook to its
 	// workspace before one is known.
 	FindChannelByPhoneNumberID(ctx context.Context, phoneNumberID string) (*Channel, error)
+	// FindSealedAppSecrets is unscoped too: the sealed app secrets of the
+	// channels that have their own, in every workspace.
+	FindSealedAppSecrets(ctx context.Context) ([]string, error)
 	FindContactByWaID(ctx context.Context, waID string) (*Contact, error)
 	// FindContactByUserID finds a contact by BSUID.
 	FindContactByUserID(ctx context.Context, userID string) (*Contact, error)
@@ -93,6 +96,34 @@ func (s *Service) ChannelForPhoneNumber(ctx context.Context, phoneNumberID strin
 		return nil, NotFound("channel")
 	}
 	return s.store.FindChannelByPhoneNumberID(ctx, phoneNumberID)
+}
+
+// ChannelAppSecrets returns the distinct app secrets of the numbers that
+// have their own, in every workspace. Only the webhook uses it, to
+// authenticate a delivery it cannot parse: such a body names no number, so
+// only trying every number's secret can tell whether Meta sent it. Numbers
+// of one Meta app share its secret, so the list is as long as the apps.
+func (s *Service) ChannelAppSecrets(ctx context.Context) ([]string, error) {
+	if s.opts.Sealer == nil {
+		return nil, nil // no secret can have been stored
+	}
+	sealed, err := s.store.FindSealedAppSecrets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var secrets []string
+	for _, v := range sealed {
+		secret, err := s.opts.Sealer.Open(v)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[secret] {
+			seen[secret] = true
+			secrets = append(secrets, secret)
+		}
+	}
+	return secrets, nil
 }
 
 // DeadLetter keeps an authenticated delivery that could not be parsed, so
@@ -401,7 +432,8 @@ func (s *Service) redirectFromLegacy(ctx context.Context, ch *Channel, conv *Con
 	// The answer is best-effort: a rule refusing it (window closed,
 	// conversation closed) must not undo the customer's message. Database
 	// failures still abort, so the delivery is retried.
-	if _, err = s.sendText(ctx, conv.ID, text, "", BotLegacyRedirect); ErrorCode(err) == CodeInternal {
+	_, err = s.sendText(ctx, conv.ID, text, "", BotLegacyRedirect)
+	if code := ErrorCode(err); code == CodeInternal || code == CodeUnavailable {
 		return err
 	}
 	return nil

@@ -94,6 +94,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		_ = db.Close()
 		return nil, err
 	}
+	if err := db.registerOutageTranslation(); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	if err := db.Ping(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("persistence: ping %s: %w", db.dialect, err)

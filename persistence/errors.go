@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/centralita/centralita/domain"
 	"gorm.io/gorm"
+
+	"github.com/centralita/centralita/domain"
 )
 
 // errNoPrincipal is returned by every scoped method called without a
@@ -32,7 +33,8 @@ var duplicateMessages = map[string]string{
 
 // writeError translates a database error of a read or a write on kind into
 // a domain error. Driver text never reaches the caller: anything not mapped
-// becomes an internal error (logged by the adapters, shown as "internal").
+// becomes an internal error (logged by the adapters, shown as "internal"),
+// except an outage, which is unavailable (see outage.go).
 func writeError(err error, kind string) error {
 	return translate(err, kind, func() error {
 		return domain.Errorf(domain.CodeNotFound, "%s refers to a record that does not exist", kind)
@@ -54,6 +56,9 @@ func translate(err error, kind string, foreignKey func() error) error {
 	}
 	if _, ok := domain.AsError(err); ok {
 		return err
+	}
+	if isOutage(err) {
+		return &outageError{cause: err}
 	}
 	switch {
 	case errors.Is(err, gorm.ErrRecordNotFound):

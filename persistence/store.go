@@ -68,6 +68,9 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 		if _, ok := domain.AsError(err); ok {
 			return err
 		}
+		if isOutage(err) { // BEGIN or COMMIT could not reach the database
+			return &outageError{cause: err}
+		}
 		return fmt.Errorf("persistence: transaction: %w", err)
 	}
 	return nil

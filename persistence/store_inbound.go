@@ -21,6 +21,17 @@ func (s *Store) FindChannelByPhoneNumberID(ctx context.Context, phoneNumberID st
 	return row.toDomain(), nil
 }
 
+// FindSealedAppSecrets lists the sealed app secrets of the channels that
+// have their own, in every workspace; only that column is read.
+func (s *Store) FindSealedAppSecrets(ctx context.Context) ([]string, error) {
+	var sealed []string
+	err := s.conn(ctx).Model(&channelRow{}).Where("app_secret_sealed <> ''").Pluck("app_secret_sealed", &sealed).Error
+	if err != nil {
+		return nil, writeError(err, "channel")
+	}
+	return sealed, nil
+}
+
 // FindContactByWaID returns the contact with that wa_id.
 func (s *Store) FindContactByWaID(ctx context.Context, waID string) (*domain.Contact, error) {
 	return s.findContactBy(ctx, "wa_id", waID)

@@ -25,12 +25,8 @@ const signaturePrefix = "sha256="
 //     uppercase is rejected rather than normalised;
 //   - comparison is hmac.Equal on the decoded bytes (constant time).
 func VerifySignature(body []byte, header string, secrets ...string) bool {
-	digest, ok := strings.CutPrefix(header, signaturePrefix)
-	if !ok || len(digest) != sha256.Size*2 || !isLowerHex(digest) {
-		return false
-	}
-	got, err := hex.DecodeString(digest)
-	if err != nil {
+	got, ok := decodeSignature(header)
+	if !ok {
 		return false
 	}
 	matched := false
@@ -44,6 +40,23 @@ func VerifySignature(body []byte, header string, secrets ...string) bool {
 		}
 	}
 	return matched
+}
+
+// WellFormedSignature reports whether header has the shape of a signature
+// ("sha256=" and 64 lowercase hex digits), so a caller can refuse a
+// delivery before looking up any secret to verify it with.
+func WellFormedSignature(header string) bool {
+	_, ok := decodeSignature(header)
+	return ok
+}
+
+func decodeSignature(header string) ([]byte, bool) {
+	digest, ok := strings.CutPrefix(header, signaturePrefix)
+	if !ok || len(digest) != sha256.Size*2 || !isLowerHex(digest) {
+		return nil, false
+	}
+	got, err := hex.DecodeString(digest)
+	return got, err == nil
 }
 
 // Sign returns the X-Hub-Signature-256 value Meta would send for body.

@@ -14,13 +14,15 @@ import (
 	"github.com/centralita/centralita/whatsapp"
 )
 
-// forTestNumber returns a fixture addressed to the test number, senders as they are.
+// forTestNumber returns a fixture addressed to the test number (and its
+// WABA), senders as they are.
 func forTestNumber(t *testing.T, name string) []byte {
 	t.Helper()
 	body := fixture(t, name)
 	d, err := whatsapp.ParseWebhook(body)
 	require.NoError(t, err)
-	return []byte(strings.ReplaceAll(string(body), `"`+d.Changes[0].PhoneNumberID+`"`, `"`+fakeNumberID+`"`))
+	return []byte(strings.NewReplacer(`"`+d.Changes[0].PhoneNumberID+`"`, `"`+fakeNumberID+`"`,
+		`"`+d.Changes[0].WABAID+`"`, `"`+testWABAID+`"`).Replace(string(body)))
 }
 
 // contactsByUserID lists the tenant's contacts through REST, by user_id.

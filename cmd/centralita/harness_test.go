@@ -56,11 +56,16 @@ func testConfig(t *testing.T) Config {
 // change the configuration before it is wired.
 func newTestApp(t *testing.T, options ...func(*Config)) *testApp {
 	t.Helper()
+	return newTestAppOn(t, persistencetest.New(t), options...)
+}
+
+// newTestAppOn starts the application on a database the test opened.
+func newTestAppOn(t *testing.T, db *persistence.DB, options ...func(*Config)) *testApp {
+	t.Helper()
 	cfg := testConfig(t)
 	for _, o := range options {
 		o(&cfg)
 	}
-	db := persistencetest.New(t)
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	a, err := newApp(context.Background(), cfg, db, logger)
 	require.NoError(t, err)

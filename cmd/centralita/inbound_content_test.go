@@ -15,7 +15,9 @@ func inboundAs(t *testing.T, name, wamid string, edit func(msg map[string]any)) 
 	t.Helper()
 	var d map[string]any
 	require.NoError(t, json.Unmarshal(fixture(t, name), &d))
-	value := d["entry"].([]any)[0].(map[string]any)["changes"].([]any)[0].(map[string]any)["value"].(map[string]any)
+	entry := d["entry"].([]any)[0].(map[string]any)
+	entry["id"] = testWABAID
+	value := entry["changes"].([]any)[0].(map[string]any)["value"].(map[string]any)
 	value["metadata"].(map[string]any)["phone_number_id"] = "106540352242922"
 	msg := value["messages"].([]any)[0].(map[string]any)
 	msg["id"], msg["from"] = wamid, "16505551234"

@@ -19,7 +19,7 @@ import (
 const testCustomer = "16505551234"
 
 // onTestNumber rewrites a whole Meta fixture for the test number: every
-// change is addressed to fakeNumberID, every message comes from
+// change is addressed to fakeNumberID (and its WABA), every message comes from
 // testCustomer, and every wamid is prefixed with tag so fixtures that share
 // Meta's sample ids stay distinct (a wamid repeated inside the fixture stays
 // repeated). It returns the body and the rewritten wamids of its messages.
@@ -29,6 +29,7 @@ func onTestNumber(t *testing.T, name, tag string) ([]byte, []string) {
 	require.NoError(t, json.Unmarshal(fixture(t, name), &d))
 	var wamids []string
 	for _, e := range d["entry"].([]any) {
+		e.(map[string]any)["id"] = testWABAID
 		for _, c := range e.(map[string]any)["changes"].([]any) {
 			value := c.(map[string]any)["value"].(map[string]any)
 			value["metadata"].(map[string]any)["phone_number_id"] = fakeNumberID

@@ -137,9 +137,9 @@ func runBootstrap(ctx context.Context, cfg Config, args []string, logger *slog.L
 }
 
 // userFacing shows domain errors by their safe message and keeps the detail
-// of anything else, which only the operator sees here.
+// of anything else (and of an outage's cause), which only the operator sees.
 func userFacing(err error) error {
-	if domain.ErrorCode(err) == domain.CodeInternal {
+	if code := domain.ErrorCode(err); code == domain.CodeInternal || code == domain.CodeUnavailable {
 		return err
 	}
 	return fmt.Errorf("%s", domain.ErrorMessage(err))

@@ -20,6 +20,7 @@ func receiptsFor(t *testing.T, name string, wamids ...string) []byte {
 	require.NoError(t, json.Unmarshal(fixture(t, name), &d))
 	n := 0
 	for _, e := range d["entry"].([]any) {
+		e.(map[string]any)["id"] = testWABAID
 		for _, c := range e.(map[string]any)["changes"].([]any) {
 			value := c.(map[string]any)["value"].(map[string]any)
 			value["metadata"].(map[string]any)["phone_number_id"] = fakeNumberID

@@ -48,10 +48,20 @@ func (a *testApp) count(table string) int {
 	return n
 }
 
+// testWABAID is the WhatsApp Business Account of Meta's sample number
+// 106540352242922 in most fixtures, and of the numbers tests register.
+const testWABAID = "102290129340398"
+
 func (a *testApp) channel(tn tenant, phoneNumberID string) *domain.Channel {
 	a.t.Helper()
+	return a.channelOf(tn, phoneNumberID, testWABAID)
+}
+
+// channelOf registers a number of a given WABA.
+func (a *testApp) channelOf(tn tenant, phoneNumberID, wabaID string) *domain.Channel {
+	a.t.Helper()
 	ch, err := a.Service.CreateChannel(a.system(tn), domain.ChannelInput{PhoneNumberID: &phoneNumberID,
-		WABAID: valuePtr("102290129340398"), DisplayPhoneNumber: valuePtr("15550783881")})
+		WABAID: &wabaID, DisplayPhoneNumber: valuePtr("15550783881")})
 	require.NoError(a.t, err)
 	return ch
 }
@@ -147,7 +157,7 @@ func TestWebhookUnknownNumbersAndDeadLetters(t *testing.T) {
 	require.Equal(t, 1, a.count("webhook_dead_letters"))
 	// A partly bad delivery is kept once, however often it comes back; its
 	// good items are stored once too.
-	partly := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"106540352242922"},"messages":[{"from":"16505551234","id":"wamid.good","timestamp":"1750000000","type":"text","text":{"body":"hola"}},{"from":"16505551234","id":"wamid.bad","timestamp":"1750000000","type":"text","text":"not an object"}]}}]}]}`)
+	partly := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"106540352242922"},"messages":[{"from":"16505551234","id":"wamid.good","timestamp":"1750000000","type":"text","text":{"body":"hola"}},{"from":"16505551234","id":"wamid.bad","timestamp":"1750000000","type":"text","text":"not an object"}]}}]}]}`)
 	tn := a.bootstrap("Partly Co")
 	a.channel(tn, "106540352242922")
 	for range 3 {
@@ -166,7 +176,7 @@ func TestWebhookRoutesEachNumberToItsWorkspace(t *testing.T) {
 	a := newTestApp(t)
 	alpha, beta := a.bootstrap("Alpha"), a.bootstrap("Beta")
 	chA := a.channel(alpha, "106540352242922")
-	chB := a.channel(beta, "114896151713920")
+	chB := a.channelOf(beta, "114896151713920", "122951744235903")
 	require.Equal(t, http.StatusOK, a.deliver(fixture(t, "batch_composed_two_wabas_two_numbers.json")).Status)
 	for _, tc := range []struct {
 		tn tenant
@@ -262,6 +272,7 @@ func fixtureWithWamid(t *testing.T, name, wamid string) []byte {
 	require.NoError(t, err)
 	c := d.Changes[0]
 	out := strings.ReplaceAll(string(body), c.Statuses[0].ProviderMessageID, wamid)
+	out = strings.ReplaceAll(out, `"`+c.WABAID+`"`, `"`+testWABAID+`"`)
 	return []byte(strings.ReplaceAll(out, `"`+c.PhoneNumberID+`"`, `"106540352242922"`))
 }
 
