@@ -120,6 +120,34 @@ func TestSampleOggPagesHaveValidCRCs(t *testing.T) {
 	require.Equal(t, uint32(0x89a1897f), oggCRC([]byte("123456789")))
 }
 
+// The MP4 is a chain of well-sized boxes (ftyp, then moov holding mvhd);
+// the WebP a RIFF file whose VP8L header says 512×512. golang.org/x/image/webp
+// decodes the WebP too (checked by hand: it is not a dependency).
+func TestSampleVideoAndStickerAreWellFramed(t *testing.T) {
+	mp4 := sampleMP4()
+	var boxes []string
+	for rest := mp4; len(rest) > 0; {
+		size := int(binary.BigEndian.Uint32(rest))
+		require.GreaterOrEqual(t, size, 8)
+		require.LessOrEqual(t, size, len(rest))
+		boxes = append(boxes, string(rest[4:8]))
+		if string(rest[4:8]) == "moov" {
+			require.Equal(t, "mvhd", string(rest[12:16]))
+			require.Equal(t, size-8, int(binary.BigEndian.Uint32(rest[8:])), "mvhd fills moov")
+		}
+		rest = rest[size:]
+	}
+	require.Equal(t, []string{"ftyp", "moov"}, boxes)
+
+	webp := sampleWebP()
+	require.Equal(t, "RIFF", string(webp[:4]))
+	require.Equal(t, len(webp)-8, int(binary.LittleEndian.Uint32(webp[4:])))
+	require.Equal(t, "WEBPVP8L", string(webp[8:16]))
+	require.Equal(t, byte(0x2f), webp[20])
+	dims := binary.LittleEndian.Uint32(webp[21:])
+	require.Equal(t, []uint32{511, 511}, []uint32{dims & 0x3fff, dims >> 14 & 0x3fff}, "512×512, stored minus one")
+}
+
 func TestSimulateRefusesUnknownTypes(t *testing.T) {
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), []string{"simulate", "--url", "http://127.0.0.1:9/webhooks/whatsapp",
