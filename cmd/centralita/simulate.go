@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -47,8 +46,9 @@ var simulatedTexts = []string{
 var simulatedContacts = []string{"51987654321", "5215512345678", "5491123456789", "5511987654321",
 	"573001234567", "56912345678", "593991234567", "50688881234"}
 
-func runSimulate(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("simulate", "simulate --url URL --app-secret SECRET --numbers ID[,ID...] [flags]\n\n"+
+		"Posts signed WhatsApp webhook deliveries to a server on this machine and prints one JSON report.")
 	var o simulateOptions
 	var numbers string
 	fs.StringVar(&o.url, "url", "", "the server's webhook URL, e.g. http://127.0.0.1:8080/webhooks/whatsapp")
@@ -62,7 +62,7 @@ func runSimulate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&o.concurrency, "concurrency", 4, "deliveries in flight at once")
 	types := fs.String("types", "text", "comma-separated message types sent in turn: "+strings.Join(simulatedTypes, ", ")+
 		" (media names the demo's sample files)")
-	if err := fs.Parse(args); err != nil {
+	if helped, err := parseFlags(fs, args, stdout, stderr); helped || err != nil {
 		return err
 	}
 	parsed, err := parseSimulatedTypes(*types)
