@@ -99,3 +99,34 @@ func TestGraphiQLOnlyWhenEnabled(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.Status)
 	require.Contains(t, string(res.Body), "<html")
 }
+
+// Asking for help prints the usage to stdout and succeeds, for centralita
+// and each command; a bad flag or argument prints it to stderr and fails,
+// and nothing runs either way (no database is opened without a data dir).
+func TestHelpExitsCleanly(t *testing.T) {
+	t.Setenv("CENTRALITA_DATA_DIR", t.TempDir())
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--help"}, "usage: centralita [COMMAND]"},
+		{[]string{"-h"}, "usage: centralita [COMMAND]"},
+		{[]string{"help"}, "usage: centralita [COMMAND]"},
+		{[]string{"serve", "--help"}, "usage: centralita serve [--demo]"},
+		{[]string{"migrate", "-h"}, "usage: centralita migrate"},
+		{[]string{"bootstrap", "--help"}, "usage: centralita bootstrap --workspace"},
+		{[]string{"simulate", "--help"}, "usage: centralita simulate --url"},
+		{[]string{"help", "simulate"}, "-count int"},
+	} {
+		var out, errOut bytes.Buffer
+		require.NoError(t, run(context.Background(), tc.args, &out, &errOut), "%v", tc.args)
+		require.Contains(t, out.String(), tc.want, "%v", tc.args)
+		require.Empty(t, errOut.String(), "%v", tc.args)
+	}
+	for _, args := range [][]string{{"simulate", "--frobnicate"}, {"serve", "extra"}, {"migrate", "now"}} {
+		var out, errOut bytes.Buffer
+		require.Error(t, run(context.Background(), args, &out, &errOut), "%v", args)
+		require.Empty(t, out.String(), "%v", args)
+		require.Contains(t, errOut.String(), "usage: centralita "+args[0], "%v", args)
+	}
+}

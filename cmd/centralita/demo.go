@@ -189,6 +189,6 @@ func printDemo(w io.Writer, addr string, info demoInfo) {
   Customers write (official + legacy number):
            go run ./cmd/centralita simulate --url http://%s/webhooks/whatsapp --app-secret %s \
              --numbers 100000000000001,100000000000002 --count 20
-  Media:   add --types text,image,document,audio; then GET the message's media.url with the API key
+  Types:   add --types all (text, media, location, orders, number changes...); media.url then serves the files
 `, info.WorkspaceID, state, addr, demoOwnerEmail, demoPassword, demoAPIKey, demoAPIKey, addr, addr, demoAppSecret)
 }

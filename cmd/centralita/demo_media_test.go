@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"image/png"
+	"net/http"
 	"testing"
 	"time"
 
@@ -15,9 +16,9 @@ import (
 	"github.com/centralita/centralita/domain"
 )
 
-// In the demo, `simulate --types` posts images, documents and voice notes
-// naming the demo's sample media ids; the demo's fake Graph API serves
-// them, so every file downloads and comes back over REST.
+// In the demo, `simulate --types` posts images, documents, voice notes,
+// videos and stickers naming the demo's sample media ids; the demo's fake
+// Graph API serves them, so every file downloads and comes back over REST.
 func TestDemoSimulatedMediaDownloads(t *testing.T) {
 	// Receipts go nowhere: nothing is sent in this test.
 	graphURL, stop, err := startDemoGraph("http://127.0.0.1:9/webhooks/whatsapp", testAppSecret)
@@ -33,8 +34,8 @@ func TestDemoSimulatedMediaDownloads(t *testing.T) {
 	a.startJobs()
 	var out, errOut bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"simulate", "--url", a.URL + "/webhooks/whatsapp",
-		"--app-secret", testAppSecret, "--numbers", "100000000000001,100000000000002", "--count", "6",
-		"--rate", "200", "--duplicates", "0", "--types", "image,document,audio"}, &out, &errOut), errOut.String())
+		"--app-secret", testAppSecret, "--numbers", "100000000000001,100000000000002", "--count", "10",
+		"--rate", "200", "--duplicates", "0", "--types", "image,document,audio,video,sticker"}, &out, &errOut), errOut.String())
 
 	var ids []string
 	require.Eventually(t, func() bool {
@@ -49,8 +50,8 @@ func TestDemoSimulatedMediaDownloads(t *testing.T) {
 				ready++
 			}
 		}
-		return len(ids) == 6 && ready == 6
-	}, 20*time.Second, 50*time.Millisecond, "all six files download")
+		return len(ids) == 10 && ready == 10
+	}, 20*time.Second, 50*time.Millisecond, "all ten files download")
 
 	spec, err := legacy.NewRouter(loadOpenAPI(t))
 	require.NoError(t, err)
@@ -76,9 +77,15 @@ func TestDemoSimulatedMediaDownloads(t *testing.T) {
 			require.Equal(t, "audio/ogg", res.Header.Get("Content-Type"))
 			require.Equal(t, `attachment; filename="`+id+`.ogg"`, res.Header.Get("Content-Disposition"))
 			require.True(t, m.Media.Voice)
+		case domain.MessageVideo:
+			require.Equal(t, "video/mp4", res.Header.Get("Content-Type"))
+			require.Equal(t, "video/mp4", http.DetectContentType(res.Body), "an MP4 by its signature")
+		case domain.MessageSticker:
+			require.Equal(t, "image/webp", res.Header.Get("Content-Type"))
+			require.Equal(t, "image/webp", http.DetectContentType(res.Body), "a WebP by its signature")
 		}
 	}
-	require.Len(t, seen, 3, "image, document and audio")
+	require.Len(t, seen, 5, "image, document, audio, video and sticker")
 }
 
 func inboundMessageIDs(t *testing.T, a *testApp) []string {
@@ -120,17 +127,46 @@ func TestSampleOggPagesHaveValidCRCs(t *testing.T) {
 	require.Equal(t, uint32(0x89a1897f), oggCRC([]byte("123456789")))
 }
 
+// The MP4 is a chain of well-sized boxes (ftyp, then moov holding mvhd);
+// the WebP a RIFF file whose VP8L header says 512×512. The download test
+// checks both sniff as what they claim; golang.org/x/image/webp decodes
+// the WebP too (checked by hand: it is not a dependency).
+func TestSampleVideoAndStickerAreWellFramed(t *testing.T) {
+	mp4 := sampleMP4()
+	var boxes []string
+	for rest := mp4; len(rest) > 0; {
+		size := int(binary.BigEndian.Uint32(rest))
+		require.GreaterOrEqual(t, size, 8)
+		require.LessOrEqual(t, size, len(rest))
+		boxes = append(boxes, string(rest[4:8]))
+		if string(rest[4:8]) == "moov" {
+			require.Equal(t, "mvhd", string(rest[12:16]))
+			require.Equal(t, size-8, int(binary.BigEndian.Uint32(rest[8:])), "mvhd fills moov")
+		}
+		rest = rest[size:]
+	}
+	require.Equal(t, []string{"ftyp", "moov"}, boxes)
+
+	webp := sampleWebP()
+	require.Equal(t, "RIFF", string(webp[:4]))
+	require.Equal(t, len(webp)-8, int(binary.LittleEndian.Uint32(webp[4:])))
+	require.Equal(t, "WEBPVP8L", string(webp[8:16]))
+	require.Equal(t, byte(0x2f), webp[20])
+	dims := binary.LittleEndian.Uint32(webp[21:])
+	require.Equal(t, []uint32{511, 511}, []uint32{dims & 0x3fff, dims >> 14 & 0x3fff}, "512×512, stored minus one")
+}
+
 func TestSimulateRefusesUnknownTypes(t *testing.T) {
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), []string{"simulate", "--url", "http://127.0.0.1:9/webhooks/whatsapp",
-		"--app-secret", "x", "--numbers", "1", "--types", "image,video"}, &out, &errOut)
-	require.ErrorContains(t, err, `"video"`)
+		"--app-secret", "x", "--numbers", "1", "--types", "image,hologram"}, &out, &errOut)
+	require.ErrorContains(t, err, `"hologram"`)
 	types, err := parseSimulatedTypes(" Text, image ,,audio")
 	require.NoError(t, err)
 	require.Equal(t, []string{"text", "image", "audio"}, types)
-	msg := simulatedMediaMessage(types, 1, "51987654321", "wamid.x", "1")
+	msg := simulatedMediaMessage(simulatedMessage{kind: "image", from: "51987654321", id: "wamid.x", timestamp: "1"})
 	raw, _ := json.Marshal(msg)
 	require.JSONEq(t, `{"from":"51987654321","id":"wamid.x","timestamp":"1","type":"image","image":{"id":"900000000000001",
 		"mime_type":"image/png","sha256":"`+metaSHA256(samplePNG())+`","caption":"Foto del pedido"}}`, string(raw))
-	require.Nil(t, simulatedMediaMessage(types, 0, "51987654321", "wamid.y", "1"), "text stays text")
+	require.Nil(t, simulatedMediaMessage(simulatedMessage{kind: "text"}), "text is no media")
 }

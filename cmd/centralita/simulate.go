@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strconv"
@@ -27,42 +25,58 @@ type simulateOptions struct {
 	url        string
 	appSecret  string
 	numbers    []string
-	count      int
+	count      int // messages, each posted once (plus duplicates)
+	batch      int // messages per delivery
 	rate       float64
-	batch      int
 	duplicates float64
 	contacts   int
 	types      []string // message types, in turn (simulate_types.go)
+	// replies, forwards and referrals are shares of the messages that
+	// quote, forward or come from an ad (simulate_render.go).
+	replies, forwards, referrals float64
 	// concurrency is how many deliveries may be in flight at once.
 	concurrency int
 }
 
-var simulatedTexts = []string{
-	"Hola, quiero información sobre los planes", "¿Tienen envío a Monterrey?", "Necesito la factura de octubre",
-	"No puedo ingresar a mi cuenta", "¿Cuál es el horario de atención?", "Quiero hablar con un asesor 🙏",
-	"El pedido llegó incompleto", "¿Aceptan pago con tarjeta?",
-}
+const simulateSynopsis = `simulate --url URL --app-secret SECRET --numbers ID[,ID...] [flags]
 
-// simulatedContacts are wa_ids in the forms WhatsApp uses across the region.
-var simulatedContacts = []string{"51987654321", "5215512345678", "5491123456789", "5511987654321",
-	"573001234567", "56912345678", "593991234567", "50688881234"}
+Posts WhatsApp webhook deliveries to a Centralita server on this machine, signed
+and escaped as Meta does, as customers writing to the given phone_number_ids,
+and prints one JSON report. Against ` + "`centralita serve --demo`" + `:
 
-func runSimulate(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+  centralita simulate --url http://127.0.0.1:8080/webhooks/whatsapp \
+    --app-secret demo-app-secret --numbers 100000000000001,100000000000002
+
+Every message has its own wamid, so the server stores each once however
+often it is posted. --batch groups messages into deliveries; --duplicates
+posts some deliveries a second time, as Meta retries. The report counts:
+  messages    messages posted (--count), by type, and how many were replies,
+              forwarded or came from an ad
+  deliveries  webhook bodies (messages / --batch, rounded up)
+  duplicates  deliveries posted a second time
+  posts       deliveries + duplicates: every POST, answered (statuses) or
+              not (errors)`
+
+func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("simulate", simulateSynopsis)
 	var o simulateOptions
 	var numbers string
 	fs.StringVar(&o.url, "url", "", "the server's webhook URL, e.g. http://127.0.0.1:8080/webhooks/whatsapp")
 	fs.StringVar(&o.appSecret, "app-secret", "", "the app secret the server checks signatures with")
-	fs.StringVar(&numbers, "numbers", "", "comma-separated phone_number_ids to write to")
-	fs.IntVar(&o.count, "count", 20, "how many deliveries to post")
-	fs.Float64Var(&o.rate, "rate", 10, "deliveries per second")
+	fs.StringVar(&numbers, "numbers", "", "comma-separated phone_number_ids the customers write to, in turn")
+	fs.IntVar(&o.count, "count", 20, "how many messages to post (each stored once; duplicates come on top)")
 	fs.IntVar(&o.batch, "batch", 1, "messages per delivery (Meta batches up to 1000)")
+	fs.Float64Var(&o.rate, "rate", 10, "deliveries started per second (a duplicate follows its original at once)")
 	fs.Float64Var(&o.duplicates, "duplicates", 0.2, "share of deliveries posted twice, as Meta's retries do")
-	fs.IntVar(&o.contacts, "contacts", 5, "how many distinct customers write")
-	fs.IntVar(&o.concurrency, "concurrency", 4, "deliveries in flight at once")
-	types := fs.String("types", "text", "comma-separated message types sent in turn: "+strings.Join(simulatedTypes, ", ")+
-		" (media names the demo's sample files)")
-	if err := fs.Parse(args); err != nil {
+	fs.IntVar(&o.contacts, "contacts", 5, "how many distinct customers write (up to "+strconv.Itoa(len(simulatedCustomers))+")")
+	fs.IntVar(&o.concurrency, "concurrency", 4, "deliveries in flight at once (1-256)")
+	types := fs.String("types", "text", "message types sent in turn, comma-separated, or all: "+strings.Join(simulatedTypes, ", ")+
+		".\nMedia types name the demo's sample files. system is user_changed_number: the customer writes\n"+
+		"from the new number for the rest of the run, and keeps it on the server")
+	fs.Float64Var(&o.replies, "replies", 0.1, "share of messages that reply to (quote) the customer's previous message")
+	fs.Float64Var(&o.forwards, "forwards", 0.05, "share of messages marked forwarded")
+	fs.Float64Var(&o.referrals, "referrals", 0.05, "share of messages that come from a Click-to-WhatsApp ad (a referral)")
+	if helped, err := parseFlags(fs, args, stdout, stderr); helped || err != nil {
 		return err
 	}
 	parsed, err := parseSimulatedTypes(*types)
@@ -75,55 +89,87 @@ func runSimulate(ctx context.Context, args []string, stdout io.Writer) error {
 			o.numbers = append(o.numbers, n)
 		}
 	}
-	switch {
-	case o.url == "" || o.appSecret == "" || len(o.numbers) == 0:
-		return fmt.Errorf("simulate needs --url, --app-secret and --numbers")
-	case !strings.HasPrefix(o.url, "http://127.") && !strings.HasPrefix(o.url, "http://localhost") && !strings.HasPrefix(o.url, "http://[::1]"):
-		return fmt.Errorf("simulate only targets a server on this machine (http://127.x, localhost or [::1])")
-	case o.count < 1 || o.batch < 1 || o.batch > 1000 || o.rate <= 0 || o.contacts < 1 || o.duplicates < 0 ||
-		o.duplicates > 1 || o.concurrency < 1 || o.concurrency > 256:
-		return fmt.Errorf("simulate: count, batch (1-1000), rate, contacts, concurrency (1-256) must be positive and duplicates within 0-1")
-	}
-	report, err := simulate(ctx, o)
-	if err != nil {
+	if err := o.validate(); err != nil {
 		return err
 	}
-	return json.NewEncoder(stdout).Encode(report)
+	report, err := simulate(ctx, o)
+	if report.Posts > 0 {
+		// Even when interrupted: what was posted is worth knowing.
+		if err := json.NewEncoder(stdout).Encode(report); err != nil {
+			return err
+		}
+	}
+	return err
 }
 
+func (o simulateOptions) validate() error {
+	share := func(v float64) bool { return v >= 0 && v <= 1 }
+	switch {
+	case o.url == "" || o.appSecret == "" || len(o.numbers) == 0:
+		return fmt.Errorf("simulate needs --url, --app-secret and --numbers (see centralita help simulate)")
+	case !strings.HasPrefix(o.url, "http://127.") && !strings.HasPrefix(o.url, "http://localhost") && !strings.HasPrefix(o.url, "http://[::1]"):
+		return fmt.Errorf("simulate only targets a server on this machine (http://127.x, localhost or [::1])")
+	case o.count < 1 || o.batch < 1 || o.batch > 1000 || !(o.rate > 0) || o.concurrency < 1 || o.concurrency > 256:
+		return fmt.Errorf("simulate: --count and --rate must be positive, --batch within 1-1000 and --concurrency within 1-256")
+	case o.contacts < 1 || o.contacts > len(simulatedCustomers):
+		return fmt.Errorf("simulate: --contacts must be within 1-%d", len(simulatedCustomers))
+	case !share(o.duplicates) || !share(o.replies) || !share(o.forwards) || !share(o.referrals) ||
+		o.replies+o.forwards+o.referrals > 1:
+		return fmt.Errorf("simulate: --duplicates, --replies, --forwards and --referrals are shares within 0-1, " +
+			"and a message is at most one of a reply, forwarded or from an ad, so those three add up to 1 at most")
+	}
+	return nil
+}
+
+// simulateReport is what a run posted and what the server answered. Types
+// add up to Messages; Deliveries + Duplicates = Posts = the statuses + Errors.
 type simulateReport struct {
-	Deliveries int            `json:"deliveries"`
-	Messages   int            `json:"messages"`
-	Duplicates int            `json:"duplicates"`
-	Statuses   map[string]int `json:"statuses"`
+	Messages int            `json:"messages"`
+	Types    map[string]int `json:"types"`
+	// Replies, Forwarded and Referrals count messages among Messages.
+	Replies    int `json:"replies"`
+	Forwarded  int `json:"forwarded"`
+	Referrals  int `json:"referrals"`
+	Deliveries int `json:"deliveries"`
+	Duplicates int `json:"duplicates"`
+	Posts      int `json:"posts"`
+	// Statuses counts answers to posts by HTTP status.
+	Statuses map[string]int `json:"statuses"`
 	// Errors counts posts that got no answer (refused, reset, timed out).
 	Errors int `json:"errors"`
-	// RatePerSecond is the deliveries per second actually achieved.
-	RatePerSecond float64 `json:"rate_per_s"`
-	P50Millis     float64 `json:"p50_ms"`
-	P95Millis     float64 `json:"p95_ms"`
-	P99Millis     float64 `json:"p99_ms"`
+	// PostsPerSecond is the rate actually achieved, duplicates included.
+	PostsPerSecond float64 `json:"posts_per_s"`
+	P50Millis      float64 `json:"p50_ms"`
+	P95Millis      float64 `json:"p95_ms"`
+	P99Millis      float64 `json:"p99_ms"`
 }
 
-// simulate posts o.count deliveries (and their duplicates) from
+// simulate posts o.count messages in deliveries of o.batch from
 // o.concurrency workers, started at o.rate per second overall. A duplicate
 // is posted right after its original by the same worker, as Meta's retry
-// of an answer it did not see.
+// of an answer it did not see. A delivery with a number change is posted
+// on its own, after every delivery before it and before any after it, so
+// the customer's messages from the new number find the moved contact.
+// Replies and reactions only refer to messages the server has accepted.
 func simulate(ctx context.Context, o simulateOptions) (simulateReport, error) {
 	client := &http.Client{Timeout: 30 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: o.concurrency}}
 	pace := rate.NewLimiter(rate.Limit(o.rate), 1)
+	run := newSimulation(o)
 	var (
 		mu        sync.Mutex
-		report    = simulateReport{Statuses: map[string]int{}}
+		report    = simulateReport{Types: map[string]int{}, Statuses: map[string]int{}}
 		latencies []time.Duration
 	)
-	post := func(body []byte) {
+	post := func(d simulatedDelivery) {
 		start := time.Now()
-		status, err := simulatePost(ctx, client, o, body)
+		status, err := simulatePost(ctx, client, o, d.body)
+		if status == http.StatusOK {
+			run.answer(d.index)
+		}
 		mu.Lock()
 		defer mu.Unlock()
-		report.Deliveries++
+		report.Posts++
 		if err != nil {
 			report.Errors++
 			return
@@ -131,38 +177,44 @@ func simulate(ctx context.Context, o simulateOptions) (simulateReport, error) {
 		latencies = append(latencies, time.Since(start))
 		report.Statuses[strconv.Itoa(status)]++
 	}
-	next := make(chan int)
-	var wg sync.WaitGroup
+	deliver := func(d simulatedDelivery) {
+		post(d)
+		if d.duplicate {
+			post(d)
+		}
+	}
+	next := make(chan simulatedDelivery)
+	var workers, inFlight sync.WaitGroup
 	for range o.concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				body := simulatedDelivery(o, i)
-				post(body)
-				if rand.Float64() < o.duplicates {
-					mu.Lock()
-					report.Duplicates++
-					mu.Unlock()
-					post(body)
-				}
+		workers.Go(func() {
+			for d := range next {
+				deliver(d)
+				inFlight.Done()
 			}
-		}()
+		})
 	}
 	began := time.Now()
 	var err error
-	for i := range o.count {
+	for i := 0; run.posted < o.count; i++ {
 		if err = pace.Wait(ctx); err != nil {
 			break
 		}
-		next <- i
-		report.Messages += o.batch
+		d := run.delivery(i, min(o.batch, o.count-run.posted))
+		if d.movesNumber {
+			inFlight.Wait()
+			deliver(d)
+			continue
+		}
+		inFlight.Add(1)
+		next <- d
 	}
 	close(next)
-	wg.Wait()
+	workers.Wait()
 	elapsed := time.Since(began)
+
+	run.count(&report)
 	if elapsed > 0 {
-		report.RatePerSecond = math.Round(float64(report.Deliveries)/elapsed.Seconds()*10) / 10
+		report.PostsPerSecond = math.Round(float64(report.Posts)/elapsed.Seconds()*10) / 10
 	}
 	if len(latencies) > 0 {
 		slices.Sort(latencies)
@@ -189,47 +241,4 @@ func simulatePost(ctx context.Context, client *http.Client, o simulateOptions, b
 	_, _ = io.Copy(io.Discard, res.Body)
 	res.Body.Close()
 	return res.StatusCode, nil
-}
-
-// simulatedDelivery renders one Meta delivery: batch messages to one
-// number, Meta-escaped (\/ and \uXXXX) as Meta signs it.
-func simulatedDelivery(o simulateOptions, i int) []byte {
-	type text struct {
-		Body string `json:"body"`
-	}
-	type message struct {
-		From      string `json:"from"`
-		ID        string `json:"id"`
-		Timestamp string `json:"timestamp"`
-		Type      string `json:"type"`
-		Text      text   `json:"text"`
-	}
-	type profile struct {
-		Name string `json:"name"`
-	}
-	type contact struct {
-		Profile profile `json:"profile"`
-		WaID    string  `json:"wa_id"`
-	}
-	number := o.numbers[i%len(o.numbers)]
-	var msgs []any
-	var contacts []contact
-	for j := range o.batch {
-		from := simulatedContacts[(i*o.batch+j)%min(o.contacts, len(simulatedContacts))]
-		id, ts := fmt.Sprintf("wamid.sim.%d.%d.%d", time.Now().UnixNano(), i, j), strconv.FormatInt(time.Now().Unix(), 10)
-		if typed := simulatedTypedMessage(o.types, i*o.batch+j, from, id, ts); typed != nil {
-			msgs = append(msgs, typed)
-		} else {
-			msgs = append(msgs, message{From: from, ID: id, Timestamp: ts, Type: "text",
-				Text: text{Body: simulatedTexts[rand.IntN(len(simulatedTexts))]}})
-		}
-		contacts = append(contacts, contact{Profile: profile{Name: "Cliente " + from[len(from)-4:]}, WaID: from})
-	}
-	delivery := map[string]any{"object": "whatsapp_business_account", "entry": []any{map[string]any{
-		"id": "200000000000001", "changes": []any{map[string]any{"field": "messages", "value": map[string]any{
-			"messaging_product": "whatsapp",
-			"metadata":          map[string]string{"display_phone_number": number, "phone_number_id": number},
-			"contacts":          contacts, "messages": msgs}}}}}}
-	compact, _ := json.Marshal(delivery)
-	return whatsapp.MetaEscape(compact)
 }

@@ -5,21 +5,19 @@ import (
 	"encoding/base64"
 )
 
-// simulatedMediaMessage renders the n-th message as Meta would when its
-// type (types in turn) is a media type; nil when it is a text.
-func simulatedMediaMessage(types []string, n int, from, id, timestamp string) map[string]any {
-	if len(types) == 0 {
-		return nil
-	}
-	sample, ok := demoSampleFor(types[n%len(types)])
+// simulatedMediaMessage renders a media message naming the demo's sample
+// of its type, as Meta does before the file is fetched: id, mime_type and
+// sha256 (base64), with caption, filename, voice or animated by type. It
+// is nil for a type without a sample.
+func simulatedMediaMessage(m simulatedMessage) map[string]any {
+	sample, ok := demoSampleFor(m.kind)
 	if !ok {
 		return nil
 	}
-	data := sample.Data()
-	sum := sha256.Sum256(data)
+	sum := sha256.Sum256(sample.Data())
 	media := map[string]any{"id": sample.MediaID, "mime_type": sample.MimeType,
 		"sha256": base64.StdEncoding.EncodeToString(sum[:])}
-	if sample.Caption != "" && sample.Kind != "audio" {
+	if sample.Caption != "" {
 		media["caption"] = sample.Caption
 	}
 	if sample.Filename != "" {
@@ -28,5 +26,8 @@ func simulatedMediaMessage(types []string, n int, from, id, timestamp string) ma
 	if sample.Voice {
 		media["voice"] = true
 	}
-	return map[string]any{"from": from, "id": id, "timestamp": timestamp, "type": sample.Kind, sample.Kind: media}
+	if sample.Kind == "sticker" {
+		media["animated"] = false
+	}
+	return map[string]any{"from": m.from, "id": m.id, "timestamp": m.timestamp, "type": sample.Kind, sample.Kind: media}
 }
