@@ -18,6 +18,8 @@ type routing struct {
 	quarantined []string
 	// rejected: a change was not signed with its number's app secret.
 	rejected bool
+	// authenticated: a change was signed with its own number's app secret.
+	authenticated bool
 }
 
 type routedChange struct {
@@ -36,7 +38,9 @@ func (w *whatsappWebhook) route(c *gin.Context, d *whatsapp.Delivery, body []byt
 	ctx, log := c.Request.Context(), loggerFrom(c)
 	var r routing
 	for _, change := range d.Changes {
-		if !carriesWork(change) {
+		// Every change naming a number is authenticated, even one with
+		// nothing to apply: its bad items are kept only if it is Meta's.
+		if change.PhoneNumberID == "" {
 			continue
 		}
 		ch, err := w.svc.ChannelForPhoneNumber(ctx, change.PhoneNumberID)
@@ -58,6 +62,10 @@ func (w *whatsappWebhook) route(c *gin.Context, d *whatsapp.Delivery, body []byt
 		if !ok {
 			log.WarnContext(ctx, "whatsapp change not signed with its number's app secret", slog.String("channel_id", ch.ID))
 			r.rejected = true
+			continue
+		}
+		r.authenticated = r.authenticated || secret != ""
+		if !carriesWork(change) {
 			continue
 		}
 		if change.WABAID != ch.WABAID {

@@ -80,7 +80,16 @@ func (w *whatsappWebhook) receive(c *gin.Context) {
 	}
 	// A delivery that cannot speak for every number it names writes
 	// nothing: Meta retries it, so nothing is lost once secrets are fixed.
-	if r.rejected || (!globalOK && len(r.plan) == 0 && len(r.quarantined) == 0) {
+	authenticated := globalOK || r.authenticated
+	if !authenticated && !r.rejected {
+		// Nothing in it named a number with its own secret (only bad items,
+		// or an account-level field): any number's secret may have signed it.
+		if authenticated, err = w.signedByANumber(c, body, signature); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	if r.rejected || !authenticated {
 		fail(c, errBadSignature)
 		return
 	}
@@ -116,13 +125,12 @@ var errBadSignature = domain.Errorf(domain.CodeUnauthenticated, "missing or inva
 func (w *whatsappWebhook) keepUnparsed(c *gin.Context, body []byte, signature string, globalOK bool, parseErr error) {
 	ctx := c.Request.Context()
 	signed := globalOK
-	if !signed && whatsapp.WellFormedSignature(signature) {
-		secrets, err := w.svc.ChannelAppSecrets(ctx)
-		if err != nil {
+	if !signed {
+		var err error
+		if signed, err = w.signedByANumber(c, body, signature); err != nil {
 			fail(c, err)
 			return
 		}
-		signed = whatsapp.VerifySignature(body, signature, secrets...)
 	}
 	if !signed {
 		fail(c, errBadSignature)
@@ -134,6 +142,19 @@ func (w *whatsappWebhook) keepUnparsed(c *gin.Context, body []byte, signature st
 	}
 	loggerFrom(c).WarnContext(ctx, "whatsapp delivery dead-lettered", slog.String("reason", parseErr.Error()))
 	c.Status(http.StatusOK)
+}
+
+// signedByANumber reports whether one of the numbers' own app secrets
+// signed body. The secrets are looked up only for a well-formed signature.
+func (w *whatsappWebhook) signedByANumber(c *gin.Context, body []byte, signature string) (bool, error) {
+	if !whatsapp.WellFormedSignature(signature) {
+		return false, nil
+	}
+	secrets, err := w.svc.ChannelAppSecrets(c.Request.Context())
+	if err != nil {
+		return false, err
+	}
+	return whatsapp.VerifySignature(body, signature, secrets...), nil
 }
 
 // apply records one change's messages and receipts. Items the domain

@@ -87,3 +87,26 @@ func TestWebhookKeepsAnUnparseableBodySignedWithANumbersSecret(t *testing.T) {
 	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT body FROM webhook_dead_letters").Scan(&kept))
 	require.Equal(t, garbage, kept)
 }
+
+// A delivery signed with a number's own app secret is Meta's even when it
+// holds nothing to apply: its bad items are kept as dead letters and an
+// account-level change (no number in it) is acknowledged, instead of 401s
+// that Meta retries for a week and then drops.
+func TestWebhookAcceptsItemlessDeliveriesSignedWithANumbersSecret(t *testing.T) {
+	a := newTestApp(t)
+	tn := a.bootstrap("Own Secret Co")
+	_, err := a.Service.CreateChannel(a.system(tn), domain.ChannelInput{PhoneNumberID: valuePtr("200000000000001"),
+		WABAID: valuePtr(testWABAID), DisplayPhoneNumber: valuePtr("15550783881"), AppSecret: valuePtr("own-app-secret")})
+	require.NoError(t, err)
+
+	badItem := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + testWABAID + `","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"200000000000001"},"messages":[{"from":"16505551234","timestamp":"1795600000","type":"text","text":{"body":"hola"}}]}}]}]}`)
+	require.Equal(t, http.StatusUnauthorized, a.deliver(badItem, whatsapp.Sign(badItem, "someone-else")).Status)
+	require.Equal(t, 0, a.count("webhook_dead_letters"))
+	require.Equal(t, http.StatusOK, a.deliver(badItem, whatsapp.Sign(badItem, "own-app-secret")).Status)
+	require.Equal(t, 1, a.count("webhook_dead_letters"), "the item without an id is kept")
+	require.Equal(t, 0, a.count("messages"))
+
+	templateUpdate := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + testWABAID + `","time":1795600000,"changes":[{"field":"message_template_status_update","value":{"event":"APPROVED","message_template_id":1,"message_template_name":"recordatorio","message_template_language":"es_MX","reason":"NONE"}}]}]}`)
+	require.Equal(t, http.StatusOK, a.deliver(templateUpdate, whatsapp.Sign(templateUpdate, "own-app-secret")).Status)
+	require.Equal(t, http.StatusUnauthorized, a.deliver(templateUpdate, whatsapp.Sign(templateUpdate, "someone-else")).Status)
+}
