@@ -90,7 +90,9 @@ func (s *Service) FailSend(ctx context.Context, messageID, code, reason string) 
 		return Errorf(CodeForbidden, "only the send worker fails sends")
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
-		m, err := s.Message(ctx, messageID)
+		// Locked like ApplyStatus does: a receipt committing meanwhile
+		// (the send got through after all) is seen, and outranks this.
+		m, err := s.store.LockMessage(ctx, messageID)
 		if err != nil {
 			return err
 		}

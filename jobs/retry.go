@@ -20,5 +20,7 @@ func (p retryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
 	n := float64(len(job.Errors) + 1)
 	wait := float64(p.unit) * n * n * n * n
 	wait += wait * (rand.Float64()*0.2 - 0.1)
-	return time.Now().UTC().Add(time.Duration(wait))
+	// A day is past any schedule we configure; the cap keeps a raised
+	// limit from overflowing into an immediate retry.
+	return time.Now().UTC().Add(time.Duration(min(wait, float64(24*time.Hour))))
 }

@@ -93,9 +93,6 @@ func (w *sendWorker) send(ctx context.Context, job *river.Job[SendArgs]) error {
 		}
 		md.ProviderID = id
 	}
-	if err := w.paceSend(ctx, prep); err != nil {
-		return err
-	}
 	res, err := w.callMeta(ctx, sys, prep)
 	if err != nil {
 		var ge *whatsapp.GraphError

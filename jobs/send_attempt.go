@@ -19,9 +19,10 @@ import (
 const DefaultReceiptWait = 2 * time.Minute
 
 // callMeta sends a prepared message once, under a recorded attempt (see
-// domain.BeginSendAttempt): it returns nil and no error when the message
-// needs no send any more, and a snooze while the receipt of an earlier
-// attempt that may have reached Meta can still arrive.
+// domain.BeginSendAttempt), within the customer's and the number's pace:
+// it returns nil and no error when the message needs no send any more,
+// and a snooze while the receipt of an earlier attempt that may have
+// reached Meta can still arrive, or while the customer's budget is spent.
 func (w *sendWorker) callMeta(ctx, sys context.Context, prep *domain.PreparedSend) (*whatsapp.SendResult, error) {
 	attempt, err := w.svc.BeginSendAttempt(sys, prep.Message.ID, w.receiptWait)
 	if err != nil {
@@ -32,6 +33,15 @@ func (w *sendWorker) callMeta(ctx, sys context.Context, prep *domain.PreparedSen
 			return nil, river.JobSnooze(attempt.Wait)
 		}
 		return nil, nil
+	}
+	// Paced only now, so a send that turns out to need no call spends none
+	// of the customer's budget.
+	if err := w.paceSend(ctx, prep); err != nil {
+		// Not sent: a retry need not wait for a receipt.
+		if cerr := w.svc.EndSendAttempt(sys, prep.Message.ID); cerr != nil {
+			return nil, errors.Join(err, cerr)
+		}
+		return nil, err
 	}
 	res, err := w.graph.SendMessage(ctx, prep.Channel.PhoneNumberID, prep.AccessToken, outbound(prep))
 	if err != nil {
