@@ -91,8 +91,9 @@ func (s *Service) contactForSender(ctx context.Context, waID, userID, profileNam
 	return c, nil
 }
 
+// findSender looks a customer up by BSUID, then wa_id, then E.164 number,
+// skipping the ids it is not given.
 func (s *Service) findSender(ctx context.Context, waID, userID, e164 string) (*Contact, error) {
-	var err error = Errorf(CodeNotFound, "contact not found")
 	if userID != "" {
 		if c, ferr := s.store.FindContactByUserID(ctx, userID); ErrorCode(ferr) != CodeNotFound {
 			return c, ferr
@@ -106,7 +107,7 @@ func (s *Service) findSender(ctx context.Context, waID, userID, e164 string) (*C
 	if e164 != "" {
 		return s.store.FindContactByPhone(ctx, e164)
 	}
-	return nil, err
+	return nil, NotFound("contact")
 }
 
 // unclaimed reports whether no contact holds id yet. A lookup error counts

@@ -43,13 +43,8 @@ func (s *Service) followNumberChange(ctx context.Context, contact *Contact, noti
 // followUserIDChange gives the contact its new BSUID, unless another
 // contact already holds it (left for a person to merge).
 func (s *Service) followUserIDChange(ctx context.Context, contact *Contact, previous, current string) error {
-	if !validUserID(current) || current == contact.UserID {
+	if !validUserID(current) || current == contact.UserID || !s.unclaimed(ctx, s.store.FindContactByUserID, current) {
 		return nil
-	}
-	if _, err := s.store.FindContactByUserID(ctx, current); err == nil {
-		return nil
-	} else if ErrorCode(err) != CodeNotFound {
-		return err
 	}
 	contact.UserID, contact.UpdatedAt = current, s.now()
 	if err := s.store.UpdateContact(ctx, contact); err != nil {
@@ -75,14 +70,7 @@ func (s *Service) FollowUserIDUpdate(ctx context.Context, ch *Channel, waID, pre
 		return FieldError("user_id", "the current user id is not a WhatsApp business-scoped user id")
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
-		var c *Contact
-		var err error = Errorf(CodeNotFound, "contact not found")
-		if previous != "" {
-			c, err = s.store.FindContactByUserID(ctx, previous)
-		}
-		if ErrorCode(err) == CodeNotFound && digitsOnly(waID) && waID != "" {
-			c, err = s.store.FindContactByWaID(ctx, waID)
-		}
+		c, err := s.findSender(ctx, waID, previous, "")
 		if ErrorCode(err) == CodeNotFound {
 			return nil
 		}

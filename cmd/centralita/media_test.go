@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"io/fs"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -39,9 +38,7 @@ func newMediaWorld(t *testing.T) *mediaWorld {
 	t.Helper()
 	fake := whatsapp.NewFakeGraph(whatsapp.FakeGraphOptions{Numbers: map[string]whatsapp.FakeNumber{
 		fakeNumberID: {WABAID: "102290129340398", DisplayPhoneNumber: "15550783881", Token: fakeToken}}})
-	graph := httptest.NewServer(fake)
-	t.Cleanup(graph.Close)
-	a := newTestApp(t, func(c *Config) { c.WhatsAppGraphURL = graph.URL })
+	a := newTestApp(t, withGraph(t, fake))
 	tn := a.bootstrap("Media Co")
 	_, err := a.Service.CreateChannel(a.system(tn), domain.ChannelInput{PhoneNumberID: valuePtr(fakeNumberID),
 		WABAID: valuePtr("102290129340398"), DisplayPhoneNumber: valuePtr("15550783881"), AccessToken: valuePtr(fakeToken)})

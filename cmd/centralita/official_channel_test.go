@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -63,9 +62,7 @@ func TestANewOfficialNumberTakesOverFromTheOldOne(t *testing.T) {
 	fake := whatsapp.NewFakeGraph(whatsapp.FakeGraphOptions{Numbers: map[string]whatsapp.FakeNumber{
 		oldNumber: {WABAID: "102290129340398", DisplayPhoneNumber: "15550783881", Token: fakeToken},
 		newNumber: {WABAID: "102290129340398", DisplayPhoneNumber: "15550001111", Token: fakeToken}}})
-	graph := httptest.NewServer(fake)
-	t.Cleanup(graph.Close)
-	a := newTestApp(t, func(c *Config) { c.WhatsAppGraphURL = graph.URL })
+	a := newTestApp(t, withGraph(t, fake))
 	tn := a.bootstrap("Switch Co")
 	a.startJobs()
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,9 +32,7 @@ func TestLegacyNumberRedirectsToTheOfficialOne(t *testing.T) {
 	fake := whatsapp.NewFakeGraph(whatsapp.FakeGraphOptions{Numbers: map[string]whatsapp.FakeNumber{
 		official: {WABAID: "102290129340398", DisplayPhoneNumber: "15550783881", Token: fakeToken},
 		legacy:   {WABAID: "102290129340398", DisplayPhoneNumber: "15550001111", Token: fakeToken}}})
-	graph := httptest.NewServer(fake)
-	t.Cleanup(graph.Close)
-	a := newTestApp(t, func(c *Config) { c.WhatsAppGraphURL = graph.URL })
+	a := newTestApp(t, withGraph(t, fake))
 	tn := a.bootstrap("Transition Co")
 	ctx := a.system(tn)
 	_, err := a.Service.CreateChannel(ctx, domain.ChannelInput{PhoneNumberID: valuePtr(official), WABAID: valuePtr("102290129340398"),

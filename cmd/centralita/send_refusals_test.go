@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -168,9 +167,7 @@ func TestSendRefusesBadContentAndWritesNothing(t *testing.T) {
 func TestFreeFormSendsNeedTheWindow(t *testing.T) {
 	fake := whatsapp.NewFakeGraph(whatsapp.FakeGraphOptions{Numbers: map[string]whatsapp.FakeNumber{
 		fakeNumberID: {WABAID: "102290129340398", DisplayPhoneNumber: "15550783881", Token: fakeToken}}})
-	graph := httptest.NewServer(fake)
-	t.Cleanup(graph.Close)
-	a := newTestApp(t, func(c *Config) { c.WhatsAppGraphURL = graph.URL })
+	a := newTestApp(t, withGraph(t, fake))
 	tn := a.bootstrap("Window Co")
 	_, err := a.Service.CreateChannel(a.system(tn), domain.ChannelInput{PhoneNumberID: valuePtr(fakeNumberID),
 		WABAID: valuePtr("102290129340398"), DisplayPhoneNumber: valuePtr("15550783881"), AccessToken: valuePtr(fakeToken)})
