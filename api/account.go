@@ -15,24 +15,30 @@ func (h *handlers) registerAccount(g *gin.RouterGroup) {
 }
 
 type workspaceView struct {
-	ID        string    `json:"id"`
-	PartnerID *string   `json:"partner_id"`
-	Name      string    `json:"name"`
-	Timezone  string    `json:"timezone"`
-	Locale    string    `json:"locale"`
-	CreatedAt timestamp `json:"created_at"`
-	UpdatedAt timestamp `json:"updated_at"`
+	ID        string  `json:"id"`
+	PartnerID *string `json:"partner_id"`
+	Name      string  `json:"name"`
+	Timezone  string  `json:"timezone"`
+	Locale    string  `json:"locale"`
+	// DefaultQueueID is null only for a workspace being created.
+	DefaultQueueID *string   `json:"default_queue_id"`
+	CreatedAt      timestamp `json:"created_at"`
+	UpdatedAt      timestamp `json:"updated_at"`
 }
 
 func viewWorkspace(w *domain.Workspace) workspaceView {
 	return workspaceView{ID: w.ID, PartnerID: nullable(w.PartnerID), Name: w.Name, Timezone: w.Timezone,
-		Locale: w.Locale, CreatedAt: stamp(w.CreatedAt), UpdatedAt: stamp(w.UpdatedAt)}
+		Locale: w.Locale, DefaultQueueID: nullable(w.DefaultQueueID), CreatedAt: stamp(w.CreatedAt),
+		UpdatedAt: stamp(w.UpdatedAt)}
 }
 
 type workspaceUpdateRequest struct {
 	Name     *string `json:"name"`
 	Timezone *string `json:"timezone"`
 	Locale   *string `json:"locale"`
+	// DefaultQueueID names another queue as the catch-all; it cannot be
+	// cleared.
+	DefaultQueueID *string `json:"default_queue_id"`
 }
 
 func (h *handlers) me(c *gin.Context) {
@@ -59,7 +65,8 @@ func (h *handlers) updateWorkspace(c *gin.Context) {
 		return
 	}
 	w, err := h.svc.UpdateWorkspace(c.Request.Context(),
-		domain.WorkspaceUpdate{Name: req.Name, Timezone: req.Timezone, Locale: req.Locale})
+		domain.WorkspaceUpdate{Name: req.Name, Timezone: req.Timezone, Locale: req.Locale,
+			DefaultQueueID: req.DefaultQueueID})
 	if err != nil {
 		fail(c, err)
 		return

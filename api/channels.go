@@ -29,6 +29,7 @@ type channelView struct {
 	RedirectText       string     `json:"redirect_text"`
 	RedirectEveryHours int        `json:"redirect_every_hours"`
 	RedirectUntil      *timestamp `json:"redirect_until"`
+	DefaultQueueID     *string    `json:"default_queue_id"`
 	CreatedAt          timestamp  `json:"created_at"`
 	UpdatedAt          timestamp  `json:"updated_at"`
 }
@@ -38,7 +39,7 @@ func viewChannel(ch *domain.Channel) channelView {
 		DisplayPhoneNumber: ch.DisplayPhoneNumber, Mode: string(ch.Mode), HasAccessToken: ch.AccessTokenSealed != "",
 		HasAppSecret: ch.AppSecretSealed != "", RedirectText: ch.RedirectText,
 		RedirectEveryHours: int(ch.RedirectEvery / time.Hour), RedirectUntil: optionalStamp(ch.RedirectUntil),
-		CreatedAt: stamp(ch.CreatedAt),
+		DefaultQueueID: nullable(ch.DefaultQueueID), CreatedAt: stamp(ch.CreatedAt),
 		UpdatedAt: stamp(ch.UpdatedAt)}
 }
 
@@ -53,6 +54,7 @@ type createChannelRequest struct {
 	RedirectText       *string             `json:"redirect_text"`
 	RedirectEveryHours *int                `json:"redirect_every_hours"`
 	RedirectUntil      *time.Time          `json:"redirect_until"`
+	DefaultQueueID     *string             `json:"default_queue_id"`
 }
 
 type updateChannelRequest struct {
@@ -66,6 +68,7 @@ type updateChannelRequest struct {
 	RedirectText       *string             `json:"redirect_text"`
 	RedirectEveryHours *int                `json:"redirect_every_hours"`
 	RedirectUntil      *time.Time          `json:"redirect_until"`
+	DefaultQueueID     *string             `json:"default_queue_id"`
 }
 
 func (h *handlers) listChannels(c *gin.Context) {
@@ -85,7 +88,7 @@ func (h *handlers) createChannel(c *gin.Context) {
 	ch, err := h.svc.CreateChannel(c.Request.Context(), domain.ChannelInput{Name: req.Name,
 		PhoneNumberID: req.PhoneNumberID, WABAID: req.WABAID, DisplayPhoneNumber: req.DisplayPhoneNumber, Mode: req.Mode,
 		AccessToken: req.AccessToken, AppSecret: req.AppSecret, RedirectText: req.RedirectText,
-		RedirectEveryHours: req.RedirectEveryHours, RedirectUntil: req.RedirectUntil})
+		RedirectEveryHours: req.RedirectEveryHours, RedirectUntil: req.RedirectUntil, DefaultQueueID: req.DefaultQueueID})
 	renderChannel(c, http.StatusCreated, ch, err)
 }
 
@@ -102,7 +105,7 @@ func (h *handlers) updateChannel(c *gin.Context) {
 	ch, err := h.svc.UpdateChannel(c.Request.Context(), c.Param("id"), domain.ChannelInput{Name: req.Name,
 		PhoneNumberID: req.PhoneNumberID, WABAID: req.WABAID, DisplayPhoneNumber: req.DisplayPhoneNumber, Mode: req.Mode,
 		AccessToken: req.AccessToken, AppSecret: req.AppSecret, RedirectText: req.RedirectText,
-		RedirectEveryHours: req.RedirectEveryHours, RedirectUntil: req.RedirectUntil})
+		RedirectEveryHours: req.RedirectEveryHours, RedirectUntil: req.RedirectUntil, DefaultQueueID: req.DefaultQueueID})
 	renderChannel(c, http.StatusOK, ch, err)
 }
 

@@ -47,6 +47,7 @@ var statusByCode = map[domain.Code]int{
 	domain.CodeUnauthenticated:    http.StatusUnauthorized,
 	domain.CodeForbidden:          http.StatusForbidden,
 	domain.CodePreconditionFailed: http.StatusPreconditionFailed,
+	domain.CodeUnprocessable:      http.StatusUnprocessableEntity,
 	domain.CodeRateLimited:        http.StatusTooManyRequests,
 	domain.CodeUnavailable:        http.StatusServiceUnavailable,
 	domain.CodeInternal:           http.StatusInternalServerError,

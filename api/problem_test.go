@@ -14,7 +14,8 @@ func TestEveryDomainCodeHasAStatus(t *testing.T) {
 	want := map[domain.Code]int{
 		domain.CodeInvalid: 400, domain.CodeNotFound: 404, domain.CodeConflict: 409,
 		domain.CodeUnauthenticated: 401, domain.CodeForbidden: 403, domain.CodePreconditionFailed: 412,
-		domain.CodeRateLimited: 429, domain.CodeUnavailable: 503, domain.CodeInternal: 500,
+		domain.CodeUnprocessable: 422,
+		domain.CodeRateLimited:   429, domain.CodeUnavailable: 503, domain.CodeInternal: 500,
 	}
 	for code, status := range want {
 		require.Equal(t, status, StatusFor(code), code)

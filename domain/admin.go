@@ -21,8 +21,8 @@ type Bootstrapped struct {
 	APIKey    CreatedAPIKey
 }
 
-// Bootstrap creates a workspace, its owner and an admin API key in one
-// transaction. It needs no principal: it is run by the operator.
+// Bootstrap creates a workspace with its default queue ("General"), its
+// owner and an admin API key in one transaction. It needs no principal: it is run by the operator.
 // Errors: invalid, conflict.
 func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (*Bootstrapped, error) {
 	now := s.now()
@@ -39,6 +39,15 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (*Bootstrapp
 	sys := SystemContext(ctx, ws.ID)
 	err := s.store.InTx(sys, func(ctx context.Context) error {
 		if err := s.store.CreateWorkspace(ctx, ws); err != nil {
+			return err
+		}
+		general, err := s.CreateQueue(ctx, QueueInput{Name: &defaultQueueName,
+			Description: &defaultQueueDescription})
+		if err != nil {
+			return err
+		}
+		ws.DefaultQueueID = general.ID
+		if err := s.store.UpdateWorkspace(ctx, ws); err != nil {
 			return err
 		}
 		u, err := s.CreateUser(ctx, NewUser{Email: in.Email, Name: name, Password: in.Password, Role: RoleOwner})
@@ -69,9 +78,10 @@ func (s *Service) Workspace(ctx context.Context) (*Workspace, error) {
 
 // WorkspaceUpdate changes workspace settings; nil fields are kept.
 type WorkspaceUpdate struct {
-	Name     *string
-	Timezone *string
-	Locale   *string
+	Name           *string
+	Timezone       *string
+	Locale         *string
+	DefaultQueueID *string
 }
 
 // UpdateWorkspace changes the caller's workspace settings (admins).
@@ -88,6 +98,16 @@ func (s *Service) UpdateWorkspace(ctx context.Context, in WorkspaceUpdate) (*Wor
 	setIf(&w.Locale, in.Locale)
 	if err := w.Validate(); err != nil {
 		return nil, err
+	}
+	if in.DefaultQueueID != nil {
+		// Never empty: a conversation with no queue is one only admins see.
+		if *in.DefaultQueueID == "" {
+			return nil, FieldError("default_queue_id", "a workspace always has a default queue; name another one instead")
+		}
+		if err := s.requireQueue(ctx, "default_queue_id", *in.DefaultQueueID); err != nil {
+			return nil, err
+		}
+		w.DefaultQueueID = *in.DefaultQueueID
 	}
 	w.UpdatedAt = s.now()
 	return w, s.store.UpdateWorkspace(ctx, w)

@@ -71,6 +71,7 @@ const (
 	EventConversationStatusChanged = "conversation.status_changed"
 	EventConversationTagged        = "conversation.tagged"
 	EventConversationUntagged      = "conversation.untagged"
+	EventConversationRouted        = "conversation.routed"
 	EventMessageCreated            = "message.created"
 	EventNoteCreated               = "note.created"
 	EventTaskCreated               = "task.created"

@@ -252,6 +252,9 @@ func (s *Service) CreateChannel(ctx context.Context, in ChannelInput) (*Channel,
 		return nil, err
 	}
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.requireQueue(ctx, "default_queue_id", c.DefaultQueueID); err != nil {
+			return err
+		}
 		official, err := s.store.LockOfficialChannel(ctx)
 		if err != nil {
 			return err
@@ -292,6 +295,9 @@ func (s *Service) UpdateChannel(ctx context.Context, id string, in ChannelInput)
 			return err
 		}
 		if err := s.sealChannelSecrets(c, in); err != nil {
+			return err
+		}
+		if err := s.requireQueue(ctx, "default_queue_id", c.DefaultQueueID); err != nil {
 			return err
 		}
 		if err := s.demoteOfficial(ctx, c, official); err != nil {
@@ -376,6 +382,7 @@ func applyChannelInput(c *Channel, in ChannelInput) {
 	setIf(&c.DisplayPhoneNumber, in.DisplayPhoneNumber)
 	setIf(&c.Mode, in.Mode)
 	setIf(&c.RedirectText, in.RedirectText)
+	setIf(&c.DefaultQueueID, in.DefaultQueueID)
 	if in.RedirectEveryHours != nil {
 		c.RedirectEvery = time.Duration(*in.RedirectEveryHours) * time.Hour
 	}

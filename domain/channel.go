@@ -33,8 +33,11 @@ type Channel struct {
 	RedirectText  string
 	RedirectEvery time.Duration
 	RedirectUntil *time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// DefaultQueueID is where this number's new conversations land; empty
+	// means the workspace's default queue.
+	DefaultQueueID string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // ChannelInput creates or updates a channel; nil fields keep their value.
@@ -50,6 +53,8 @@ type ChannelInput struct {
 	RedirectText       *string
 	RedirectEveryHours *int
 	RedirectUntil      *time.Time
+	// DefaultQueueID: an empty string goes back to the workspace's default.
+	DefaultQueueID *string
 }
 
 // DefaultRedirectText is the legacy number's auto-reply until a workspace

@@ -56,9 +56,12 @@ func (s *Service) Conversation(ctx context.Context, id string) (*Conversation, e
 	return c, nil
 }
 
-// CreateConversation opens a conversation with a contact. An agent who
-// opens one is its assignee, so they can see it.
-// Errors: invalid, not_found (contact, channel, queue).
+// CreateConversation opens a conversation with a contact. Without a
+// channel it uses the workspace's official number, without a queue the
+// number's default queue or the workspace's. An agent who opens one
+// outside their queues is its assignee, so they can see it.
+// Errors: invalid, not_found (contact, channel, queue), unprocessable (no
+// number to hold it).
 func (s *Service) CreateConversation(ctx context.Context, in NewConversation) (*Conversation, error) {
 	p, err := principal(ctx)
 	if err != nil {
@@ -76,15 +79,13 @@ func (s *Service) CreateConversation(ctx context.Context, in NewConversation) (*
 	if _, err := s.Contact(ctx, in.ContactID); err != nil {
 		return nil, err
 	}
-	if in.ChannelID != "" {
-		if _, err := s.Channel(ctx, in.ChannelID); err != nil {
-			return nil, err
-		}
-	}
 	if in.QueueID != "" {
 		if _, err := s.Queue(ctx, in.QueueID); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.land(ctx, &in); err != nil {
+		return nil, err
 	}
 	now := s.now()
 	c := &Conversation{ID: NewID(PrefixConversation), WorkspaceID: p.WorkspaceID, ContactID: in.ContactID,

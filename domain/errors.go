@@ -16,9 +16,13 @@ const (
 	CodeUnauthenticated    Code = "unauthenticated"
 	CodeForbidden          Code = "forbidden"
 	CodePreconditionFailed Code = "precondition_failed"
-	CodeRateLimited        Code = "rate_limited"
-	CodeUnavailable        Code = "unavailable"
-	CodeInternal           Code = "internal"
+	// CodeUnprocessable: the request is well formed but the workspace's
+	// setup cannot carry it out (e.g. a conversation with no number to
+	// send from).
+	CodeUnprocessable Code = "unprocessable"
+	CodeRateLimited   Code = "rate_limited"
+	CodeUnavailable   Code = "unavailable"
+	CodeInternal      Code = "internal"
 )
 
 // Error is a failure the caller may see. Message is safe to show; Field names

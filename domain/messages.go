@@ -70,7 +70,14 @@ func (s *Service) send(ctx context.Context, conversationID string, draft *Messag
 		}
 		// WhatsApp refuses free-form messages outside the window (131047);
 		// saying so now beats a failed status later.
-		if open, _ := c.ServiceWindow(s.now()); c.ChannelID != "" && !open && draft.Type != MessageTemplate {
+		if c.ChannelID == "" {
+			// Only conversations from before every conversation had a
+			// number: acknowledging a send would promise a delivery that
+			// cannot happen.
+			return "", nil, Errorf(CodeUnprocessable,
+				"this conversation has no WhatsApp number to send from; open a new conversation with the contact on one of the workspace's numbers")
+		}
+		if open, _ := c.ServiceWindow(s.now()); !open && draft.Type != MessageTemplate {
 			return "", nil, Errorf(CodePreconditionFailed,
 				"the 24-hour customer service window is closed: the customer has not written in the last 24 hours, so only an approved template can be sent")
 		}
@@ -104,9 +111,6 @@ func (s *Service) send(ctx context.Context, conversationID string, draft *Messag
 	}, func(ctx context.Context) error {
 		if err := s.store.CreateMessage(ctx, msg); err != nil {
 			return err
-		}
-		if msg.ChannelID == "" {
-			return nil // nowhere to deliver it: it stays queued
 		}
 		return s.store.Enqueue(ctx, JobSend, msg.ID)
 	})

@@ -20,8 +20,13 @@ type Workspace struct {
 	Name      string
 	Timezone  string // IANA name
 	Locale    string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// DefaultQueueID is where a conversation lands when neither its
+	// channel nor a rule names a queue. Every workspace has one ("General"
+	// from bootstrap on), so no conversation is left where only admins
+	// see it.
+	DefaultQueueID string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 const (

@@ -40,7 +40,7 @@ func (r *mutationResolver) RevokeAPIKey(ctx context.Context, input model.RevokeA
 // UpdateWorkspace is the resolver for the updateWorkspace field.
 func (r *mutationResolver) UpdateWorkspace(ctx context.Context, input model.UpdateWorkspaceInput) (*model.WorkspacePayload, error) {
 	w, userErrors, err := result(r.svc.UpdateWorkspace(ctx, domain.WorkspaceUpdate{Name: input.Name,
-		Timezone: input.Timezone, Locale: input.Locale}))
+		Timezone: input.Timezone, Locale: input.Locale, DefaultQueueID: input.DefaultQueueID}))
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +52,18 @@ func (r *queryResolver) APIKeys(ctx context.Context) ([]*domain.APIKey, error) {
 	return r.svc.APIKeys(ctx)
 }
 
+// DefaultQueue is the resolver for the defaultQueue field.
+func (r *workspaceResolver) DefaultQueue(ctx context.Context, obj *domain.Workspace) (*domain.Queue, error) {
+	return loadOne(ctx, For(ctx).Queues, obj.DefaultQueueID)
+}
+
 // ApiKey returns generated.ApiKeyResolver implementation.
 func (r *Resolver) ApiKey() generated.ApiKeyResolver { return &apiKeyResolver{r} }
 
-type apiKeyResolver struct{ *Resolver }
+// Workspace returns generated.WorkspaceResolver implementation.
+func (r *Resolver) Workspace() generated.WorkspaceResolver { return &workspaceResolver{r} }
+
+type (
+	apiKeyResolver    struct{ *Resolver }
+	workspaceResolver struct{ *Resolver }
+)

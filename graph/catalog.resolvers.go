@@ -29,6 +29,11 @@ func (r *channelResolver) RedirectEveryHours(ctx context.Context, obj *domain.Ch
 	return int(obj.RedirectEvery / time.Hour), nil
 }
 
+// DefaultQueue is the resolver for the defaultQueue field.
+func (r *channelResolver) DefaultQueue(ctx context.Context, obj *domain.Channel) (*domain.Queue, error) {
+	return loadOne(ctx, For(ctx).Queues, obj.DefaultQueueID)
+}
+
 // CreateQueue is the resolver for the createQueue field.
 func (r *mutationResolver) CreateQueue(ctx context.Context, input model.CreateQueueInput) (*model.QueuePayload, error) {
 	q, userErrors, err := result(r.svc.CreateQueue(ctx, domain.QueueInput{Name: &input.Name, Description: input.Description}))
@@ -106,7 +111,8 @@ func (r *mutationResolver) CreateChannel(ctx context.Context, input model.Create
 	c, userErrors, err := result(r.svc.CreateChannel(ctx, domain.ChannelInput{Name: input.Name,
 		PhoneNumberID: &input.PhoneNumberID, WABAID: &input.WabaID, DisplayPhoneNumber: &input.DisplayPhoneNumber,
 		Mode: input.Mode, AccessToken: input.AccessToken, AppSecret: input.AppSecret,
-		RedirectText: input.RedirectText, RedirectEveryHours: input.RedirectEveryHours, RedirectUntil: input.RedirectUntil}))
+		RedirectText: input.RedirectText, RedirectEveryHours: input.RedirectEveryHours, RedirectUntil: input.RedirectUntil,
+		DefaultQueueID: input.DefaultQueueID}))
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +124,8 @@ func (r *mutationResolver) UpdateChannel(ctx context.Context, input model.Update
 	c, userErrors, err := result(r.svc.UpdateChannel(ctx, input.ChannelID, domain.ChannelInput{Name: input.Name,
 		PhoneNumberID: input.PhoneNumberID, WABAID: input.WabaID, DisplayPhoneNumber: input.DisplayPhoneNumber,
 		Mode: input.Mode, AccessToken: input.AccessToken, AppSecret: input.AppSecret,
-		RedirectText: input.RedirectText, RedirectEveryHours: input.RedirectEveryHours, RedirectUntil: input.RedirectUntil}))
+		RedirectText: input.RedirectText, RedirectEveryHours: input.RedirectEveryHours, RedirectUntil: input.RedirectUntil,
+		DefaultQueueID: input.DefaultQueueID}))
 	if err != nil {
 		return nil, err
 	}

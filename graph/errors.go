@@ -22,6 +22,7 @@ var extensionCodes = map[domain.Code]string{
 	domain.CodeUnauthenticated:    "UNAUTHENTICATED",
 	domain.CodeForbidden:          "FORBIDDEN",
 	domain.CodePreconditionFailed: "PRECONDITION_FAILED",
+	domain.CodeUnprocessable:      "UNPROCESSABLE",
 	domain.CodeRateLimited:        "RATE_LIMITED",
 	domain.CodeUnavailable:        "UNAVAILABLE",
 	domain.CodeInternal:           "INTERNAL_SERVER_ERROR",
@@ -41,7 +42,7 @@ func result[T any](v *T, err error) (*T, []*model.UserError, error) {
 		return nil, nil, err
 	}
 	switch e.Code {
-	case domain.CodeInvalid, domain.CodeConflict, domain.CodePreconditionFailed:
+	case domain.CodeInvalid, domain.CodeConflict, domain.CodePreconditionFailed, domain.CodeUnprocessable:
 		ue := &model.UserError{Message: e.Message, Code: string(e.Code)}
 		if e.Field != "" {
 			ue.Field = []string{"input", camelCase(e.Field)}

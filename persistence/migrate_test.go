@@ -17,11 +17,7 @@ func TestMigrationLeavesOneOfficialNumberPerWorkspace(t *testing.T) {
 	ctx := context.Background()
 	must(t, e.db.MigrateDownTo(ctx, 13))
 	channel := func(tn tenant, name, phoneNumberID string, mode domain.ChannelMode) string {
-		c := &domain.Channel{ID: domain.NewID(domain.PrefixChannel), Name: name, PhoneNumberID: phoneNumberID,
-			WABAID: "1", DisplayPhoneNumber: phoneNumberID, Mode: mode, RedirectText: "x",
-			RedirectEvery: domain.DefaultRedirectEvery, CreatedAt: base, UpdatedAt: base}
-		must(t, e.store.CreateChannel(tn.ctx, c))
-		return c.ID
+		return e.oldChannel(t, tn, name, phoneNumberID, mode)
 	}
 	beta := channel(e.a, "Beta", "1002", domain.ChannelModeOfficial)
 	alfa := channel(e.a, "Alfa", "1001", domain.ChannelModeOfficial)
@@ -44,4 +40,64 @@ func TestMigrationLeavesOneOfficialNumberPerWorkspace(t *testing.T) {
 		PhoneNumberID: "1004", WABAID: "1", DisplayPhoneNumber: "1004", Mode: domain.ChannelModeOfficial,
 		RedirectText: "x", RedirectEvery: domain.DefaultRedirectEvery, CreatedAt: base, UpdatedAt: base})
 	wantCode(t, err, domain.CodeConflict)
+}
+
+// oldChannel inserts a number as versions before 15 knew it: today's store
+// writes later columns.
+func (e *env) oldChannel(t *testing.T, tn tenant, name, phoneNumberID string, mode domain.ChannelMode) string {
+	t.Helper()
+	id := domain.NewID(domain.PrefixChannel)
+	_, err := e.db.SQLDB().Exec(`INSERT INTO channels (id, workspace_id, name, phone_number_id, waba_id,
+		display_phone_number, mode, redirect_text, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, '1', $4, $5, 'x', $6, $6)`, id, tn.ws.ID, name, phoneNumberID, string(mode), base.UTC())
+	must(t, err)
+	return id
+}
+
+// Before migration 00015 a workspace had no default queue, and a
+// conversation opened through the API could have no number and no queue.
+// The migration gives each workspace a "General" queue (keeping one it
+// already has by that name) and puts such conversations on the official
+// number and in the default queue, where agents see them.
+func TestMigrationGivesEveryConversationANumberAndAQueue(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	must(t, e.db.MigrateDownTo(ctx, 14))
+	// Workspace A predates "General"; B already has one of that name.
+	_, err := e.db.SQLDB().Exec("DELETE FROM queues WHERE workspace_id = $1 AND name = 'General'", e.a.ws.ID)
+	must(t, err)
+	official := e.oldChannel(t, e.a, "Oficial", "3001", domain.ChannelModeOfficial)
+	e.oldChannel(t, e.a, "Antiguo", "3002", domain.ChannelModeRedirect)
+	orphan := e.conversation(t, e.a.ctx, e.contact(t, e.a.ctx, "51911111111", "Ana").ID, base)
+	noNumber := e.conversation(t, e.b.ctx, e.contact(t, e.b.ctx, "51922222222", "Beto").ID, base)
+	must(t, e.db.Migrate(ctx))
+
+	for _, tn := range []tenant{e.a, e.b} {
+		ws, err := e.store.FindWorkspace(tn.ctx)
+		must(t, err)
+		q, err := e.store.FindQueue(tn.ctx, ws.DefaultQueueID)
+		must(t, err)
+		if q.Name != domain.DefaultQueueName {
+			t.Errorf("%s's default queue is %q", ws.Name, q.Name)
+		}
+		queues, err := e.store.FindQueues(tn.ctx)
+		must(t, err)
+		if len(queues) != 1 {
+			t.Errorf("%s has %d queues, want only General", ws.Name, len(queues))
+		}
+	}
+	got, err := e.store.FindConversation(e.a.ctx, orphan.ID)
+	must(t, err)
+	wsA, err := e.store.FindWorkspace(e.a.ctx)
+	must(t, err)
+	if got.ChannelID != official || got.QueueID != wsA.DefaultQueueID {
+		t.Errorf("A's conversation is on %q in %q, want the official number %q in %q", got.ChannelID, got.QueueID,
+			official, wsA.DefaultQueueID)
+	}
+	got, err = e.store.FindConversation(e.b.ctx, noNumber.ID)
+	must(t, err)
+	if got.ChannelID != "" || got.QueueID == "" {
+		t.Errorf("B has no number: its conversation keeps none (%q) but lands in a queue (%q)", got.ChannelID, got.QueueID)
+	}
 }

@@ -17,20 +17,24 @@ type workspaceRow struct {
 	Name      string  `gorm:"column:name"`
 	Timezone  string  `gorm:"column:timezone"`
 	Locale    string  `gorm:"column:locale"`
-	CreatedAt utcTime `gorm:"column:created_at;autoCreateTime:false"`
-	UpdatedAt utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
+	// DefaultQueueID is NULL only between creating a workspace and its
+	// default queue, which reference each other.
+	DefaultQueueID *string `gorm:"column:default_queue_id"`
+	CreatedAt      utcTime `gorm:"column:created_at;autoCreateTime:false"`
+	UpdatedAt      utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
 }
 
 func (workspaceRow) TableName() string { return "workspaces" }
 
 func workspaceFromDomain(w *domain.Workspace) workspaceRow {
 	return workspaceRow{ID: w.ID, PartnerID: nullable(w.PartnerID), Name: w.Name, Timezone: w.Timezone,
-		Locale: w.Locale, CreatedAt: storedTime(&w.CreatedAt), UpdatedAt: storedTime(&w.UpdatedAt)}
+		Locale: w.Locale, DefaultQueueID: nullable(w.DefaultQueueID),
+		CreatedAt: storedTime(&w.CreatedAt), UpdatedAt: storedTime(&w.UpdatedAt)}
 }
 
 func (r *workspaceRow) toDomain() *domain.Workspace {
 	return &domain.Workspace{ID: r.ID, PartnerID: str(r.PartnerID), Name: r.Name, Timezone: r.Timezone,
-		Locale: r.Locale, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		Locale: r.Locale, DefaultQueueID: str(r.DefaultQueueID), CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 type userRow struct {
@@ -128,6 +132,7 @@ type channelRow struct {
 	RedirectText       string   `gorm:"column:redirect_text"`
 	RedirectEverySecs  int64    `gorm:"column:redirect_every_seconds"`
 	RedirectUntil      *utcTime `gorm:"column:redirect_until"`
+	DefaultQueueID     *string  `gorm:"column:default_queue_id"`
 	CreatedAt          utcTime  `gorm:"column:created_at;autoCreateTime:false"`
 	UpdatedAt          utcTime  `gorm:"column:updated_at;autoUpdateTime:false"`
 }
@@ -139,8 +144,8 @@ func channelFromDomain(c *domain.Channel) channelRow {
 		WABAID: c.WABAID, DisplayPhoneNumber: c.DisplayPhoneNumber, Mode: string(c.Mode),
 		AccessTokenSealed: c.AccessTokenSealed, AppSecretSealed: c.AppSecretSealed,
 		RedirectText: c.RedirectText, RedirectEverySecs: int64(c.RedirectEvery / time.Second),
-		RedirectUntil: storedTimePtr(c.RedirectUntil),
-		CreatedAt:     storedTime(&c.CreatedAt), UpdatedAt: storedTime(&c.UpdatedAt)}
+		RedirectUntil: storedTimePtr(c.RedirectUntil), DefaultQueueID: nullable(c.DefaultQueueID),
+		CreatedAt: storedTime(&c.CreatedAt), UpdatedAt: storedTime(&c.UpdatedAt)}
 }
 
 func (r *channelRow) toDomain() *domain.Channel {
@@ -148,8 +153,8 @@ func (r *channelRow) toDomain() *domain.Channel {
 		WABAID: r.WABAID, DisplayPhoneNumber: r.DisplayPhoneNumber, Mode: domain.ChannelMode(r.Mode),
 		AccessTokenSealed: r.AccessTokenSealed, AppSecretSealed: r.AppSecretSealed,
 		RedirectText: r.RedirectText, RedirectEvery: time.Duration(r.RedirectEverySecs) * time.Second,
-		RedirectUntil: timePtr(r.RedirectUntil),
-		CreatedAt:     r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		RedirectUntil: timePtr(r.RedirectUntil), DefaultQueueID: str(r.DefaultQueueID),
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 type apiKeyRow struct {

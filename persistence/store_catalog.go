@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/centralita/centralita/domain"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -122,6 +123,9 @@ func (s *Store) DeleteQueue(ctx context.Context, id string) error {
 		}
 		if used > 0 {
 			return domain.Errorf(domain.CodeConflict, "the queue still has conversations; transfer them first")
+		}
+		if err := queueNotADefault(db, ws, id); err != nil {
+			return err
 		}
 		if err := db.Where("workspace_id = ? AND queue_id = ?", ws, id).Delete(&queueMemberRow{}).Error; err != nil {
 			return deleteError(err, "queue")
@@ -255,4 +259,24 @@ func (s *Store) DeleteTag(ctx context.Context, id string) error {
 		}
 		return nil
 	})
+}
+
+// queueNotADefault refuses to delete the queue new conversations land in
+// (the workspace's or a number's default): they would land nowhere.
+func queueNotADefault(db *gorm.DB, ws, id string) error {
+	var workspaces, channels int64
+	if err := db.Table("workspaces").Where("id = ? AND default_queue_id = ?", ws, id).Count(&workspaces).Error; err != nil {
+		return writeError(err, "queue")
+	}
+	if workspaces > 0 {
+		return domain.Errorf(domain.CodeConflict, "the queue is the workspace's default queue; make another queue the default first")
+	}
+	err := db.Table("channels").Where("workspace_id = ? AND default_queue_id = ?", ws, id).Count(&channels).Error
+	if err != nil {
+		return writeError(err, "queue")
+	}
+	if channels > 0 {
+		return domain.Errorf(domain.CodeConflict, "a number routes its new conversations to this queue; change its default_queue_id first")
+	}
+	return nil
 }

@@ -112,7 +112,7 @@ func (s *Store) UpdateChannel(ctx context.Context, c *domain.Channel) error {
 		"display_phone_number": row.DisplayPhoneNumber, "mode": row.Mode, "updated_at": row.UpdatedAt,
 		"access_token_sealed": row.AccessTokenSealed, "app_secret_sealed": row.AppSecretSealed,
 		"redirect_text": row.RedirectText, "redirect_every_seconds": row.RedirectEverySecs,
-		"redirect_until": row.RedirectUntil,
+		"redirect_until": row.RedirectUntil, "default_queue_id": row.DefaultQueueID,
 	})
 	return updated(res, "channel")
 }

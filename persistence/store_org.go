@@ -36,7 +36,7 @@ func (s *Store) UpdateWorkspace(ctx context.Context, w *domain.Workspace) error 
 	row := workspaceFromDomain(w)
 	res := db.Table("workspaces").Where("id = ? AND id = ?", row.ID, ws).Updates(map[string]any{
 		"partner_id": row.PartnerID, "name": row.Name, "timezone": row.Timezone, "locale": row.Locale,
-		"updated_at": row.UpdatedAt,
+		"default_queue_id": row.DefaultQueueID, "updated_at": row.UpdatedAt,
 	})
 	return updated(res, "workspace")
 }

@@ -87,7 +87,7 @@ func TestGraphQLQueries(t *testing.T) {
 	require.Equal(t, []string{w.ConversationID}, d.ids(t, "contact.conversations.nodes"))
 
 	d = a.gqlOK(tok, `{ queues { id name description members { id } } tags { id name color } channels { id phoneNumberId wabaId displayPhoneNumber } apiKeys { id name role prefix createdBy { id } revokedAt } }`, nil)
-	require.ElementsMatch(t, []string{w.QueueID, w.OtherQueueID}, d.ids(t, "queues"))
+	require.ElementsMatch(t, []string{w.QueueID, w.OtherQueueID, a.defaultQueueOf(w.tenant)}, d.ids(t, "queues"))
 	require.Equal(t, []string{w.TagID}, d.ids(t, "tags"))
 	require.Equal(t, "#112233", d.str(t, "tags.0.color"))
 	require.Equal(t, []string{w.ChannelID}, d.ids(t, "channels"))

@@ -25,6 +25,7 @@ func TestRESTAgentCannotTakeOverAColleaguesConversation(t *testing.T) {
 	ag1, tok1 := a.member(tn, "ag1@colleagues.test", domain.RoleAgent, q1.ID)
 	ag2, tok2 := a.member(tn, "ag2@colleagues.test", domain.RoleAgent, q1.ID)
 	_ = ag1
+	a.channel(tn, fakeNumberID)
 	conv, err := a.Service.CreateConversation(ctx, domain.NewConversation{ContactID: contact.ID, QueueID: q1.ID})
 	require.NoError(t, err)
 	_, err = a.Service.Assign(ctx, conv.ID, ag2)

@@ -36,7 +36,7 @@ func TestRESTCatalogRoutes(t *testing.T) {
 	w := c.populate("Acme")
 	tok := w.OwnerToken
 
-	require.Len(t, listData(t, c.expect(200, "GET", "/v1/queues", tok, nil)), 2)
+	require.Len(t, listData(t, c.expect(200, "GET", "/v1/queues", tok, nil)), 3, "Ventas, Soporte and General")
 	q := object(t, c.expect(200, "PATCH", "/v1/queues/"+w.OtherQueueID, tok, map[string]any{"description": "post-venta"}))
 	require.Equal(t, "post-venta", q["description"])
 	q = object(t, c.expect(200, "PUT", "/v1/queues/"+w.OtherQueueID+"/members/"+w.AgentID, tok, nil))
@@ -201,6 +201,6 @@ func TestRESTConversationRoutes(t *testing.T) {
 	require.Nil(t, conv["close_reason"])
 
 	fresh := object(t, c.expect(201, "POST", "/v1/conversations", tok, map[string]any{"contact_id": w.ContactID, "priority": "high"}))
-	require.Nil(t, fresh["channel_id"])
+	require.Equal(t, w.ChannelID, fresh["channel_id"], "the official number by default")
 	require.Equal(t, "high", fresh["priority"])
 }

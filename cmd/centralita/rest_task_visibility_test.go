@@ -22,6 +22,7 @@ func TestRESTTaskListingFollowsConversationVisibility(t *testing.T) {
 	require.NoError(t, err)
 	contact, err := s.CreateContact(ctx, domain.ContactInput{Name: valuePtr("Carla"), WaID: valuePtr("51987654321")})
 	require.NoError(t, err)
+	a.channel(tn, fakeNumberID)
 	mine, err := s.CreateConversation(ctx, domain.NewConversation{ContactID: contact.ID, QueueID: ventas.ID})
 	require.NoError(t, err)
 	theirs, err := s.CreateConversation(ctx, domain.NewConversation{ContactID: contact.ID, QueueID: soporte.ID})

@@ -33,6 +33,7 @@ func TestSendRefusesBadContentAndWritesNothing(t *testing.T) {
 	foreignUpload := c.uploadOK(other.OwnerToken, "ajena.png", "image/png", pngBytes(t))
 	otherContact, err := a.Service.CreateContact(a.system(other), domain.ContactInput{WaID: valuePtr("5215512345678")})
 	require.NoError(t, err)
+	a.channel(other, "109999999999999")
 	otherConv, err := a.Service.CreateConversation(a.system(other), domain.NewConversation{ContactID: otherContact.ID})
 	require.NoError(t, err)
 	foreignMsg, err := a.Service.RecordInboundText(a.system(other), otherConv.ID, "hola", time.Now())

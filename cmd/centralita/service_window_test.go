@@ -102,12 +102,15 @@ func TestServiceWindowIsPerContactAndNumber(t *testing.T) {
 	}
 	reply(second.ID, http.StatusCreated)
 
+	// A conversation opened without a number is on the official one, so
+	// it shares the window too.
+	require.True(t, open(nil, first.ContactID).ServiceWindowOpen)
+
 	// The window is the number's: another number and another customer on
-	// the same number start closed, and so does a conversation without a
-	// number (where nothing is sent, so nothing is refused).
+	// the same number start closed.
 	stranger, err := a.Service.CreateContact(a.system(tn), domain.ContactInput{WaID: valuePtr("5491100000000")})
 	require.NoError(t, err)
-	for _, v := range []windowView{open(other.ID, first.ContactID), open(ch.ID, stranger.ID), open(nil, first.ContactID)} {
+	for _, v := range []windowView{open(other.ID, first.ContactID), open(ch.ID, stranger.ID)} {
 		require.False(t, v.ServiceWindowOpen)
 		require.Nil(t, v.ServiceWindowExpiresAt)
 	}
@@ -122,7 +125,7 @@ func TestServiceWindowIsPerContactAndNumber(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
 	var list struct{ Data []windowView }
 	res.decode(t, &list)
-	require.Len(t, list.Data, 2)
+	require.Len(t, list.Data, 3, "the first, the second and the one opened without a number")
 	for _, v := range list.Data {
 		require.True(t, v.ServiceWindowOpen, v.ID)
 		require.True(t, again.Add(24*time.Hour).Equal(*v.ServiceWindowExpiresAt), "%s: %v", v.ID, v.ServiceWindowExpiresAt)

@@ -45,6 +45,7 @@ type ResolverRoot interface {
 	Tag() TagResolver
 	Task() TaskResolver
 	User() UserResolver
+	Workspace() WorkspaceResolver
 }
 
 type DirectiveRoot struct {
@@ -75,6 +76,7 @@ type ComplexityRoot struct {
 
 	Channel struct {
 		CreatedAt          func(childComplexity int) int
+		DefaultQueue       func(childComplexity int) int
 		DisplayPhoneNumber func(childComplexity int) int
 		HasAccessToken     func(childComplexity int) int
 		HasAppSecret       func(childComplexity int) int
@@ -539,12 +541,13 @@ type ComplexityRoot struct {
 	}
 
 	Workspace struct {
-		CreatedAt func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Locale    func(childComplexity int) int
-		Name      func(childComplexity int) int
-		Timezone  func(childComplexity int) int
-		UpdatedAt func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		DefaultQueue func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Locale       func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Timezone     func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
 	}
 
 	WorkspacePayload struct {
@@ -565,6 +568,8 @@ type ChannelResolver interface {
 	HasAppSecret(ctx context.Context, obj *domain.Channel) (bool, error)
 
 	RedirectEveryHours(ctx context.Context, obj *domain.Channel) (int, error)
+
+	DefaultQueue(ctx context.Context, obj *domain.Channel) (*domain.Queue, error)
 }
 type ContactResolver interface {
 	WaID(ctx context.Context, obj *domain.Contact) (*string, error)
@@ -686,6 +691,9 @@ type TaskResolver interface {
 type UserResolver interface {
 	Queues(ctx context.Context, obj *domain.User) ([]*domain.Queue, error)
 }
+type WorkspaceResolver interface {
+	DefaultQueue(ctx context.Context, obj *domain.Workspace) (*domain.Queue, error)
+}
 
 // endregion ************************** generated!.gotpl **************************
 
@@ -792,6 +800,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Channel.CreatedAt(childComplexity), true
+	case "Channel.defaultQueue":
+		if e.ComplexityRoot.Channel.DefaultQueue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.DefaultQueue(childComplexity), true
 	case "Channel.displayPhoneNumber":
 		if e.ComplexityRoot.Channel.DisplayPhoneNumber == nil {
 			break
@@ -2881,6 +2895,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Workspace.CreatedAt(childComplexity), true
+	case "Workspace.defaultQueue":
+		if e.ComplexityRoot.Workspace.DefaultQueue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workspace.DefaultQueue(childComplexity), true
 	case "Workspace.id":
 		if e.ComplexityRoot.Workspace.ID == nil {
 			break
@@ -3062,6 +3082,8 @@ type Workspace implements Node {
   "IANA time zone."
   timezone: String!
   locale: String!
+  "Where a conversation lands when neither its number nor a rule names a queue (\"General\" from the start)."
+  defaultQueue: Queue
   createdAt: DateTime!
   updatedAt: DateTime!
 }
@@ -3112,6 +3134,8 @@ input UpdateWorkspaceInput {
   name: String
   timezone: String
   locale: String
+  "Makes another queue the catch-all for conversations nothing else routes; it cannot be cleared."
+  defaultQueueId: ID
 }
 
 type WorkspacePayload {
@@ -3172,6 +3196,8 @@ type Channel implements Node {
   redirectEveryHours: Int!
   "After this instant the legacy number stops auto-replying."
   redirectUntil: DateTime
+  "Where this number's new conversations land; null means the workspace's default queue."
+  defaultQueue: Queue
   createdAt: DateTime!
   updatedAt: DateTime!
 }
@@ -3254,6 +3280,8 @@ input CreateChannelInput {
   redirectText: String
   redirectEveryHours: Int
   redirectUntil: DateTime
+  "The queue this number's new conversations land in; left out, the workspace's default queue."
+  defaultQueueId: ID
 }
 
 input UpdateChannelInput {
@@ -3274,6 +3302,8 @@ input UpdateChannelInput {
   redirectText: String
   redirectEveryHours: Int
   redirectUntil: DateTime
+  "The queue this number's new conversations land in; an empty string goes back to the workspace's default queue."
+  defaultQueueId: ID
 }
 
 input DeleteChannelInput {
@@ -4244,6 +4274,8 @@ func (ec *executionContext) childFields_Channel(ctx context.Context, field graph
 		return ec.fieldContext_Channel_redirectEveryHours(ctx, field)
 	case "redirectUntil":
 		return ec.fieldContext_Channel_redirectUntil(ctx, field)
+	case "defaultQueue":
+		return ec.fieldContext_Channel_defaultQueue(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Channel_createdAt(ctx, field)
 	case "updatedAt":
@@ -5044,6 +5076,8 @@ func (ec *executionContext) childFields_Workspace(ctx context.Context, field gra
 		return ec.fieldContext_Workspace_timezone(ctx, field)
 	case "locale":
 		return ec.fieldContext_Workspace_locale(ctx, field)
+	case "defaultQueue":
+		return ec.fieldContext_Workspace_defaultQueue(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Workspace_createdAt(ctx, field)
 	case "updatedAt":
@@ -6657,6 +6691,38 @@ func (ec *executionContext) _Channel_redirectUntil(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Channel_redirectUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Channel_defaultQueue(ctx context.Context, field graphql.CollectedField, obj *domain.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_defaultQueue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Channel().DefaultQueue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Queue) graphql.Marshaler {
+			return ec.marshalOQueue2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐQueue(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_defaultQueue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Channel",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Queue(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Channel_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.Channel) (ret graphql.Marshaler) {
@@ -15256,6 +15322,38 @@ func (ec *executionContext) fieldContext_Workspace_locale(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Workspace", field, false, false, "String")
 }
 
+func (ec *executionContext) _Workspace_defaultQueue(ctx context.Context, field graphql.CollectedField, obj *domain.Workspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Workspace_defaultQueue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Workspace().DefaultQueue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Queue) graphql.Marshaler {
+			return ec.marshalOQueue2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐQueue(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Workspace_defaultQueue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Workspace",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Queue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Workspace_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.Workspace) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16902,7 +17000,7 @@ func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "phoneNumberId", "wabaId", "displayPhoneNumber", "mode", "accessToken", "appSecret", "redirectText", "redirectEveryHours", "redirectUntil"}
+	fieldsInOrder := [...]string{"name", "phoneNumberId", "wabaId", "displayPhoneNumber", "mode", "accessToken", "appSecret", "redirectText", "redirectEveryHours", "redirectUntil", "defaultQueueId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16979,6 +17077,13 @@ func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context
 				return it, err
 			}
 			it.RedirectUntil = data
+		case "defaultQueueId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultQueueId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultQueueID = data
 		}
 	}
 	return it, nil
@@ -18694,7 +18799,7 @@ func (ec *executionContext) unmarshalInputUpdateChannelInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"channelId", "name", "phoneNumberId", "wabaId", "displayPhoneNumber", "mode", "accessToken", "appSecret", "redirectText", "redirectEveryHours", "redirectUntil"}
+	fieldsInOrder := [...]string{"channelId", "name", "phoneNumberId", "wabaId", "displayPhoneNumber", "mode", "accessToken", "appSecret", "redirectText", "redirectEveryHours", "redirectUntil", "defaultQueueId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18778,6 +18883,13 @@ func (ec *executionContext) unmarshalInputUpdateChannelInput(ctx context.Context
 				return it, err
 			}
 			it.RedirectUntil = data
+		case "defaultQueueId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultQueueId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultQueueID = data
 		}
 	}
 	return it, nil
@@ -19079,7 +19191,7 @@ func (ec *executionContext) unmarshalInputUpdateWorkspaceInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "timezone", "locale"}
+	fieldsInOrder := [...]string{"name", "timezone", "locale", "defaultQueueId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19107,6 +19219,13 @@ func (ec *executionContext) unmarshalInputUpdateWorkspaceInput(ctx context.Conte
 				return it, err
 			}
 			it.Locale = data
+		case "defaultQueueId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultQueueId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultQueueID = data
 		}
 	}
 	return it, nil
@@ -19497,6 +19616,12 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "defaultQueue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Channel_defaultQueue(ctx, field, obj)
+				})
 		case "createdAt":
 			out.Values[i] = ec._Channel_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22653,32 +22778,38 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 		case "id":
 			out.Values[i] = ec._Workspace_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Workspace_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "timezone":
 			out.Values[i] = ec._Workspace_timezone(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "locale":
 			out.Values[i] = ec._Workspace_locale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "defaultQueue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Workspace_defaultQueue(ctx, field, obj)
+				})
 		case "createdAt":
 			out.Values[i] = ec._Workspace_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Workspace_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

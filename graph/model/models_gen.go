@@ -137,6 +137,8 @@ type CreateChannelInput struct {
 	RedirectText       *string    `json:"redirectText,omitempty"`
 	RedirectEveryHours *int       `json:"redirectEveryHours,omitempty"`
 	RedirectUntil      *time.Time `json:"redirectUntil,omitempty"`
+	// The queue this number's new conversations land in; left out, the workspace's default queue.
+	DefaultQueueID *string `json:"defaultQueueId,omitempty"`
 }
 
 type CreateContactInput struct {
@@ -471,6 +473,8 @@ type UpdateChannelInput struct {
 	RedirectText       *string    `json:"redirectText,omitempty"`
 	RedirectEveryHours *int       `json:"redirectEveryHours,omitempty"`
 	RedirectUntil      *time.Time `json:"redirectUntil,omitempty"`
+	// The queue this number's new conversations land in; an empty string goes back to the workspace's default queue.
+	DefaultQueueID *string `json:"defaultQueueId,omitempty"`
 }
 
 // Omitted (or null) fields keep their value.
@@ -510,6 +514,8 @@ type UpdateWorkspaceInput struct {
 	Name     *string `json:"name,omitempty"`
 	Timezone *string `json:"timezone,omitempty"`
 	Locale   *string `json:"locale,omitempty"`
+	// Makes another queue the catch-all for conversations nothing else routes; it cannot be cleared.
+	DefaultQueueID *string `json:"defaultQueueId,omitempty"`
 }
 
 type UserConnection struct {

@@ -1,0 +1,32 @@
+-- +goose Up
+-- Every conversation lands in a queue and has a number.
+-- A workspace's default queue catches what no channel or rule routes
+-- elsewhere; a channel may name its own. Workspaces that predate this get a
+-- "General" queue (or keep the one they already have by that name); its id
+-- reuses the workspace id's time-ordered body, so it is unique and valid.
+-- SQLite cannot add a composite foreign key to an existing table: the
+-- domain checks the queue exists in the same transaction, and SQLite runs
+-- one writer at a time.
+ALTER TABLE workspaces ADD COLUMN default_queue_id text;
+ALTER TABLE channels ADD COLUMN default_queue_id text;
+
+INSERT INTO queues (id, workspace_id, name, description, created_at, updated_at)
+SELECT 'que_' || substr(w.id, 4), w.id, 'General', 'Conversations no channel or rule routes elsewhere',
+       w.created_at, w.created_at
+FROM workspaces w
+WHERE NOT EXISTS (SELECT 1 FROM queues q WHERE q.workspace_id = w.id AND lower(q.name) = 'general');
+UPDATE workspaces SET default_queue_id =
+    (SELECT q.id FROM queues q WHERE q.workspace_id = workspaces.id AND lower(q.name) = 'general');
+
+-- Conversations opened without a number take the workspace's official one;
+-- those opened without a queue take the default queue.
+UPDATE conversations SET channel_id =
+    (SELECT c.id FROM channels c WHERE c.workspace_id = conversations.workspace_id AND c.mode = 'official')
+WHERE channel_id IS NULL;
+UPDATE conversations SET queue_id =
+    (SELECT w.default_queue_id FROM workspaces w WHERE w.id = conversations.workspace_id)
+WHERE queue_id IS NULL;
+
+-- +goose Down
+ALTER TABLE channels DROP COLUMN default_queue_id;
+ALTER TABLE workspaces DROP COLUMN default_queue_id;
