@@ -3596,7 +3596,9 @@ extend type Query {
 
 input CreateConversationInput {
   contactId: ID!
+  "Left out, the workspace's official number (UNPROCESSABLE when it has none)."
   channelId: ID
+  "Left out, the number's default queue, else the workspace's default queue."
   queueId: ID
   priority: Priority
 }

@@ -150,10 +150,12 @@ type CreateContactInput struct {
 }
 
 type CreateConversationInput struct {
-	ContactID string           `json:"contactId"`
-	ChannelID *string          `json:"channelId,omitempty"`
-	QueueID   *string          `json:"queueId,omitempty"`
-	Priority  *domain.Priority `json:"priority,omitempty"`
+	ContactID string `json:"contactId"`
+	// Left out, the workspace's official number (UNPROCESSABLE when it has none).
+	ChannelID *string `json:"channelId,omitempty"`
+	// Left out, the number's default queue, else the workspace's default queue.
+	QueueID  *string          `json:"queueId,omitempty"`
+	Priority *domain.Priority `json:"priority,omitempty"`
 }
 
 type CreateQueueInput struct {
