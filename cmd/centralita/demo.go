@@ -122,7 +122,10 @@ func seedDemoWorkspace(ctx context.Context, a *app) (demoInfo, error) {
 	s.check(store.CreateAPIKey(sys, key))
 
 	ventas, soporte, cobranzas := s.queue("Ventas"), s.queue("Soporte"), s.queue("Cobranzas")
-	sofia := s.user("sofia@demo.centralita.dev", "Sofía Supervisora", domain.RoleSupervisor, ventas, soporte)
+	// New customers land in General until they pick a queue; the
+	// supervisor triages it.
+	general := boot.Workspace.DefaultQueueID
+	sofia := s.user("sofia@demo.centralita.dev", "Sofía Supervisora", domain.RoleSupervisor, ventas, soporte, general)
 	ana := s.user("ana@demo.centralita.dev", "Ana Ventas", domain.RoleAgent, ventas)
 	luis := s.user("luis@demo.centralita.dev", "Luis Soporte", domain.RoleAgent, soporte)
 	marta := s.user("marta@demo.centralita.dev", "Marta Cobranzas", domain.RoleAgent, cobranzas)
@@ -131,6 +134,9 @@ func seedDemoWorkspace(ctx context.Context, a *app) (demoInfo, error) {
 		s.tag("reclamo", "#c0392b"), s.tag("factura", "#2c3e50"), s.tag("numero-antiguo", "#7f8c8d")
 	official := s.channel("Línea oficial", "100000000000001", "+51 1 555 0100", domain.ChannelModeOfficial)
 	oldNumber := s.channel("Celular de ventas (antiguo)", "100000000000002", "+51 999 555 0101", domain.ChannelModeRedirect)
+	// The old sales phone's customers are sales leads: they land in Ventas.
+	_, err = svc.UpdateChannel(sys, oldNumber, domain.ChannelInput{DefaultQueueID: &ventas})
+	s.check(err)
 
 	carla := s.contact("Carla Rojas", "51987654321", "+51987654321")
 	jorge := s.contact("Jorge Méndez", "5215512345678", "+525512345678")
