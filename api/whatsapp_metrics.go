@@ -156,9 +156,5 @@ func (m *webhookMetrics) item(c *gin.Context, kind, outcome string) {
 // deadLetter counts one dead letter written.
 func (m *webhookMetrics) deadLetter(c *gin.Context, reason string) {
 	m.deadLetters.WithLabelValues(reason).Inc()
-	t := tallyOf(c)
-	t.deadLettered = true
-	if reason == deadLetterQuarantined {
-		t.quarantined = true
-	}
+	tallyOf(c).deadLettered = true
 }

@@ -114,6 +114,7 @@ func (w *whatsappWebhook) receive(c *gin.Context) {
 			return
 		}
 		w.metrics.deadLetter(c, reason)
+		// Quarantine is the delivery's outcome even beside bad items.
 		tallyOf(c).quarantined = len(r.quarantined) > 0
 	}
 	for _, rc := range r.plan {
