@@ -6,14 +6,12 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/centralita/centralita/domain"
 )
@@ -30,6 +28,8 @@ type Deps struct {
 	Tokens         *Tokens
 	Logger         *slog.Logger
 	Registry       *prometheus.Registry
+	// Metrics says whether and how GET /metrics is served here.
+	Metrics MetricsAccess
 	// GraphQL is served at POST /graphql behind authentication (nil: absent).
 	GraphQL http.Handler
 	// GraphiQL, when set, is served at GET /graphql without authentication.
@@ -72,7 +72,7 @@ func NewRouter(d Deps) *gin.Engine {
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
 
-	r.Use(requestID(d.Logger), securityHeaders, accessLog(d.Logger, durationHistogram(d.Registry)), recovery)
+	r.Use(requestID(d.Logger), securityHeaders, accessLog(d.Logger, registerOnce(d.Registry, durationHistogram())), recovery)
 	apiBody := limitBody(d.MaxBodyBytes)
 	r.NoRoute(func(c *gin.Context) { fail(c, domain.Errorf(domain.CodeNotFound, "no such route")) })
 	r.NoMethod(func(c *gin.Context) {
@@ -89,7 +89,7 @@ func NewRouter(d Deps) *gin.Engine {
 		r.GET("/graphql", gin.WrapH(d.GraphiQL))
 	}
 
-	registerWhatsApp(r, d.Service, d.WhatsApp)
+	registerWhatsApp(r, d.Service, d.WhatsApp, newWebhookMetrics(d.Registry))
 	h.registerMediaUpload(r, auth, d.MaxUploadBytes)
 	v1 := r.Group("/v1", apiBody, noStore)
 	h.registerAuth(v1, auth)
@@ -108,24 +108,13 @@ func NewRouter(d Deps) *gin.Engine {
 	return r
 }
 
-// durationHistogram registers the latency histogram once per registry, so
-// several routers (tests) may share one.
-func durationHistogram(reg *prometheus.Registry) *prometheus.HistogramVec {
-	h := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+// durationHistogram is the latency of every request.
+func durationHistogram() *prometheus.HistogramVec {
+	return prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "http_request_duration_seconds",
 		Help:    "Latency of HTTP requests by method, route template and status.",
 		Buckets: prometheus.DefBuckets,
 	}, []string{"method", "route", "status"})
-	if err := reg.Register(h); err != nil {
-		var already prometheus.AlreadyRegisteredError
-		if errors.As(err, &already) {
-			if existing, ok := already.ExistingCollector.(*prometheus.HistogramVec); ok {
-				return existing
-			}
-		}
-		panic(err)
-	}
-	return h
 }
 
 // registerOps adds the unauthenticated operational routes.
@@ -142,6 +131,8 @@ func registerOps(r *gin.Engine, d Deps) {
 		}
 		respond(c, http.StatusOK, gin.H{"status": "ok"})
 	})
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
+	if !d.Metrics.Off {
+		r.GET("/metrics", metricsRoute(d.Registry, d.Logger, d.Metrics.Token)...)
+	}
 	r.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", d.OpenAPI) })
 }

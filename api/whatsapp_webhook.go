@@ -29,14 +29,15 @@ const maxWebhookBytes = 4 << 20
 var challengePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
 
 type whatsappWebhook struct {
-	svc *domain.Service
-	cfg WhatsAppConfig
+	svc     *domain.Service
+	cfg     WhatsAppConfig
+	metrics *webhookMetrics
 }
 
-func registerWhatsApp(r *gin.Engine, svc *domain.Service, cfg WhatsAppConfig) {
-	w := &whatsappWebhook{svc: svc, cfg: cfg}
+func registerWhatsApp(r *gin.Engine, svc *domain.Service, cfg WhatsAppConfig, metrics *webhookMetrics) {
+	w := &whatsappWebhook{svc: svc, cfg: cfg, metrics: metrics}
 	r.GET("/webhooks/whatsapp", w.verify)
-	r.POST("/webhooks/whatsapp", limitBody(maxWebhookBytes), w.receive)
+	r.POST("/webhooks/whatsapp", metrics.countDelivery, limitBody(maxWebhookBytes), w.receive)
 }
 
 // verify answers Meta's subscription handshake.
@@ -44,9 +45,11 @@ func (w *whatsappWebhook) verify(c *gin.Context) {
 	token, challenge := c.Query("hub.verify_token"), c.Query("hub.challenge")
 	if w.cfg.VerifyToken == "" || c.Query("hub.mode") != "subscribe" || !challengePattern.MatchString(challenge) ||
 		subtle.ConstantTimeCompare([]byte(token), []byte(w.cfg.VerifyToken)) != 1 {
+		w.metrics.verifications.WithLabelValues("refused").Inc()
 		fail(c, domain.Errorf(domain.CodeForbidden, "verification failed"))
 		return
 	}
+	w.metrics.verifications.WithLabelValues("accepted").Inc()
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(challenge))
 }
 
@@ -100,12 +103,19 @@ func (w *whatsappWebhook) receive(c *gin.Context) {
 		loggerFrom(c).WarnContext(ctx, "whatsapp delivery had bad items", slog.Int("problems", len(delivery.Problems)),
 			slog.String("first", reasons[0]))
 	}
+	reason := deadLetterMalformedItems
+	if len(reasons) == 0 {
+		reason = deadLetterQuarantined
+	}
 	reasons = append(reasons, r.quarantined...)
 	if len(reasons) > 0 {
 		if err := w.svc.DeadLetter(ctx, body, strings.Join(reasons, "; ")); err != nil {
 			fail(c, err)
 			return
 		}
+		w.metrics.deadLetter(c, reason)
+		// Quarantine is the delivery's outcome even beside bad items.
+		tallyOf(c).quarantined = len(r.quarantined) > 0
 	}
 	for _, rc := range r.plan {
 		if err := w.apply(c, rc.channel, rc.change); err != nil {
@@ -140,6 +150,7 @@ func (w *whatsappWebhook) keepUnparsed(c *gin.Context, body []byte, signature st
 		fail(c, err)
 		return
 	}
+	w.metrics.deadLetter(c, deadLetterUnparseable)
 	loggerFrom(c).WarnContext(ctx, "whatsapp delivery dead-lettered", slog.String("reason", parseErr.Error()))
 	c.Status(http.StatusOK)
 }
@@ -173,30 +184,50 @@ func (w *whatsappWebhook) apply(c *gin.Context, ch *domain.Channel, change whats
 		reason := kind + " " + id + " skipped: " + domain.ErrorMessage(err)
 		log.WarnContext(ctx, "whatsapp item skipped", slog.String("kind", kind), slog.String("id", id),
 			slog.String("reason", domain.ErrorMessage(err)))
-		return w.svc.DeadLetter(ctx, raw, reason)
+		if err := w.svc.DeadLetter(ctx, raw, reason); err != nil {
+			return err
+		}
+		w.metrics.deadLetter(c, deadLetterRefusedItem)
+		w.metrics.item(c, kind, itemDeadLettered)
+		return nil
 	}
 	for _, m := range change.Messages {
-		if _, err := w.svc.ReceiveMessage(sys, ch, inboundFromWhatsApp(m, change.Contacts)); err != nil {
+		created, err := w.svc.ReceiveMessage(sys, ch, inboundFromWhatsApp(m, change.Contacts))
+		if err != nil {
 			if err := skip("message", m.ProviderMessageID, m.Raw, err); err != nil {
 				return err
 			}
+			continue
 		}
+		w.metrics.item(c, "message", itemOutcome(created))
 	}
 	for _, st := range change.Statuses {
 		if err := w.svc.ApplyStatus(sys, ch, statusFromWhatsApp(st)); err != nil {
 			if err := skip("status", st.ProviderMessageID, st.Raw, err); err != nil {
 				return err
 			}
+			continue
 		}
+		// A receipt is recorded whether or not it moves its message.
+		w.metrics.item(c, "status", itemApplied)
 	}
 	for _, u := range change.UserIDUpdates {
 		if err := w.svc.FollowUserIDUpdate(sys, ch, u.WaID, u.PreviousUserID, u.CurrentUserID); err != nil {
 			if err := skip("user_id_update", u.CurrentUserID, change.Value, err); err != nil {
 				return err
 			}
+			continue
 		}
+		w.metrics.item(c, "user_id_update", itemApplied)
 	}
 	return nil
+}
+
+func itemOutcome(created bool) string {
+	if created {
+		return itemApplied
+	}
+	return itemDuplicate
 }
 
 // carriesWork reports whether a change holds anything we record: messages

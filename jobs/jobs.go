@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -52,6 +53,9 @@ type Config struct {
 	// still marked running after twice that is taken to have died with its
 	// process and is retried by another one.
 	JobTimeout time.Duration
+	// Metrics, when set, is where the job, send and media figures are
+	// registered (see metrics.go).
+	Metrics prometheus.Registerer
 }
 
 // Runner owns the River clients.
@@ -75,12 +79,18 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 	cfg.PairBurst = cmp.Or(cfg.PairBurst, DefaultPairBurst)
 	cfg.JobTimeout = cmp.Or(cfg.JobTimeout, time.Minute)
 	cfg.RetryUnit = cmp.Or(cfg.RetryUnit, time.Second)
+	m, err := newMetrics(cfg.Metrics, newQueueCollector(cfg.SQLDB))
+	if err != nil {
+		return nil, err
+	}
 	workers := river.NewWorkers()
 	pace := newPacer(cfg.PerNumberRate)
 	river.AddWorker(workers, &sendWorker{svc: cfg.Service, graph: cfg.Graph, pace: pace,
-		pairs: newPairPacer(cfg.PairInterval, cfg.PairBurst), receiptWait: cfg.ReceiptWait})
+		pairs: newPairPacer(cfg.PairInterval, cfg.PairBurst), receiptWait: cfg.ReceiptWait, metrics: m})
 	river.AddWorker(workers, &markReadWorker{svc: cfg.Service, graph: cfg.Graph, pace: pace})
-	river.AddWorker(workers, newMediaWorker(cfg.Service, cfg.Graph))
+	media := newMediaWorker(cfg.Service, cfg.Graph)
+	media.metrics = m
+	river.AddWorker(workers, media)
 	river.AddWorker(workers, &housekeepingWorker{svc: cfg.Service, logger: cmp.Or(cfg.Logger, slog.Default())})
 	riverCfg := &river.Config{
 		Logger:       cfg.Logger,
@@ -100,14 +110,14 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 	}
 	switch cfg.Dialect {
 	case "postgres":
-		return newPostgres(ctx, cfg, riverCfg)
+		return newPostgres(ctx, cfg, riverCfg, m)
 	case "sqlite":
-		return newSQLite(ctx, cfg, riverCfg)
+		return newSQLite(ctx, cfg, riverCfg, m)
 	}
 	return nil, fmt.Errorf("jobs: unknown dialect %q", cfg.Dialect)
 }
 
-func newPostgres(ctx context.Context, cfg Config, riverCfg *river.Config) (*Runner, error) {
+func newPostgres(ctx context.Context, cfg Config, riverCfg *river.Config, m *metrics) (*Runner, error) {
 	driver := riverpgxv5.New(cfg.Pool)
 	if err := migrate(ctx, driver); err != nil {
 		return nil, err
@@ -122,14 +132,14 @@ func newPostgres(ctx context.Context, cfg Config, riverCfg *river.Config) (*Runn
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{start: workers.Start, stop: workers.Stop,
+	return &Runner{start: startCounting(workers, m), stop: workers.Stop,
 		insertTx: func(ctx context.Context, tx *sql.Tx, args river.JobArgs) error {
 			_, err := inserter.InsertTx(ctx, tx, args, nil)
 			return err
 		}}, nil
 }
 
-func newSQLite(ctx context.Context, cfg Config, riverCfg *river.Config) (*Runner, error) {
+func newSQLite(ctx context.Context, cfg Config, riverCfg *river.Config, m *metrics) (*Runner, error) {
 	driver := riversqlite.New(cfg.SQLDB)
 	if err := migrate(ctx, driver); err != nil {
 		return nil, err
@@ -138,11 +148,32 @@ func newSQLite(ctx context.Context, cfg Config, riverCfg *river.Config) (*Runner
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{start: client.Start, stop: client.Stop,
+	return &Runner{start: startCounting(client, m), stop: client.Stop,
 		insertTx: func(ctx context.Context, tx *sql.Tx, args river.JobArgs) error {
 			_, err := client.InsertTx(ctx, tx, args, nil)
 			return err
 		}}, nil
+}
+
+// startCounting starts the workers with a subscription to River's job
+// events, which count job runs until the client stops (River then closes
+// the channel). River drops events a subscriber has not read when more
+// than a thousand are pending, so under such bursts the run counts may
+// fall short; the job table gauges stay exact.
+func startCounting[TTx any](client *river.Client[TTx], m *metrics) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		events, cancel := client.Subscribe(runEvents...)
+		if err := client.Start(ctx); err != nil {
+			cancel()
+			return err
+		}
+		go func() {
+			for e := range events {
+				m.runEvent(e)
+			}
+		}()
+		return nil
+	}
 }
 
 func migrate[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error {

@@ -30,8 +30,9 @@ func (MediaDownloadArgs) InsertOpts() river.InsertOpts { return river.InsertOpts
 // mediaWorker downloads an inbound message's media into the blob store.
 type mediaWorker struct {
 	river.WorkerDefaults[MediaDownloadArgs]
-	svc   *domain.Service
-	graph *whatsapp.Client // without a whole-request timeout: see newMediaWorker
+	svc     *domain.Service
+	graph   *whatsapp.Client // without a whole-request timeout: see newMediaWorker
+	metrics *metrics
 }
 
 // newMediaWorker copies the Graph client without its http.Client timeout,
@@ -66,12 +67,23 @@ func (w *mediaWorker) Work(ctx context.Context, job *river.Job[MediaDownloadArgs
 	case err == nil:
 		return nil
 	case mediaErrorIsPermanent(err):
-		return w.svc.FailInboundMedia(sys, job.Args.MessageID, mediaFailureReason(err))
+		return w.fail(sys, job.Args.MessageID, err, mediaFailureReason(err))
 	case job.Attempt >= job.MaxAttempts:
-		return w.svc.FailInboundMedia(sys, job.Args.MessageID,
+		return w.fail(sys, job.Args.MessageID, err,
 			fmt.Sprintf("gave up after %d attempts: %s", job.Attempt, mediaFailureReason(err)))
 	}
+	w.metrics.download(outcomeRetrying, err)
 	return err
+}
+
+// fail ends the media as failed and counts it under cause's Meta error
+// code (none for a refusal of our own).
+func (w *mediaWorker) fail(sys context.Context, messageID string, cause error, reason string) error {
+	if err := w.svc.FailInboundMedia(sys, messageID, reason); err != nil {
+		return err
+	}
+	w.metrics.download(outcomeFailed, cause)
+	return nil
 }
 
 func (w *mediaWorker) download(ctx, sys context.Context, messageID string) error {
@@ -80,7 +92,7 @@ func (w *mediaWorker) download(ctx, sys context.Context, messageID string) error
 	case domain.CodeNotFound:
 		return nil // the message is gone: nothing to keep
 	case domain.CodePreconditionFailed:
-		return w.svc.FailInboundMedia(sys, messageID, domain.ErrorMessage(err))
+		return w.fail(sys, messageID, nil, domain.ErrorMessage(err))
 	}
 	if err != nil || prep == nil {
 		return err
@@ -104,7 +116,11 @@ func (w *mediaWorker) download(ctx, sys context.Context, messageID string) error
 	if info.MimeType != "" {
 		mimeType = info.MimeType
 	}
-	return w.svc.StoreInboundMedia(sys, messageID, body, mimeType)
+	if err := w.svc.StoreInboundMedia(sys, messageID, body, mimeType); err != nil {
+		return err
+	}
+	w.metrics.download(outcomeStored, nil)
+	return nil
 }
 
 // mediaErrorIsPermanent: a file over the limit and Graph errors Meta calls

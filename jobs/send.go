@@ -37,6 +37,7 @@ type sendWorker struct {
 	// receiptWait is how long a retry waits for the receipt of an earlier
 	// attempt whose answer was lost before sending again.
 	receiptWait time.Duration
+	metrics     *metrics
 }
 
 // Work sends the message once: PrepareSend returns nothing to do for a
@@ -50,7 +51,7 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		// queued forever.
 		sys := domain.SystemContext(ctx, job.Args.WorkspaceID)
 		reason := fmt.Sprintf("gave up after %d attempts: %v", job.Attempt, err)
-		if ferr := w.svc.FailSend(sys, job.Args.MessageID, "", reason); ferr != nil {
+		if ferr := w.failSend(sys, job.Args.MessageID, err, "", reason); ferr != nil {
 			return errors.Join(err, ferr)
 		}
 		return nil
@@ -68,7 +69,7 @@ func (w *sendWorker) send(ctx context.Context, job *river.Job[SendArgs]) error {
 	case domain.CodeNotFound:
 		return nil // deleted meanwhile: nothing to deliver
 	case domain.CodePreconditionFailed:
-		return w.svc.FailSend(sys, job.Args.MessageID, "", domain.ErrorMessage(err))
+		return w.failSend(sys, job.Args.MessageID, nil, "", domain.ErrorMessage(err))
 	}
 	if err != nil || prep == nil {
 		return err
@@ -77,7 +78,7 @@ func (w *sendWorker) send(ctx context.Context, job *river.Job[SendArgs]) error {
 		f, rc, err := w.svc.OpenOutboundMedia(sys, prep.Message.ID)
 		switch domain.ErrorCode(err) {
 		case domain.CodeNotFound, domain.CodePreconditionFailed:
-			return w.svc.FailSend(sys, job.Args.MessageID, "", "the file to send is not stored any more: "+domain.ErrorMessage(err))
+			return w.failSend(sys, job.Args.MessageID, nil, "", "the file to send is not stored any more: "+domain.ErrorMessage(err))
 		}
 		if err != nil {
 			return err // our database or disk: worth another attempt
@@ -104,8 +105,11 @@ func (w *sendWorker) send(ctx context.Context, job *river.Job[SendArgs]) error {
 	if res == nil {
 		return nil // a receipt gave it its wamid meanwhile
 	}
-	_, err = w.svc.RecordSent(sys, job.Args.MessageID, res.MessageID)
-	return err
+	if _, err = w.svc.RecordSent(sys, job.Args.MessageID, res.MessageID); err != nil {
+		return err
+	}
+	w.metrics.send(outcomeSent, nil)
+	return nil
 }
 
 // paceSend waits for the recipient's and then the number's budget. A
@@ -137,11 +141,25 @@ func recipient(prep *domain.PreparedSend) string {
 // retryOrFail hands a retryable error back to River (it backs off and
 // retries) and ends the message as failed on a permanent one.
 func (w *sendWorker) retryOrFail(sys context.Context, job *river.Job[SendArgs], err error) error {
-	if isSnooze(err) || (whatsapp.IsRetryable(err) && job.Attempt < job.MaxAttempts) {
+	if isSnooze(err) {
+		return err
+	}
+	if whatsapp.IsRetryable(err) && job.Attempt < job.MaxAttempts {
+		w.metrics.send(outcomeRetrying, err)
 		return err
 	}
 	code, reason := failure(err)
-	return w.svc.FailSend(sys, job.Args.MessageID, code, reason)
+	return w.failSend(sys, job.Args.MessageID, err, code, reason)
+}
+
+// failSend ends the message as failed and counts it under cause's Meta
+// error code (none for a refusal of our own).
+func (w *sendWorker) failSend(sys context.Context, messageID string, cause error, code, reason string) error {
+	if err := w.svc.FailSend(sys, messageID, code, reason); err != nil {
+		return err
+	}
+	w.metrics.send(outcomeFailed, cause)
+	return nil
 }
 
 // upload sends our stored file to Meta from the message's number and

@@ -92,6 +92,13 @@ var permanentReasons = map[int]string{
 	133010: "phone number not registered on the Cloud API",
 }
 
+// KnownCode reports whether code is one this package classifies by name
+// (a closed set, so callers may use it as a metric label).
+func KnownCode(code int) bool {
+	_, permanent := permanentReasons[code]
+	return permanent || retryableCodes[code]
+}
+
 // Retryable reports whether sending the same request again later may
 // succeed: throttling, Meta-side outages, transient flags and HTTP 5xx.
 // Known permanent codes win over the HTTP status (code 3 comes with 500).

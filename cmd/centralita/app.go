@@ -29,6 +29,9 @@ type app struct {
 	db      *persistence.DB
 	service *domain.Service
 	handler http.Handler
+	// metrics serves GET /metrics on CENTRALITA_METRICS_ADDR (nil: not
+	// on a listener of its own).
+	metrics http.Handler
 	jobs    *jobs.Runner
 }
 
@@ -79,24 +82,28 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 	if err != nil {
 		return nil, err
 	}
+	// One registry for the process: HTTP, database pool, jobs and webhooks.
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(db.SQLDB(), "centralita"))
 	graphClient := &whatsapp.Client{BaseURL: cfg.WhatsAppGraphURL, Version: cfg.WhatsAppGraphVersion,
 		HTTP: &http.Client{Timeout: 30 * time.Second}}
 	runner, err := jobs.New(ctx, jobs.Config{Dialect: db.Dialect(), SQLDB: db.SQLDB(), Pool: db.PgxPool(),
 		Service: svc, Graph: graphClient, Logger: logger, PerNumberRate: cfg.WhatsAppSendRate,
 		PairInterval: cfg.WhatsAppPairInterval, PairBurst: cfg.WhatsAppPairBurst,
-		ReceiptWait: cfg.WhatsAppReceiptWait, JobTimeout: cfg.JobTimeout, RetryUnit: cfg.JobRetryUnit})
+		ReceiptWait: cfg.WhatsAppReceiptWait, JobTimeout: cfg.JobTimeout, RetryUnit: cfg.JobRetryUnit,
+		Metrics: registry})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	db.Store().SetEnqueuer(runner.Enqueue)
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewDBStatsCollector(db.SQLDB(), "centralita"))
+	publicMetrics, separateMetrics := cfg.metricsAccess()
 	deps := api.Deps{
 		Service:  svc,
 		Tokens:   tokens,
 		Logger:   logger,
 		Registry: registry,
+		Metrics:  publicMetrics,
 		GraphQL: graph.NewHandler(svc, graph.Config{Introspection: cfg.introspection(),
 			ComplexityLimit: cfg.GraphQLComplexity, DepthLimit: cfg.GraphQLDepth, Logger: logger}),
 		OpenAPI:        centralita.OpenAPI,
@@ -109,7 +116,11 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 	if cfg.GraphiQL {
 		deps.GraphiQL = graph.GraphiQLHandler("/graphql")
 	}
-	return &app{cfg: cfg, logger: logger, db: db, service: svc, handler: api.NewRouter(deps), jobs: runner}, nil
+	a := &app{cfg: cfg, logger: logger, db: db, service: svc, handler: api.NewRouter(deps), jobs: runner}
+	if separateMetrics {
+		a.metrics = api.MetricsHandler(registry, logger, cfg.MetricsToken)
+	}
+	return a, nil
 }
 
 // serve listens until ctx is cancelled, then lets in-flight requests finish.
@@ -127,9 +138,15 @@ func (a *app) serve(ctx context.Context, ready chan<- string) error {
 	if err != nil {
 		return err
 	}
+	stopMetrics, err := a.listenMetrics()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	if a.jobs != nil {
 		if err := a.jobs.Start(ctx); err != nil {
 			ln.Close()
+			stopMetrics(ctx)
 			return fmt.Errorf("jobs: %w", err)
 		}
 	}
@@ -141,12 +158,15 @@ func (a *app) serve(ctx context.Context, ready chan<- string) error {
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
+		stopMetrics(context.Background())
 		return err
 	case <-ctx.Done():
 	}
 	a.logger.Info("shutting down", "timeout", a.cfg.ShutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
+	// Metrics stay up until the requests in flight are done.
+	defer stopMetrics(shutdownCtx)
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return err
 	}

@@ -61,6 +61,11 @@ type Config struct {
 	JobRetryUnit time.Duration `env:"CENTRALITA_JOB_RETRY_UNIT" envDefault:"1s"`
 	// MediaDir holds uploaded and downloaded media; default <data dir>/media.
 	MediaDir string `env:"CENTRALITA_MEDIA_DIR"`
+	// MetricsAddr, when set, serves GET /metrics on a listener of its own
+	// and not on Addr; MetricsToken, when set, is the bearer token a
+	// scrape must carry. See metricsAccess.
+	MetricsAddr  string `env:"CENTRALITA_METRICS_ADDR"`
+	MetricsToken string `env:"CENTRALITA_METRICS_TOKEN"`
 }
 
 // mediaDir is where the local blob store keeps files.
@@ -140,6 +145,14 @@ func (c *Config) validate() error {
 			errs = append(errs, fmt.Errorf("CENTRALITA_TRUSTED_PROXIES: %q is not an IP or CIDR", p))
 		}
 	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		errs = append(errs, fmt.Errorf("CENTRALITA_METRICS_TOKEN must have at least 32 characters"))
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil || c.MetricsAddr == c.Addr {
+			errs = append(errs, fmt.Errorf("CENTRALITA_METRICS_ADDR must be a host:port other than CENTRALITA_ADDR"))
+		}
+	}
 	if _, err := c.logLevel(); err != nil {
 		errs = append(errs, err)
 	}
@@ -170,7 +183,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("jwt_secret_set", c.JWTSecret != ""), slog.Bool("secret_key_set", c.SecretKey != ""), slog.Bool("graphiql", c.GraphiQL),
 		slog.Bool("introspection", c.introspection()), slog.String("access_token_ttl", c.AccessTokenTTL.String()),
 		slog.Bool("whatsapp_app_secret_set", c.WhatsAppAppSecret != ""),
-		slog.Bool("whatsapp_verify_token_set", c.WhatsAppVerifyToken != ""))
+		slog.Bool("whatsapp_verify_token_set", c.WhatsAppVerifyToken != ""),
+		slog.String("metrics_addr", c.MetricsAddr), slog.Bool("metrics_token_set", c.MetricsToken != ""))
 }
 
 func (c *Config) databaseKind() string {
