@@ -1,4 +1,5 @@
-// Package menu reads a customer's answer to a menu of queues. It is pure:
+// Package menu reads a customer's answer to a menu of queues: a tapped
+// button or list row (MatchReply) or typed words (Read). It is pure:
 // no state, no storage; the domain service hands it the options and acts on
 // what it finds.
 package menu
@@ -15,6 +16,8 @@ import (
 type Option struct {
 	ID    string
 	Title string
+	// Keywords route a sentence to this option ("pagar", "factura").
+	Keywords []string
 }
 
 // MatchReply finds the option a tapped reply button or list row names. The

@@ -48,3 +48,52 @@ func TestMatchReply(t *testing.T) {
 		}
 	}
 }
+
+func TestRead(t *testing.T) {
+	options := []Option{
+		{ID: "ventas", Title: "Ventas y nuevos servicios", Keywords: []string{"comprar", "precio", "cotización", "plan"}},
+		{ID: "soporte", Title: "Soporte técnico", Keywords: []string{"no funciona", "falla", "internet", "router"}},
+		{ID: "cobranzas", Title: "Pagos, facturación o cobranzas", Keywords: []string{"pagar", "factura", "deuda", "recibo"}},
+	}
+	for _, tc := range []struct {
+		text   string
+		want   string
+		by     string
+		wantOK bool
+	}{
+		{"2", "soporte", "number", true},
+		{"2)", "soporte", "number", true},
+		{" 3. ", "cobranzas", "number", true},
+		{"#1", "ventas", "number", true},
+		{"opción 2", "soporte", "number", true},
+		{"Opcion 3 por favor", "cobranzas", "number", true},
+		{"la 1", "ventas", "number", true},
+		{"dos", "soporte", "number_word", true},
+		{"DOS", "soporte", "number_word", true},
+		{"la segunda", "soporte", "number_word", true},
+		{"tres", "cobranzas", "number_word", true},
+		{"Soporte Técnico", "soporte", "title", true},
+		{"soporte tecnico", "soporte", "title", true},
+		{"el soporte técnico", "soporte", "title", true},
+		{"pagos facturacion o cobranzas", "cobranzas", "title", true},
+		{"quiero pagar mi factura", "cobranzas", "keyword", true},
+		{"Mi internet no funciona!!", "soporte", "keyword", true},
+		{"¿Cuál es el precio del plan?", "ventas", "keyword", true},
+		{"4", "", "", false},                    // no such option
+		{"0", "", "", false},                    // no such option
+		{"1 o 2", "", "", false},                // two numbers
+		{"hola", "", "", false},                 // a greeting is not an answer
+		{"quiero pagar el plan", "", "", false}, // one keyword each: a tie
+		{"plantilla", "", "", false},            // "plan" only as a whole word
+		{"", "", "", false},
+		{"2 de mis productos fallan", "", "", false}, // a sentence with a number is not a bare number
+	} {
+		got, ok := Read(tc.text, options)
+		if ok != tc.wantOK || got.Option.ID != tc.want || got.By != tc.by {
+			t.Errorf("Read(%q) = %q by %q, %v; want %q by %q, %v", tc.text, got.Option.ID, got.By, ok, tc.want, tc.by, tc.wantOK)
+		}
+		if ok && options[got.Index].ID != got.Option.ID {
+			t.Errorf("Read(%q): index %d is not %q", tc.text, got.Index, got.Option.ID)
+		}
+	}
+}
