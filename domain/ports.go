@@ -191,6 +191,7 @@ type Store interface {
 	AuthStore
 	InboundStore
 	OutboxStore
+	TimerStore
 	SendAttemptStore
 	MediaStore
 	ReadStore

@@ -36,6 +36,7 @@ type Service struct {
 	now      func() time.Time
 	opts     Options
 	throttle *throttle
+	timers   timers
 
 	dummyOnce sync.Once
 	dummyHash string

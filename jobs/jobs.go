@@ -62,7 +62,7 @@ type Config struct {
 type Runner struct {
 	start    func(ctx context.Context) error
 	stop     func(ctx context.Context) error
-	insertTx func(ctx context.Context, tx *sql.Tx, args river.JobArgs) error
+	insertTx func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error
 }
 
 // New migrates River's tables and builds the clients. Workers do not run
@@ -91,6 +91,7 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 	media := newMediaWorker(cfg.Service, cfg.Graph)
 	media.metrics = m
 	river.AddWorker(workers, media)
+	river.AddWorker(workers, &timerWorker{svc: cfg.Service})
 	river.AddWorker(workers, &housekeepingWorker{svc: cfg.Service, logger: cmp.Or(cfg.Logger, slog.Default())})
 	riverCfg := &river.Config{
 		Logger:       cfg.Logger,
@@ -133,8 +134,8 @@ func newPostgres(ctx context.Context, cfg Config, riverCfg *river.Config, m *met
 		return nil, err
 	}
 	return &Runner{start: startCounting(workers, m), stop: workers.Stop,
-		insertTx: func(ctx context.Context, tx *sql.Tx, args river.JobArgs) error {
-			_, err := inserter.InsertTx(ctx, tx, args, nil)
+		insertTx: func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+			_, err := inserter.InsertTx(ctx, tx, args, opts)
 			return err
 		}}, nil
 }
@@ -149,8 +150,8 @@ func newSQLite(ctx context.Context, cfg Config, riverCfg *river.Config, m *metri
 		return nil, err
 	}
 	return &Runner{start: startCounting(client, m), stop: client.Stop,
-		insertTx: func(ctx context.Context, tx *sql.Tx, args river.JobArgs) error {
-			_, err := client.InsertTx(ctx, tx, args, nil)
+		insertTx: func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+			_, err := client.InsertTx(ctx, tx, args, opts)
 			return err
 		}}, nil
 }
@@ -210,7 +211,7 @@ func (r *Runner) Enqueue(ctx context.Context, tx *sql.Tx, kind domain.JobKind, w
 	default:
 		return fmt.Errorf("jobs: unknown job kind %q", kind)
 	}
-	return r.insertTx(ctx, tx, args)
+	return r.insertTx(ctx, tx, args, nil)
 }
 
 // MediaDownloadArgs fetches an inbound message's media from Meta into the

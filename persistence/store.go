@@ -18,7 +18,8 @@ type Store struct {
 	dialect string
 	// enqueue inserts a job in the caller's transaction; it is set by the
 	// wiring (the job system lives in another package).
-	enqueue Enqueuer
+	enqueue       Enqueuer
+	scheduleTimer TimerScheduler
 }
 
 // Enqueuer inserts a durable job about a message inside tx.
@@ -26,6 +27,28 @@ type Enqueuer func(ctx context.Context, tx *sql.Tx, kind domain.JobKind, workspa
 
 // SetEnqueuer installs the transactional job insert used by Enqueue.
 func (s *Store) SetEnqueuer(fn Enqueuer) { s.enqueue = fn }
+
+// TimerScheduler inserts a durable timer job inside tx.
+type TimerScheduler func(ctx context.Context, tx *sql.Tx, workspaceID string, t domain.Timer) error
+
+// SetTimerScheduler installs the transactional insert used by ScheduleTimer.
+func (s *Store) SetTimerScheduler(fn TimerScheduler) { s.scheduleTimer = fn }
+
+// ScheduleTimer inserts a timer job in the open transaction.
+func (s *Store) ScheduleTimer(ctx context.Context, t domain.Timer) error {
+	_, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	if s.scheduleTimer == nil {
+		return fmt.Errorf("persistence: no job queue is configured for timers")
+	}
+	tx, err := s.sqlTx(ctx)
+	if err != nil {
+		return err
+	}
+	return s.scheduleTimer(ctx, tx, ws, t)
+}
 
 // Enqueue inserts a job about the message in the open transaction, so the
 // message and its job commit or roll back together.
@@ -37,15 +60,25 @@ func (s *Store) Enqueue(ctx context.Context, kind domain.JobKind, messageID stri
 	if s.enqueue == nil {
 		return fmt.Errorf("persistence: no job queue is configured")
 	}
+	sqlTx, err := s.sqlTx(ctx)
+	if err != nil {
+		return err
+	}
+	return s.enqueue(ctx, sqlTx, kind, ws, messageID)
+}
+
+// sqlTx is the database/sql transaction open in ctx, which River's
+// inserts join.
+func (s *Store) sqlTx(ctx context.Context) (*sql.Tx, error) {
 	tx, ok := ctx.Value(txKey{s}).(*gorm.DB)
 	if !ok {
-		return fmt.Errorf("persistence: Enqueue needs a transaction")
+		return nil, fmt.Errorf("persistence: jobs are inserted in a transaction")
 	}
 	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
-		return fmt.Errorf("persistence: transaction is not a database/sql transaction")
+		return nil, fmt.Errorf("persistence: transaction is not a database/sql transaction")
 	}
-	return s.enqueue(ctx, sqlTx, kind, ws, messageID)
+	return sqlTx, nil
 }
 
 var _ domain.Store = (*Store)(nil)

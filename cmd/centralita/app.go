@@ -97,6 +97,7 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	db.Store().SetEnqueuer(runner.Enqueue)
+	db.Store().SetTimerScheduler(runner.ScheduleTimer)
 	publicMetrics, separateMetrics := cfg.metricsAccess()
 	deps := api.Deps{
 		Service:  svc,
