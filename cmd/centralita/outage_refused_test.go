@@ -33,6 +33,16 @@ func TestRefusedConnectionsAnswer503(t *testing.T) {
 		a.DB.PgxPool().Reset()
 		requireRefusalIsOutage(t, a, tn)
 	})
+	t.Run("sessions ended by the server", func(t *testing.T) {
+		// What an operator does before maintenance; the app's open
+		// connections get FATAL 57P01 or EOF, and new ones are refused.
+		dbURL := persistencetest.NewURL(t)
+		a, tn := refusalApp(t, dbURL)
+		name := databaseOf(t, dbURL)
+		adminExec(t, "ALTER DATABASE "+name+" ALLOW_CONNECTIONS false")
+		adminExec(t, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"+name+"'")
+		requireRefusalIsOutage(t, a, tn)
+	})
 	t.Run("role out of connections", func(t *testing.T) {
 		// Superusers ignore connection limits: the app runs as its own role.
 		dbURL := persistencetest.NewURL(t)
