@@ -27,9 +27,10 @@ const (
 	argonSaltBytes = 16
 	argonKeyBytes  = 32
 	// Bounds on parameters read from a stored hash, so a corrupted or
-	// planted hash cannot make one login allocate gigabytes.
-	argonMaxMemoryKiB  = 1 << 20
-	argonMaxIterations = 16
+	// planted hash cannot make one login allocate gigabytes. Configuration
+	// must stay within them, or new hashes would never verify.
+	Argon2MaxMemoryKiB  = 1 << 20
+	Argon2MaxIterations = 16
 )
 
 func (a Argon2id) withDefaults() Argon2id {
@@ -82,7 +83,7 @@ func parsePHC(hash string) (Argon2id, []byte, []byte, bool) {
 	if n, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Iterations, &threads); err != nil || n != 3 {
 		return Argon2id{}, nil, nil, false
 	}
-	if p.MemoryKiB == 0 || p.MemoryKiB > argonMaxMemoryKiB || p.Iterations == 0 || p.Iterations > argonMaxIterations ||
+	if p.MemoryKiB == 0 || p.MemoryKiB > Argon2MaxMemoryKiB || p.Iterations == 0 || p.Iterations > Argon2MaxIterations ||
 		threads == 0 || threads > 255 {
 		return Argon2id{}, nil, nil, false
 	}

@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -34,6 +35,9 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*User, string, erro
 		return nil, "", err
 	}
 	denied := Errorf(CodeUnauthenticated, "invalid email or password")
+	if slices.Contains(s.opts.RefusedSecrets, in.Password) {
+		return nil, "", denied
+	}
 	users, err := s.store.FindActiveUsersByEmail(ctx, email)
 	if err != nil {
 		return nil, "", err
@@ -218,6 +222,9 @@ func (s *Service) AuthenticateUser(ctx context.Context, workspaceID, userID stri
 // Errors: unauthenticated.
 func (s *Service) AuthenticateAPIKey(ctx context.Context, secret string) (Principal, error) {
 	denied := Errorf(CodeUnauthenticated, "API key is not valid")
+	if slices.Contains(s.opts.RefusedSecrets, secret) {
+		return Principal{}, denied
+	}
 	k, err := s.store.FindAPIKeyByHash(ctx, HashToken(secret))
 	if ErrorCode(err) == CodeNotFound {
 		return Principal{}, denied

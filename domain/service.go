@@ -26,6 +26,10 @@ type Options struct {
 	// Blobs keeps media files (uploads and downloaded inbound media). Nil
 	// refuses media.
 	Blobs BlobStore
+	// RefusedSecrets are published secrets (the demo's API key and
+	// password) that never authenticate, whatever the database holds: a
+	// database once seeded with them must not open with them in production.
+	RefusedSecrets []string
 }
 
 // Service holds the business rules of the inbox. Adapters (REST, GraphQL,

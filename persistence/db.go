@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+	gormlogger "gorm.io/gorm/logger"
 )
 
 // Dialect names returned by DB.Dialect.
@@ -71,8 +72,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	gcfg := &gorm.Config{
-		TranslateError:         true,
-		Logger:                 newGormLogger(logger, slowQueryThreshold),
+		TranslateError: true,
+		// Silent while opening: gorm logs its own failure to connect before
+		// returning it, and the error returned (logged once by the caller)
+		// already says everything.
+		Logger:                 gormlogger.Discard,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		SkipDefaultTransaction: true, // single statements need no implicit tx
 		PrepareStmt:            false,
@@ -90,6 +94,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.gorm.Logger = newGormLogger(logger, slowQueryThreshold)
 	if err := db.registerCounter(); err != nil {
 		_ = db.Close()
 		return nil, err

@@ -3,6 +3,7 @@ package persistence
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -27,16 +28,17 @@ func newGormLogger(l *slog.Logger, slow time.Duration) *gormLogger {
 
 func (l *gormLogger) LogMode(gormlogger.LogLevel) gormlogger.Interface { return l }
 
+// Info, Warn and Error receive printf-style messages from gorm itself.
 func (l *gormLogger) Info(ctx context.Context, msg string, args ...any) {
-	l.log.InfoContext(ctx, msg, "args", args)
+	l.log.InfoContext(ctx, fmt.Sprintf(msg, args...))
 }
 
 func (l *gormLogger) Warn(ctx context.Context, msg string, args ...any) {
-	l.log.WarnContext(ctx, msg, "args", args)
+	l.log.WarnContext(ctx, fmt.Sprintf(msg, args...))
 }
 
 func (l *gormLogger) Error(ctx context.Context, msg string, args ...any) {
-	l.log.ErrorContext(ctx, msg, "args", args)
+	l.log.ErrorContext(ctx, fmt.Sprintf(msg, args...))
 }
 
 // ParamsFilter drops the arguments from logged SQL.

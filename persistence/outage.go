@@ -1,6 +1,7 @@
 package persistence
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -38,15 +39,17 @@ func (e *outageError) Unwrap() []error { return []error{errDatabaseUnavailable, 
 // isOutage reports whether err says the database cannot serve us now, as
 // opposed to refusing this statement: the same request may succeed later.
 func isOutage(err error) bool {
+	// A connection that could not be made ran no statement: whatever the
+	// server answered (closed to connections, out of connection slots,
+	// starting up or shutting down, refusing our credentials), the database
+	// is not available to us until an operator or time fixes it.
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &connectErr) {
+		return true
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		switch code := pgErr.Code; {
-		case strings.HasPrefix(code, "08"), // connection exception
-			strings.HasPrefix(code, "53"),                     // insufficient resources: too many connections, disk full
-			code == "57P01", code == "57P02", code == "57P03": // admin/crash shutdown, cannot connect now
-			return true
-		}
-		return false // any other answer from the server is about the statement
+		return isPostgresOutage(pgErr)
 	}
 	var liteErr *sqlite.Error
 	if errors.As(err, &liteErr) {
@@ -56,14 +59,33 @@ func isOutage(err error) bool {
 		}
 		return false
 	}
-	var connectErr *pgconn.ConnectError
 	var netErr net.Error
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, sql.ErrConnDone) ||
 		errors.Is(err, driver.ErrBadConn) || errors.Is(err, pgconn.ErrConnClosed) ||
 		errors.Is(err, puddle.ErrClosedPool) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.As(err, &connectErr) || errors.As(err, &netErr) ||
+		errors.As(err, &netErr) ||
 		// database/sql does not export its "database is closed" error.
 		strings.Contains(err.Error(), "sql: database is closed")
+}
+
+// isPostgresOutage reports whether an answer of the server is about the
+// server (its connections, its resources, its state) rather than about the
+// statement we sent.
+func isPostgresOutage(pgErr *pgconn.PgError) bool {
+	// FATAL ends the session: the server dropped us, whatever the reason.
+	if severity := cmp.Or(pgErr.SeverityUnlocalized, pgErr.Severity); severity == "FATAL" || severity == "PANIC" {
+		return true
+	}
+	switch code := pgErr.Code; {
+	case strings.HasPrefix(code, "08"), // connection exception
+		strings.HasPrefix(code, "53"),                     // insufficient resources: too many connections, disk full
+		code == "57P01", code == "57P02", code == "57P03": // admin/crash shutdown, cannot connect now
+		return true
+	case code == "55000": // object_not_in_prerequisite_state, usually about a statement's object
+		// ALTER DATABASE … ALLOW_CONNECTIONS false answers this at connect.
+		return strings.Contains(pgErr.Message, "not currently accepting connections")
+	}
+	return false
 }
 
 // SQLite primary result codes (sqlite3.h) that mean the file cannot be

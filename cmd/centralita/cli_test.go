@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -128,5 +130,32 @@ func TestHelpExitsCleanly(t *testing.T) {
 		require.Error(t, run(context.Background(), args, &out, &errOut), "%v", args)
 		require.Empty(t, out.String(), "%v", args)
 		require.Contains(t, errOut.String(), "usage: centralita "+args[0], "%v", args)
+	}
+}
+
+// A Postgres nobody listens at stops the start with one clear line (the
+// error main prints), not also gorm's own half-formatted log of it.
+func TestUnreachableDatabaseFailsWithOneLine(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close()) // nothing listens there now
+	t.Setenv("DATABASE_URL", "postgres://centralita@"+addr+"/centralita?sslmode=disable&connect_timeout=5")
+	t.Setenv("CENTRALITA_DATA_DIR", t.TempDir())
+	for _, command := range []string{"serve", "migrate"} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), []string{command}, &out, &errOut)
+		require.Error(t, err, command)
+		output := errOut.String() + "centralita: " + err.Error() + "\n" // as main prints it
+		var failures []string
+		for line := range strings.Lines(output) {
+			require.NotContains(t, line, "%v", command)
+			require.NotContains(t, line, "failed to initialize database", command)
+			if strings.Contains(line, addr) || strings.Contains(strings.ToLower(line), "error") {
+				failures = append(failures, line)
+			}
+		}
+		require.Len(t, failures, 1, "%s:\n%s", command, output)
+		require.Contains(t, failures[0], "connection refused", command)
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/centralita/centralita/api"
 )
 
 // Config is every setting, read from the environment and validated at start.
@@ -80,7 +82,7 @@ func (c *Config) mediaDir() string {
 func loadConfig() (Config, error) {
 	var cfg Config
 	if err := env.Parse(&cfg); err != nil {
-		return cfg, err
+		return cfg, settingParseErrors(err)
 	}
 	return cfg, cfg.validate()
 }
@@ -90,7 +92,7 @@ func (c *Config) production() bool { return c.Env == "production" }
 func (c *Config) validate() error {
 	var errs []error
 	if c.Env != "development" && c.Env != "production" && c.Env != "test" {
-		errs = append(errs, fmt.Errorf("CENTRALITA_ENV must be development, production or test"))
+		errs = append(errs, badSetting("CENTRALITA_ENV", "must be development, production or test"))
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, fmt.Errorf("DATABASE_URL must be a postgres:// URL (leave it unset for embedded SQLite)"))
@@ -108,37 +110,57 @@ func (c *Config) validate() error {
 		errs = append(errs, fmt.Errorf("CENTRALITA_SECRET_KEY is required in production"))
 	}
 	if u, err := url.Parse(c.WhatsAppGraphURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("WHATSAPP_GRAPH_URL must be an http(s) URL"))
+		errs = append(errs, badSetting("WHATSAPP_GRAPH_URL", "must be an http(s) URL"))
 	}
 	if c.WhatsAppSendRate <= 0 || c.WhatsAppSendRate > 1000 {
-		errs = append(errs, fmt.Errorf("WHATSAPP_SEND_RATE must be between 0 and 1000 messages per second"))
+		errs = append(errs, badSetting("WHATSAPP_SEND_RATE", "must be more than 0 and at most 1000 messages per second"))
 	}
 	if c.WhatsAppPairInterval < time.Millisecond || c.WhatsAppPairInterval > time.Hour {
-		errs = append(errs, fmt.Errorf("WHATSAPP_PAIR_INTERVAL must be between 1ms and 1h"))
+		errs = append(errs, badSetting("WHATSAPP_PAIR_INTERVAL", "must be between 1ms and 1h"))
 	}
 	if c.WhatsAppPairBurst < 1 || c.WhatsAppPairBurst > 1000 {
-		errs = append(errs, fmt.Errorf("WHATSAPP_PAIR_BURST must be between 1 and 1000"))
+		errs = append(errs, badSetting("WHATSAPP_PAIR_BURST", "must be between 1 and 1000"))
 	}
 	if c.WhatsAppReceiptWait < time.Second || c.WhatsAppReceiptWait > time.Hour {
-		errs = append(errs, fmt.Errorf("WHATSAPP_SEND_RECEIPT_WAIT must be between 1s and 1h"))
+		errs = append(errs, badSetting("WHATSAPP_SEND_RECEIPT_WAIT", "must be between 1s and 1h"))
 	}
 	if c.JobRetryUnit < time.Millisecond || c.JobRetryUnit > time.Hour {
-		errs = append(errs, fmt.Errorf("CENTRALITA_JOB_RETRY_UNIT must be between 1ms and 1h"))
+		errs = append(errs, badSetting("CENTRALITA_JOB_RETRY_UNIT", "must be between 1ms and 1h"))
 	}
 	if c.JobTimeout < time.Second || c.JobTimeout > time.Hour {
-		errs = append(errs, fmt.Errorf("CENTRALITA_JOB_TIMEOUT must be between 1s and 1h"))
+		errs = append(errs, badSetting("CENTRALITA_JOB_TIMEOUT", "must be between 1s and 1h"))
 	}
 	if c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > time.Hour {
-		errs = append(errs, fmt.Errorf("CENTRALITA_ACCESS_TOKEN_TTL must be between 1m and 1h"))
+		errs = append(errs, badSetting("CENTRALITA_ACCESS_TOKEN_TTL", "must be between 1m and 1h"))
 	}
 	if c.RefreshTokenTTL < time.Hour {
-		errs = append(errs, fmt.Errorf("CENTRALITA_REFRESH_TOKEN_TTL must be at least 1h"))
+		errs = append(errs, badSetting("CENTRALITA_REFRESH_TOKEN_TTL", "must be at least 1h"))
+	}
+	if c.DBMaxOpenConns < 1 {
+		errs = append(errs, badSetting("CENTRALITA_DB_MAX_CONNS", "must be at least 1"))
+	}
+	if c.GraphQLComplexity < 1 {
+		errs = append(errs, badSetting("CENTRALITA_GRAPHQL_COMPLEXITY_LIMIT", "must be at least 1"))
+	}
+	if c.GraphQLDepth < 1 {
+		errs = append(errs, badSetting("CENTRALITA_GRAPHQL_DEPTH_LIMIT", "must be at least 1"))
+	}
+	if c.Argon2MemoryKiB < 8 || c.Argon2MemoryKiB > api.Argon2MaxMemoryKiB {
+		errs = append(errs, badSetting("CENTRALITA_ARGON2_MEMORY_KIB",
+			fmt.Sprintf("must be between 8 and %d", api.Argon2MaxMemoryKiB)))
+	}
+	if c.Argon2Iterations < 1 || c.Argon2Iterations > api.Argon2MaxIterations {
+		errs = append(errs, badSetting("CENTRALITA_ARGON2_ITERATIONS",
+			fmt.Sprintf("must be between 1 and %d", api.Argon2MaxIterations)))
+	}
+	if c.ShutdownTimeout < time.Second {
+		errs = append(errs, badSetting("CENTRALITA_SHUTDOWN_TIMEOUT", "must be at least 1s"))
 	}
 	if c.MaxBodyBytes < 1024 {
-		errs = append(errs, fmt.Errorf("CENTRALITA_MAX_BODY_BYTES must be at least 1024"))
+		errs = append(errs, badSetting("CENTRALITA_MAX_BODY_BYTES", "must be at least 1024"))
 	}
 	if c.MaxUploadBytes < 1024 {
-		errs = append(errs, fmt.Errorf("CENTRALITA_MAX_UPLOAD_BYTES must be at least 1024"))
+		errs = append(errs, badSetting("CENTRALITA_MAX_UPLOAD_BYTES", "must be at least 1024"))
 	}
 	for _, p := range c.TrustedProxies {
 		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
@@ -159,10 +181,20 @@ func (c *Config) validate() error {
 	return errors.Join(errs...)
 }
 
+// badSetting names the variable and the value it was set to, as typed, so
+// the operator sees which line of their environment to fix. Secrets and
+// DATABASE_URL (which may hold a password) are never passed to it.
+func badSetting(name, rule string) error {
+	if value, set := os.LookupEnv(name); set {
+		return fmt.Errorf("%s=%q %s", name, value, rule)
+	}
+	return fmt.Errorf("%s %s", name, rule)
+}
+
 func (c *Config) logLevel() (slog.Level, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		return l, fmt.Errorf("CENTRALITA_LOG_LEVEL must be debug, info, warn or error")
+		return l, badSetting("CENTRALITA_LOG_LEVEL", "must be debug, info, warn or error")
 	}
 	return l, nil
 }

@@ -160,6 +160,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if cfg.production() {
+		if err := warnDemoCredentials(ctx, a); err != nil {
+			return err
+		}
+	}
 	if *demo {
 		info, err := seedDemo(ctx, a)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"slices"
@@ -55,7 +56,9 @@ posts some deliveries a second time, as Meta retries. The report counts:
   deliveries  webhook bodies (messages / --batch, rounded up)
   duplicates  deliveries posted a second time
   posts       deliveries + duplicates: every POST, answered (statuses) or
-              not (errors)`
+              not (errors)
+
+It exits non-zero, after the report, when any post was not answered 200.`
 
 func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("simulate", simulateSynopsis)
@@ -94,12 +97,39 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	report, err := simulate(ctx, o)
 	if report.Posts > 0 {
-		// Even when interrupted: what was posted is worth knowing.
+		// Even when interrupted or failed: what was posted is worth knowing.
 		if err := json.NewEncoder(stdout).Encode(report); err != nil {
 			return err
 		}
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return report.failure()
+}
+
+// failure says why a run is a failure: some post was not answered 200 (a
+// refused signature, a server error, no answer at all). The exit status
+// then tells scripts and CI, without them reading the report.
+func (r simulateReport) failure() error {
+	failed := r.Posts - r.Statuses["200"]
+	if failed == 0 {
+		return nil
+	}
+	var parts []string
+	for _, status := range slices.Sorted(maps.Keys(r.Statuses)) {
+		if status != "200" {
+			parts = append(parts, fmt.Sprintf("%d answered %s", r.Statuses[status], status))
+		}
+	}
+	if r.Errors > 0 {
+		parts = append(parts, fmt.Sprintf("%d got no answer (is the server running at --url?)", r.Errors))
+	}
+	hint := ""
+	if r.Statuses["401"] > 0 {
+		hint = "; 401 means the signature was refused: --app-secret must be the server's WHATSAPP_APP_SECRET or the number's own app secret"
+	}
+	return fmt.Errorf("simulate: %d of %d posts were not answered 200: %s%s", failed, r.Posts, strings.Join(parts, ", "), hint)
 }
 
 func (o simulateOptions) validate() error {
