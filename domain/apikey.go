@@ -58,9 +58,11 @@ type Event struct {
 	ID          string
 	WorkspaceID string
 	Type        string // dotted, e.g. conversation.assigned
-	SubjectID   string
-	Payload     map[string]any
-	CreatedAt   time.Time
+	// Actor is who caused it (user, api_key, bot, rule, system, partner).
+	Actor     Actor
+	SubjectID string
+	Payload   map[string]any
+	CreatedAt time.Time
 }
 
 // Event types.

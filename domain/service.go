@@ -74,7 +74,7 @@ func (s *Service) record(ctx context.Context, typ, subjectID string, payload map
 		return err
 	}
 	return s.store.AppendEvent(ctx, &Event{ID: NewID(PrefixEvent), WorkspaceID: p.WorkspaceID,
-		Type: typ, SubjectID: subjectID, Payload: payload, CreatedAt: s.now()})
+		Type: typ, Actor: actorOf(ctx, p), SubjectID: subjectID, Payload: payload, CreatedAt: s.now()})
 }
 
 // randomToken returns a prefixed, URL-safe token with 256 bits of entropy.

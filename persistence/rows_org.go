@@ -216,6 +216,8 @@ type eventRow struct {
 	ID          string     `gorm:"column:id;primaryKey"`
 	WorkspaceID string     `gorm:"column:workspace_id"`
 	Type        string     `gorm:"column:type"`
+	ActorKind   string     `gorm:"column:actor_kind"`
+	ActorID     string     `gorm:"column:actor_id"`
 	SubjectID   string     `gorm:"column:subject_id"`
 	Payload     jsonObject `gorm:"column:payload"`
 	CreatedAt   utcTime    `gorm:"column:created_at;autoCreateTime:false"`

@@ -73,7 +73,8 @@ func (s *Store) AppendEvent(ctx context.Context, e *domain.Event) error {
 	if err := own(&e.WorkspaceID, ws); err != nil {
 		return err
 	}
-	row := eventRow{ID: e.ID, WorkspaceID: e.WorkspaceID, Type: e.Type, SubjectID: e.SubjectID,
+	row := eventRow{ID: e.ID, WorkspaceID: e.WorkspaceID, Type: e.Type, ActorKind: string(e.Actor.Kind),
+		ActorID: e.Actor.ID, SubjectID: e.SubjectID,
 		Payload: jsonObject(e.Payload), CreatedAt: storedTime(&e.CreatedAt)}
 	return writeError(db.Create(&row).Error, "event")
 }

@@ -84,3 +84,34 @@ func TestFireTimerRefusesUnknownKindsAndCallers(t *testing.T) {
 	err = a.Service.FireTimer(user, "no_such_timer", "conv_x", time.Now())
 	require.Equal(t, domain.CodeForbidden, domain.ErrorCode(err))
 }
+
+// Every event names who caused it: the user behind a token, the API key of
+// an integration, or the system for what WhatsApp delivered.
+func TestEventsNameTheirActor(t *testing.T) {
+	a := newTestApp(t)
+	tn := a.bootstrap("Actor Co")
+	a.channel(tn, fakeNumberID)
+	require.Equal(t, 200, a.deliver(textDelivery(fakeNumberID, "wamid.actor", "16505551234")).Status)
+	page, err := a.Service.Conversations(a.system(tn), domain.ConversationFilter{})
+	require.NoError(t, err)
+	conv := page.Items[0]
+	require.Equal(t, 200, a.do("POST", "/v1/conversations/"+conv.ID+"/claim", tn.OwnerToken, nil).Status)
+	tag := idOf(t, a.do("POST", "/v1/tags", tn.OwnerToken, map[string]any{"name": "vip"}))
+	res := a.do("PUT", "/v1/conversations/"+conv.ID+"/tags/"+tag, tn.APIKey, nil)
+	require.Equal(t, 200, res.Status, string(res.Body))
+
+	actors := map[string][2]string{}
+	rows, err := a.DB.SQLDB().Query("SELECT type, actor_kind, actor_id FROM events WHERE subject_id = $1", conv.ID)
+	require.NoError(t, err)
+	defer rows.Close()
+	for rows.Next() {
+		var typ, kind, id string
+		require.NoError(t, rows.Scan(&typ, &kind, &id))
+		actors[typ] = [2]string{kind, id}
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, [2]string{"system", ""}, actors[domain.EventConversationCreated])
+	require.Equal(t, [2]string{"user", tn.OwnerID}, actors[domain.EventConversationAssigned])
+	require.Equal(t, "api_key", actors[domain.EventConversationTagged][0])
+	require.NotEmpty(t, actors[domain.EventConversationTagged][1])
+}
