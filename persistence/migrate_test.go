@@ -71,6 +71,14 @@ func TestMigrationGivesEveryConversationANumberAndAQueue(t *testing.T) {
 	e.oldChannel(t, e.a, "Antiguo", "3002", domain.ChannelModeRedirect)
 	orphan := e.conversation(t, e.a.ctx, e.contact(t, e.a.ctx, "51911111111", "Ana").ID, base)
 	noNumber := e.conversation(t, e.b.ctx, e.contact(t, e.b.ctx, "51922222222", "Beto").ID, base)
+	// A reply acknowledged there sat queued with no job and no number.
+	stuck := &domain.Message{ID: domain.NewID(domain.PrefixMessage), WorkspaceID: e.a.ws.ID, ConversationID: orphan.ID,
+		Direction: domain.DirectionOutbound, AuthorKind: domain.AuthorAgent, AuthorID: e.a.owner.ID,
+		Type: domain.MessageText, Text: "hola", Status: domain.DeliveryQueued, CreatedAt: base, UpdatedAt: base}
+	must(t, e.store.CreateMessage(e.a.ctx, stuck))
+	sup, err := e.svc.CreateUser(e.a.ctx, domain.NewUser{Email: "sup@a.test", Name: "Sup", Password: "correct horse battery",
+		Role: domain.RoleSupervisor})
+	must(t, err)
 	must(t, e.db.Migrate(ctx))
 
 	for _, tn := range []tenant{e.a, e.b} {
@@ -94,6 +102,16 @@ func TestMigrationGivesEveryConversationANumberAndAQueue(t *testing.T) {
 	if got.ChannelID != official || got.QueueID != wsA.DefaultQueueID {
 		t.Errorf("A's conversation is on %q in %q, want the official number %q in %q", got.ChannelID, got.QueueID,
 			official, wsA.DefaultQueueID)
+	}
+	general, err := e.store.FindQueue(e.a.ctx, wsA.DefaultQueueID)
+	must(t, err)
+	if len(general.MemberIDs) != 1 || general.MemberIDs[0] != sup.ID {
+		t.Errorf("A's General has members %v, want its supervisor %s to triage it", general.MemberIDs, sup.ID)
+	}
+	m, err := e.store.FindMessage(e.a.ctx, stuck.ID)
+	must(t, err)
+	if m.Status != domain.DeliveryFailed || m.ErrorTitle == "" {
+		t.Errorf("the send that had no way out is %s (%q), want failed with a reason", m.Status, m.ErrorTitle)
 	}
 	got, err = e.store.FindConversation(e.b.ctx, noNumber.ID)
 	must(t, err)

@@ -34,6 +34,7 @@ func TestBootstrapPrintsWorkspaceUserAndKey(t *testing.T) {
 	require.Regexp(t, `^ws_`, printed["workspace_id"])
 	require.Regexp(t, `^usr_`, printed["user_id"])
 	require.Regexp(t, `^ck_`, printed["api_key"])
+	require.Regexp(t, `^que_`, printed["default_queue_id"], "the General queue new conversations land in")
 
 	// The same email cannot own a second copy of the same workspace name
 	// silently: a second bootstrap is a separate workspace with its own key.

@@ -227,6 +227,7 @@ func runBootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return json.NewEncoder(stdout).Encode(map[string]string{
 		"workspace_id": out.Workspace.ID, "user_id": out.Owner.ID, "email": out.Owner.Email,
 		"api_key": out.APIKey.Secret, "api_key_id": out.APIKey.Key.ID,
+		"default_queue_id": out.Workspace.DefaultQueueID,
 	})
 }
 
