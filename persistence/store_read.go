@@ -7,8 +7,9 @@ import (
 	"github.com/centralita/centralita/domain"
 )
 
-// MarkInboundRead sets marked_read_at on upTo and on every earlier inbound
-// message of its conversation that is not marked yet.
+// MarkInboundRead sets marked_read_at (and updated_at: it is part of the
+// message an integrator syncs) on upTo and on every earlier inbound message
+// of its conversation that is not marked yet.
 func (s *Store) MarkInboundRead(ctx context.Context, upTo *domain.Message, at time.Time) error {
 	db, ws, err := s.scope(ctx)
 	if err != nil {
@@ -18,7 +19,7 @@ func (s *Store) MarkInboundRead(ctx context.Context, upTo *domain.Message, at ti
 		Where("workspace_id = ? AND conversation_id = ? AND direction = ? AND marked_read_at IS NULL",
 			ws, upTo.ConversationID, string(domain.DirectionInbound)).
 		Where("(created_at, id) <= (?, ?)", utcTime{upTo.CreatedAt}, upTo.ID).
-		Update("marked_read_at", utcTime{at}).Error
+		Updates(map[string]any{"marked_read_at": utcTime{at}, "updated_at": utcTime{at}}).Error
 	return writeError(err, "message")
 }
 
