@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/whatsapp"
+)
+
+// A message changes after it is stored: receipts move its status forward
+// and marking the conversation read stamps marked_read_at on every unread
+// customer message. Both move its updated_at, so
+// a sync of the conversation's messages from before sees them.
+func TestRESTSyncSeesMessageStatusAndReadMarks(t *testing.T) {
+	a, tn, fake, conv := sendingApp(t)
+	c := a.rest()
+	path := "/v1/conversations/" + conv.ID + "/messages"
+	reply := idOf(t, c.expect(http.StatusCreated, "POST", path, tn.OwnerToken, map[string]any{"text": "hola"}))
+	a.startJobs()
+	a.sentOK(tn, reply)
+	a.customerWrites(tn, conv, "wamid.sync.inbound")
+	before := pastInstant(time.Hour)
+	all := c.listIDs(tn.OwnerToken, path) // the reply and two customer messages
+	require.Len(t, all, 3)
+	a.pinUpdatedAt("messages", before, all...)
+	since := before.Add(time.Microsecond)
+	ids, _ := syncedIDs(t, c.syncREST(tn.OwnerToken, path, since))
+	require.Empty(t, ids, "nothing changed yet")
+
+	sent := fake.SentMessages()
+	require.Len(t, sent, 1)
+	status, err := fake.EmitStatuses(context.Background(), a.URL+"/webhooks/whatsapp",
+		whatsapp.LifecycleSpecs(sent[0], "delivered", 0, time.Now()))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, status)
+	a.waitForStatus(tn, reply, domain.DeliveryDelivered)
+	c.expect(http.StatusOK, "POST", "/v1/conversations/"+conv.ID+"/read", tn.OwnerToken, nil)
+
+	rows := c.syncREST(tn.OwnerToken, path, since)
+	ids, _ = syncedIDs(t, rows)
+	require.ElementsMatch(t, all, ids, "the receipt moved the reply; marking read moved both customer messages")
+	for _, row := range rows {
+		if row["id"] == reply {
+			require.Equal(t, "delivered", row["status"])
+		} else {
+			require.NotNil(t, row["marked_read_at"])
+		}
+	}
+}
