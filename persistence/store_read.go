@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/centralita/centralita/domain"
+	"gorm.io/gorm"
 )
 
 // MarkInboundRead sets marked_read_at (and updated_at: it is part of the
@@ -20,7 +21,22 @@ func (s *Store) MarkInboundRead(ctx context.Context, upTo *domain.Message, at ti
 			ws, upTo.ConversationID, string(domain.DirectionInbound)).
 		Where("(created_at, id) <= (?, ?)", utcTime{upTo.CreatedAt}, upTo.ID).
 		Updates(map[string]any{"marked_read_at": utcTime{at}, "updated_at": utcTime{at}}).Error
-	return writeError(err, "message")
+	if err != nil {
+		return writeError(err, "message")
+	}
+	return touchConversation(db, ws, upTo.ConversationID, at)
+}
+
+// touchConversation moves a conversation's updated_at forward to at when
+// one of its messages changed in place (a receipt, a read mark, media
+// fetched): an integrator who syncs conversations, then the messages of
+// those that changed, sees every message change. The version stays: the
+// conversation's own fields did not change, so no concurrent edit of them
+// has to retry.
+func touchConversation(db *gorm.DB, ws, conversationID string, at time.Time) error {
+	err := db.Table("conversations").Where("id = ? AND workspace_id = ? AND updated_at < ?", conversationID, ws, utcTime{at}).
+		Update("updated_at", storedTime(&at)).Error
+	return writeError(err, "conversation")
 }
 
 // NewestInboundMessage returns the conversation's latest inbound message

@@ -14,7 +14,8 @@ import (
 
 // A message changes after it is stored: receipts move its status forward
 // and marking the conversation read stamps marked_read_at on the customer's
-// messages. Both move updated_at, so a sync from before sees them.
+// messages. Both move updated_at, the message's and its conversation's, so
+// a sync from before sees them.
 func TestRESTSyncSeesMessageStatusAndReadMarks(t *testing.T) {
 	a, tn, fake, conv := sendingApp(t)
 	c := a.rest()
@@ -30,6 +31,14 @@ func TestRESTSyncSeesMessageStatusAndReadMarks(t *testing.T) {
 	since := before.Add(time.Microsecond)
 	ids, _ := syncedIDs(t, c.syncREST(tn.OwnerToken, path, since))
 	require.Empty(t, ids, "nothing changed yet")
+	// A message changed in place moves its conversation too: syncing the
+	// conversations tells which ones to sync the messages of.
+	changedConversations := func() []string {
+		ids, _ := syncedIDs(t, c.syncREST(tn.OwnerToken, "/v1/conversations", since))
+		return ids
+	}
+	a.pinUpdatedAt("conversations", before, conv.ID)
+	require.Empty(t, changedConversations())
 
 	sent := fake.SentMessages()
 	require.Len(t, sent, 1)
@@ -38,7 +47,10 @@ func TestRESTSyncSeesMessageStatusAndReadMarks(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, status)
 	a.waitForStatus(tn, reply, domain.DeliveryDelivered)
+	require.Equal(t, []string{conv.ID}, changedConversations(), "the receipt moved the conversation")
+	a.pinUpdatedAt("conversations", before, conv.ID)
 	c.expect(http.StatusOK, "POST", "/v1/conversations/"+conv.ID+"/read", tn.OwnerToken, nil)
+	require.Equal(t, []string{conv.ID}, changedConversations(), "marking read moved the conversation")
 
 	var changed []string
 	for _, row := range listData(t, c.expect(http.StatusOK, "GET", path, tn.OwnerToken, nil)) {
