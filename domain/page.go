@@ -18,8 +18,9 @@ type PageRequest struct {
 	Limit int
 	// After is an opaque cursor from a previous page, "" for the first page.
 	After string
-	// Sort and UpdatedSince serve incremental sync; only the listings that
-	// take a SyncRequest read them (see Query).
+	// Sort and UpdatedSince serve incremental sync; only the syncable
+	// listings (conversations, contacts, messages, tasks) read them, through
+	// Query.
 	Sort         Sort
 	UpdatedSince *time.Time
 }
