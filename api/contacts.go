@@ -57,7 +57,7 @@ func (r contactRequest) input() domain.ContactInput {
 }
 
 func (h *handlers) listContacts(c *gin.Context) {
-	page, err := pageRequest(c)
+	page, err := syncPageRequest(c)
 	if err != nil {
 		fail(c, err)
 		return

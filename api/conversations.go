@@ -86,7 +86,7 @@ type statusRequest struct {
 
 // conversationFilter reads the inbox filters from the query string.
 func conversationFilter(c *gin.Context) (domain.ConversationFilter, error) {
-	page, err := pageRequest(c)
+	page, err := syncPageRequest(c)
 	if err != nil {
 		return domain.ConversationFilter{}, err
 	}

@@ -204,3 +204,22 @@ func pageRequest(c *gin.Context) (domain.PageRequest, error) {
 	}
 	return domain.PageRequest{Limit: limit, After: c.Query("cursor")}, nil
 }
+
+// syncPageRequest reads limit and cursor plus the incremental-sync
+// parameters of the listings that have them: sort and updated_since.
+func syncPageRequest(c *gin.Context) (domain.PageRequest, error) {
+	page, err := pageRequest(c)
+	if err != nil {
+		return page, err
+	}
+	page.Sort = domain.Sort(c.Query("sort"))
+	if s, ok := c.GetQuery("updated_since"); ok {
+		since, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return page, domain.FieldError("updated_since",
+				"updated_since must be an RFC 3339 instant, e.g. 2026-01-31T15:04:05Z (a + in an offset is sent as %%2B)")
+		}
+		page.UpdatedSince = &since
+	}
+	return page, nil
+}

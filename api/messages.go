@@ -86,7 +86,7 @@ type addNoteRequest struct {
 }
 
 func (h *handlers) listMessages(c *gin.Context) {
-	page, err := pageRequest(c)
+	page, err := syncPageRequest(c)
 	if err != nil {
 		fail(c, err)
 		return

@@ -72,7 +72,8 @@ func NewRouter(d Deps) *gin.Engine {
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
 
-	r.Use(requestID(d.Logger), securityHeaders, accessLog(d.Logger, registerOnce(d.Registry, durationHistogram())), recovery)
+	r.Use(requestID(d.Logger), securityHeaders, accessLog(d.Logger, registerOnce(d.Registry, durationHistogram())), recovery,
+		rejectUnknownQuery(mustDeclaredQueryParams(d.OpenAPI)))
 	apiBody := limitBody(d.MaxBodyBytes)
 	r.NoRoute(func(c *gin.Context) { fail(c, domain.Errorf(domain.CodeNotFound, "no such route")) })
 	r.NoMethod(func(c *gin.Context) {

@@ -46,7 +46,7 @@ type completeTaskRequest struct {
 }
 
 func (h *handlers) listConversationTasks(c *gin.Context) {
-	page, err := pageRequest(c)
+	page, err := syncPageRequest(c)
 	if err != nil {
 		fail(c, err)
 		return
@@ -60,7 +60,7 @@ func (h *handlers) listConversationTasks(c *gin.Context) {
 }
 
 func (h *handlers) listTasks(c *gin.Context) {
-	page, err := pageRequest(c)
+	page, err := syncPageRequest(c)
 	if err != nil {
 		fail(c, err)
 		return

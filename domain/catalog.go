@@ -200,7 +200,7 @@ func (s *Service) DeleteTag(ctx context.Context, id string) error {
 	if _, err := s.Tag(ctx, id); err != nil {
 		return err
 	}
-	return s.store.DeleteTag(ctx, id)
+	return s.store.DeleteTag(ctx, id, s.now())
 }
 
 // Channels lists the workspace's WhatsApp numbers.

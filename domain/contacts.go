@@ -1,6 +1,9 @@
 package domain
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // Contacts lists the workspace's contacts, newest first. Every role may read
 // contacts: they are the shared customer base.
@@ -17,11 +20,11 @@ func (s *Service) Contacts(ctx context.Context, f ContactFilter) (Page[*Contact]
 	if len(f.Text) > 200 {
 		return Page[*Contact]{}, FieldError("q", "search text must have at most 200 characters")
 	}
-	pr, cur, err := f.Page.Normalize()
+	pq, err := f.Page.Query()
 	if err != nil {
 		return Page[*Contact]{}, err
 	}
-	return s.store.FindContacts(ctx, f, PageQuery{Limit: pr.Limit, After: cur})
+	return s.store.FindContacts(ctx, f, pq)
 }
 
 // Contact returns one contact. Errors: not_found.
@@ -110,20 +113,30 @@ func applyContactInput(c *Contact, in ContactInput) {
 }
 
 // TagContact adds (or, with tagged false, removes) a tag on a contact.
-// Errors: not_found.
+// Both are idempotent; a change moves the contact's updated_at, so an
+// incremental sync sees it. Errors: not_found.
 func (s *Service) TagContact(ctx context.Context, contactID, tagID string, tagged bool) (*Contact, error) {
-	if _, err := s.Contact(ctx, contactID); err != nil {
-		return nil, err
-	}
-	if _, err := s.Tag(ctx, tagID); err != nil {
-		return nil, err
-	}
-	var err error
-	if tagged {
-		err = s.store.AddContactTag(ctx, contactID, tagID)
-	} else {
-		err = s.store.RemoveContactTag(ctx, contactID, tagID)
-	}
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		c, err := s.Contact(ctx, contactID)
+		if err != nil {
+			return err
+		}
+		if _, err := s.Tag(ctx, tagID); err != nil {
+			return err
+		}
+		if slices.Contains(c.TagIDs, tagID) == tagged {
+			return nil
+		}
+		if tagged {
+			err = s.store.AddContactTag(ctx, contactID, tagID)
+		} else {
+			err = s.store.RemoveContactTag(ctx, contactID, tagID)
+		}
+		if err != nil {
+			return err
+		}
+		return s.store.TouchContact(ctx, contactID, s.now())
+	})
 	if err != nil {
 		return nil, err
 	}

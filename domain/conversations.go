@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"errors"
+	"slices"
 )
 
 // Conversations lists the inbox: what the caller may see, filtered, newest
@@ -29,11 +30,11 @@ func (s *Service) Conversations(ctx context.Context, f ConversationFilter) (Page
 	if len(f.Text) > 200 {
 		return Page[*Conversation]{}, FieldError("q", "search text must have at most 200 characters")
 	}
-	pr, cur, err := f.Page.Normalize()
+	pq, err := f.Page.Query()
 	if err != nil {
 		return Page[*Conversation]{}, err
 	}
-	return s.store.FindConversations(ctx, f, ConversationVisibility(p), PageQuery{Limit: pr.Limit, After: cur})
+	return s.store.FindConversations(ctx, f, ConversationVisibility(p), pq)
 }
 
 // Conversation returns one conversation the caller may see.
@@ -294,43 +295,35 @@ func (s *Service) SetPriority(ctx context.Context, id string, priority Priority)
 }
 
 // TagConversation adds (or, with tagged false, removes) a tag. Both are
-// idempotent. Errors: not_found (conversation or tag).
+// idempotent. A change is a change of the conversation: it moves its
+// version and updated_at, so an incremental sync sees it.
+// Errors: not_found (conversation or tag).
 func (s *Service) TagConversation(ctx context.Context, id, tagID string, tagged bool) (*Conversation, error) {
 	if _, err := s.Tag(ctx, tagID); err != nil {
 		return nil, err
 	}
-	p, err := principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	err = s.store.InTx(ctx, func(ctx context.Context) error {
-		c, err := s.Conversation(ctx, id)
-		if err != nil {
-			return err
+	c, err := s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		if slices.Contains(c.TagIDs, tagID) == tagged {
+			return "", nil, nil
 		}
-		has := false
-		for _, t := range c.TagIDs {
-			has = has || t == tagID
-		}
-		if has == tagged {
-			return nil
-		}
-		event := EventConversationTagged
+		payload := map[string]any{"tag_id": tagID, "by": actor(p)}
 		if tagged {
-			err = s.store.AddConversationTag(ctx, id, tagID)
-		} else {
-			event = EventConversationUntagged
-			err = s.store.RemoveConversationTag(ctx, id, tagID)
+			c.TagIDs = append(c.TagIDs, tagID)
+			slices.Sort(c.TagIDs)
+			return EventConversationTagged, payload, nil
 		}
-		if err != nil {
-			return err
+		c.TagIDs = slices.DeleteFunc(c.TagIDs, func(t string) bool { return t == tagID })
+		return EventConversationUntagged, payload, nil
+	}, func(ctx context.Context) error {
+		if tagged {
+			return s.store.AddConversationTag(ctx, id, tagID)
 		}
-		return s.record(ctx, event, id, map[string]any{"conversation_id": id, "tag_id": tagID, "by": actor(p)})
+		return s.store.RemoveConversationTag(ctx, id, tagID)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.Conversation(ctx, id)
+	return c, nil
 }
 
 // TagIDsByConversationIDs loads tag ids for batching, for conversations the

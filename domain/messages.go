@@ -12,11 +12,11 @@ func (s *Service) Messages(ctx context.Context, conversationID string, page Page
 	if _, err := s.Conversation(ctx, conversationID); err != nil {
 		return Page[*Message]{}, err
 	}
-	pr, cur, err := page.Normalize()
+	pq, err := page.Query()
 	if err != nil {
 		return Page[*Message]{}, err
 	}
-	return s.store.FindMessages(ctx, conversationID, PageQuery{Limit: pr.Limit, After: cur})
+	return s.store.FindMessages(ctx, conversationID, pq)
 }
 
 // LastMessagesByConversationIDs loads each conversation's newest message.
@@ -182,12 +182,12 @@ func (s *Service) Tasks(ctx context.Context, f TaskFilter, page PageRequest) (Pa
 	if err != nil {
 		return Page[*Task]{}, err
 	}
-	pr, cur, err := page.Normalize()
+	pq, err := page.Query()
 	if err != nil {
 		return Page[*Task]{}, err
 	}
 	f.Visibility = ConversationVisibility(p)
-	return s.store.FindTasks(ctx, f, PageQuery{Limit: pr.Limit, After: cur})
+	return s.store.FindTasks(ctx, f, pq)
 }
 
 // CreateTask adds a follow-up on a conversation or a contact.
@@ -300,7 +300,7 @@ func (s *Service) RecordInboundText(ctx context.Context, conversationID, text st
 	}
 	return s.recordInbound(ctx, conversationID, &Message{ID: NewID(PrefixMessage), WorkspaceID: p.WorkspaceID,
 		Direction: DirectionInbound, AuthorKind: AuthorContact, Type: MessageText, Text: text,
-		Status: DeliveryReceived, CreatedAt: at, UpdatedAt: at})
+		Status: DeliveryReceived, CreatedAt: at, UpdatedAt: s.now()})
 }
 
 // recordInbound stores a customer's message in a conversation. A customer

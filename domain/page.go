@@ -18,17 +18,36 @@ type PageRequest struct {
 	Limit int
 	// After is an opaque cursor from a previous page, "" for the first page.
 	After string
+	// Sort and UpdatedSince serve incremental sync; only the syncable
+	// listings (conversations, contacts, messages, tasks) read them, through
+	// Query.
+	Sort         Sort
+	UpdatedSince *time.Time
 }
+
+// Sort is the order of a listing. The zero value is the listing's own
+// order (newest activity first for the inbox, and so on).
+type Sort string
+
+// SortUpdatedAt orders ascending by (updated_at, id): a sync that pages
+// with it sees a row changed meanwhile again, later, instead of missing it.
+const SortUpdatedAt Sort = "updated_at"
 
 // Cursor is the decoded position after which the next page starts.
 type Cursor struct {
 	Time time.Time
 	ID   string
+	// Sort is the order the cursor was issued for: resuming a listing in
+	// another order would silently skip rows, so it is refused.
+	Sort Sort
 }
 
 // Page is one page of results.
 type Page[T any] struct {
-	Items      []T
+	Items []T
+	// Cursors holds each item's cursor, for connections that expose one
+	// per edge.
+	Cursors    []string
 	NextCursor string
 	HasMore    bool
 }
@@ -36,6 +55,9 @@ type Page[T any] struct {
 // EncodeCursor renders a cursor as an opaque string.
 func EncodeCursor(c Cursor) string {
 	raw := strconv.FormatInt(c.Time.UnixNano(), 10) + "|" + c.ID
+	if c.Sort != "" {
+		raw += "|" + string(c.Sort)
+	}
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
@@ -48,12 +70,13 @@ func DecodeCursor(s string) (*Cursor, error) {
 	if err != nil {
 		return nil, FieldError("cursor", "cursor is not valid")
 	}
-	ts, id, ok := strings.Cut(string(raw), "|")
+	ts, rest, ok := strings.Cut(string(raw), "|")
+	id, sort, _ := strings.Cut(rest, "|")
 	n, err := strconv.ParseInt(ts, 10, 64)
-	if !ok || err != nil || IDPrefix(id) == "" {
+	if !ok || err != nil || IDPrefix(id) == "" || (sort != "" && Sort(sort) != SortUpdatedAt) {
 		return nil, FieldError("cursor", "cursor is not valid")
 	}
-	return &Cursor{Time: time.Unix(0, n).UTC(), ID: id}, nil
+	return &Cursor{Time: time.Unix(0, n).UTC(), ID: id, Sort: Sort(sort)}, nil
 }
 
 // Normalize validates the page request and applies the default size.
@@ -68,6 +91,28 @@ func (r PageRequest) Normalize() (PageRequest, *Cursor, error) {
 	return r, c, err
 }
 
+// Query validates a page request of a listing that can be synced
+// incrementally: limit and cursor as Normalize does, plus the sort and a
+// cursor issued for that same sort.
+func (r PageRequest) Query() (PageQuery, error) {
+	pr, cur, err := r.Normalize()
+	if err != nil {
+		return PageQuery{}, err
+	}
+	if r.Sort != "" && r.Sort != SortUpdatedAt {
+		return PageQuery{}, FieldError("sort", "sort must be updated_at (or absent for the listing's own order)")
+	}
+	if cur != nil && cur.Sort != r.Sort {
+		return PageQuery{}, FieldError("cursor", "cursor belongs to another sort order; keep the sort of the page it came from")
+	}
+	q := PageQuery{Limit: pr.Limit, After: cur, Sort: r.Sort}
+	if r.UpdatedSince != nil {
+		since := r.UpdatedSince.UTC()
+		q.UpdatedSince = &since
+	}
+	return q, nil
+}
+
 // MakePage trims a result fetched with limit+1 rows into a page.
 func MakePage[T any](items []T, limit int, key func(T) Cursor) Page[T] {
 	p := Page[T]{Items: items}
@@ -78,6 +123,10 @@ func MakePage[T any](items []T, limit int, key func(T) Cursor) Page[T] {
 	}
 	if p.Items == nil {
 		p.Items = []T{}
+	}
+	p.Cursors = make([]string, len(p.Items))
+	for i, item := range p.Items {
+		p.Cursors[i] = EncodeCursor(key(item))
 	}
 	return p
 }

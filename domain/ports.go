@@ -20,6 +20,11 @@ type Tx interface {
 type PageQuery struct {
 	Limit int
 	After *Cursor
+	// Sort SortUpdatedAt orders ascending by (updated_at, id) instead of
+	// the listing's own order; UpdatedSince keeps rows with updated_at at
+	// or after it. Only the syncable listings read them.
+	Sort         Sort
+	UpdatedSince *time.Time
 }
 
 // WorkspaceStore persists workspaces.
@@ -60,8 +65,9 @@ type TagStore interface {
 	FindTags(ctx context.Context) ([]*Tag, error)
 	FindTagsByIDs(ctx context.Context, ids []string) ([]*Tag, error)
 	UpdateTag(ctx context.Context, t *Tag) error
-	// DeleteTag also removes the tag from conversations and contacts.
-	DeleteTag(ctx context.Context, id string) error
+	// DeleteTag also removes the tag from conversations and contacts, and
+	// moves their updated_at to at (a conversation's version too).
+	DeleteTag(ctx context.Context, id string, at time.Time) error
 }
 
 // ChannelStore persists WhatsApp numbers.
@@ -91,6 +97,9 @@ type ContactStore interface {
 	// FindContacts orders by creation, newest first.
 	FindContacts(ctx context.Context, f ContactFilter, pq PageQuery) (Page[*Contact], error)
 	UpdateContact(ctx context.Context, c *Contact) error
+	// TouchContact sets only updated_at, for changes kept in other tables
+	// (its tags), so a concurrent edit of its fields is not overwritten.
+	TouchContact(ctx context.Context, id string, at time.Time) error
 	AddContactTag(ctx context.Context, contactID, tagID string) error
 	RemoveContactTag(ctx context.Context, contactID, tagID string) error
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"math"
+	"time"
 
 	"github.com/centralita/centralita/domain"
 	"github.com/centralita/centralita/graph/generated"
@@ -33,20 +34,28 @@ func listCost(child int) int { return times(child, unpagedListSize) }
 
 // setComplexity installs the cost of every list field.
 func setComplexity(c *generated.ComplexityRoot) {
-	c.Query.Conversations = func(child int, first *int, _ *string, _ *model.ConversationFilter) int {
+	c.Query.Conversations = func(child int, first *int, _ *string, _ *model.ConversationFilter, _ *domain.Sort) int {
 		return pagedCost(child, first)
 	}
-	c.Query.Contacts = func(child int, first *int, _ *string, _ *model.ContactFilter) int { return pagedCost(child, first) }
+	c.Query.Contacts = func(child int, first *int, _ *string, _ *model.ContactFilter, _ *domain.Sort) int {
+		return pagedCost(child, first)
+	}
 	c.Query.Users = func(child int, first *int, _ *string, _ *model.UserFilter) int { return pagedCost(child, first) }
-	c.Query.Tasks = func(child int, first *int, _ *string, _ *model.TaskFilter) int { return pagedCost(child, first) }
+	c.Query.Tasks = func(child int, first *int, _ *string, _ *model.TaskFilter, _ *domain.Sort) int {
+		return pagedCost(child, first)
+	}
 	c.Query.Nodes = func(child int, ids []string) int { return times(child, len(ids)) }
 	c.Query.Queues = listCost
 	c.Query.Tags = listCost
 	c.Query.Channels = listCost
 	c.Query.APIKeys = listCost
-	c.Conversation.Messages = func(child int, first *int, _ *string) int { return pagedCost(child, first) }
+	c.Conversation.Messages = func(child int, first *int, _ *string, _ *time.Time, _ *domain.Sort) int {
+		return pagedCost(child, first)
+	}
 	c.Conversation.Notes = func(child int, first *int, _ *string) int { return pagedCost(child, first) }
-	c.Conversation.Tasks = func(child int, first *int, _ *string) int { return pagedCost(child, first) }
+	c.Conversation.Tasks = func(child int, first *int, _ *string, _ *time.Time, _ *domain.Sort) int {
+		return pagedCost(child, first)
+	}
 	c.Conversation.Tags = listCost
 	c.Contact.Conversations = func(child int, first *int, _ *string) int { return pagedCost(child, first) }
 	c.Contact.Tags = listCost

@@ -1,6 +1,9 @@
 package graph
 
 import (
+	"slices"
+	"time"
+
 	"github.com/centralita/centralita/domain"
 	"github.com/centralita/centralita/graph/model"
 )
@@ -11,14 +14,18 @@ func pageRequest(first *int, after *string) domain.PageRequest {
 	return domain.PageRequest{Limit: deref(first), After: deref(after)}
 }
 
-type pageKeyed interface{ PageKey() domain.Cursor }
+// syncPageRequest adds the incremental-sync arguments of the listings that
+// take them; the domain validates them with the cursor.
+func syncPageRequest(first *int, after *string, updatedSince *time.Time, sort *domain.Sort) domain.PageRequest {
+	p := pageRequest(first, after)
+	p.UpdatedSince, p.Sort = updatedSince, deref(sort)
+	return p
+}
 
-// cursors renders each item's cursor and the page info of a domain page.
-func cursors[T pageKeyed](p domain.Page[T]) ([]string, *model.PageInfo) {
-	out := make([]string, len(p.Items))
-	for i, item := range p.Items {
-		out[i] = domain.EncodeCursor(item.PageKey())
-	}
+// cursors renders each item's cursor (issued by persistence for the order
+// the page was read in) and the page info of a domain page.
+func cursors[T any](p domain.Page[T]) ([]string, *model.PageInfo) {
+	out := slices.Clone(p.Cursors) // every page is built by domain.MakePage
 	if p.HasMore && len(out) > 0 {
 		out[len(out)-1] = p.NextCursor
 	}

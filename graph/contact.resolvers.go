@@ -75,10 +75,10 @@ func (r *mutationResolver) UpdateContact(ctx context.Context, input model.Update
 }
 
 // Contacts is the resolver for the contacts field.
-func (r *queryResolver) Contacts(ctx context.Context, first *int, after *string, filter *model.ContactFilter) (*model.ContactConnection, error) {
+func (r *queryResolver) Contacts(ctx context.Context, first *int, after *string, filter *model.ContactFilter, sort *domain.Sort) (*model.ContactConnection, error) {
 	f := deref(filter)
 	p, err := r.svc.Contacts(ctx, domain.ContactFilter{Text: deref(f.Text), TagID: deref(f.TagID),
-		MovedFromChannelID: deref(f.MovedFromChannelID), Page: pageRequest(first, after)})
+		MovedFromChannelID: deref(f.MovedFromChannelID), Page: syncPageRequest(first, after, f.UpdatedSince, sort)})
 	if err != nil {
 		return nil, err
 	}

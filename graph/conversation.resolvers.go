@@ -63,8 +63,8 @@ func (r *conversationResolver) LastMessage(ctx context.Context, obj *domain.Conv
 }
 
 // Messages is the resolver for the messages field.
-func (r *conversationResolver) Messages(ctx context.Context, obj *domain.Conversation, first *int, after *string) (*model.MessageConnection, error) {
-	p, err := r.svc.Messages(ctx, obj.ID, pageRequest(first, after))
+func (r *conversationResolver) Messages(ctx context.Context, obj *domain.Conversation, first *int, after *string, updatedSince *time.Time, sort *domain.Sort) (*model.MessageConnection, error) {
+	p, err := r.svc.Messages(ctx, obj.ID, syncPageRequest(first, after, updatedSince, sort))
 	if err != nil {
 		return nil, err
 	}
@@ -81,8 +81,8 @@ func (r *conversationResolver) Notes(ctx context.Context, obj *domain.Conversati
 }
 
 // Tasks is the resolver for the tasks field.
-func (r *conversationResolver) Tasks(ctx context.Context, obj *domain.Conversation, first *int, after *string) (*model.TaskConnection, error) {
-	p, err := r.svc.Tasks(ctx, domain.TaskFilter{ConversationID: obj.ID}, pageRequest(first, after))
+func (r *conversationResolver) Tasks(ctx context.Context, obj *domain.Conversation, first *int, after *string, updatedSince *time.Time, sort *domain.Sort) (*model.TaskConnection, error) {
+	p, err := r.svc.Tasks(ctx, domain.TaskFilter{ConversationID: obj.ID}, syncPageRequest(first, after, updatedSince, sort))
 	if err != nil {
 		return nil, err
 	}
@@ -164,12 +164,12 @@ func (r *mutationResolver) UntagConversation(ctx context.Context, input model.Ta
 }
 
 // Conversations is the resolver for the conversations field.
-func (r *queryResolver) Conversations(ctx context.Context, first *int, after *string, filter *model.ConversationFilter) (*model.ConversationConnection, error) {
+func (r *queryResolver) Conversations(ctx context.Context, first *int, after *string, filter *model.ConversationFilter, sort *domain.Sort) (*model.ConversationConnection, error) {
 	f := deref(filter)
 	p, err := r.svc.Conversations(ctx, domain.ConversationFilter{Status: f.Status, QueueID: deref(f.QueueID),
 		AssigneeID: deref(f.AssigneeID), Unassigned: deref(f.Unassigned), TagID: deref(f.TagID),
 		ChannelID: deref(f.ChannelID), ContactID: deref(f.ContactID), Text: deref(f.Text),
-		Page: pageRequest(first, after)})
+		Page: syncPageRequest(first, after, f.UpdatedSince, sort)})
 	if err != nil {
 		return nil, err
 	}

@@ -156,11 +156,12 @@ func TestErrorPresenterHidesInternals(t *testing.T) {
 }
 
 func TestCursorsRenderEveryEdge(t *testing.T) {
-	items := []*domain.Message{{ID: "msg_a"}, {ID: "msg_b"}}
-	cs, info := cursors(domain.Page[*domain.Message]{Items: items, HasMore: true, NextCursor: "next"})
+	items := []*domain.Message{{ID: "msg_a"}, {ID: "msg_b"}, {ID: "msg_c"}}
+	page := domain.MakePage(items, 2, (*domain.Message).PageKey)
+	cs, info := cursors(page)
 	require.Len(t, cs, 2)
 	require.Equal(t, domain.EncodeCursor(items[0].PageKey()), cs[0])
-	require.Equal(t, "next", *info.EndCursor)
+	require.Equal(t, page.NextCursor, *info.EndCursor)
 	require.True(t, info.HasNextPage)
 
 	_, info = cursors(domain.Page[*domain.Message]{Items: []*domain.Message{}})

@@ -51,10 +51,10 @@ func (r *noteResolver) Author(ctx context.Context, obj *domain.Note) (*domain.Us
 }
 
 // Tasks is the resolver for the tasks field.
-func (r *queryResolver) Tasks(ctx context.Context, first *int, after *string, filter *model.TaskFilter) (*model.TaskConnection, error) {
+func (r *queryResolver) Tasks(ctx context.Context, first *int, after *string, filter *model.TaskFilter, sort *domain.Sort) (*model.TaskConnection, error) {
 	f := deref(filter)
 	p, err := r.svc.Tasks(ctx, domain.TaskFilter{ConversationID: deref(f.ConversationID), ContactID: deref(f.ContactID),
-		AssigneeID: deref(f.AssigneeID), Done: f.Done}, pageRequest(first, after))
+		AssigneeID: deref(f.AssigneeID), Done: f.Done}, syncPageRequest(first, after, f.UpdatedSince, sort))
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
 package persistence
 
 import (
+	"time"
+
 	"github.com/centralita/centralita/domain"
 	"gorm.io/gorm"
 )
@@ -39,4 +41,38 @@ func makePage[R any, T any](rows []R, pq domain.PageQuery, convert func(*R) T, k
 		items[i] = convert(&rows[i])
 	}
 	return domain.MakePage(items, pageLimit(pq), key)
+}
+
+// listing is how one syncable listing pages: its own order (timeCol, newest
+// first when desc) and the table alias holding updated_at and id.
+type listing struct {
+	alias   string // "c." or "" for an unaliased table
+	timeCol string
+	desc    bool
+}
+
+// page adds the sync filter and the keyset of the order pq asks for: the
+// listing's own, or ascending (updated_at, id) for SortUpdatedAt.
+// updated_since is inclusive: a sync that saves the last updated_at it saw
+// and resumes from it gets the rows that share that instant again rather
+// than losing the ones it had not reached.
+func (l listing) page(q *gorm.DB, pq domain.PageQuery) *gorm.DB {
+	if pq.UpdatedSince != nil {
+		q = q.Where(l.alias+"updated_at >= ?", utcTime{*pq.UpdatedSince})
+	}
+	if pq.Sort == domain.SortUpdatedAt {
+		return keyset(q, l.alias+"updated_at", l.alias+"id", pq, false)
+	}
+	return keyset(q, l.alias+l.timeCol, l.alias+"id", pq, l.desc)
+}
+
+// pageKey picks the cursor of an item in the order pq asks for.
+func pageKey[T any](pq domain.PageQuery, own func(T) domain.Cursor, updated func(T) (time.Time, string)) func(T) domain.Cursor {
+	if pq.Sort != domain.SortUpdatedAt {
+		return own
+	}
+	return func(item T) domain.Cursor {
+		at, id := updated(item)
+		return domain.Cursor{Time: at, ID: id, Sort: domain.SortUpdatedAt}
+	}
 }

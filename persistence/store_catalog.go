@@ -2,6 +2,7 @@ package persistence
 
 import (
 	"context"
+	"time"
 
 	"github.com/centralita/centralita/domain"
 	"gorm.io/gorm"
@@ -237,13 +238,26 @@ func (s *Store) UpdateTag(ctx context.Context, t *domain.Tag) error {
 }
 
 // DeleteTag removes a tag from every conversation and contact, then the tag.
-func (s *Store) DeleteTag(ctx context.Context, id string) error {
+func (s *Store) DeleteTag(ctx context.Context, id string, at time.Time) error {
 	_, ws, err := s.scope(ctx)
 	if err != nil {
 		return err
 	}
 	return s.InTx(ctx, func(ctx context.Context) error {
 		db := s.conn(ctx)
+		// Losing a tag is a change of each tagged row: a sync must see it.
+		err := db.Table("conversations").Where("workspace_id = ? AND id IN (?)", ws,
+			db.Table("conversation_tags").Select("conversation_id").Where("workspace_id = ? AND tag_id = ?", ws, id)).
+			Updates(map[string]any{"updated_at": storedTime(&at), "version": gorm.Expr("version + 1")}).Error
+		if err != nil {
+			return writeError(err, "tag")
+		}
+		err = db.Table("contacts").Where("workspace_id = ? AND id IN (?)", ws,
+			db.Table("contact_tags").Select("contact_id").Where("workspace_id = ? AND tag_id = ?", ws, id)).
+			Update("updated_at", storedTime(&at)).Error
+		if err != nil {
+			return writeError(err, "tag")
+		}
 		if err := db.Where("workspace_id = ? AND tag_id = ?", ws, id).Delete(&conversationTagRow{}).Error; err != nil {
 			return deleteError(err, "tag")
 		}

@@ -2,6 +2,7 @@ package persistence
 
 import (
 	"context"
+	"time"
 
 	"github.com/centralita/centralita/domain"
 	"gorm.io/gorm/clause"
@@ -55,7 +56,10 @@ func (s *Store) FindContactsByIDs(ctx context.Context, ids []string) ([]*domain.
 	return contacts, s.loadContactTags(ctx, ws, contacts)
 }
 
-// FindContacts lists contacts newest first. Text matches name, email, wa_id
+// contactListing is the contact listing's order: newest first.
+var contactListing = listing{alias: "ct.", timeCol: "created_at", desc: true}
+
+// FindContacts lists contacts newest first (or by updated_at for a sync). Text matches name, email, wa_id
 // or phone as a case-insensitive substring (ASCII only on SQLite).
 func (s *Store) FindContacts(ctx context.Context, f domain.ContactFilter, pq domain.PageQuery) (domain.Page[*domain.Contact], error) {
 	db, ws, err := s.scope(ctx)
@@ -78,12 +82,11 @@ func (s *Store) FindContacts(ctx context.Context, f domain.ContactFilter, pq dom
 			" ? ESCAPE '\\' OR ct.phone_e164 "+like+" ? ESCAPE '\\')", pattern, pattern, pattern, pattern)
 	}
 	var rows []contactRow
-	if err := keyset(q, "ct.created_at", "ct.id", pq, true).Find(&rows).Error; err != nil {
+	if err := contactListing.page(q, pq).Find(&rows).Error; err != nil {
 		return domain.Page[*domain.Contact]{}, writeError(err, "contact")
 	}
-	p := makePage(rows, pq, (*contactRow).toDomain, func(c *domain.Contact) domain.Cursor {
-		return domain.Cursor{Time: c.CreatedAt, ID: c.ID}
-	})
+	p := makePage(rows, pq, (*contactRow).toDomain, pageKey(pq, (*domain.Contact).PageKey,
+		func(c *domain.Contact) (time.Time, string) { return c.UpdatedAt, c.ID }))
 	return p, s.loadContactTags(ctx, ws, p.Items)
 }
 
@@ -128,6 +131,16 @@ func (s *Store) UpdateContact(ctx context.Context, c *domain.Contact) error {
 		"wa_id": row.WaID, "user_id": row.UserID, "phone_e164": row.PhoneE164, "name": row.Name, "email": row.Email,
 		"custom_attributes": row.CustomAttributes, "updated_at": row.UpdatedAt, "lead_source": row.LeadSource,
 	})
+	return updated(res, "contact")
+}
+
+// TouchContact moves a contact's updated_at and nothing else.
+func (s *Store) TouchContact(ctx context.Context, id string, at time.Time) error {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	res := db.Table("contacts").Where("id = ? AND workspace_id = ?", id, ws).Update("updated_at", storedTime(&at))
 	return updated(res, "contact")
 }
 

@@ -2,6 +2,7 @@ package persistence
 
 import (
 	"context"
+	"time"
 
 	"github.com/centralita/centralita/domain"
 	"gorm.io/gorm"
@@ -36,7 +37,11 @@ func (s *Store) FindConversation(ctx context.Context, id string) (*domain.Conver
 	return convs[0], s.loadConversationTags(ctx, ws, convs)
 }
 
-// FindConversations lists the inbox, newest activity first, restricted to
+// inbox is the conversation listing's order: newest activity first.
+var inbox = listing{alias: "c.", timeCol: "last_activity_at", desc: true}
+
+// FindConversations lists the inbox, newest activity first (or by
+// updated_at for a sync), restricted to
 // what vis allows, with TagIDs loaded in one more query.
 func (s *Store) FindConversations(ctx context.Context, f domain.ConversationFilter, vis domain.Visibility, pq domain.PageQuery) (domain.Page[*domain.Conversation], error) {
 	db, ws, err := s.scope(ctx)
@@ -49,10 +54,11 @@ func (s *Store) FindConversations(ctx context.Context, f domain.ConversationFilt
 	}
 	q = s.filterConversations(q, f)
 	var rows []conversationRow
-	if err := keyset(q, "c.last_activity_at", "c.id", pq, true).Find(&rows).Error; err != nil {
+	if err := inbox.page(q, pq).Find(&rows).Error; err != nil {
 		return domain.Page[*domain.Conversation]{}, writeError(err, "conversation")
 	}
-	p := makePage(rows, pq, (*conversationRow).toDomain, conversationCursor)
+	p := makePage(rows, pq, (*conversationRow).toDomain, pageKey(pq, conversationCursor,
+		func(c *domain.Conversation) (time.Time, string) { return c.UpdatedAt, c.ID }))
 	return p, s.loadConversationTags(ctx, ws, p.Items)
 }
 

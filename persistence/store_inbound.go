@@ -168,9 +168,12 @@ func (s *Store) UpdateMessageDelivery(ctx context.Context, m *domain.Message) er
 	}
 	res := db.Table("messages").Where("id = ? AND workspace_id = ?", m.ID, ws).Updates(map[string]any{
 		"provider_message_id": m.ProviderMessageID, "status": string(m.Status),
-		"error_code": m.ErrorCode, "error_title": m.ErrorTitle, "updated_at": m.UpdatedAt.UTC(),
+		"error_code": m.ErrorCode, "error_title": m.ErrorTitle, "updated_at": storedTime(&m.UpdatedAt),
 	})
-	return updated(res, "message")
+	if err := updated(res, "message"); err != nil {
+		return err
+	}
+	return touchConversation(db, ws, m.ConversationID, m.UpdatedAt)
 }
 
 type parkedStatusRow struct {

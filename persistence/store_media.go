@@ -54,7 +54,10 @@ func (s *Store) UpdateMessageContent(ctx context.Context, m *domain.Message) err
 		return err
 	}
 	res := db.Table("messages").Where("id = ? AND workspace_id = ?", m.ID, ws).Updates(map[string]any{
-		"content": contentColumn{m}, "updated_at": m.UpdatedAt.UTC(),
+		"content": contentColumn{m}, "updated_at": storedTime(&m.UpdatedAt),
 	})
-	return updated(res, "message")
+	if err := updated(res, "message"); err != nil {
+		return err
+	}
+	return touchConversation(db, ws, m.ConversationID, m.UpdatedAt)
 }

@@ -2,6 +2,7 @@ package persistence
 
 import (
 	"context"
+	"time"
 
 	"github.com/centralita/centralita/domain"
 )
@@ -21,7 +22,14 @@ func (s *Store) CreateMessage(ctx context.Context, m *domain.Message) error {
 	return writeError(db.Create(&row).Error, "message")
 }
 
-// FindMessages lists a conversation's messages newest first.
+// The own orders of the message and task listings.
+var (
+	messageListing = listing{timeCol: "created_at", desc: true}
+	taskListing    = listing{timeCol: "created_at"}
+)
+
+// FindMessages lists a conversation's messages newest first (or by
+// updated_at for a sync).
 func (s *Store) FindMessages(ctx context.Context, conversationID string, pq domain.PageQuery) (domain.Page[*domain.Message], error) {
 	db, ws, err := s.scope(ctx)
 	if err != nil {
@@ -29,12 +37,11 @@ func (s *Store) FindMessages(ctx context.Context, conversationID string, pq doma
 	}
 	q := db.Table("messages").Where("workspace_id = ? AND conversation_id = ?", ws, conversationID)
 	var rows []messageRow
-	if err := keyset(q, "created_at", "id", pq, true).Find(&rows).Error; err != nil {
+	if err := messageListing.page(q, pq).Find(&rows).Error; err != nil {
 		return domain.Page[*domain.Message]{}, writeError(err, "message")
 	}
-	return makePage(rows, pq, (*messageRow).toDomain, func(m *domain.Message) domain.Cursor {
-		return domain.Cursor{Time: m.CreatedAt, ID: m.ID}
-	}), nil
+	return makePage(rows, pq, (*messageRow).toDomain, pageKey(pq, (*domain.Message).PageKey,
+		func(m *domain.Message) (time.Time, string) { return m.UpdatedAt, m.ID })), nil
 }
 
 // lastMessagesSQL picks each conversation's newest message in one query
@@ -146,7 +153,7 @@ func (s *Store) FindTask(ctx context.Context, id string) (*domain.Task, error) {
 	return row.toDomain(), nil
 }
 
-// FindTasks lists tasks oldest first.
+// FindTasks lists tasks oldest first (or by updated_at for a sync).
 func (s *Store) FindTasks(ctx context.Context, f domain.TaskFilter, pq domain.PageQuery) (domain.Page[*domain.Task], error) {
 	db, ws, err := s.scope(ctx)
 	if err != nil {
@@ -174,12 +181,11 @@ func (s *Store) FindTasks(ctx context.Context, f domain.TaskFilter, pq domain.Pa
 		}
 	}
 	var rows []taskRow
-	if err := keyset(q, "created_at", "id", pq, false).Find(&rows).Error; err != nil {
+	if err := taskListing.page(q, pq).Find(&rows).Error; err != nil {
 		return domain.Page[*domain.Task]{}, writeError(err, "task")
 	}
-	return makePage(rows, pq, (*taskRow).toDomain, func(t *domain.Task) domain.Cursor {
-		return domain.Cursor{Time: t.CreatedAt, ID: t.ID}
-	}), nil
+	return makePage(rows, pq, (*taskRow).toDomain, pageKey(pq, (*domain.Task).PageKey,
+		func(t *domain.Task) (time.Time, string) { return t.UpdatedAt, t.ID })), nil
 }
 
 // UpdateTask writes every field of a task.

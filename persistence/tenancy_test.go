@@ -72,6 +72,7 @@ func TestOtherWorkspaceSeesNothing(t *testing.T) {
 		"UpdateTag":     func() error { tg := *r.tag; tg.Name = "x"; return s.UpdateTag(b, &tg) },
 		"UpdateChan":    func() error { c := *r.channel; c.Name = "x"; return s.UpdateChannel(b, &c) },
 		"UpdateContact": func() error { c := *r.contact; c.Name = "x"; return s.UpdateContact(b, &c) },
+		"TouchContact":  func() error { return s.TouchContact(b, r.contact.ID, time.Now()) },
 		"UpdateConv": func() error {
 			c := *r.conv
 			c.Version++
@@ -82,7 +83,7 @@ func TestOtherWorkspaceSeesNothing(t *testing.T) {
 		"UpdateAPIKey": func() error { k := *r.key; now := time.Now(); k.RevokedAt = &now; return s.UpdateAPIKey(b, &k) },
 		"UpdateWS":     func() error { w := *e.a.ws; w.Name = "x"; return s.UpdateWorkspace(b, &w) },
 		"DeleteQueue":  func() error { return s.DeleteQueue(b, r.queue.ID) },
-		"DeleteTag":    func() error { return s.DeleteTag(b, r.tag.ID) },
+		"DeleteTag":    func() error { return s.DeleteTag(b, r.tag.ID, time.Now()) },
 		"DeleteChan":   func() error { return s.DeleteChannel(b, r.channel.ID) },
 		// Links into A's rows violate the (workspace_id, id) foreign keys.
 		"AddConvTag":    func() error { return s.AddConversationTag(b, r.conv.ID, e.tag(t, b, "b1").ID) },
@@ -220,7 +221,7 @@ func TestNoPrincipalFailsClosed(t *testing.T) {
 		"FindTags":        func() error { _, err := s.FindTags(ctx); return err },
 		"FindTagsByIDs":   func() error { _, err := s.FindTagsByIDs(ctx, []string{r.tag.ID}); return err },
 		"UpdateTag":       func() error { return s.UpdateTag(ctx, r.tag) },
-		"DeleteTag":       func() error { return s.DeleteTag(ctx, r.tag.ID) },
+		"DeleteTag":       func() error { return s.DeleteTag(ctx, r.tag.ID, time.Now()) },
 		"CreateChannel":   func() error { return s.CreateChannel(ctx, &domain.Channel{ID: domain.NewID(domain.PrefixChannel)}) },
 		"FindChannel":     func() error { _, err := s.FindChannel(ctx, r.channel.ID); return err },
 		"FindChannels":    func() error { _, err := s.FindChannels(ctx); return err },
@@ -232,6 +233,7 @@ func TestNoPrincipalFailsClosed(t *testing.T) {
 		"ContactsByIDs":   func() error { _, err := s.FindContactsByIDs(ctx, []string{r.contact.ID}); return err },
 		"FindContacts":    func() error { _, err := s.FindContacts(ctx, domain.ContactFilter{}, pq); return err },
 		"UpdateContact":   func() error { return s.UpdateContact(ctx, r.contact) },
+		"TouchContact":    func() error { return s.TouchContact(ctx, r.contact.ID, time.Now()) },
 		"AddContactTag":   func() error { return s.AddContactTag(ctx, r.contact.ID, r.tag.ID) },
 		"RmContactTag":    func() error { return s.RemoveContactTag(ctx, r.contact.ID, r.tag.ID) },
 		"CreateConv": func() error {

@@ -140,14 +140,14 @@ type ComplexityRoot struct {
 		LastCustomerMessageAt func(childComplexity int) int
 		LastMessage           func(childComplexity int) int
 		LeadSource            func(childComplexity int) int
-		Messages              func(childComplexity int, first *int, after *string) int
+		Messages              func(childComplexity int, first *int, after *string, updatedSince *time.Time, sort *domain.Sort) int
 		Notes                 func(childComplexity int, first *int, after *string) int
 		Priority              func(childComplexity int) int
 		Queue                 func(childComplexity int) int
 		ServiceWindow         func(childComplexity int) int
 		Status                func(childComplexity int) int
 		Tags                  func(childComplexity int) int
-		Tasks                 func(childComplexity int, first *int, after *string) int
+		Tasks                 func(childComplexity int, first *int, after *string, updatedSince *time.Time, sort *domain.Sort) int
 		UpdatedAt             func(childComplexity int) int
 		Version               func(childComplexity int) int
 	}
@@ -386,15 +386,15 @@ type ComplexityRoot struct {
 		APIKeys       func(childComplexity int) int
 		Channels      func(childComplexity int) int
 		Contact       func(childComplexity int, id string) int
-		Contacts      func(childComplexity int, first *int, after *string, filter *model.ContactFilter) int
+		Contacts      func(childComplexity int, first *int, after *string, filter *model.ContactFilter, sort *domain.Sort) int
 		Conversation  func(childComplexity int, id string) int
-		Conversations func(childComplexity int, first *int, after *string, filter *model.ConversationFilter) int
+		Conversations func(childComplexity int, first *int, after *string, filter *model.ConversationFilter, sort *domain.Sort) int
 		Me            func(childComplexity int) int
 		Node          func(childComplexity int, id string) int
 		Nodes         func(childComplexity int, ids []string) int
 		Queues        func(childComplexity int) int
 		Tags          func(childComplexity int) int
-		Tasks         func(childComplexity int, first *int, after *string, filter *model.TaskFilter) int
+		Tasks         func(childComplexity int, first *int, after *string, filter *model.TaskFilter, sort *domain.Sort) int
 		User          func(childComplexity int, id string) int
 		Users         func(childComplexity int, first *int, after *string, filter *model.UserFilter) int
 		Workspace     func(childComplexity int) int
@@ -591,9 +591,9 @@ type ConversationResolver interface {
 	Assignee(ctx context.Context, obj *domain.Conversation) (*domain.User, error)
 	Tags(ctx context.Context, obj *domain.Conversation) ([]*domain.Tag, error)
 	LastMessage(ctx context.Context, obj *domain.Conversation) (*domain.Message, error)
-	Messages(ctx context.Context, obj *domain.Conversation, first *int, after *string) (*model.MessageConnection, error)
+	Messages(ctx context.Context, obj *domain.Conversation, first *int, after *string, updatedSince *time.Time, sort *domain.Sort) (*model.MessageConnection, error)
 	Notes(ctx context.Context, obj *domain.Conversation, first *int, after *string) (*model.NoteConnection, error)
-	Tasks(ctx context.Context, obj *domain.Conversation, first *int, after *string) (*model.TaskConnection, error)
+	Tasks(ctx context.Context, obj *domain.Conversation, first *int, after *string, updatedSince *time.Time, sort *domain.Sort) (*model.TaskConnection, error)
 }
 type MessageResolver interface {
 	Author(ctx context.Context, obj *domain.Message) (*domain.User, error)
@@ -665,11 +665,11 @@ type QueryResolver interface {
 	Queues(ctx context.Context) ([]*domain.Queue, error)
 	Tags(ctx context.Context) ([]*domain.Tag, error)
 	Channels(ctx context.Context) ([]*domain.Channel, error)
-	Contacts(ctx context.Context, first *int, after *string, filter *model.ContactFilter) (*model.ContactConnection, error)
+	Contacts(ctx context.Context, first *int, after *string, filter *model.ContactFilter, sort *domain.Sort) (*model.ContactConnection, error)
 	Contact(ctx context.Context, id string) (*domain.Contact, error)
-	Conversations(ctx context.Context, first *int, after *string, filter *model.ConversationFilter) (*model.ConversationConnection, error)
+	Conversations(ctx context.Context, first *int, after *string, filter *model.ConversationFilter, sort *domain.Sort) (*model.ConversationConnection, error)
 	Conversation(ctx context.Context, id string) (*domain.Conversation, error)
-	Tasks(ctx context.Context, first *int, after *string, filter *model.TaskFilter) (*model.TaskConnection, error)
+	Tasks(ctx context.Context, first *int, after *string, filter *model.TaskFilter, sort *domain.Sort) (*model.TaskConnection, error)
 	Users(ctx context.Context, first *int, after *string, filter *model.UserFilter) (*model.UserConnection, error)
 	User(ctx context.Context, id string) (*domain.User, error)
 }
@@ -1097,7 +1097,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Conversation.Messages(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Conversation.Messages(childComplexity, args["first"].(*int), args["after"].(*string), args["updatedSince"].(*time.Time), args["sort"].(*domain.Sort)), true
 	case "Conversation.notes":
 		if e.ComplexityRoot.Conversation.Notes == nil {
 			break
@@ -1149,7 +1149,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Conversation.Tasks(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Conversation.Tasks(childComplexity, args["first"].(*int), args["after"].(*string), args["updatedSince"].(*time.Time), args["sort"].(*domain.Sort)), true
 	case "Conversation.updatedAt":
 		if e.ComplexityRoot.Conversation.UpdatedAt == nil {
 			break
@@ -2302,7 +2302,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Contacts(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ContactFilter)), true
+		return e.ComplexityRoot.Query.Contacts(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ContactFilter), args["sort"].(*domain.Sort)), true
 	case "Query.conversation":
 		if e.ComplexityRoot.Query.Conversation == nil {
 			break
@@ -2324,7 +2324,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Conversations(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ConversationFilter)), true
+		return e.ComplexityRoot.Query.Conversations(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ConversationFilter), args["sort"].(*domain.Sort)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -2376,7 +2376,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Tasks(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.TaskFilter)), true
+		return e.ComplexityRoot.Query.Tasks(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.TaskFilter), args["sort"].(*domain.Sort)), true
 	case "Query.user":
 		if e.ComplexityRoot.Query.User == nil {
 			break
@@ -3371,11 +3371,13 @@ input ContactFilter {
   tagId: ID
   "Only contacts who wrote to this (legacy) number and have since written to an official one."
   movedFromChannelId: ID
+  "Only rows whose updatedAt is at or after this instant (inclusive: resume from the last updatedAt a sync saw and upsert by id)."
+  updatedSince: DateTime
 }
 
 extend type Query {
-  "Contacts, newest first."
-  contacts(first: Int, after: String, filter: ContactFilter): ContactConnection!
+  "Contacts, newest first (or by updatedAt with sort)."
+  contacts(first: Int, after: String, filter: ContactFilter, sort: ListSort): ContactConnection!
   contact(id: ID!): Contact
 }
 
@@ -3550,11 +3552,12 @@ type Conversation implements Node {
   assignee: User
   tags: [Tag!]!
   lastMessage: Message
-  "Newest first."
-  messages(first: Int, after: String): MessageConnection!
+  "Newest first (or by updatedAt with sort); updatedSince as in ConversationFilter."
+  messages(first: Int, after: String, updatedSince: DateTime, sort: ListSort): MessageConnection!
   "Oldest first."
   notes(first: Int, after: String): NoteConnection!
-  tasks(first: Int, after: String): TaskConnection!
+  "Oldest first (or by updatedAt with sort); updatedSince as in ConversationFilter."
+  tasks(first: Int, after: String, updatedSince: DateTime, sort: ListSort): TaskConnection!
   version: Int!
   createdAt: DateTime!
   updatedAt: DateTime!
@@ -3586,11 +3589,13 @@ input ConversationFilter {
   contactId: ID
   "Matches the contact's name, wa_id or phone, or any message text."
   text: String
+  "Only rows whose updatedAt is at or after this instant (inclusive: resume from the last updatedAt a sync saw and upsert by id)."
+  updatedSince: DateTime
 }
 
 extend type Query {
-  "The inbox the caller may see, most recent activity first."
-  conversations(first: Int, after: String, filter: ConversationFilter): ConversationConnection!
+  "The inbox the caller may see, most recent activity first (or by updatedAt with sort)."
+  conversations(first: Int, after: String, filter: ConversationFilter, sort: ListSort): ConversationConnection!
   conversation(id: ID!): Conversation
 }
 
@@ -3823,6 +3828,20 @@ scalar JSON
 "An object with a global id."
 interface Node {
   id: ID!
+}
+
+"""
+Order of a syncable listing (conversations, contacts, messages, tasks).
+Absent: the listing's own order.
+"""
+enum ListSort {
+  """
+  Ascending by (updatedAt, id), for incremental sync: rows sharing an
+  updatedAt are never skipped or repeated across pages, and a row changed
+  while a sync pages reappears later in it. A cursor only continues the
+  sort it was issued for.
+  """
+  UPDATED_AT
 }
 
 "Relay page information; pagination is forward only (first/after)."
@@ -4072,11 +4091,13 @@ input TaskFilter {
   contactId: ID
   assigneeId: ID
   done: Boolean
+  "Only rows whose updatedAt is at or after this instant (inclusive: resume from the last updatedAt a sync saw and upsert by id)."
+  updatedSince: DateTime
 }
 
 extend type Query {
-  "Tasks, oldest first."
-  tasks(first: Int, after: String, filter: TaskFilter): TaskConnection!
+  "Tasks, oldest first (or by updatedAt with sort)."
+  tasks(first: Int, after: String, filter: TaskFilter, sort: ListSort): TaskConnection!
 }
 
 input AddNoteInput {
@@ -5255,6 +5276,22 @@ func (ec *executionContext) field_Conversation_messages_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*domain.Sort, error) {
+			return ec.unmarshalOListSort2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSort(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
 	return args, nil
 }
 
@@ -5299,6 +5336,22 @@ func (ec *executionContext) field_Conversation_tasks_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*domain.Sort, error) {
+			return ec.unmarshalOListSort2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSort(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
 	return args, nil
 }
 
@@ -5875,6 +5928,14 @@ func (ec *executionContext) field_Query_contacts_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*domain.Sort, error) {
+			return ec.unmarshalOListSort2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSort(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
 	return args, nil
 }
 
@@ -5919,6 +5980,14 @@ func (ec *executionContext) field_Query_conversations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*domain.Sort, error) {
+			return ec.unmarshalOListSort2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSort(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
 	return args, nil
 }
 
@@ -5977,6 +6046,14 @@ func (ec *executionContext) field_Query_tasks_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*domain.Sort, error) {
+			return ec.unmarshalOListSort2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSort(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg3
 	return args, nil
 }
 
@@ -7725,7 +7802,7 @@ func (ec *executionContext) _Conversation_messages(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Conversation().Messages(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Conversation().Messages(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["updatedSince"].(*time.Time), fc.Args["sort"].(*domain.Sort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MessageConnection) graphql.Marshaler {
@@ -7813,7 +7890,7 @@ func (ec *executionContext) _Conversation_tasks(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Conversation().Tasks(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Conversation().Tasks(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["updatedSince"].(*time.Time), fc.Args["sort"].(*domain.Sort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TaskConnection) graphql.Marshaler {
@@ -12862,7 +12939,7 @@ func (ec *executionContext) _Query_contacts(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Contacts(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ContactFilter))
+			return ec.Resolvers.Query().Contacts(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ContactFilter), fc.Args["sort"].(*domain.Sort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactConnection) graphql.Marshaler {
@@ -12950,7 +13027,7 @@ func (ec *executionContext) _Query_conversations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Conversations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ConversationFilter))
+			return ec.Resolvers.Query().Conversations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ConversationFilter), fc.Args["sort"].(*domain.Sort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConversationConnection) graphql.Marshaler {
@@ -13038,7 +13115,7 @@ func (ec *executionContext) _Query_tasks(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Tasks(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.TaskFilter))
+			return ec.Resolvers.Query().Tasks(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.TaskFilter), fc.Args["sort"].(*domain.Sort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TaskConnection) graphql.Marshaler {
@@ -16799,7 +16876,7 @@ func (ec *executionContext) unmarshalInputContactFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"text", "tagId", "movedFromChannelId"}
+	fieldsInOrder := [...]string{"text", "tagId", "movedFromChannelId", "updatedSince"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16827,6 +16904,13 @@ func (ec *executionContext) unmarshalInputContactFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.MovedFromChannelID = data
+		case "updatedSince":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedSince"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedSince = data
 		}
 	}
 	return it, nil
@@ -16855,7 +16939,7 @@ func (ec *executionContext) unmarshalInputConversationFilter(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"status", "queueId", "assigneeId", "unassigned", "tagId", "channelId", "contactId", "text"}
+	fieldsInOrder := [...]string{"status", "queueId", "assigneeId", "unassigned", "tagId", "channelId", "contactId", "text", "updatedSince"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16918,6 +17002,13 @@ func (ec *executionContext) unmarshalInputConversationFilter(ctx context.Context
 				return it, err
 			}
 			it.Text = data
+		case "updatedSince":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedSince"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedSince = data
 		}
 	}
 	return it, nil
@@ -18507,7 +18598,7 @@ func (ec *executionContext) unmarshalInputTaskFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"conversationId", "contactId", "assigneeId", "done"}
+	fieldsInOrder := [...]string{"conversationId", "contactId", "assigneeId", "done", "updatedSince"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18542,6 +18633,13 @@ func (ec *executionContext) unmarshalInputTaskFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it.Done = data
+		case "updatedSince":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedSince"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedSince = data
 		}
 	}
 	return it, nil
@@ -25094,6 +25192,34 @@ func (ec *executionContext) unmarshalOListSectionInput2ᚕᚖgithubᚗcomᚋcent
 	}
 	return res, nil
 }
+
+func (ec *executionContext) unmarshalOListSort2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSort(ctx context.Context, v any) (*domain.Sort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOListSort2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSort[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOListSort2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSort(ctx context.Context, sel ast.SelectionSet, v *domain.Sort) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOListSort2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSort[*v])
+	return res
+}
+
+var (
+	unmarshalOListSort2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSort = map[string]domain.Sort{
+		"UPDATED_AT": domain.SortUpdatedAt,
+	}
+	marshalOListSort2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSort = map[domain.Sort]string{
+		domain.SortUpdatedAt: "UPDATED_AT",
+	}
+)
 
 func (ec *executionContext) marshalOLocation2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐLocation(ctx context.Context, sel ast.SelectionSet, v *domain.Location) graphql.Marshaler {
 	if v == nil {

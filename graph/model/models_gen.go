@@ -72,6 +72,8 @@ type ContactFilter struct {
 	TagID *string `json:"tagId,omitempty"`
 	// Only contacts who wrote to this (legacy) number and have since written to an official one.
 	MovedFromChannelID *string `json:"movedFromChannelId,omitempty"`
+	// Only rows whose updatedAt is at or after this instant (inclusive: resume from the last updatedAt a sync saw and upsert by id).
+	UpdatedSince *time.Time `json:"updatedSince,omitempty"`
 }
 
 type ContactPayload struct {
@@ -100,6 +102,8 @@ type ConversationFilter struct {
 	ContactID  *string                     `json:"contactId,omitempty"`
 	// Matches the contact's name, wa_id or phone, or any message text.
 	Text *string `json:"text,omitempty"`
+	// Only rows whose updatedAt is at or after this instant (inclusive: resume from the last updatedAt a sync saw and upsert by id).
+	UpdatedSince *time.Time `json:"updatedSince,omitempty"`
 }
 
 // The conversation after a change.
@@ -421,6 +425,8 @@ type TaskFilter struct {
 	ContactID      *string `json:"contactId,omitempty"`
 	AssigneeID     *string `json:"assigneeId,omitempty"`
 	Done           *bool   `json:"done,omitempty"`
+	// Only rows whose updatedAt is at or after this instant (inclusive: resume from the last updatedAt a sync saw and upsert by id).
+	UpdatedSince *time.Time `json:"updatedSince,omitempty"`
 }
 
 type TaskPayload struct {
