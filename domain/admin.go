@@ -84,33 +84,42 @@ type WorkspaceUpdate struct {
 	DefaultQueueID *string
 }
 
-// UpdateWorkspace changes the caller's workspace settings (admins).
+// UpdateWorkspace changes the caller's workspace settings (admins). It
+// reads, checks and writes in one transaction, so a concurrent change (or
+// the default queue's deletion) cannot slip in between.
 func (s *Service) UpdateWorkspace(ctx context.Context, in WorkspaceUpdate) (*Workspace, error) {
 	if _, err := requireAdmin(ctx); err != nil {
 		return nil, err
 	}
-	w, err := s.store.FindWorkspace(ctx)
+	var w *Workspace
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if w, err = s.store.FindWorkspace(ctx); err != nil {
+			return err
+		}
+		setIf(&w.Name, in.Name)
+		setIf(&w.Timezone, in.Timezone)
+		setIf(&w.Locale, in.Locale)
+		if err := w.Validate(); err != nil {
+			return err
+		}
+		if in.DefaultQueueID != nil {
+			// Never empty: a conversation with no queue is one only admins see.
+			if *in.DefaultQueueID == "" {
+				return FieldError("default_queue_id", "a workspace always has a default queue; name another one instead")
+			}
+			if err := s.requireQueue(ctx, "default_queue_id", *in.DefaultQueueID); err != nil {
+				return err
+			}
+			w.DefaultQueueID = *in.DefaultQueueID
+		}
+		w.UpdatedAt = s.now()
+		return s.store.UpdateWorkspace(ctx, w)
+	})
 	if err != nil {
 		return nil, err
 	}
-	setIf(&w.Name, in.Name)
-	setIf(&w.Timezone, in.Timezone)
-	setIf(&w.Locale, in.Locale)
-	if err := w.Validate(); err != nil {
-		return nil, err
-	}
-	if in.DefaultQueueID != nil {
-		// Never empty: a conversation with no queue is one only admins see.
-		if *in.DefaultQueueID == "" {
-			return nil, FieldError("default_queue_id", "a workspace always has a default queue; name another one instead")
-		}
-		if err := s.requireQueue(ctx, "default_queue_id", *in.DefaultQueueID); err != nil {
-			return nil, err
-		}
-		w.DefaultQueueID = *in.DefaultQueueID
-	}
-	w.UpdatedAt = s.now()
-	return w, s.store.UpdateWorkspace(ctx, w)
+	return w, nil
 }
 
 func setIf[T any](dst *T, v *T) {

@@ -62,11 +62,13 @@ func (s *Service) land(ctx context.Context, in *NewConversation) error {
 	return nil
 }
 
-// routeMenuReply moves a conversation nobody has taken yet to the queue a
-// tapped reply button or list row names (its id is the queue's id or
-// title, e.g. "cobranzas"). A conversation an agent already holds stays
-// where it is: the customer's tap must not take it from them.
-func (s *Service) routeMenuReply(ctx context.Context, conversationID string, reply *Interactive) error {
+// routeMenuReply moves a conversation to the queue a tapped reply button
+// or list row names (its id is the queue's id or name, e.g. "cobranzas"),
+// but only while nobody has decided where it goes: it is new, nobody holds
+// it, and it is still in the queue it landed in. So a customer cannot
+// take a conversation from an agent, undo a supervisor's transfer, or
+// bounce it between queues by tapping old menus.
+func (s *Service) routeMenuReply(ctx context.Context, ch *Channel, conversationID string, reply *Interactive) error {
 	if reply == nil || reply.ReplyID == "" {
 		return nil
 	}
@@ -82,13 +84,17 @@ func (s *Service) routeMenuReply(ctx context.Context, conversationID string, rep
 	if !ok {
 		return nil
 	}
+	landed := NewConversation{ChannelID: ch.ID}
+	if err := s.land(ctx, &landed); err != nil {
+		return err
+	}
+	ctx = WithActor(ctx, Actor{Kind: ActorRule, ID: "menu_reply"})
 	_, err = s.change(ctx, conversationID, func(p Principal, c *Conversation) (string, map[string]any, error) {
-		if c.AssigneeID != "" || c.Status == StatusClosed || c.QueueID == chosen.ID {
+		if c.Status != StatusNew || c.AssigneeID != "" || c.QueueID != landed.QueueID || c.QueueID == chosen.ID {
 			return "", nil, nil
 		}
-		from := c.QueueID
 		c.QueueID = chosen.ID
-		return EventConversationRouted, map[string]any{"queue_id": chosen.ID, "from_queue_id": from,
+		return EventConversationRouted, map[string]any{"queue_id": chosen.ID, "from_queue_id": landed.QueueID,
 			"reason": "menu_reply", "reply_id": reply.ReplyID}, nil
 	})
 	return err

@@ -55,8 +55,9 @@ func TestConversationsAlwaysHaveANumber(t *testing.T) {
 	contact, err := a.Service.CreateContact(ctx, domain.ContactInput{WaID: valuePtr("16505551234")})
 	require.NoError(t, err)
 
-	res := a.do(http.MethodPost, "/v1/conversations", tn.OwnerToken, map[string]any{"contact_id": contact.ID})
-	require.Equal(t, http.StatusUnprocessableEntity, res.Status, string(res.Body))
+	c := a.rest() // checks every answer against openapi.yaml
+	res := c.expect(http.StatusUnprocessableEntity, http.MethodPost, "/v1/conversations", tn.OwnerToken,
+		map[string]any{"contact_id": contact.ID})
 	require.Equal(t, "unprocessable", problemOf(t, res).Code)
 	require.Contains(t, problemOf(t, res).Detail, "no official WhatsApp number")
 	g := a.graphql(tn.OwnerToken, `mutation($in: CreateConversationInput!) { createConversation(input: $in) { conversation { id } userErrors { code message } } }`,
@@ -69,7 +70,7 @@ func TestConversationsAlwaysHaveANumber(t *testing.T) {
 	_, err = a.Service.UpdateChannel(ctx, official.ID, domain.ChannelInput{AccessToken: valuePtr(fakeToken)})
 	require.NoError(t, err)
 	a.channelOf(tn, "109999999999999", testWABAID) // a legacy number: never the default
-	conv := a.conversationOf(a.do(http.MethodPost, "/v1/conversations", tn.OwnerToken,
+	conv := a.conversationOf(c.expect(http.StatusCreated, http.MethodPost, "/v1/conversations", tn.OwnerToken,
 		map[string]any{"contact_id": contact.ID}), http.StatusCreated)
 	require.NotNil(t, conv.ChannelID)
 	require.Equal(t, official.ID, *conv.ChannelID, "the workspace's official number")
@@ -95,9 +96,8 @@ func TestConversationsAlwaysHaveANumber(t *testing.T) {
 	_, err = a.DB.SQLDB().Exec("UPDATE conversations SET channel_id = NULL WHERE id = $1", conv.ID)
 	require.NoError(t, err)
 	before := a.count("messages")
-	res = a.do(http.MethodPost, path, tn.OwnerToken, map[string]any{"template": map[string]any{
+	res = c.expect(http.StatusUnprocessableEntity, http.MethodPost, path, tn.OwnerToken, map[string]any{"template": map[string]any{
 		"name": "recordatorio_pago", "language": "es"}})
-	require.Equal(t, http.StatusUnprocessableEntity, res.Status, string(res.Body))
 	require.Contains(t, problemOf(t, res).Detail, "no WhatsApp number to send from")
 	require.Equal(t, before, a.count("messages"))
 }
@@ -122,9 +122,9 @@ func TestEveryConversationLandsInAQueue(t *testing.T) {
 	require.Equal(t, general, list[0]["queue_id"])
 
 	// A number may route its new conversations to a queue of its own.
-	soporte := idOf(t, a.do(http.MethodPost, "/v1/queues", tn.OwnerToken, map[string]any{"name": "Soporte"}))
-	res = a.do(http.MethodPatch, "/v1/channels/"+ch.ID, tn.OwnerToken, map[string]any{"default_queue_id": soporte})
-	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	c := a.rest() // checks every answer against openapi.yaml
+	soporte := idOf(t, c.expect(http.StatusCreated, http.MethodPost, "/v1/queues", tn.OwnerToken, map[string]any{"name": "Soporte"}))
+	res = c.expect(http.StatusOK, http.MethodPatch, "/v1/channels/"+ch.ID, tn.OwnerToken, map[string]any{"default_queue_id": soporte})
 	require.Equal(t, soporte, object(t, res)["default_queue_id"])
 	_, supToken := a.member(tn, "sup@queue.example", domain.RoleSupervisor, soporte)
 	require.Equal(t, http.StatusOK, a.deliver(textDelivery(number, "wamid.q2", other)).Status)
@@ -139,32 +139,45 @@ func TestEveryConversationLandsInAQueue(t *testing.T) {
 	// deleted from under the numbers and the workspace.
 	foreign := a.bootstrap("Other Co")
 	for _, bad := range []any{"que_nope", a.defaultQueueOf(foreign)} {
-		res = a.do(http.MethodPatch, "/v1/channels/"+ch.ID, tn.OwnerToken, map[string]any{"default_queue_id": bad})
-		require.Equal(t, http.StatusBadRequest, res.Status, string(res.Body))
+		res = c.expect(http.StatusBadRequest, http.MethodPatch, "/v1/channels/"+ch.ID, tn.OwnerToken, map[string]any{"default_queue_id": bad})
 		require.Equal(t, "default_queue_id", problemOf(t, res).Errors[0].Field)
-		res = a.do(http.MethodPatch, "/v1/workspace", tn.OwnerToken, map[string]any{"default_queue_id": bad})
-		require.Equal(t, http.StatusBadRequest, res.Status, string(res.Body))
+		res = c.expect(http.StatusBadRequest, http.MethodPatch, "/v1/workspace", tn.OwnerToken, map[string]any{"default_queue_id": bad})
+		require.Equal(t, "default_queue_id", problemOf(t, res).Errors[0].Field)
+		res = c.expect(http.StatusBadRequest, http.MethodPost, "/v1/channels", tn.OwnerToken, map[string]any{
+			"phone_number_id": "109999999999999", "waba_id": testWABAID, "display_phone_number": "+51 1 0000",
+			"default_queue_id": bad})
+		require.Equal(t, "default_queue_id", problemOf(t, res).Errors[0].Field)
 	}
+	require.Equal(t, 1, a.count("channels"), "refused numbers write nothing")
 	res = a.do(http.MethodPatch, "/v1/workspace", tn.OwnerToken, map[string]any{"default_queue_id": ""})
 	require.Equal(t, http.StatusBadRequest, res.Status, "a workspace always has a default queue")
 	require.Equal(t, general, a.defaultQueueOf(tn))
-	res = a.do(http.MethodDelete, "/v1/queues/"+soporte, tn.OwnerToken, nil)
-	require.Equal(t, http.StatusConflict, res.Status, string(res.Body))
+	c.expect(http.StatusConflict, http.MethodDelete, "/v1/queues/"+soporte, tn.OwnerToken, nil)
 	empty := idOf(t, a.do(http.MethodPost, "/v1/queues", tn.OwnerToken, map[string]any{"name": "Vacía"}))
-	res = a.do(http.MethodPatch, "/v1/workspace", tn.OwnerToken, map[string]any{"default_queue_id": empty})
-	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
-	res = a.do(http.MethodDelete, "/v1/queues/"+empty, tn.OwnerToken, nil)
-	require.Equal(t, http.StatusConflict, res.Status, "the workspace's default queue: %s", res.Body)
+	c.expect(http.StatusOK, http.MethodPatch, "/v1/workspace", tn.OwnerToken, map[string]any{"default_queue_id": empty})
+	res = c.expect(http.StatusConflict, http.MethodDelete, "/v1/queues/"+empty, tn.OwnerToken, nil)
 	require.Contains(t, problemOf(t, res).Detail, "default queue")
 
 	// Back to the workspace's default: "" clears the number's own.
-	res = a.do(http.MethodPatch, "/v1/channels/"+ch.ID, tn.OwnerToken, map[string]any{"default_queue_id": ""})
-	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	res = c.expect(http.StatusOK, http.MethodPatch, "/v1/channels/"+ch.ID, tn.OwnerToken, map[string]any{"default_queue_id": ""})
 	require.Nil(t, object(t, res)["default_queue_id"])
 	require.Equal(t, http.StatusOK, a.deliver(textDelivery(number, "wamid.q3", "5491122334455")).Status)
 	page, err := a.Service.Conversations(a.system(tn), domain.ConversationFilter{QueueID: empty})
 	require.NoError(t, err)
 	require.Len(t, page.Items, 1, "the new default catches the third customer")
+
+	// The same through GraphQL.
+	d = a.gqlOK(tn.OwnerToken, `mutation($q: ID!) {
+		createChannel(input: {phoneNumberId: "108888888888888", wabaId: "102290129340398", displayPhoneNumber: "+51 1 8888", defaultQueueId: $q}) {
+			channel { id defaultQueue { id } } userErrors { code field } }
+		updateWorkspace(input: {defaultQueueId: $q}) { workspace { defaultQueue { name } } userErrors { code } } }`,
+		map[string]any{"q": soporte})
+	require.Equal(t, soporte, d.str(t, "createChannel.channel.defaultQueue.id"))
+	require.Equal(t, "Soporte", d.str(t, "updateWorkspace.workspace.defaultQueue.name"))
+	created := d.str(t, "createChannel.channel.id")
+	d = a.gqlOK(tn.OwnerToken, `mutation($id: ID!) { updateChannel(input: {channelId: $id, defaultQueueId: "que_nope"}) { channel { id } userErrors { field } } }`,
+		map[string]any{"id": created})
+	require.Equal(t, []any{"input", "defaultQueueId"}, d.get(t, "updateChannel.userErrors.0.field"))
 }
 
 // interactiveReplyDelivery is a customer tapping a reply button whose id
@@ -173,9 +186,15 @@ func interactiveReplyDelivery(phoneNumberID, wamid, from, replyID string) []byte
 	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"` + phoneNumberID + `"},"contacts":[{"profile":{"name":"Cliente"},"wa_id":"` + from + `"}],"messages":[{"from":"` + from + `","id":"` + wamid + `","timestamp":"` + strconv.FormatInt(time.Now().Unix(), 10) + `","type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"` + replyID + `","title":"Opción"}}}]}}]}]}`)
 }
 
+// listReplyDelivery is a customer picking a list row whose id is rowID.
+func listReplyDelivery(phoneNumberID, wamid, from, rowID string) []byte {
+	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"` + phoneNumberID + `"},"contacts":[{"profile":{"name":"Cliente"},"wa_id":"` + from + `"}],"messages":[{"from":"` + from + `","id":"` + wamid + `","timestamp":"` + strconv.FormatInt(time.Now().Unix(), 10) + `","type":"interactive","interactive":{"type":"list_reply","list_reply":{"id":"` + rowID + `","title":"Soporte","description":"Ayuda técnica"}}}]}}]}]}`)
+}
+
 // An answer to a menu whose reply id names a queue (its id, or its title
-// in any case and without accents) moves a conversation nobody holds yet
-// to that queue, and says so in its events; a held one stays put.
+// in any case and without accents) moves a conversation nobody has routed
+// or taken yet to that queue, and says so in its events; a routed or held
+// one stays put.
 func TestMenuReplyRoutesToTheQueueItNames(t *testing.T) {
 	const number, customer = "106540352242922", "16505551234"
 	a := newTestApp(t)
@@ -209,12 +228,30 @@ func TestMenuReplyRoutesToTheQueueItNames(t *testing.T) {
 		domain.EventConversationRouted).Scan(&routed))
 	require.Equal(t, 1, routed)
 
-	// Once an agent holds it, the customer's taps do not take it away.
-	require.Equal(t, http.StatusOK, a.do(http.MethodPost, "/v1/conversations/"+convID+"/claim", agentToken, nil).Status)
-	require.Equal(t, http.StatusOK, a.deliver(interactiveReplyDelivery(number, "wamid.m4", customer, "soporte_tecnico")).Status)
+	// Routed once, it is no longer where it landed: an old menu's tap does
+	// not bounce it to another queue.
+	require.Equal(t, http.StatusOK, a.deliver(interactiveReplyDelivery(number, "wamid.m3b", customer, "soporte_tecnico")).Status)
 	c, err := a.Service.Conversation(a.system(tn), convID)
 	require.NoError(t, err)
 	require.Equal(t, cobranzas, c.QueueID)
+
+	// Once an agent holds it, the customer's taps do not take it away.
+	require.Equal(t, http.StatusOK, a.do(http.MethodPost, "/v1/conversations/"+convID+"/claim", agentToken, nil).Status)
+	require.Equal(t, http.StatusOK, a.deliver(interactiveReplyDelivery(number, "wamid.m4", customer, "soporte_tecnico")).Status)
+	c, err = a.Service.Conversation(a.system(tn), convID)
+	require.NoError(t, err)
+	require.Equal(t, cobranzas, c.QueueID)
 	require.Equal(t, agentID, c.AssigneeID)
+
+	// A list row works like a button; the routing names the menu as its
+	// actor.
+	require.Equal(t, http.StatusOK, a.deliver(listReplyDelivery(number, "wamid.l1", "5215512345678", "soporte-tecnico")).Status)
+	page, err := a.Service.Conversations(a.system(tn), domain.ConversationFilter{QueueID: soporte})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	var kind, id string
+	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT actor_kind, actor_id FROM events WHERE type = $1 AND subject_id = $2",
+		domain.EventConversationRouted, page.Items[0].ID).Scan(&kind, &id))
+	require.Equal(t, []string{"rule", "menu_reply"}, []string{kind, id})
 	require.NotEqual(t, soporte, c.QueueID)
 }

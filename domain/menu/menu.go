@@ -38,24 +38,32 @@ func MatchReply(replyID string, options []Option) (Option, bool) {
 	if key == "" {
 		return Option{}, false
 	}
+	var found []Option
 	for _, o := range options {
 		if Normalize(o.Title) == key {
-			return o, true
+			found = append(found, o)
 		}
 	}
-	return Option{}, false
+	if len(found) != 1 {
+		return Option{}, false // none, or titles that differ only in accents or punctuation: ambiguous
+	}
+	return found[0], true
 }
 
 // Normalize folds a title or an answer to a comparable key: lower case,
-// accents removed, and every run of spaces, hyphens, underscores and other
-// punctuation turned into one space, trimmed.
+// compatibility forms unfolded (full-width letters, ligatures), accents
+// removed, and every run of spaces, hyphens, underscores and other
+// punctuation turned into one space, trimmed. Titles made only of emoji or
+// symbols fold to "" and match nothing.
 func Normalize(s string) string {
 	var b strings.Builder
 	space := false
-	for _, r := range norm.NFD.String(s) {
+	for _, r := range norm.NFKD.String(s) {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue // a combining accent: "é" is "e" plus this
+		case unicode.IsMark(r):
+			b.WriteRune(r) // a spacing mark is part of its letter (Devanagari vowels)
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')

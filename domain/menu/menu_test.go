@@ -10,6 +10,9 @@ func TestNormalize(t *testing.T) {
 		{"  SOPORTE__TÉCNICO  ", "soporte tecnico"},
 		{"Atenção ao cliente", "atencao ao cliente"},
 		{"Ñandú", "nandu"},
+		{"ＶＥＮＴＡＳ", "ventas"},
+		{"ﬁnanzas", "finanzas"},
+		{"Ventas 🚀", "ventas"},
 		{"¡Pagos!", "pagos"},
 		{"", ""},
 		{"---", ""},
@@ -46,6 +49,14 @@ func TestMatchReply(t *testing.T) {
 		if ok != tc.wantOK || got.ID != tc.want {
 			t.Errorf("MatchReply(%q) = %q, %v; want %q, %v", tc.reply, got.ID, ok, tc.want, tc.wantOK)
 		}
+	}
+	// Titles that fold to the same key are ambiguous by name (ids still work).
+	twins := []Option{{ID: "q1", Title: "Soporte técnico"}, {ID: "q2", Title: "Soporte-Tecnico"}}
+	if got, ok := MatchReply("soporte tecnico", twins); ok {
+		t.Errorf("an ambiguous title matched %q", got.ID)
+	}
+	if got, ok := MatchReply("q2", twins); !ok || got.ID != "q2" {
+		t.Errorf("an id must still match, got %q, %v", got.ID, ok)
 	}
 }
 
