@@ -42,7 +42,7 @@ func result[T any](v *T, err error) (*T, []*model.UserError, error) {
 	}
 	switch e.Code {
 	case domain.CodeInvalid, domain.CodeConflict, domain.CodePreconditionFailed:
-		ue := &model.UserError{Message: e.Message, Code: string(e.Code)}
+		ue := &model.UserError{Message: e.Message, Code: string(e.Code), ExistingID: optional(e.ExistingID)}
 		if e.Field != "" {
 			ue.Field = []string{"input", camelCase(e.Field)}
 		}

@@ -530,6 +530,8 @@ type UserError struct {
 	Message string   `json:"message"`
 	// Lower-case domain code: invalid, conflict or precondition_failed.
 	Code string `json:"code"`
+	// On a conflict with a record that already exists (a contact with the same waId), that record's id, always one in the caller's own workspace; null otherwise.
+	ExistingID *string `json:"existingId,omitempty"`
 }
 
 type UserFilter struct {
