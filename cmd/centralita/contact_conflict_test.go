@@ -63,6 +63,7 @@ func TestDuplicateWaIDNamesTheExistingContact(t *testing.T) {
 		map[string]any{"in": map[string]any{"waId": waID}})
 	ue := userError(d, "createContact")
 	require.Equal(t, oursID, ue["existingId"])
+	require.Equal(t, "CONFLICT", ue["code"])
 	require.Equal(t, []any{"input", "waId"}, ue["field"])
 	d = a.gqlOK(ours.OwnerToken, `mutation($in: UpdateContactInput!) { updateContact(input: $in) { `+selection+` } }`,
 		map[string]any{"in": map[string]any{"contactId": otherID, "waId": waID}})

@@ -3813,7 +3813,7 @@ type UserError {
   "Path to the offending input field, e.g. [\"input\", \"closeReason\"]."
   field: [String!]
   message: String!
-  "Lower-case domain code: invalid, conflict or precondition_failed."
+  "UPPER_SNAKE, the same vocabulary as errors' extensions.code: BAD_USER_INPUT (REST's invalid), CONFLICT or PRECONDITION_FAILED."
   code: String!
   "On a conflict with a record that already exists (a contact with the same waId), that record's id, always one in the caller's own workspace; null otherwise."
   existingId: ID
