@@ -107,7 +107,7 @@ func (s *Service) attachUpload(ctx context.Context, draft *Message, field string
 		want, draft.Type = kind, kind
 	}
 	if want != kind && want != MessageDocument {
-		return FieldError(field+".upload_id", "upload %s is %s, which cannot be sent as %s; send it as a %s or a document", f.ID, f.MimeType, want, kind)
+		return FieldError(field+".upload_id", "upload %s is %s, which cannot be sent as %s; send it as %s or a document", f.ID, f.MimeType, withArticle(string(want)), withArticle(string(kind)))
 	}
 	if f.Size > MaxMediaBytes(want) {
 		return FieldError(field+".upload_id", "upload %s has %d bytes; WhatsApp takes at most %d for %s", f.ID, f.Size, MaxMediaBytes(want), want)
