@@ -17,11 +17,11 @@ func (s *Service) Contacts(ctx context.Context, f ContactFilter) (Page[*Contact]
 	if len(f.Text) > 200 {
 		return Page[*Contact]{}, FieldError("q", "search text must have at most 200 characters")
 	}
-	pr, cur, err := f.Page.Normalize()
+	limit, cur, err := f.Page.Normalize()
 	if err != nil {
 		return Page[*Contact]{}, err
 	}
-	return s.store.FindContacts(ctx, f, PageQuery{Limit: pr.Limit, After: cur})
+	return s.store.FindContacts(ctx, f, PageQuery{Limit: limit, After: cur})
 }
 
 // Contact returns one contact. Errors: not_found.

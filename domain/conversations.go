@@ -29,11 +29,11 @@ func (s *Service) Conversations(ctx context.Context, f ConversationFilter) (Page
 	if len(f.Text) > 200 {
 		return Page[*Conversation]{}, FieldError("q", "search text must have at most 200 characters")
 	}
-	pr, cur, err := f.Page.Normalize()
+	limit, cur, err := f.Page.Normalize()
 	if err != nil {
 		return Page[*Conversation]{}, err
 	}
-	return s.store.FindConversations(ctx, f, ConversationVisibility(p), PageQuery{Limit: pr.Limit, After: cur})
+	return s.store.FindConversations(ctx, f, ConversationVisibility(p), PageQuery{Limit: limit, After: cur})
 }
 
 // Conversation returns one conversation the caller may see.

@@ -12,11 +12,11 @@ func (s *Service) Messages(ctx context.Context, conversationID string, page Page
 	if _, err := s.Conversation(ctx, conversationID); err != nil {
 		return Page[*Message]{}, err
 	}
-	pr, cur, err := page.Normalize()
+	limit, cur, err := page.Normalize()
 	if err != nil {
 		return Page[*Message]{}, err
 	}
-	return s.store.FindMessages(ctx, conversationID, PageQuery{Limit: pr.Limit, After: cur})
+	return s.store.FindMessages(ctx, conversationID, PageQuery{Limit: limit, After: cur})
 }
 
 // LastMessagesByConversationIDs loads each conversation's newest message.
@@ -121,11 +121,11 @@ func (s *Service) Notes(ctx context.Context, conversationID string, page PageReq
 	if _, err := s.Conversation(ctx, conversationID); err != nil {
 		return Page[*Note]{}, err
 	}
-	pr, cur, err := page.Normalize()
+	limit, cur, err := page.Normalize()
 	if err != nil {
 		return Page[*Note]{}, err
 	}
-	return s.store.FindNotes(ctx, conversationID, PageQuery{Limit: pr.Limit, After: cur})
+	return s.store.FindNotes(ctx, conversationID, PageQuery{Limit: limit, After: cur})
 }
 
 // AddNote writes an internal note; it is never sent to the customer.
@@ -178,12 +178,12 @@ func (s *Service) Tasks(ctx context.Context, f TaskFilter, page PageRequest) (Pa
 	if err != nil {
 		return Page[*Task]{}, err
 	}
-	pr, cur, err := page.Normalize()
+	limit, cur, err := page.Normalize()
 	if err != nil {
 		return Page[*Task]{}, err
 	}
 	f.Visibility = ConversationVisibility(p)
-	return s.store.FindTasks(ctx, f, PageQuery{Limit: pr.Limit, After: cur})
+	return s.store.FindTasks(ctx, f, PageQuery{Limit: limit, After: cur})
 }
 
 // CreateTask adds a follow-up on a conversation or a contact.

@@ -15,7 +15,9 @@ const (
 
 // PageRequest asks for one page of a listing ordered by (sort time, id).
 type PageRequest struct {
-	Limit int
+	// Limit is the page size asked for, 1 to MaxPageSize; nil (not given)
+	// means DefaultPageSize. 0 is refused like any other size out of range.
+	Limit *int
 	// After is an opaque cursor from a previous page, "" for the first page.
 	After string
 }
@@ -56,16 +58,18 @@ func DecodeCursor(s string) (*Cursor, error) {
 	return &Cursor{Time: time.Unix(0, n).UTC(), ID: id}, nil
 }
 
-// Normalize validates the page request and applies the default size.
-func (r PageRequest) Normalize() (PageRequest, *Cursor, error) {
-	if r.Limit == 0 {
-		r.Limit = DefaultPageSize
+// Normalize validates the page request: it returns the page size (the
+// default when none was asked for) and where the page starts.
+func (r PageRequest) Normalize() (limit int, after *Cursor, err error) {
+	limit = DefaultPageSize
+	if r.Limit != nil {
+		limit = *r.Limit
 	}
-	if r.Limit < 1 || r.Limit > MaxPageSize {
-		return r, nil, FieldError("limit", "limit must be between 1 and %d", MaxPageSize)
+	if limit < 1 || limit > MaxPageSize {
+		return 0, nil, FieldError("limit", "limit must be between 1 and %d", MaxPageSize)
 	}
-	c, err := DecodeCursor(r.After)
-	return r, c, err
+	after, err = DecodeCursor(r.After)
+	return limit, after, err
 }
 
 // MakePage trims a result fetched with limit+1 rows into a page.

@@ -3800,7 +3800,7 @@ interface Node {
   id: ID!
 }
 
-"Relay page information; pagination is forward only (first/after)."
+"Relay page information; pagination is forward only (first/after). first is 1 to 100, 50 when omitted; any other value is BAD_USER_INPUT naming first."
 type PageInfo {
   hasNextPage: Boolean!
   hasPreviousPage: Boolean!

@@ -269,7 +269,7 @@ type NoteEdge struct {
 	Node   *domain.Note `json:"node"`
 }
 
-// Relay page information; pagination is forward only (first/after).
+// Relay page information; pagination is forward only (first/after). first is 1 to 100, 50 when omitted; any other value is BAD_USER_INPUT naming first.
 type PageInfo struct {
 	HasNextPage     bool    `json:"hasNextPage"`
 	HasPreviousPage bool    `json:"hasPreviousPage"`
