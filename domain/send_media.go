@@ -125,6 +125,12 @@ func (s *Service) attachUpload(ctx context.Context, draft *Message, field string
 	if draft.Type != MessageTemplate {
 		draft.Text = mediaText(md)
 	}
+	// Every kind keeps the upload's name, for the inbox to show: only a
+	// document sends it to WhatsApp (and its inbox line is the name), an
+	// image's line stays its caption, as for inbound ones.
+	if md.Filename == "" {
+		md.Filename = f.Filename
+	}
 	return nil
 }
 

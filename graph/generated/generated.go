@@ -3397,6 +3397,7 @@ enum MediaState {
 type MessageMedia {
   state: MediaState!
   mimeType: String!
+  "As the customer's WhatsApp sent it, or for a file we sent from an upload the upload's name (or the filename given for a document). Only documents send it to WhatsApp."
   filename: String!
   caption: String!
   "Bytes, once stored."
