@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	Contact() ContactResolver
 	Conversation() ConversationResolver
 	Message() MessageResolver
+	MessageMedia() MessageMediaResolver
 	Mutation() MutationResolver
 	Note() NoteResolver
 	OutboundTemplateHeader() OutboundTemplateHeaderResolver
@@ -596,6 +597,7 @@ type MessageResolver interface {
 
 	Text(ctx context.Context, obj *domain.Message) (*string, error)
 	ReplyTo(ctx context.Context, obj *domain.Message) (*domain.Message, error)
+	ReplyToProviderID(ctx context.Context, obj *domain.Message) (*string, error)
 
 	MediaURL(ctx context.Context, obj *domain.Message) (*string, error)
 
@@ -603,6 +605,10 @@ type MessageResolver interface {
 
 	ErrorCode(ctx context.Context, obj *domain.Message) (*string, error)
 	ErrorTitle(ctx context.Context, obj *domain.Message) (*string, error)
+}
+type MessageMediaResolver interface {
+	Link(ctx context.Context, obj *domain.Media) (*string, error)
+	Error(ctx context.Context, obj *domain.Media) (*string, error)
 }
 type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error)
@@ -3406,9 +3412,10 @@ type MessageMedia {
   sha256: String!
   "An audio recorded as a voice note."
   voice: Boolean!
-  "Outbound by link: the public URL Meta fetches."
-  link: String!
-  error: String!
+  "Outbound by link: the public URL Meta fetches; null for files we hold."
+  link: String
+  "Why the download failed, when state is FAILED; null otherwise."
+  error: String
 }
 
 type Location {
@@ -3702,8 +3709,8 @@ type Message implements Node {
   text: String
   "The message this one replies to, when it is in the inbox."
   replyTo: Message
-  "The quoted message's wamid, kept even when we do not have it."
-  replyToProviderId: String!
+  "The quoted message's wamid, kept even when we do not have it; null when not a reply."
+  replyToProviderId: String
   forwarded: Boolean!
   media: MessageMedia
   "Where the caller downloads the media with the same credentials (REST GET), once its state is READY."
@@ -9190,18 +9197,18 @@ func (ec *executionContext) _Message_replyToProviderId(ctx context.Context, fiel
 			return ec.fieldContext_Message_replyToProviderId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ReplyToProviderID, nil
+			return ec.Resolvers.Message().ReplyToProviderID(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Message_replyToProviderId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Message", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Message", field, true, true, "String")
 }
 
 func (ec *executionContext) _Message_forwarded(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
@@ -10011,18 +10018,18 @@ func (ec *executionContext) _MessageMedia_link(ctx context.Context, field graphq
 			return ec.fieldContext_MessageMedia_link(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Link, nil
+			return ec.Resolvers.MessageMedia().Link(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_MessageMedia_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageMedia", field, false, false, "String")
+	return graphql.NewScalarFieldContext("MessageMedia", field, true, true, "String")
 }
 
 func (ec *executionContext) _MessageMedia_error(ctx context.Context, field graphql.CollectedField, obj *domain.Media) (ret graphql.Marshaler) {
@@ -10034,18 +10041,18 @@ func (ec *executionContext) _MessageMedia_error(ctx context.Context, field graph
 			return ec.fieldContext_MessageMedia_error(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Error, nil
+			return ec.Resolvers.MessageMedia().Error(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_MessageMedia_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageMedia", field, false, false, "String")
+	return graphql.NewScalarFieldContext("MessageMedia", field, true, true, "String")
 }
 
 func (ec *executionContext) _Mutation_createApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -20541,10 +20548,11 @@ func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Message_replyTo(ctx, field, obj)
 				})
 		case "replyToProviderId":
-			out.Values[i] = ec._Message_replyToProviderId(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Message_replyToProviderId(ctx, field, obj)
+				})
 		case "forwarded":
 			out.Values[i] = ec._Message_forwarded(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20751,48 +20759,50 @@ func (ec *executionContext) _MessageMedia(ctx context.Context, sel ast.Selection
 		case "state":
 			out.Values[i] = ec._MessageMedia_state(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mimeType":
 			out.Values[i] = ec._MessageMedia_mimeType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "filename":
 			out.Values[i] = ec._MessageMedia_filename(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "caption":
 			out.Values[i] = ec._MessageMedia_caption(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "size":
 			out.Values[i] = ec._MessageMedia_size(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sha256":
 			out.Values[i] = ec._MessageMedia_sha256(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "voice":
 			out.Values[i] = ec._MessageMedia_voice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "link":
-			out.Values[i] = ec._MessageMedia_link(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MessageMedia_link(ctx, field, obj)
+				})
 		case "error":
-			out.Values[i] = ec._MessageMedia_error(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MessageMedia_error(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
