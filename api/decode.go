@@ -196,13 +196,18 @@ func queryBool(c *gin.Context, name string) (*bool, error) {
 	return &b, nil
 }
 
-// pageRequest reads limit and cursor.
+// pageRequest reads limit and cursor. A limit given, even empty, is the
+// caller's: only an absent one means the default.
 func pageRequest(c *gin.Context) (domain.PageRequest, error) {
-	limit, err := queryInt(c, "limit")
-	if err != nil {
-		return domain.PageRequest{}, err
+	page := domain.PageRequest{After: c.Query("cursor")}
+	if _, given := c.GetQuery("limit"); given {
+		n, err := queryInt(c, "limit") // "" reads as 0, which the domain refuses
+		if err != nil {
+			return page, err
+		}
+		page.Limit = &n
 	}
-	return domain.PageRequest{Limit: limit, After: c.Query("cursor")}, nil
+	return page, nil
 }
 
 // syncPageRequest reads limit and cursor plus the incremental-sync

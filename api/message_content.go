@@ -13,10 +13,11 @@ type mediaView struct {
 	Size     int64  `json:"size"`
 	SHA256   string `json:"sha256"`
 	Voice    bool   `json:"voice"`
-	Link     string `json:"link"`
+	// Link is the public URL Meta fetches, for media sent by link.
+	Link *string `json:"link"`
 	// URL downloads the file with the caller's credentials once ready.
 	URL   *string `json:"url"`
-	Error string  `json:"error"`
+	Error *string `json:"error"`
 }
 
 func viewMedia(m *domain.Message) *mediaView {
@@ -25,7 +26,7 @@ func viewMedia(m *domain.Message) *mediaView {
 		return nil
 	}
 	v := &mediaView{State: string(md.State), MimeType: md.MimeType, Filename: md.Filename, Caption: md.Caption,
-		Size: md.Size, SHA256: md.SHA256, Voice: md.Voice, Link: md.Link, Error: md.Error}
+		Size: md.Size, SHA256: md.SHA256, Voice: md.Voice, Link: nullable(md.Link), Error: nullable(md.Error)}
 	if md.State == domain.MediaReady && md.UploadID != "" { // a link is Meta's to fetch, not ours
 		u := "/v1/messages/" + m.ID + "/media"
 		v.URL = &u
@@ -143,7 +144,7 @@ type systemView struct {
 // contentView is embedded in messageView.
 type contentView struct {
 	ReplyToID         *string             `json:"reply_to_id"`
-	ReplyToProviderID string              `json:"reply_to_provider_id"`
+	ReplyToProviderID *string             `json:"reply_to_provider_id"`
 	Forwarded         bool                `json:"forwarded"`
 	Media             *mediaView          `json:"media"`
 	Location          *locationView       `json:"location"`
@@ -155,7 +156,7 @@ type contentView struct {
 }
 
 func viewContent(m *domain.Message) contentView {
-	v := contentView{ReplyToID: nullable(m.ReplyToID), ReplyToProviderID: m.ReplyToProviderID,
+	v := contentView{ReplyToID: nullable(m.ReplyToID), ReplyToProviderID: nullable(m.ReplyToProviderID),
 		Forwarded: m.Forwarded, Media: viewMedia(m), Contacts: viewContacts(m.Contacts),
 		Interactive: viewInteractive(m.Interactive)}
 	if l := m.Location; l != nil {

@@ -30,6 +30,9 @@ type problem struct {
 	Code      domain.Code    `json:"code"`
 	RequestID string         `json:"request_id"`
 	Errors    []problemField `json:"errors,omitempty"`
+	// ExistingID is, on a 409 caused by an existing record (a contact
+	// with the same wa_id), that record's id in the caller's workspace.
+	ExistingID string `json:"existing_id,omitempty"`
 }
 
 // problemField names one offending input.
@@ -75,6 +78,9 @@ func newProblem(err error, requestID string) problem {
 		Detail: domain.ErrorMessage(err), Code: code, RequestID: requestID}
 	if e, ok := domain.AsError(err); ok && e.Field != "" && code != domain.CodeInternal {
 		p.Errors = []problemField{{Field: e.Field, Message: e.Message}}
+	}
+	if e, ok := domain.AsError(err); ok && code == domain.CodeConflict {
+		p.ExistingID = e.ExistingID
 	}
 	return p
 }

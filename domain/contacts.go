@@ -46,7 +46,8 @@ func (s *Service) ContactsByIDs(ctx context.Context, ids []string) ([]*Contact, 
 	return s.store.FindContactsByIDs(ctx, ids)
 }
 
-// CreateContact adds a contact. Errors: invalid, conflict (wa_id taken).
+// CreateContact adds a contact. Errors: invalid, conflict (wa_id taken: the
+// error names the contact holding it in ExistingID).
 func (s *Service) CreateContact(ctx context.Context, in ContactInput) (*Contact, error) {
 	p, err := principal(ctx)
 	if err != nil {
@@ -56,7 +57,11 @@ func (s *Service) CreateContact(ctx context.Context, in ContactInput) (*Contact,
 	c := &Contact{ID: NewID(PrefixContact), WorkspaceID: p.WorkspaceID, CustomAttributes: map[string]any{},
 		CreatedAt: now, UpdatedAt: now}
 	applyContactInput(c, in)
-	return s.createContact(ctx, c)
+	created, err := s.createContact(ctx, c)
+	if err != nil {
+		return nil, s.waIDTaken(ctx, c, err)
+	}
+	return created, nil
 }
 
 // createContact validates and stores a new contact with its event.
@@ -76,7 +81,8 @@ func (s *Service) createContact(ctx context.Context, c *Contact) (*Contact, erro
 	return c, nil
 }
 
-// UpdateContact changes a contact. Errors: not_found, invalid, conflict.
+// UpdateContact changes a contact. Errors: not_found, invalid, conflict (as
+// CreateContact).
 func (s *Service) UpdateContact(ctx context.Context, id string, in ContactInput) (*Contact, error) {
 	c, err := s.Contact(ctx, id)
 	if err != nil {
@@ -94,9 +100,26 @@ func (s *Service) UpdateContact(ctx context.Context, id string, in ContactInput)
 		return s.record(ctx, EventContactUpdated, c.ID, map[string]any{"contact_id": c.ID})
 	})
 	if err != nil {
-		return nil, err
+		return nil, s.waIDTaken(ctx, c, err)
 	}
 	return c, nil
+}
+
+// waIDTaken names, on a conflict writing c, the contact that already holds
+// its wa_id, so the caller can recover without searching. The lookup runs
+// after the failed transaction and, like every read, only in the caller's
+// workspace: wa_ids are unique per workspace, so another workspace's
+// contact never conflicts and is never named.
+func (s *Service) waIDTaken(ctx context.Context, c *Contact, err error) error {
+	if ErrorCode(err) != CodeConflict || c.WaID == "" {
+		return err
+	}
+	existing, ferr := s.store.FindContactByWaID(ctx, c.WaID)
+	if ferr != nil || existing.ID == c.ID {
+		return err // the conflict was something else
+	}
+	return &Error{Code: CodeConflict, Field: "wa_id", ExistingID: existing.ID,
+		Message: "contact " + existing.ID + " already has this wa_id"}
 }
 
 func applyContactInput(c *Contact, in ContactInput) {

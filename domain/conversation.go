@@ -167,7 +167,7 @@ func validateCloseReason(reason string) error {
 
 func transitionError(from, to ConversationStatus) error {
 	return &Error{Code: CodeConflict, Field: "status",
-		Message: fmt.Sprintf("a %s conversation cannot become %s", from, to)}
+		Message: fmt.Sprintf("%s conversation cannot become %s", withArticle(string(from)), to)}
 }
 
 // ServiceWindowLength is how long after a customer's last message WhatsApp

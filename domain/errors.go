@@ -34,6 +34,10 @@ type Error struct {
 	// RetryAfterSeconds is set when a retry delay is known (rate_limited,
 	// media still downloading, database outage); REST sends Retry-After.
 	RetryAfterSeconds int
+	// ExistingID is, on a conflict with a record the caller may see (a
+	// contact already holding the wa_id), that record's id, so the caller
+	// can use it instead of searching for it.
+	ExistingID string
 }
 
 func (e *Error) Error() string {

@@ -112,7 +112,7 @@ func (s *Service) StoreInboundMedia(ctx context.Context, messageID string, r io.
 	limit := MaxMediaBytes(m.Type)
 	f.Size, f.SHA256, err = s.opts.Blobs.Put(ctx, f.BlobKey(), r, limit)
 	if errors.Is(err, ErrBlobTooLarge) {
-		return s.FailInboundMedia(ctx, messageID, fmt.Sprintf("the file is larger than the %d bytes WhatsApp allows for a %s", limit, m.Type))
+		return s.FailInboundMedia(ctx, messageID, fmt.Sprintf("the file is larger than the %d bytes WhatsApp allows for %s", limit, withArticle(string(m.Type))))
 	}
 	if err != nil {
 		return err

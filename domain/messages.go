@@ -125,11 +125,11 @@ func (s *Service) Notes(ctx context.Context, conversationID string, page PageReq
 	if _, err := s.Conversation(ctx, conversationID); err != nil {
 		return Page[*Note]{}, err
 	}
-	pr, cur, err := page.Normalize()
+	limit, cur, err := page.Normalize()
 	if err != nil {
 		return Page[*Note]{}, err
 	}
-	return s.store.FindNotes(ctx, conversationID, PageQuery{Limit: pr.Limit, After: cur})
+	return s.store.FindNotes(ctx, conversationID, PageQuery{Limit: limit, After: cur})
 }
 
 // AddNote writes an internal note; it is never sent to the customer.

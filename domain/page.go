@@ -15,7 +15,9 @@ const (
 
 // PageRequest asks for one page of a listing ordered by (sort time, id).
 type PageRequest struct {
-	Limit int
+	// Limit is the page size asked for, 1 to MaxPageSize; nil (not given)
+	// means DefaultPageSize. 0 is refused like any other size out of range.
+	Limit *int
 	// After is an opaque cursor from a previous page, "" for the first page.
 	After string
 	// Sort and UpdatedSince serve incremental sync; only the syncable
@@ -79,16 +81,18 @@ func DecodeCursor(s string) (*Cursor, error) {
 	return &Cursor{Time: time.Unix(0, n).UTC(), ID: id, Sort: Sort(sort)}, nil
 }
 
-// Normalize validates the page request and applies the default size.
-func (r PageRequest) Normalize() (PageRequest, *Cursor, error) {
-	if r.Limit == 0 {
-		r.Limit = DefaultPageSize
+// Normalize validates the page request: it returns the page size (the
+// default when none was asked for) and where the page starts.
+func (r PageRequest) Normalize() (limit int, after *Cursor, err error) {
+	limit = DefaultPageSize
+	if r.Limit != nil {
+		limit = *r.Limit
 	}
-	if r.Limit < 1 || r.Limit > MaxPageSize {
-		return r, nil, FieldError("limit", "limit must be between 1 and %d", MaxPageSize)
+	if limit < 1 || limit > MaxPageSize {
+		return 0, nil, FieldError("limit", "limit must be between 1 and %d", MaxPageSize)
 	}
-	c, err := DecodeCursor(r.After)
-	return r, c, err
+	after, err = DecodeCursor(r.After)
+	return limit, after, err
 }
 
 // Query validates a page request of a listing that can be synced
@@ -105,7 +109,7 @@ func (r PageRequest) Query() (PageQuery, error) {
 	if cur != nil && cur.Sort != r.Sort {
 		return PageQuery{}, FieldError("cursor", "cursor belongs to another sort order; keep the sort of the page it came from")
 	}
-	q := PageQuery{Limit: pr.Limit, After: cur, Sort: r.Sort}
+	q := PageQuery{Limit: pr, After: cur, Sort: r.Sort}
 	if r.UpdatedSince != nil {
 		since := r.UpdatedSince.UTC()
 		q.UpdatedSince = &since

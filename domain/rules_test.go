@@ -61,11 +61,19 @@ func TestCursorRoundTripAndRejection(t *testing.T) {
 		_, err := DecodeCursor(bad)
 		require.Equal(t, CodeInvalid, ErrorCode(err), bad)
 	}
-	_, _, err = PageRequest{Limit: MaxPageSize + 1}.Normalize()
-	require.Equal(t, CodeInvalid, ErrorCode(err))
-	pr, _, err := PageRequest{}.Normalize()
+	for _, bad := range []int{MaxPageSize + 1, 0, -1} {
+		_, _, err = PageRequest{Limit: &bad}.Normalize()
+		require.Equal(t, CodeInvalid, ErrorCode(err), bad)
+		require.Equal(t, "limit", err.(*Error).Field)
+	}
+	for _, good := range []int{1, MaxPageSize} {
+		limit, _, err := PageRequest{Limit: &good}.Normalize()
+		require.NoError(t, err)
+		require.Equal(t, good, limit)
+	}
+	limit, _, err := PageRequest{}.Normalize()
 	require.NoError(t, err)
-	require.Equal(t, DefaultPageSize, pr.Limit)
+	require.Equal(t, DefaultPageSize, limit, "no limit asked for: the default")
 }
 
 func TestMakePageTrimsTheLookaheadRow(t *testing.T) {

@@ -107,7 +107,7 @@ func (s *Service) attachUpload(ctx context.Context, draft *Message, field string
 		want, draft.Type = kind, kind
 	}
 	if want != kind && want != MessageDocument {
-		return FieldError(field+".upload_id", "upload %s is %s, which cannot be sent as %s; send it as a %s or a document", f.ID, f.MimeType, want, kind)
+		return FieldError(field+".upload_id", "upload %s is %s, which cannot be sent as %s; send it as %s or a document", f.ID, f.MimeType, withArticle(string(want)), withArticle(string(kind)))
 	}
 	if f.Size > MaxMediaBytes(want) {
 		return FieldError(field+".upload_id", "upload %s has %d bytes; WhatsApp takes at most %d for %s", f.ID, f.Size, MaxMediaBytes(want), want)
@@ -124,6 +124,12 @@ func (s *Service) attachUpload(ctx context.Context, draft *Message, field string
 	md.MimeType, md.Size, md.SHA256 = f.MimeType, f.Size, f.SHA256
 	if draft.Type != MessageTemplate {
 		draft.Text = mediaText(md)
+	}
+	// Every kind keeps the upload's name, for the inbox to show: only a
+	// document sends it to WhatsApp (and its inbox line is the name), an
+	// image's line stays its caption, as for inbound ones.
+	if md.Filename == "" {
+		md.Filename = f.Filename
 	}
 	return nil
 }

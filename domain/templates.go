@@ -117,7 +117,7 @@ func templateHeader(in *TemplateHeaderInput, draft *Message, named, hasBody bool
 		h.Name, h.Value = in.Name, in.Value
 	case TemplateHeaderImage, TemplateHeaderVideo, TemplateHeaderDocument:
 		if in.Value != "" || in.Name != "" {
-			return FieldError("template.header.value", "a %s header takes upload_id or link, not a value", in.Type)
+			return FieldError("template.header.value", "%s header takes upload_id or link, not a value", withArticle(in.Type))
 		}
 		md, err := mediaRef("template.header", MessageType(in.Type), in.UploadID, in.Link, in.Filename)
 		if err != nil {

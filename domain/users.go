@@ -25,11 +25,11 @@ func (s *Service) Users(ctx context.Context, f UserFilter) (Page[*User], error) 
 	if f.Role != "" && !f.Role.Valid() {
 		return Page[*User]{}, FieldError("role", "role must be owner, admin, supervisor or agent")
 	}
-	pr, cur, err := f.Page.Normalize()
+	limit, cur, err := f.Page.Normalize()
 	if err != nil {
 		return Page[*User]{}, err
 	}
-	return s.store.FindUsers(ctx, f, PageQuery{Limit: pr.Limit, After: cur})
+	return s.store.FindUsers(ctx, f, PageQuery{Limit: limit, After: cur})
 }
 
 // User returns one user. Errors: not_found.

@@ -11,7 +11,7 @@ import (
 // pageRequest turns Relay arguments into a domain page request; the domain
 // applies the default size and validates the bounds and the cursor.
 func pageRequest(first *int, after *string) domain.PageRequest {
-	return domain.PageRequest{Limit: deref(first), After: deref(after)}
+	return domain.PageRequest{Limit: first, After: deref(after)}
 }
 
 // syncPageRequest adds the incremental-sync arguments of the listings that

@@ -12,12 +12,28 @@ import (
 	"github.com/centralita/centralita/graph/generated"
 )
 
+// Link is the resolver for the link field.
+func (r *messageMediaResolver) Link(ctx context.Context, obj *domain.Media) (*string, error) {
+	return optional(obj.Link), nil
+}
+
+// Error is the resolver for the error field.
+func (r *messageMediaResolver) Error(ctx context.Context, obj *domain.Media) (*string, error) {
+	return optional(obj.Error), nil
+}
+
 // Target is the resolver for the target field.
 func (r *reactionResolver) Target(ctx context.Context, obj *domain.Reaction) (*domain.Message, error) {
 	return r.linkedMessage(ctx, obj.TargetID)
 }
 
+// MessageMedia returns generated.MessageMediaResolver implementation.
+func (r *Resolver) MessageMedia() generated.MessageMediaResolver { return &messageMediaResolver{r} }
+
 // Reaction returns generated.ReactionResolver implementation.
 func (r *Resolver) Reaction() generated.ReactionResolver { return &reactionResolver{r} }
 
-type reactionResolver struct{ *Resolver }
+type (
+	messageMediaResolver struct{ *Resolver }
+	reactionResolver     struct{ *Resolver }
+)

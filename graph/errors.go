@@ -14,7 +14,9 @@ import (
 	"github.com/centralita/centralita/graph/model"
 )
 
-// extensionCodes maps the domain vocabulary to extensions.code.
+// extensionCodes maps the domain vocabulary to GraphQL's, UPPER_SNAKE like
+// GraphQL enums: the one table for extensions.code and userErrors.code
+// alike, so a client switches on one set of codes.
 var extensionCodes = map[domain.Code]string{
 	domain.CodeInvalid:            "BAD_USER_INPUT",
 	domain.CodeNotFound:           "NOT_FOUND",
@@ -43,7 +45,7 @@ func result[T any](v *T, err error) (*T, []*model.UserError, error) {
 	}
 	switch e.Code {
 	case domain.CodeInvalid, domain.CodeConflict, domain.CodePreconditionFailed, domain.CodeUnprocessable:
-		ue := &model.UserError{Message: e.Message, Code: string(e.Code)}
+		ue := &model.UserError{Message: e.Message, Code: extensionCodes[e.Code], ExistingID: optional(e.ExistingID)}
 		if e.Field != "" {
 			ue.Field = []string{"input", camelCase(e.Field)}
 		}

@@ -124,11 +124,14 @@ func TestMutationErrorsSplit(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, c)
 	require.Equal(t, []string{"input", "closeReason"}, ues[0].Field)
-	require.Equal(t, "invalid", ues[0].Code)
+	require.Equal(t, "BAD_USER_INPUT", ues[0].Code, "the vocabulary of extensions.code")
 
 	_, ues, err = result[domain.Conversation](nil, domain.Errorf(domain.CodeConflict, "no"))
 	require.NoError(t, err)
 	require.Nil(t, ues[0].Field)
+	require.Equal(t, "CONFLICT", ues[0].Code)
+	_, ues, _ = result[domain.Conversation](nil, domain.Errorf(domain.CodePreconditionFailed, "closed window"))
+	require.Equal(t, "PRECONDITION_FAILED", ues[0].Code)
 
 	_, _, err = result[domain.Conversation](nil, domain.NotFound("conversation"))
 	require.Equal(t, domain.CodeNotFound, domain.ErrorCode(err))

@@ -31,6 +31,11 @@ func (r *messageResolver) ReplyTo(ctx context.Context, obj *domain.Message) (*do
 	return r.linkedMessage(ctx, obj.ReplyToID)
 }
 
+// ReplyToProviderID is the resolver for the replyToProviderId field.
+func (r *messageResolver) ReplyToProviderID(ctx context.Context, obj *domain.Message) (*string, error) {
+	return optional(obj.ReplyToProviderID), nil
+}
+
 // MediaURL is the resolver for the mediaUrl field.
 func (r *messageResolver) MediaURL(ctx context.Context, obj *domain.Message) (*string, error) {
 	return mediaURL(obj), nil

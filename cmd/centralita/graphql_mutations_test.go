@@ -89,10 +89,10 @@ func TestGraphQLConversationMutations(t *testing.T) {
 	// userErrors: bad input and refused transitions write nothing.
 	code, path := a.mutateErr(tok, "changeConversationStatus", "ChangeConversationStatusInput",
 		map[string]any{"conversationId": conv, "status": "PENDING_CUSTOMER"})
-	require.Equal(t, "conflict", code)
+	require.Equal(t, "CONFLICT", code)
 	require.Equal(t, []any{"input", "status"}, path)
 	code, _ = a.mutateErr(tok, "sendTextMessage", "SendTextMessageInput", map[string]any{"conversationId": conv, "text": "hola"})
-	require.Equal(t, "conflict", code)
+	require.Equal(t, "CONFLICT", code)
 	d = a.gqlOK(tok, `query($id: ID!) { conversation(id: $id) { version status } }`, map[string]any{"id": conv})
 	require.Equal(t, version, d.get(t, "conversation.version"))
 	require.Equal(t, "CLOSED", d.str(t, "conversation.status"))
@@ -116,21 +116,21 @@ func TestGraphQLConversationUserErrors(t *testing.T) {
 		code         string
 		path         []any
 	}{
-		{"changeConversationStatus", "ChangeConversationStatusInput", map[string]any{"conversationId": conv, "status": "CLOSED"}, "invalid", []any{"input", "closeReason"}},
-		{"sendTextMessage", "SendTextMessageInput", map[string]any{"conversationId": conv, "text": "   "}, "invalid", []any{"input", "text"}},
-		{"assignConversation", "AssignConversationInput", map[string]any{"conversationId": conv, "assigneeId": "usr_00000000000000000000000000"}, "invalid", []any{"input", "assigneeId"}},
-		{"transferConversation", "TransferConversationInput", map[string]any{"conversationId": conv, "queueId": "que_00000000000000000000000000"}, "invalid", []any{"input", "queueId"}},
-		{"addNote", "AddNoteInput", map[string]any{"conversationId": conv, "body": ""}, "invalid", []any{"input", "body"}},
-		{"createTask", "CreateTaskInput", map[string]any{"conversationId": conv, "title": ""}, "invalid", []any{"input", "title"}},
-		{"createContact", "CreateContactInput", map[string]any{"name": "nobody"}, "invalid", []any{"input", "waId"}},
-		{"createContact", "CreateContactInput", map[string]any{"waId": "+54 9"}, "invalid", []any{"input", "waId"}},
-		{"createUser", "CreateUserInput", map[string]any{"email": "not-an-email", "name": "x", "password": "long-enough-pw"}, "invalid", []any{"input", "email"}},
-		{"createUser", "CreateUserInput", map[string]any{"email": "x@example.com", "name": "x", "password": "short"}, "invalid", []any{"input", "password"}},
-		{"createTag", "CreateTagInput", map[string]any{"name": "red", "color": "red"}, "invalid", []any{"input", "color"}},
-		{"createChannel", "CreateChannelInput", map[string]any{"phoneNumberId": "abc", "wabaId": "1", "displayPhoneNumber": "+1"}, "invalid", []any{"input", "phoneNumberId"}},
-		{"updateWorkspace", "UpdateWorkspaceInput", map[string]any{"timezone": "Mars/Olympus"}, "invalid", []any{"input", "timezone"}},
-		{"createApiKey", "CreateApiKeyInput", map[string]any{"name": "k", "expiresAt": "2001-01-01T00:00:00Z"}, "invalid", []any{"input", "expiresAt"}},
-		{"createQueue", "CreateQueueInput", map[string]any{"name": " "}, "invalid", []any{"input", "name"}},
+		{"changeConversationStatus", "ChangeConversationStatusInput", map[string]any{"conversationId": conv, "status": "CLOSED"}, "BAD_USER_INPUT", []any{"input", "closeReason"}},
+		{"sendTextMessage", "SendTextMessageInput", map[string]any{"conversationId": conv, "text": "   "}, "BAD_USER_INPUT", []any{"input", "text"}},
+		{"assignConversation", "AssignConversationInput", map[string]any{"conversationId": conv, "assigneeId": "usr_00000000000000000000000000"}, "BAD_USER_INPUT", []any{"input", "assigneeId"}},
+		{"transferConversation", "TransferConversationInput", map[string]any{"conversationId": conv, "queueId": "que_00000000000000000000000000"}, "BAD_USER_INPUT", []any{"input", "queueId"}},
+		{"addNote", "AddNoteInput", map[string]any{"conversationId": conv, "body": ""}, "BAD_USER_INPUT", []any{"input", "body"}},
+		{"createTask", "CreateTaskInput", map[string]any{"conversationId": conv, "title": ""}, "BAD_USER_INPUT", []any{"input", "title"}},
+		{"createContact", "CreateContactInput", map[string]any{"name": "nobody"}, "BAD_USER_INPUT", []any{"input", "waId"}},
+		{"createContact", "CreateContactInput", map[string]any{"waId": "+54 9"}, "BAD_USER_INPUT", []any{"input", "waId"}},
+		{"createUser", "CreateUserInput", map[string]any{"email": "not-an-email", "name": "x", "password": "long-enough-pw"}, "BAD_USER_INPUT", []any{"input", "email"}},
+		{"createUser", "CreateUserInput", map[string]any{"email": "x@example.com", "name": "x", "password": "short"}, "BAD_USER_INPUT", []any{"input", "password"}},
+		{"createTag", "CreateTagInput", map[string]any{"name": "red", "color": "red"}, "BAD_USER_INPUT", []any{"input", "color"}},
+		{"createChannel", "CreateChannelInput", map[string]any{"phoneNumberId": "abc", "wabaId": "1", "displayPhoneNumber": "+1"}, "BAD_USER_INPUT", []any{"input", "phoneNumberId"}},
+		{"updateWorkspace", "UpdateWorkspaceInput", map[string]any{"timezone": "Mars/Olympus"}, "BAD_USER_INPUT", []any{"input", "timezone"}},
+		{"createApiKey", "CreateApiKeyInput", map[string]any{"name": "k", "expiresAt": "2001-01-01T00:00:00Z"}, "BAD_USER_INPUT", []any{"input", "expiresAt"}},
+		{"createQueue", "CreateQueueInput", map[string]any{"name": " "}, "BAD_USER_INPUT", []any{"input", "name"}},
 	} {
 		code, path := a.mutateErr(tok, c.field, c.input, c.in)
 		require.Equal(t, c.code, code, c.field)
@@ -174,7 +174,7 @@ func TestGraphQLNotesTasksContacts(t *testing.T) {
 	require.Equal(t, "beto@example.com", d.str(t, "createContact.contact.email"))
 	require.Equal(t, "gold", d.str(t, "createContact.contact.customAttributes.plan"))
 	code, _ := a.mutateErr(tok, "createContact", "CreateContactInput", map[string]any{"waId": "5215512345678"})
-	require.Equal(t, "conflict", code)
+	require.Equal(t, "CONFLICT", code)
 
 	d = a.mutate(tok, "updateContact", "UpdateContactInput", map[string]any{"contactId": contactID, "name": "Beto Pérez"},
 		"contact { name waId customAttributes }")
@@ -200,7 +200,7 @@ func TestGraphQLAdminMutations(t *testing.T) {
 	require.Equal(t, "SUPERVISOR", d.str(t, "createUser.user.role"))
 	require.Equal(t, []string{queueID}, d.ids(t, "createUser.user.queues"))
 	code, _ := a.mutateErr(tok, "createUser", "CreateUserInput", map[string]any{"email": "sup@example.com", "name": "Dup", "password": testPassword})
-	require.Equal(t, "conflict", code)
+	require.Equal(t, "CONFLICT", code)
 
 	d = a.mutate(tok, "addQueueMember", "QueueMemberInput", map[string]any{"queueId": w.OtherQueueID, "userId": userID}, "queue { members { id } }")
 	require.Contains(t, d.ids(t, "addQueueMember.queue.members"), userID)
@@ -218,7 +218,7 @@ func TestGraphQLAdminMutations(t *testing.T) {
 	d = a.mutate(tok, "deleteQueue", "DeleteQueueInput", map[string]any{"queueId": queueID}, "deletedQueueId")
 	require.Equal(t, queueID, d.str(t, "deleteQueue.deletedQueueId"))
 	code, _ = a.mutateErr(tok, "deleteQueue", "DeleteQueueInput", map[string]any{"queueId": w.QueueID})
-	require.Equal(t, "conflict", code, "a queue with conversations cannot be deleted")
+	require.Equal(t, "CONFLICT", code, "a queue with conversations cannot be deleted")
 
 	d = a.mutate(tok, "createTag", "CreateTagInput", map[string]any{"name": "moroso", "color": "#AABBCC"}, "tag { id name color }")
 	tagID := d.str(t, "createTag.tag.id")

@@ -130,6 +130,7 @@ type problemBody struct {
 		Field   string `json:"field"`
 		Message string `json:"message"`
 	} `json:"errors"`
+	ExistingID string `json:"existing_id"`
 }
 
 func problemOf(t *testing.T, res response) problemBody {

@@ -157,7 +157,7 @@ func TestSendRefusesBadContentAndWritesNothing(t *testing.T) {
 		tc.input["conversationId"] = conv.ID
 		d := a.gqlOK(tn.OwnerToken, tc.mutation, map[string]any{"in": tc.input})
 		require.Nil(t, d.get(t, tc.op+".message"), tc.op)
-		require.Equal(t, []string{"invalid"}, d.userErrorCodes(t, tc.op))
+		require.Equal(t, []string{"BAD_USER_INPUT"}, d.userErrorCodes(t, tc.op))
 		require.Equal(t, tc.field, d.get(t, tc.op+".userErrors.0.field"), tc.op)
 	}
 	require.Equal(t, messages, a.count("messages"))
@@ -215,7 +215,7 @@ func TestFreeFormSendsNeedTheWindow(t *testing.T) {
 			input["messageId"], input["emoji"] = old.ID, "👍"
 		}
 		d := a.gqlOK(tn.OwnerToken, in, map[string]any{"in": input})
-		require.Equal(t, []string{"precondition_failed"}, d.userErrorCodes(t, op), op)
+		require.Equal(t, []string{"PRECONDITION_FAILED"}, d.userErrorCodes(t, op), op)
 	}
 	require.Equal(t, before, a.count("messages"), "refused sends write nothing")
 

@@ -28,6 +28,46 @@ func TestEverySendTypeReachesMetaInShape(t *testing.T) {
 	a.startJobs()
 	quoted := a.customerWrites(tn, conv, "wamid.cliente-1")
 	photo := c.uploadOK(tn.OwnerToken, "foto.png", "image/png", pngBytes(t))
+	cases := everySend(quoted, photo)
+
+	path := "/v1/conversations/" + conv.ID + "/messages"
+	for _, tc := range cases {
+		res := c.call(http.MethodPost, path, tn.OwnerToken, tc.rest)
+		require.Equal(t, http.StatusCreated, res.Status, "%s: %s", tc.name, res.Body)
+		restID := idOf(t, res)
+		tc.input["conversationId"] = conv.ID
+		d := a.gqlOK(tn.OwnerToken, tc.gql, map[string]any{"in": tc.input})
+		op := strings.Fields(strings.SplitN(tc.gql, "{", 2)[1])[0]
+		op = op[:strings.Index(op, "(")]
+		require.Empty(t, d.list(t, op+".userErrors"), tc.name)
+		gqlID := d.str(t, op+".message.id")
+		for _, id := range []string{restID, gqlID} {
+			m := a.sentOK(tn, id)
+			tc.check(t, sentBody(t, fake, id), m)
+		}
+	}
+	// One upload to Meta per message that sends our file, never more.
+	require.Len(t, graphRequests(fake, http.MethodPost, "/media"), 4)
+
+	// The outbound template reads back in both APIs.
+	page, err := a.Service.Messages(a.system(tn), conv.ID, domain.PageRequest{})
+	require.NoError(t, err)
+	newest := page.Items[0]
+	require.Equal(t, domain.MessageTemplate, newest.Type)
+	view := object(t, c.expect(http.StatusOK, http.MethodGet, path+"?limit=1", tn.OwnerToken, nil))
+	jsonEq(t, `{"name":"promo_mayo","language":"es_MX","parameters":[{"name":"nombre","value":"Ana"}],
+		"header":{"type":"image","name":null,"value":""},"buttons":[{"index":0,"type":"quick_reply","value":"BAJA"},
+		{"index":1,"type":"url","value":"pedido/123"}]}`, view["data"].([]any)[0].(map[string]any)["template"])
+	d := a.gqlOK(tn.OwnerToken, `query($id: ID!) { node(id: $id) { ... on Message { template { name header { type } buttons { index type value } } media { mimeType } } } }`,
+		map[string]any{"id": newest.ID})
+	require.Equal(t, "promo_mayo", d.str(t, "node.template.name"))
+	require.Equal(t, "image", d.str(t, "node.template.header.type"))
+	require.Equal(t, "image/png", d.str(t, "node.media.mimeType"))
+}
+
+// everySend is one send of each kind, quoting the customer's message
+// quoted (our id of wamid.cliente-1) and sending the uploaded image photo.
+func everySend(quoted, photo string) []sendCase {
 	byID := func(kind, caption string) func(*testing.T, map[string]any, *domain.Message) {
 		return func(t *testing.T, body map[string]any, m *domain.Message) {
 			require.NotEmpty(t, m.Media.ProviderID, "the upload's media id is kept on the message")
@@ -41,7 +81,7 @@ func TestEverySendTypeReachesMetaInShape(t *testing.T) {
 	}
 	buttons := []map[string]any{{"id": "si", "title": "Sí, el martes"}, {"id": "otro", "title": "Otro día"}}
 	rows := []map[string]any{{"id": "miraflores", "title": "Miraflores", "description": "Av. Larco 123"}, {"id": "surco", "title": "Surco"}}
-	cases := []sendCase{{
+	return []sendCase{{
 		name: "text with preview, in context",
 		rest: map[string]any{"text": "Sigue tu pedido: https://example.com/p/1", "preview_url": true, "reply_to_message_id": quoted},
 		gql:  `mutation($in: SendTextMessageInput!) { sendTextMessage(input: $in) { message { id } userErrors { field message } } }`,
@@ -119,38 +159,4 @@ func TestEverySendTypeReachesMetaInShape(t *testing.T) {
 				{"type":"button","sub_type":"url","index":1,"parameters":[{"type":"text","text":"pedido/123"}]}]}`, body["template"])
 		},
 	}}
-
-	path := "/v1/conversations/" + conv.ID + "/messages"
-	for _, tc := range cases {
-		res := c.call(http.MethodPost, path, tn.OwnerToken, tc.rest)
-		require.Equal(t, http.StatusCreated, res.Status, "%s: %s", tc.name, res.Body)
-		restID := idOf(t, res)
-		tc.input["conversationId"] = conv.ID
-		d := a.gqlOK(tn.OwnerToken, tc.gql, map[string]any{"in": tc.input})
-		op := strings.Fields(strings.SplitN(tc.gql, "{", 2)[1])[0]
-		op = op[:strings.Index(op, "(")]
-		require.Empty(t, d.list(t, op+".userErrors"), tc.name)
-		gqlID := d.str(t, op+".message.id")
-		for _, id := range []string{restID, gqlID} {
-			m := a.sentOK(tn, id)
-			tc.check(t, sentBody(t, fake, id), m)
-		}
-	}
-	// One upload to Meta per message that sends our file, never more.
-	require.Len(t, graphRequests(fake, http.MethodPost, "/media"), 4)
-
-	// The outbound template reads back in both APIs.
-	page, err := a.Service.Messages(a.system(tn), conv.ID, domain.PageRequest{})
-	require.NoError(t, err)
-	newest := page.Items[0]
-	require.Equal(t, domain.MessageTemplate, newest.Type)
-	view := object(t, c.expect(http.StatusOK, http.MethodGet, path+"?limit=1", tn.OwnerToken, nil))
-	jsonEq(t, `{"name":"promo_mayo","language":"es_MX","parameters":[{"name":"nombre","value":"Ana"}],
-		"header":{"type":"image","name":null,"value":""},"buttons":[{"index":0,"type":"quick_reply","value":"BAJA"},
-		{"index":1,"type":"url","value":"pedido/123"}]}`, view["data"].([]any)[0].(map[string]any)["template"])
-	d := a.gqlOK(tn.OwnerToken, `query($id: ID!) { node(id: $id) { ... on Message { template { name header { type } buttons { index type value } } media { mimeType } } } }`,
-		map[string]any{"id": newest.ID})
-	require.Equal(t, "promo_mayo", d.str(t, "node.template.name"))
-	require.Equal(t, "image", d.str(t, "node.template.header.type"))
-	require.Equal(t, "image/png", d.str(t, "node.media.mimeType"))
 }

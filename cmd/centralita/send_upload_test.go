@@ -136,6 +136,6 @@ func TestMediaSendIdempotency(t *testing.T) {
 	require.Equal(t, id, d.str(t, "sendMediaMessage.message.id"))
 	d = a.gqlOK(tn.OwnerToken, mutation, map[string]any{"in": map[string]any{"conversationId": conv.ID,
 		"uploadId": first, "caption": "Plano", "type": "DOCUMENT", "idempotencyKey": "media-7"}})
-	require.Equal(t, []string{"conflict"}, d.userErrorCodes(t, "sendMediaMessage"))
+	require.Equal(t, []string{"CONFLICT"}, d.userErrorCodes(t, "sendMediaMessage"))
 	require.Equal(t, before+1, a.count("messages"))
 }

@@ -30,7 +30,7 @@ func TestServiceWindowGatesFreeFormReplies(t *testing.T) {
 	require.Contains(t, string(res.Body), `"code":"precondition_failed"`)
 	g := a.graphql(tn.OwnerToken, `mutation($in: SendTextMessageInput!) { sendTextMessage(input: $in) { userErrors { code } } }`,
 		map[string]any{"in": map[string]any{"conversationId": conv.ID, "text": "hola"}})
-	require.Contains(t, string(g.Data), `"code":"precondition_failed"`)
+	require.Contains(t, string(g.Data), `"code":"PRECONDITION_FAILED"`)
 	require.Equal(t, 0, a.count("messages"), "a refused reply writes nothing")
 	view := a.do(http.MethodGet, path, tn.OwnerToken, nil)
 	require.Contains(t, string(view.Body), `"service_window_open":false,"service_window_expires_at":null`)

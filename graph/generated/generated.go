@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	Contact() ContactResolver
 	Conversation() ConversationResolver
 	Message() MessageResolver
+	MessageMedia() MessageMediaResolver
 	Mutation() MutationResolver
 	Note() NoteResolver
 	OutboundTemplateHeader() OutboundTemplateHeaderResolver
@@ -530,9 +531,10 @@ type ComplexityRoot struct {
 	}
 
 	UserError struct {
-		Code    func(childComplexity int) int
-		Field   func(childComplexity int) int
-		Message func(childComplexity int) int
+		Code       func(childComplexity int) int
+		ExistingID func(childComplexity int) int
+		Field      func(childComplexity int) int
+		Message    func(childComplexity int) int
 	}
 
 	UserPayload struct {
@@ -600,6 +602,7 @@ type MessageResolver interface {
 
 	Text(ctx context.Context, obj *domain.Message) (*string, error)
 	ReplyTo(ctx context.Context, obj *domain.Message) (*domain.Message, error)
+	ReplyToProviderID(ctx context.Context, obj *domain.Message) (*string, error)
 
 	MediaURL(ctx context.Context, obj *domain.Message) (*string, error)
 
@@ -607,6 +610,10 @@ type MessageResolver interface {
 
 	ErrorCode(ctx context.Context, obj *domain.Message) (*string, error)
 	ErrorTitle(ctx context.Context, obj *domain.Message) (*string, error)
+}
+type MessageMediaResolver interface {
+	Link(ctx context.Context, obj *domain.Media) (*string, error)
+	Error(ctx context.Context, obj *domain.Media) (*string, error)
 }
 type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error)
@@ -2863,6 +2870,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UserError.Code(childComplexity), true
+	case "UserError.existingId":
+		if e.ComplexityRoot.UserError.ExistingID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserError.ExistingID(childComplexity), true
 	case "UserError.field":
 		if e.ComplexityRoot.UserError.Field == nil {
 			break
@@ -3422,6 +3435,7 @@ enum MediaState {
 type MessageMedia {
   state: MediaState!
   mimeType: String!
+  "As the customer's WhatsApp sent it, or for a file we sent from an upload the upload's name (or the filename given for a document). Only documents send it to WhatsApp."
   filename: String!
   caption: String!
   "Bytes, once stored."
@@ -3430,9 +3444,10 @@ type MessageMedia {
   sha256: String!
   "An audio recorded as a voice note."
   voice: Boolean!
-  "Outbound by link: the public URL Meta fetches."
-  link: String!
-  error: String!
+  "Outbound by link: the public URL Meta fetches; null for files we hold."
+  link: String
+  "Why the download failed, when state is FAILED; null otherwise."
+  error: String
 }
 
 type Location {
@@ -3731,8 +3746,8 @@ type Message implements Node {
   text: String
   "The message this one replies to, when it is in the inbox."
   replyTo: Message
-  "The quoted message's wamid, kept even when we do not have it."
-  replyToProviderId: String!
+  "The quoted message's wamid, kept even when we do not have it; null when not a reply."
+  replyToProviderId: String
   forwarded: Boolean!
   media: MessageMedia
   "Where the caller downloads the media with the same credentials (REST GET), once its state is READY."
@@ -3844,7 +3859,7 @@ enum ListSort {
   UPDATED_AT
 }
 
-"Relay page information; pagination is forward only (first/after)."
+"Relay page information; pagination is forward only (first/after). first is 1 to 100, 50 when omitted; any other value is BAD_USER_INPUT naming first."
 type PageInfo {
   hasNextPage: Boolean!
   hasPreviousPage: Boolean!
@@ -3857,8 +3872,10 @@ type UserError {
   "Path to the offending input field, e.g. [\"input\", \"closeReason\"]."
   field: [String!]
   message: String!
-  "Lower-case domain code: invalid, conflict or precondition_failed."
+  "UPPER_SNAKE, the same vocabulary as errors' extensions.code: BAD_USER_INPUT (REST's invalid), CONFLICT or PRECONDITION_FAILED."
   code: String!
+  "On a conflict with a record that already exists (a contact with the same waId), that record's id, always one in the caller's own workspace; null otherwise."
+  existingId: ID
 }
 
 type Query {
@@ -5075,6 +5092,8 @@ func (ec *executionContext) childFields_UserError(ctx context.Context, field gra
 		return ec.fieldContext_UserError_message(ctx, field)
 	case "code":
 		return ec.fieldContext_UserError_code(ctx, field)
+	case "existingId":
+		return ec.fieldContext_UserError_existingId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserError", field.Name)
 }
@@ -9323,18 +9342,18 @@ func (ec *executionContext) _Message_replyToProviderId(ctx context.Context, fiel
 			return ec.fieldContext_Message_replyToProviderId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ReplyToProviderID, nil
+			return ec.Resolvers.Message().ReplyToProviderID(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Message_replyToProviderId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Message", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Message", field, true, true, "String")
 }
 
 func (ec *executionContext) _Message_forwarded(ctx context.Context, field graphql.CollectedField, obj *domain.Message) (ret graphql.Marshaler) {
@@ -10144,18 +10163,18 @@ func (ec *executionContext) _MessageMedia_link(ctx context.Context, field graphq
 			return ec.fieldContext_MessageMedia_link(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Link, nil
+			return ec.Resolvers.MessageMedia().Link(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_MessageMedia_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageMedia", field, false, false, "String")
+	return graphql.NewScalarFieldContext("MessageMedia", field, true, true, "String")
 }
 
 func (ec *executionContext) _MessageMedia_error(ctx context.Context, field graphql.CollectedField, obj *domain.Media) (ret graphql.Marshaler) {
@@ -10167,18 +10186,18 @@ func (ec *executionContext) _MessageMedia_error(ctx context.Context, field graph
 			return ec.fieldContext_MessageMedia_error(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Error, nil
+			return ec.Resolvers.MessageMedia().Error(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_MessageMedia_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MessageMedia", field, false, false, "String")
+	return graphql.NewScalarFieldContext("MessageMedia", field, true, true, "String")
 }
 
 func (ec *executionContext) _Mutation_createApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -15243,6 +15262,29 @@ func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _UserError_existingId(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserError_existingId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExistingID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UserError_existingId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserError", field, false, false, "ID")
 }
 
 func (ec *executionContext) _UserPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.UserPayload) (ret graphql.Marshaler) {
@@ -20731,10 +20773,11 @@ func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Message_replyTo(ctx, field, obj)
 				})
 		case "replyToProviderId":
-			out.Values[i] = ec._Message_replyToProviderId(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Message_replyToProviderId(ctx, field, obj)
+				})
 		case "forwarded":
 			out.Values[i] = ec._Message_forwarded(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20941,48 +20984,50 @@ func (ec *executionContext) _MessageMedia(ctx context.Context, sel ast.Selection
 		case "state":
 			out.Values[i] = ec._MessageMedia_state(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mimeType":
 			out.Values[i] = ec._MessageMedia_mimeType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "filename":
 			out.Values[i] = ec._MessageMedia_filename(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "caption":
 			out.Values[i] = ec._MessageMedia_caption(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "size":
 			out.Values[i] = ec._MessageMedia_size(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sha256":
 			out.Values[i] = ec._MessageMedia_sha256(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "voice":
 			out.Values[i] = ec._MessageMedia_voice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "link":
-			out.Values[i] = ec._MessageMedia_link(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MessageMedia_link(ctx, field, obj)
+				})
 		case "error":
-			out.Values[i] = ec._MessageMedia_error(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MessageMedia_error(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22807,6 +22852,11 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 		case "code":
 			out.Values[i] = ec._UserError_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "existingId":
+			out.Values[i] = ec._UserError_existingId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:

@@ -277,7 +277,7 @@ type NoteEdge struct {
 	Node   *domain.Note `json:"node"`
 }
 
-// Relay page information; pagination is forward only (first/after).
+// Relay page information; pagination is forward only (first/after). first is 1 to 100, 50 when omitted; any other value is BAD_USER_INPUT naming first.
 type PageInfo struct {
 	HasNextPage     bool    `json:"hasNextPage"`
 	HasPreviousPage bool    `json:"hasPreviousPage"`
@@ -542,8 +542,10 @@ type UserError struct {
 	// Path to the offending input field, e.g. ["input", "closeReason"].
 	Field   []string `json:"field,omitempty"`
 	Message string   `json:"message"`
-	// Lower-case domain code: invalid, conflict or precondition_failed.
+	// UPPER_SNAKE, the same vocabulary as errors' extensions.code: BAD_USER_INPUT (REST's invalid), CONFLICT or PRECONDITION_FAILED.
 	Code string `json:"code"`
+	// On a conflict with a record that already exists (a contact with the same waId), that record's id, always one in the caller's own workspace; null otherwise.
+	ExistingID *string `json:"existingId,omitempty"`
 }
 
 type UserFilter struct {
