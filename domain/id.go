@@ -10,21 +10,22 @@ import (
 // ID prefixes. Ids are opaque strings "<prefix>_<26 chars>" over UUIDv7, so
 // they sort by creation time and are identical in REST, GraphQL and webhooks.
 const (
-	PrefixPartner      = "ptn"
-	PrefixWorkspace    = "ws"
-	PrefixUser         = "usr"
-	PrefixQueue        = "que"
-	PrefixTag          = "tag"
-	PrefixChannel      = "chn"
-	PrefixContact      = "ctc"
-	PrefixConversation = "conv"
-	PrefixMessage      = "msg"
-	PrefixNote         = "note"
-	PrefixTask         = "task"
-	PrefixAPIKey       = "key"
-	PrefixSession      = "ses"
-	PrefixEvent        = "evt"
-	PrefixMediaFile    = "med"
+	PrefixPartner       = "ptn"
+	PrefixWorkspace     = "ws"
+	PrefixUser          = "usr"
+	PrefixQueue         = "que"
+	PrefixTag           = "tag"
+	PrefixChannel       = "chn"
+	PrefixContact       = "ctc"
+	PrefixConversation  = "conv"
+	PrefixMessage       = "msg"
+	PrefixNote          = "note"
+	PrefixTask          = "task"
+	PrefixAPIKey        = "key"
+	PrefixSession       = "ses"
+	PrefixEvent         = "evt"
+	PrefixMediaFile     = "med"
+	PrefixBusinessHours = "bhr"
 )
 
 // Crockford-style lower-case alphabet in ASCII order, so that string order

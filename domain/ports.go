@@ -189,6 +189,7 @@ type Store interface {
 	WorkspaceStore
 	UserStore
 	QueueStore
+	BusinessHoursStore
 	TagStore
 	ChannelStore
 	ContactStore

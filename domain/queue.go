@@ -9,8 +9,11 @@ type Queue struct {
 	Name        string
 	Description string
 	MemberIDs   []string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// BusinessHoursID is the plan the queue's team works by; empty means
+	// always open.
+	BusinessHoursID string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // QueueInput creates or updates a queue; nil fields keep their value on update.

@@ -69,24 +69,28 @@ func (r *userRow) toDomain() *domain.User {
 }
 
 type queueRow struct {
-	ID          string  `gorm:"column:id;primaryKey"`
-	WorkspaceID string  `gorm:"column:workspace_id"`
-	Name        string  `gorm:"column:name"`
-	Description string  `gorm:"column:description"`
-	CreatedAt   utcTime `gorm:"column:created_at;autoCreateTime:false"`
-	UpdatedAt   utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
+	ID          string `gorm:"column:id;primaryKey"`
+	WorkspaceID string `gorm:"column:workspace_id"`
+	Name        string `gorm:"column:name"`
+	Description string `gorm:"column:description"`
+	// BusinessHoursID is NULL for an always-open queue.
+	BusinessHoursID *string `gorm:"column:business_hours_id"`
+	CreatedAt       utcTime `gorm:"column:created_at;autoCreateTime:false"`
+	UpdatedAt       utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
 }
 
 func (queueRow) TableName() string { return "queues" }
 
 func queueFromDomain(q *domain.Queue) queueRow {
 	return queueRow{ID: q.ID, WorkspaceID: q.WorkspaceID, Name: q.Name, Description: q.Description,
-		CreatedAt: storedTime(&q.CreatedAt), UpdatedAt: storedTime(&q.UpdatedAt)}
+		BusinessHoursID: nullable(q.BusinessHoursID),
+		CreatedAt:       storedTime(&q.CreatedAt), UpdatedAt: storedTime(&q.UpdatedAt)}
 }
 
 func (r *queueRow) toDomain() *domain.Queue {
 	return &domain.Queue{ID: r.ID, WorkspaceID: r.WorkspaceID, Name: r.Name, Description: r.Description,
-		MemberIDs: []string{}, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		MemberIDs: []string{}, BusinessHoursID: str(r.BusinessHoursID),
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 }
 
 // queueMemberRow links a user to a queue.
