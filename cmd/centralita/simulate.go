@@ -37,6 +37,10 @@ type simulateOptions struct {
 	replies, forwards, referrals float64
 	// concurrency is how many deliveries may be in flight at once.
 	concurrency int
+	// text, when set, is the body of every text message; from, when set,
+	// is the one customer (wa_id) who writes. Together they play a
+	// conversation step by step: "hola", then "2".
+	text, from string
 }
 
 const simulateSynopsis = `simulate --url URL --app-secret SECRET --numbers ID[,ID...] [flags]
@@ -79,6 +83,8 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.Float64Var(&o.replies, "replies", 0.1, "share of messages that reply to (quote) the customer's previous message")
 	fs.Float64Var(&o.forwards, "forwards", 0.05, "share of messages marked forwarded")
 	fs.Float64Var(&o.referrals, "referrals", 0.05, "share of messages that come from a Click-to-WhatsApp ad (a referral)")
+	fs.StringVar(&o.text, "text", "", "the body of every text message (default: sample texts in turn)")
+	fs.StringVar(&o.from, "from", "", "the one customer who writes, by wa_id (default: --contacts sample customers)")
 	if helped, err := parseFlags(fs, args, stdout, stderr); helped || err != nil {
 		return err
 	}
@@ -91,6 +97,9 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if n = strings.TrimSpace(n); n != "" {
 			o.numbers = append(o.numbers, n)
 		}
+	}
+	if o.from != "" {
+		o.contacts = 1 // one customer: theirs is the only wa_id
 	}
 	if err := o.validate(); err != nil {
 		return err
@@ -141,6 +150,10 @@ func (o simulateOptions) validate() error {
 		return fmt.Errorf("simulate only targets a server on this machine (http://127.x, localhost or [::1])")
 	case o.count < 1 || o.batch < 1 || o.batch > 1000 || !(o.rate > 0) || o.concurrency < 1 || o.concurrency > 256:
 		return fmt.Errorf("simulate: --count and --rate must be positive, --batch within 1-1000 and --concurrency within 1-256")
+	case o.from != "" && (len(o.from) < 6 || len(o.from) > 20 || strings.Trim(o.from, "0123456789") != ""):
+		return fmt.Errorf("simulate: --from must be a wa_id: 6 to 20 digits, country code first, no +")
+	case len(o.text) > 4096:
+		return fmt.Errorf("simulate: --text must have at most 4096 characters")
 	case o.contacts < 1 || o.contacts > len(simulatedCustomers):
 		return fmt.Errorf("simulate: --contacts must be within 1-%d", len(simulatedCustomers))
 	case !share(o.duplicates) || !share(o.replies) || !share(o.forwards) || !share(o.referrals) ||

@@ -86,6 +86,9 @@ func newSimulation(o simulateOptions) *simulation {
 	for _, c := range simulatedCustomers[:o.contacts] {
 		s.waIDs = append(s.waIDs, c.waID)
 	}
+	if o.from != "" {
+		s.waIDs = []string{o.from}
+	}
 	return s
 }
 
@@ -137,7 +140,7 @@ func (s *simulation) message(delivery int, number string) (msg map[string]any, c
 	thread := simulatedThread{number, customer}
 	m := simulatedMessage{n: n, kind: s.o.types[n%len(s.o.types)], from: s.waIDs[customer],
 		id: fmt.Sprintf("wamid.sim.%d.%d", s.runID, n), timestamp: strconv.FormatInt(time.Now().Unix(), 10),
-		business: number, name: simulatedCustomers[customer].name, target: "wamid.sim.earlier"}
+		business: number, name: simulatedCustomers[customer].name, target: "wamid.sim.earlier", text: s.o.text}
 	s.types[m.kind]++
 	quote, quotable := s.latest[thread]
 	quotable = quotable && (quote.delivery == delivery || s.wasAnswered(quote.delivery))

@@ -283,3 +283,28 @@ func simulatedInbox(t *testing.T, a *testApp, tn tenant) []map[string]any {
 	}
 	return inbound
 }
+
+// --from and --text play one customer's words step by step: every message
+// comes from that wa_id with that body, into one conversation.
+func TestSimulateOneCustomerSayingOneThing(t *testing.T) {
+	a := newTestApp(t)
+	tn := a.bootstrap("Script Co")
+	a.channelOf(tn, "100000000000001", "200000000000001") // the WABA simulate names
+	report := simulateRun(t, a, "--numbers", "100000000000001", "--from", "51911122233", "--text", "hola, ¿me ayudan?",
+		"--count", "2", "--duplicates", "0", "--replies", "0", "--forwards", "0", "--referrals", "0")
+	require.Equal(t, 2, report.Messages)
+	page, err := a.Service.Conversations(a.system(tn), domain.ConversationFilter{})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1, "one customer, one conversation")
+	contact, err := a.Service.Contact(a.system(tn), page.Items[0].ContactID)
+	require.NoError(t, err)
+	require.Equal(t, "51911122233", contact.WaID)
+	for _, m := range simulatedInbox(t, a, tn) {
+		require.Equal(t, "hola, ¿me ayudan?", m["text"])
+	}
+	for _, bad := range [][]string{{"--from", "+51911122233"}, {"--from", "123"}} {
+		err := run(context.Background(), append([]string{"simulate", "--url", a.URL, "--app-secret", "x", "--numbers", "1"}, bad...),
+			&bytes.Buffer{}, &bytes.Buffer{})
+		require.ErrorContains(t, err, "--from must be a wa_id", bad)
+	}
+}

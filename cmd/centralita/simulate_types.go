@@ -62,6 +62,8 @@ type simulatedMessage struct {
 	target string
 	// name and newWaID describe a number change (system).
 	name, newWaID string
+	// text replaces the sample texts when set (--text).
+	text string
 }
 
 // render builds the message as Meta puts it in messages[].
@@ -74,7 +76,11 @@ func (m simulatedMessage) render() map[string]any {
 	option := simulatedMenu[m.n%len(simulatedMenu)]
 	switch m.kind {
 	case "text":
-		return with(map[string]any{"body": simulatedTexts[m.n%len(simulatedTexts)]})
+		body := simulatedTexts[m.n%len(simulatedTexts)]
+		if m.text != "" {
+			body = m.text
+		}
+		return with(map[string]any{"body": body})
 	case "location":
 		return with(map[string]any{"latitude": -12.0464, "longitude": -77.0428,
 			"name": "Plaza Mayor", "address": "Jr. de la Unión, Lima"})
