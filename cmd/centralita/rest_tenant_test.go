@@ -37,7 +37,7 @@ func crossTenantCases(a, b world) map[string][]crossProbe {
 		"POST /v1/conversations/{id}/claim":           one(conv+"/claim", a.ConversationID, nil),
 		"POST /v1/conversations/{id}/assign":          one(conv+"/assign", a.ConversationID, map[string]any{"assignee_id": nil}),
 		"POST /v1/conversations/{id}/transfer":        one(conv+"/transfer", a.ConversationID, map[string]any{"queue_id": b.QueueID}),
-		"POST /v1/conversations/{id}/status":          one(conv+"/status", a.ConversationID, map[string]any{"status": "closed", "close_reason": "x"}),
+		"POST /v1/conversations/{id}/status":          one(conv+"/status", a.ConversationID, map[string]any{"status": "closed", "close_reason": "resolved"}),
 		"PUT /v1/conversations/{id}/tags/{tag_id}":    pair("/v1/conversations/%s/tags/%s", a.ConversationID, b.TagID, b.ConversationID, a.TagID),
 		"DELETE /v1/conversations/{id}/tags/{tag_id}": pair("/v1/conversations/%s/tags/%s", a.ConversationID, b.TagID, b.ConversationID, a.TagID),
 		"GET /v1/conversations/{id}/messages":         one(conv+"/messages", a.ConversationID, nil),
