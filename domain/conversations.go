@@ -108,9 +108,14 @@ func (s *Service) CreateConversation(ctx context.Context, in NewConversation) (*
 		if c, err = s.store.FindConversation(ctx, c.ID); err != nil {
 			return err
 		}
-		return s.record(ctx, EventConversationCreated, c.ID, map[string]any{"conversation_id": c.ID,
-			"status": string(c.Status), "queue_id": c.QueueID, "assignee_id": c.AssigneeID,
-			"previous_conversation_id": c.PreviousConversationID})
+		payload := map[string]any{"conversation_id": c.ID, "status": string(c.Status), "queue_id": c.QueueID}
+		if c.AssigneeID != "" {
+			payload["assignee_id"] = c.AssigneeID
+		}
+		if c.PreviousConversationID != "" {
+			payload["previous_conversation_id"] = c.PreviousConversationID
+		}
+		return s.record(ctx, EventConversationCreated, c.ID, payload)
 	})
 	if err != nil {
 		return nil, err
