@@ -24,12 +24,18 @@ type workspaceView struct {
 	DefaultQueueID *string   `json:"default_queue_id"`
 	CreatedAt      timestamp `json:"created_at"`
 	UpdatedAt      timestamp `json:"updated_at"`
+	// Lifecycle settings.
+	PendingAfterReply     bool    `json:"pending_after_reply"`
+	ReopenWindowHours     float64 `json:"reopen_window_hours"`
+	AutoClosePendingHours float64 `json:"auto_close_pending_hours"`
 }
 
 func viewWorkspace(w *domain.Workspace) workspaceView {
 	return workspaceView{ID: w.ID, PartnerID: nullable(w.PartnerID), Name: w.Name, Timezone: w.Timezone,
 		Locale: w.Locale, DefaultQueueID: nullable(w.DefaultQueueID), CreatedAt: stamp(w.CreatedAt),
-		UpdatedAt: stamp(w.UpdatedAt)}
+		UpdatedAt: stamp(w.UpdatedAt), PendingAfterReply: w.Lifecycle.PendingAfterReply,
+		ReopenWindowHours:     w.Lifecycle.ReopenWindow.Hours(),
+		AutoClosePendingHours: w.Lifecycle.AutoClosePending.Hours()}
 }
 
 type workspaceUpdateRequest struct {
@@ -38,7 +44,10 @@ type workspaceUpdateRequest struct {
 	Locale   *string `json:"locale"`
 	// DefaultQueueID names another queue as the catch-all; it cannot be
 	// cleared.
-	DefaultQueueID *string `json:"default_queue_id"`
+	DefaultQueueID        *string  `json:"default_queue_id"`
+	PendingAfterReply     *bool    `json:"pending_after_reply"`
+	ReopenWindowHours     *float64 `json:"reopen_window_hours"`
+	AutoClosePendingHours *float64 `json:"auto_close_pending_hours"`
 }
 
 func (h *handlers) me(c *gin.Context) {
@@ -66,7 +75,9 @@ func (h *handlers) updateWorkspace(c *gin.Context) {
 	}
 	w, err := h.svc.UpdateWorkspace(c.Request.Context(),
 		domain.WorkspaceUpdate{Name: req.Name, Timezone: req.Timezone, Locale: req.Locale,
-			DefaultQueueID: req.DefaultQueueID})
+			DefaultQueueID: req.DefaultQueueID, Lifecycle: domain.LifecycleUpdate{
+				PendingAfterReply: req.PendingAfterReply, ReopenWindowHours: req.ReopenWindowHours,
+				AutoClosePendingHours: req.AutoClosePendingHours}})
 	if err != nil {
 		fail(c, err)
 		return

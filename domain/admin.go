@@ -27,7 +27,7 @@ type Bootstrapped struct {
 func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (*Bootstrapped, error) {
 	now := s.now()
 	ws := &Workspace{ID: NewID(PrefixWorkspace), Name: in.WorkspaceName, Timezone: in.Timezone,
-		CreatedAt: now, UpdatedAt: now}
+		CreatedAt: now, UpdatedAt: now, Lifecycle: DefaultLifecycle()}
 	if err := ws.Validate(); err != nil {
 		return nil, err
 	}
@@ -48,6 +48,9 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (*Bootstrapp
 		}
 		ws.DefaultQueueID = general.ID
 		if err := s.store.UpdateWorkspace(ctx, ws); err != nil {
+			return err
+		}
+		if err := s.seedCloseReasons(ctx); err != nil {
 			return err
 		}
 		u, err := s.CreateUser(ctx, NewUser{Email: in.Email, Name: name, Password: in.Password, Role: RoleOwner})
@@ -82,6 +85,7 @@ type WorkspaceUpdate struct {
 	Timezone       *string
 	Locale         *string
 	DefaultQueueID *string
+	Lifecycle      LifecycleUpdate
 }
 
 // UpdateWorkspace changes the caller's workspace settings (admins). It
@@ -101,6 +105,9 @@ func (s *Service) UpdateWorkspace(ctx context.Context, in WorkspaceUpdate) (*Wor
 		setIf(&w.Timezone, in.Timezone)
 		setIf(&w.Locale, in.Locale)
 		if err := w.Validate(); err != nil {
+			return err
+		}
+		if err := in.Lifecycle.apply(&w.Lifecycle); err != nil {
 			return err
 		}
 		if in.DefaultQueueID != nil {

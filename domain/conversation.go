@@ -92,6 +92,12 @@ type Conversation struct {
 	// conversation, or a reopened older one, shares the window.
 	NumberLastCustomerMessageAt *time.Time
 	ClosedAt                    *time.Time
+	// PreviousConversationID is the closed conversation this one follows:
+	// the customer wrote again after the reopen window.
+	PreviousConversationID string
+	// PendingSince is when the conversation last began waiting for the
+	// customer (nil unless pending_customer); the auto-close timer checks it.
+	PendingSince *time.Time
 }
 
 // NewConversation is the input for opening a conversation through the API.
@@ -100,6 +106,9 @@ type NewConversation struct {
 	ChannelID string
 	QueueID   string
 	Priority  Priority
+	// PreviousConversationID links a conversation the customer opened by
+	// writing after the reopen window to the one they wrote in before.
+	PreviousConversationID string
 }
 
 // ConversationFilter narrows an inbox listing. Empty fields do not filter.

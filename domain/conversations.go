@@ -91,7 +91,8 @@ func (s *Service) CreateConversation(ctx context.Context, in NewConversation) (*
 	now := s.now()
 	c := &Conversation{ID: NewID(PrefixConversation), WorkspaceID: p.WorkspaceID, ContactID: in.ContactID,
 		ChannelID: in.ChannelID, QueueID: in.QueueID, Status: StatusNew, Priority: in.Priority,
-		Version: 1, CreatedAt: now, UpdatedAt: now, LastActivityAt: now}
+		Version: 1, CreatedAt: now, UpdatedAt: now, LastActivityAt: now,
+		PreviousConversationID: in.PreviousConversationID}
 	if !p.IsAdmin() && !p.InQueue(in.QueueID) {
 		if p.UserID == "" {
 			return nil, Errorf(CodeForbidden, "this key may only open conversations in its queues")
@@ -107,7 +108,14 @@ func (s *Service) CreateConversation(ctx context.Context, in NewConversation) (*
 		if c, err = s.store.FindConversation(ctx, c.ID); err != nil {
 			return err
 		}
-		return s.record(ctx, EventConversationCreated, c.ID, map[string]any{"conversation_id": c.ID})
+		payload := map[string]any{"conversation_id": c.ID, "status": string(c.Status), "queue_id": c.QueueID}
+		if c.AssigneeID != "" {
+			payload["assignee_id"] = c.AssigneeID
+		}
+		if c.PreviousConversationID != "" {
+			payload["previous_conversation_id"] = c.PreviousConversationID
+		}
+		return s.record(ctx, EventConversationCreated, c.ID, payload)
 	})
 	if err != nil {
 		return nil, err
@@ -132,6 +140,8 @@ func (s *Service) change(ctx context.Context, id string, mutate func(p Principal
 		var c *Conversation
 		var event string
 		var payload map[string]any
+		var from ConversationStatus
+		var fromAssignee string
 		// Lost races are retried on fresh state: every mutate decides from
 		// the conversation it is given (a claim still fails if someone else
 		// took it meanwhile), so replaying it is safe.
@@ -140,11 +150,13 @@ func (s *Service) change(ctx context.Context, id string, mutate func(p Principal
 			if c, err = s.Conversation(ctx, id); err != nil {
 				return err
 			}
+			from, fromAssignee = c.Status, c.AssigneeID
 			event, payload, err = mutate(p, c)
 			if err != nil || event == "" {
 				out = c
 				return err
 			}
+			s.trackPending(c, from)
 			c.Version++
 			c.UpdatedAt = s.now()
 			err = s.store.UpdateConversation(ctx, c)
@@ -162,7 +174,10 @@ func (s *Service) change(ctx context.Context, id string, mutate func(p Principal
 			}
 		}
 		payload["conversation_id"] = c.ID
-		return s.record(ctx, event, c.ID, payload)
+		if err := s.record(ctx, event, c.ID, payload); err != nil {
+			return err
+		}
+		return s.afterChange(ctx, c, from, fromAssignee, event)
 	})
 	return out, err
 }
@@ -253,7 +268,7 @@ func (s *Service) ChangeStatus(ctx context.Context, id string, in StatusChange) 
 		return nil, FieldError("status", "status must be new, open, pending_customer or closed")
 	}
 	if in.Status == StatusClosed {
-		if err := validateCloseReason(in.CloseReason); err != nil {
+		if err := s.requireCloseReason(ctx, in.CloseReason); err != nil {
 			return nil, err
 		}
 	}

@@ -270,7 +270,7 @@ func (s *Service) linkQuoted(ctx context.Context, m *Message) error {
 func (s *Service) activeConversation(ctx context.Context, ch *Channel, contact *Contact) (*Conversation, error) {
 	c, err := s.store.FindActiveConversation(ctx, contact.ID, ch.ID)
 	if ErrorCode(err) == CodeNotFound {
-		return s.CreateConversation(ctx, NewConversation{ContactID: contact.ID, ChannelID: ch.ID})
+		return s.followUpConversation(ctx, ch, contact)
 	}
 	return c, err
 }

@@ -61,6 +61,13 @@ func (s *Service) sendText(ctx context.Context, conversationID, text, key, bot s
 // the automation writing it; "" when a person or an integration does.
 func (s *Service) send(ctx context.Context, conversationID string, draft *Message, key, bot string) (*Message, error) {
 	var msg *Message
+	pends := false
+	if bot == "" {
+		var err error
+		if pends, err = s.pendsAfterReply(ctx); err != nil {
+			return nil, err
+		}
+	}
 	_, err := s.change(ctx, conversationID, func(p Principal, c *Conversation) (string, map[string]any, error) {
 		if c.Status == StatusClosed {
 			return "", nil, Errorf(CodeConflict, "conversation is closed; reopen it before replying")
@@ -105,6 +112,10 @@ func (s *Service) send(ctx context.Context, conversationID string, draft *Messag
 		}
 		if c.Status == StatusNew && bot == "" {
 			c.Status = StatusOpen
+		}
+		// A person answered: the ball is in the customer's court.
+		if pends && msg.AuthorKind == AuthorAgent && c.Status == StatusOpen {
+			c.Status = StatusPendingCustomer
 		}
 		c.LastActivityAt = now
 		return EventMessageCreated, map[string]any{"message_id": msg.ID, "direction": string(msg.Direction)}, nil

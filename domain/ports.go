@@ -205,6 +205,10 @@ type Store interface {
 	SendAttemptStore
 	MediaStore
 	ReadStore
+	CloseReasonStore
+	LifecycleStore
+	TimelineStore
+	BoardStore
 }
 
 // PasswordHasher hashes and checks passwords (argon2id in production).

@@ -27,6 +27,8 @@ type Workspace struct {
 	DefaultQueueID string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// Lifecycle settings (see lifecycle.go).
+	Lifecycle LifecycleSettings
 }
 
 const (

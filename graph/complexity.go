@@ -61,4 +61,14 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Contact.Tags = listCost
 	c.User.Queues = listCost
 	c.Queue.Members = listCost
+	c.Query.CloseReasons = listCost
+	c.Conversation.Events = func(child int, first *int, _ *string) int { return pagedCost(child, first) }
+	// Four columns of first cards each (default DefaultBoardLimit).
+	c.Query.Board = func(child int, first *int, _ *model.BoardFilter) int {
+		n := domain.DefaultBoardLimit
+		if first != nil && *first > 0 {
+			n = *first
+		}
+		return times(child, len(domain.BoardStatuses)*n)
+	}
 }

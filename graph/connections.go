@@ -105,3 +105,12 @@ func optional(s string) *string {
 	}
 	return &s
 }
+
+func conversationEventConnection(p domain.Page[*domain.Event]) *model.ConversationEventConnection {
+	cs, info := cursors(p)
+	edges := make([]*model.ConversationEventEdge, len(p.Items))
+	for i, n := range p.Items {
+		edges[i] = &model.ConversationEventEdge{Cursor: cs[i], Node: n}
+	}
+	return &model.ConversationEventConnection{Edges: edges, Nodes: p.Items, PageInfo: info}
+}

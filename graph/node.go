@@ -41,6 +41,8 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		n, err = nonNil(r.svc.Message(ctx, id))
 	case domain.PrefixNote:
 		n, err = nonNil(r.svc.Note(ctx, id))
+	case domain.PrefixCloseReason:
+		n, err = nonNil(r.svc.CloseReason(ctx, id))
 	default:
 		err = domain.NotFound("node")
 	}

@@ -54,6 +54,18 @@ func (e *env) oldChannel(t *testing.T, tn tenant, name, phoneNumberID string, mo
 	return id
 }
 
+// oldConversation inserts a conversation without a number or a queue, as
+// versions before 15 allowed: today's store writes later columns.
+func (e *env) oldConversation(t *testing.T, tn tenant, contactID string) *domain.Conversation {
+	t.Helper()
+	id := domain.NewID(domain.PrefixConversation)
+	_, err := e.db.SQLDB().Exec(`INSERT INTO conversations (id, workspace_id, contact_id, status, priority, version,
+		created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, 'new', 'normal', 1, $4, $4, $4)`,
+		id, tn.ws.ID, contactID, base.UTC())
+	must(t, err)
+	return &domain.Conversation{ID: id, WorkspaceID: tn.ws.ID, ContactID: contactID}
+}
+
 // Before migration 00015 a workspace had no default queue, and a
 // conversation opened through the API could have no number and no queue.
 // The migration gives each workspace a "General" queue (keeping one it
@@ -69,8 +81,8 @@ func TestMigrationGivesEveryConversationANumberAndAQueue(t *testing.T) {
 	must(t, err)
 	official := e.oldChannel(t, e.a, "Oficial", "3001", domain.ChannelModeOfficial)
 	e.oldChannel(t, e.a, "Antiguo", "3002", domain.ChannelModeRedirect)
-	orphan := e.conversation(t, e.a.ctx, e.contact(t, e.a.ctx, "51911111111", "Ana").ID, base)
-	noNumber := e.conversation(t, e.b.ctx, e.contact(t, e.b.ctx, "51922222222", "Beto").ID, base)
+	orphan := e.oldConversation(t, e.a, e.contact(t, e.a.ctx, "51911111111", "Ana").ID)
+	noNumber := e.oldConversation(t, e.b, e.contact(t, e.b.ctx, "51922222222", "Beto").ID)
 	// A reply acknowledged there sat queued with no job and no number.
 	stuck := &domain.Message{ID: domain.NewID(domain.PrefixMessage), WorkspaceID: e.a.ws.ID, ConversationID: orphan.ID,
 		Direction: domain.DirectionOutbound, AuthorKind: domain.AuthorAgent, AuthorID: e.a.owner.ID,

@@ -44,23 +44,25 @@ type contactTagRow struct {
 func (contactTagRow) TableName() string { return "contact_tags" }
 
 type conversationRow struct {
-	ID                    string         `gorm:"column:id;primaryKey"`
-	WorkspaceID           string         `gorm:"column:workspace_id"`
-	ContactID             string         `gorm:"column:contact_id"`
-	ChannelID             *string        `gorm:"column:channel_id"`
-	QueueID               *string        `gorm:"column:queue_id"`
-	AssigneeID            *string        `gorm:"column:assignee_id"`
-	Status                string         `gorm:"column:status"`
-	Priority              string         `gorm:"column:priority"`
-	CloseReason           string         `gorm:"column:close_reason"`
-	Version               int            `gorm:"column:version"`
-	CreatedAt             utcTime        `gorm:"column:created_at;autoCreateTime:false"`
-	UpdatedAt             utcTime        `gorm:"column:updated_at;autoUpdateTime:false"`
-	LastActivityAt        utcTime        `gorm:"column:last_activity_at"`
-	FirstHumanResponseAt  *utcTime       `gorm:"column:first_human_response_at"`
-	LastCustomerMessageAt *utcTime       `gorm:"column:last_customer_message_at"`
-	ClosedAt              *utcTime       `gorm:"column:closed_at"`
-	LeadSource            referralColumn `gorm:"column:lead_source"`
+	ID                     string         `gorm:"column:id;primaryKey"`
+	WorkspaceID            string         `gorm:"column:workspace_id"`
+	ContactID              string         `gorm:"column:contact_id"`
+	ChannelID              *string        `gorm:"column:channel_id"`
+	QueueID                *string        `gorm:"column:queue_id"`
+	AssigneeID             *string        `gorm:"column:assignee_id"`
+	Status                 string         `gorm:"column:status"`
+	Priority               string         `gorm:"column:priority"`
+	CloseReason            string         `gorm:"column:close_reason"`
+	Version                int            `gorm:"column:version"`
+	CreatedAt              utcTime        `gorm:"column:created_at;autoCreateTime:false"`
+	UpdatedAt              utcTime        `gorm:"column:updated_at;autoUpdateTime:false"`
+	LastActivityAt         utcTime        `gorm:"column:last_activity_at"`
+	FirstHumanResponseAt   *utcTime       `gorm:"column:first_human_response_at"`
+	LastCustomerMessageAt  *utcTime       `gorm:"column:last_customer_message_at"`
+	ClosedAt               *utcTime       `gorm:"column:closed_at"`
+	LeadSource             referralColumn `gorm:"column:lead_source"`
+	PreviousConversationID *string        `gorm:"column:previous_conversation_id"`
+	PendingSince           *utcTime       `gorm:"column:pending_since"`
 	// Computed by conversationsWithWindow; never written.
 	NumberLastCustomerMessageAt *utcTime `gorm:"column:number_last_customer_message_at;->"`
 }
@@ -75,7 +77,8 @@ func conversationFromDomain(c *domain.Conversation) conversationRow {
 		LastActivityAt:        storedTime(&c.LastActivityAt),
 		FirstHumanResponseAt:  storedTimePtr(c.FirstHumanResponseAt),
 		LastCustomerMessageAt: storedTimePtr(c.LastCustomerMessageAt), ClosedAt: storedTimePtr(c.ClosedAt),
-		LeadSource: referralColumn{c.LeadSource}}
+		LeadSource:             referralColumn{c.LeadSource},
+		PreviousConversationID: nullable(c.PreviousConversationID), PendingSince: storedTimePtr(c.PendingSince)}
 }
 
 func (r *conversationRow) toDomain() *domain.Conversation {
@@ -87,7 +90,8 @@ func (r *conversationRow) toDomain() *domain.Conversation {
 		FirstHumanResponseAt:  timePtr(r.FirstHumanResponseAt),
 		LastCustomerMessageAt: timePtr(r.LastCustomerMessageAt), ClosedAt: timePtr(r.ClosedAt),
 		NumberLastCustomerMessageAt: timePtr(r.NumberLastCustomerMessageAt),
-		LeadSource:                  r.LeadSource.r}
+		LeadSource:                  r.LeadSource.r,
+		PreviousConversationID:      str(r.PreviousConversationID), PendingSince: timePtr(r.PendingSince)}
 }
 
 // conversationTagRow links a tag to a conversation.

@@ -22,6 +22,10 @@ type workspaceRow struct {
 	DefaultQueueID *string `gorm:"column:default_queue_id"`
 	CreatedAt      utcTime `gorm:"column:created_at;autoCreateTime:false"`
 	UpdatedAt      utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
+	// Lifecycle settings, durations in seconds.
+	PendingAfterReply       bool  `gorm:"column:pending_after_reply"`
+	ReopenWindowSeconds     int64 `gorm:"column:reopen_window_seconds"`
+	AutoClosePendingSeconds int64 `gorm:"column:auto_close_pending_seconds"`
 }
 
 func (workspaceRow) TableName() string { return "workspaces" }
@@ -29,12 +33,18 @@ func (workspaceRow) TableName() string { return "workspaces" }
 func workspaceFromDomain(w *domain.Workspace) workspaceRow {
 	return workspaceRow{ID: w.ID, PartnerID: nullable(w.PartnerID), Name: w.Name, Timezone: w.Timezone,
 		Locale: w.Locale, DefaultQueueID: nullable(w.DefaultQueueID),
-		CreatedAt: storedTime(&w.CreatedAt), UpdatedAt: storedTime(&w.UpdatedAt)}
+		CreatedAt: storedTime(&w.CreatedAt), UpdatedAt: storedTime(&w.UpdatedAt),
+		PendingAfterReply:       w.Lifecycle.PendingAfterReply,
+		ReopenWindowSeconds:     int64(w.Lifecycle.ReopenWindow / time.Second),
+		AutoClosePendingSeconds: int64(w.Lifecycle.AutoClosePending / time.Second)}
 }
 
 func (r *workspaceRow) toDomain() *domain.Workspace {
 	return &domain.Workspace{ID: r.ID, PartnerID: str(r.PartnerID), Name: r.Name, Timezone: r.Timezone,
-		Locale: r.Locale, DefaultQueueID: str(r.DefaultQueueID), CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		Locale: r.Locale, DefaultQueueID: str(r.DefaultQueueID), CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
+		Lifecycle: domain.LifecycleSettings{PendingAfterReply: r.PendingAfterReply,
+			ReopenWindow:     time.Duration(r.ReopenWindowSeconds) * time.Second,
+			AutoClosePending: time.Duration(r.AutoClosePendingSeconds) * time.Second}}
 }
 
 type userRow struct {

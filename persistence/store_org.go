@@ -37,6 +37,8 @@ func (s *Store) UpdateWorkspace(ctx context.Context, w *domain.Workspace) error 
 	res := db.Table("workspaces").Where("id = ? AND id = ?", row.ID, ws).Updates(map[string]any{
 		"partner_id": row.PartnerID, "name": row.Name, "timezone": row.Timezone, "locale": row.Locale,
 		"default_queue_id": row.DefaultQueueID, "updated_at": row.UpdatedAt,
+		"pending_after_reply": row.PendingAfterReply, "reopen_window_seconds": row.ReopenWindowSeconds,
+		"auto_close_pending_seconds": row.AutoClosePendingSeconds,
 	})
 	return updated(res, "workspace")
 }

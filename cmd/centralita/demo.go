@@ -165,7 +165,7 @@ func seedDemoWorkspace(ctx context.Context, a *app) (demoInfo, error) {
 	s.inbound(c4, "Quiero pagar la factura de octubre")
 	s.as(marta).reply(c4, "Claro Pedro, aquí tienes el enlace de pago. ¡Gracias!")
 	s.tagConv(c4, factura)
-	s.as(marta).status(c4, domain.StatusChange{Status: domain.StatusClosed, CloseReason: "pagado"})
+	s.as(marta).status(c4, domain.StatusChange{Status: domain.StatusClosed, CloseReason: domain.CloseResolved})
 
 	c5 := s.conversation(lucia, official, soporte)
 	s.inbound(c5, "El pedido llegó incompleto, falta un artículo")

@@ -120,7 +120,7 @@ func TestGraphQLCrossTenantSweep(t *testing.T) {
 			{"assignConversation", "AssignConversationInput", map[string]any{"conversationId": B.ConversationID, "assigneeId": A.AgentID}},
 			{"transferConversation", "TransferConversationInput", map[string]any{"conversationId": A.ConversationID, "queueId": B.QueueID}},
 			{"transferConversation", "TransferConversationInput", map[string]any{"conversationId": B.ConversationID, "queueId": A.QueueID}},
-			{"changeConversationStatus", "ChangeConversationStatusInput", map[string]any{"conversationId": A.ConversationID, "status": "CLOSED", "closeReason": "x"}},
+			{"changeConversationStatus", "ChangeConversationStatusInput", map[string]any{"conversationId": A.ConversationID, "status": "CLOSED", "closeReason": "resolved"}},
 			{"setConversationPriority", "SetConversationPriorityInput", map[string]any{"conversationId": A.ConversationID, "priority": "LOW"}},
 			{"tagConversation", "TagConversationInput", map[string]any{"conversationId": A.ConversationID, "tagId": B.TagID}},
 			{"tagConversation", "TagConversationInput", map[string]any{"conversationId": B.ConversationID, "tagId": A.TagID}},

@@ -37,7 +37,7 @@ func TestRESTAgentCannotTakeOverAColleaguesConversation(t *testing.T) {
 		body any
 	}{
 		{path + "/transfer", map[string]any{"queue_id": q2.ID}},
-		{path + "/status", map[string]any{"status": "closed", "close_reason": "mine now"}},
+		{path + "/status", map[string]any{"status": "closed", "close_reason": "resolved"}},
 		{path + "/messages", map[string]any{"text": "hola"}},
 	} {
 		res := a.do(http.MethodPost, attempt.path, tok1, attempt.body)

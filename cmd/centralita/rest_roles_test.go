@@ -61,7 +61,7 @@ func TestRESTRoleMatrix(t *testing.T) {
 	c.expect(200, "POST", base+"/assign", admin, map[string]any{"assignee_id": w.SupervisorID})
 	// An agent cannot act on a conversation assigned to someone else.
 	c.expect(403, "POST", base+"/messages", agent, map[string]any{"text": "hola"})
-	c.expect(403, "POST", base+"/status", agent, map[string]any{"status": "closed", "close_reason": "x"})
+	c.expect(403, "POST", base+"/status", agent, map[string]any{"status": "closed", "close_reason": "resolved"})
 	c.expect(409, "POST", base+"/claim", agent, nil)
 
 	// API keys act with their role.

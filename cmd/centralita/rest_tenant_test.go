@@ -37,7 +37,7 @@ func crossTenantCases(a, b world) map[string][]crossProbe {
 		"POST /v1/conversations/{id}/claim":           one(conv+"/claim", a.ConversationID, nil),
 		"POST /v1/conversations/{id}/assign":          one(conv+"/assign", a.ConversationID, map[string]any{"assignee_id": nil}),
 		"POST /v1/conversations/{id}/transfer":        one(conv+"/transfer", a.ConversationID, map[string]any{"queue_id": b.QueueID}),
-		"POST /v1/conversations/{id}/status":          one(conv+"/status", a.ConversationID, map[string]any{"status": "closed", "close_reason": "x"}),
+		"POST /v1/conversations/{id}/status":          one(conv+"/status", a.ConversationID, map[string]any{"status": "closed", "close_reason": "resolved"}),
 		"PUT /v1/conversations/{id}/tags/{tag_id}":    pair("/v1/conversations/%s/tags/%s", a.ConversationID, b.TagID, b.ConversationID, a.TagID),
 		"DELETE /v1/conversations/{id}/tags/{tag_id}": pair("/v1/conversations/%s/tags/%s", a.ConversationID, b.TagID, b.ConversationID, a.TagID),
 		"GET /v1/conversations/{id}/messages":         one(conv+"/messages", a.ConversationID, nil),
@@ -70,7 +70,11 @@ func crossTenantCases(a, b world) map[string][]crossProbe {
 		"DELETE /v1/api-keys/{id}":                    one("/v1/api-keys/"+a.APIKeyID, a.APIKeyID, nil),
 		// A's message has no media, so this proves only the id check; the
 		// media tests probe a real file across workspaces.
-		"GET /v1/messages/{id}/media": one("/v1/messages/"+a.MessageID+"/media", a.MessageID, nil),
+		"GET /v1/messages/{id}/media":       one("/v1/messages/"+a.MessageID+"/media", a.MessageID, nil),
+		"GET /v1/conversations/{id}/events": one(conv+"/events", a.ConversationID, nil),
+		"GET /v1/close-reasons/{id}":        one("/v1/close-reasons/"+a.CloseReasonID, a.CloseReasonID, nil),
+		"PATCH /v1/close-reasons/{id}":      one("/v1/close-reasons/"+a.CloseReasonID, a.CloseReasonID, name),
+		"DELETE /v1/close-reasons/{id}":     one("/v1/close-reasons/"+a.CloseReasonID, a.CloseReasonID, nil),
 	}
 }
 
@@ -80,7 +84,8 @@ func snapshotWorld(c *restClient, w world) map[string]string {
 	out := map[string]string{}
 	for _, path := range []string{"/v1/workspace", conv, conv + "/messages", conv + "/notes", conv + "/tasks",
 		"/v1/contacts/" + w.ContactID, "/v1/contacts", "/v1/queues", "/v1/tags", "/v1/channels", "/v1/users",
-		"/v1/users/" + w.AgentID, "/v1/api-keys", "/v1/tasks", "/v1/conversations"} {
+		"/v1/users/" + w.AgentID, "/v1/api-keys", "/v1/tasks", "/v1/conversations", "/v1/close-reasons",
+		conv + "/events"} {
 		out[path] = string(c.expect(200, "GET", path, w.OwnerToken, nil).Body)
 	}
 	return out

@@ -152,6 +152,7 @@ type world struct {
 	AgentID, AgentToken           string
 	SupervisorID, SupervisorToken string
 	APIKeyID, APIKeySecret        string
+	CloseReasonID                 string // one of the defaults
 }
 
 var worldSeq atomic.Int64
@@ -184,5 +185,6 @@ func (c *restClient) populate(name string) world {
 	w.SupervisorID, w.SupervisorToken = c.app.member(w.tenant, prefix+"-sup@example.com", "supervisor", w.QueueID)
 	key := object(c.t, c.expect(201, "POST", "/v1/api-keys", tok, map[string]any{"name": "crm"}))
 	w.APIKeyID, w.APIKeySecret = key["id"].(string), key["secret"].(string)
+	w.CloseReasonID = listData(c.t, c.expect(200, "GET", "/v1/close-reasons", tok, nil))[0]["id"].(string)
 	return w
 }

@@ -135,7 +135,7 @@ func TestServiceWindowIsPerContactAndNumber(t *testing.T) {
 	// number's window.
 	path := "/v1/conversations/" + first.ID
 	a.windowOf(a.do(http.MethodPost, path+"/status", tn.OwnerToken,
-		map[string]any{"status": "closed", "close_reason": "duplicate"}), http.StatusOK)
+		map[string]any{"status": "closed", "close_reason": "transferred_to_other_channel"}), http.StatusOK)
 	reopened := a.windowOf(a.do(http.MethodPost, path+"/status", tn.OwnerToken,
 		map[string]any{"status": "open"}), http.StatusOK)
 	require.True(t, reopened.ServiceWindowOpen)
@@ -184,7 +184,7 @@ func TestServiceWindowIsPerContactAndNumberInGraphQL(t *testing.T) {
 		require.Equal(t, true, d.get(t, mutation+".conversation.serviceWindow.open"), mutation)
 	}
 	windowMutation("changeConversationStatus", "ChangeConversationStatusInput",
-		map[string]any{"conversationId": first.ID, "status": "CLOSED", "closeReason": "duplicate"})
+		map[string]any{"conversationId": first.ID, "status": "CLOSED", "closeReason": "transferred_to_other_channel"})
 	windowMutation("changeConversationStatus", "ChangeConversationStatusInput",
 		map[string]any{"conversationId": first.ID, "status": "OPEN"})
 	agent, _ := a.member(tn, "agent@pairgraph.example", domain.RoleAgent)

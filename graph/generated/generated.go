@@ -31,9 +31,11 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	ApiKey() ApiKeyResolver
+	BoardColumn() BoardColumnResolver
 	Channel() ChannelResolver
 	Contact() ContactResolver
 	Conversation() ConversationResolver
+	ConversationEvent() ConversationEventResolver
 	Message() MessageResolver
 	MessageMedia() MessageMediaResolver
 	Mutation() MutationResolver
@@ -75,6 +77,16 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	Board struct {
+		Columns func(childComplexity int) int
+	}
+
+	BoardColumn struct {
+		Conversations func(childComplexity int) int
+		Count         func(childComplexity int) int
+		Status        func(childComplexity int) int
+	}
+
 	Channel struct {
 		CreatedAt          func(childComplexity int) int
 		DefaultQueue       func(childComplexity int) int
@@ -95,6 +107,19 @@ type ComplexityRoot struct {
 	ChannelPayload struct {
 		Channel    func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	CloseReason struct {
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Name      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	CloseReasonPayload struct {
+		CloseReason func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
 	}
 
 	Contact struct {
@@ -129,28 +154,30 @@ type ComplexityRoot struct {
 	}
 
 	Conversation struct {
-		Assignee              func(childComplexity int) int
-		Channel               func(childComplexity int) int
-		CloseReason           func(childComplexity int) int
-		ClosedAt              func(childComplexity int) int
-		Contact               func(childComplexity int) int
-		CreatedAt             func(childComplexity int) int
-		FirstHumanResponseAt  func(childComplexity int) int
-		ID                    func(childComplexity int) int
-		LastActivityAt        func(childComplexity int) int
-		LastCustomerMessageAt func(childComplexity int) int
-		LastMessage           func(childComplexity int) int
-		LeadSource            func(childComplexity int) int
-		Messages              func(childComplexity int, first *int, after *string, updatedSince *time.Time, sort *domain.Sort) int
-		Notes                 func(childComplexity int, first *int, after *string) int
-		Priority              func(childComplexity int) int
-		Queue                 func(childComplexity int) int
-		ServiceWindow         func(childComplexity int) int
-		Status                func(childComplexity int) int
-		Tags                  func(childComplexity int) int
-		Tasks                 func(childComplexity int, first *int, after *string, updatedSince *time.Time, sort *domain.Sort) int
-		UpdatedAt             func(childComplexity int) int
-		Version               func(childComplexity int) int
+		Assignee               func(childComplexity int) int
+		Channel                func(childComplexity int) int
+		CloseReason            func(childComplexity int) int
+		ClosedAt               func(childComplexity int) int
+		Contact                func(childComplexity int) int
+		CreatedAt              func(childComplexity int) int
+		Events                 func(childComplexity int, first *int, after *string) int
+		FirstHumanResponseAt   func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		LastActivityAt         func(childComplexity int) int
+		LastCustomerMessageAt  func(childComplexity int) int
+		LastMessage            func(childComplexity int) int
+		LeadSource             func(childComplexity int) int
+		Messages               func(childComplexity int, first *int, after *string, updatedSince *time.Time, sort *domain.Sort) int
+		Notes                  func(childComplexity int, first *int, after *string) int
+		PreviousConversationID func(childComplexity int) int
+		Priority               func(childComplexity int) int
+		Queue                  func(childComplexity int) int
+		ServiceWindow          func(childComplexity int) int
+		Status                 func(childComplexity int) int
+		Tags                   func(childComplexity int) int
+		Tasks                  func(childComplexity int, first *int, after *string, updatedSince *time.Time, sort *domain.Sort) int
+		UpdatedAt              func(childComplexity int) int
+		Version                func(childComplexity int) int
 	}
 
 	ConversationConnection struct {
@@ -160,6 +187,26 @@ type ComplexityRoot struct {
 	}
 
 	ConversationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ConversationEvent struct {
+		ActorID   func(childComplexity int) int
+		ActorKind func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Data      func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Type      func(childComplexity int) int
+	}
+
+	ConversationEventConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ConversationEventEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -178,6 +225,11 @@ type ComplexityRoot struct {
 	DeleteChannelPayload struct {
 		DeletedChannelID func(childComplexity int) int
 		UserErrors       func(childComplexity int) int
+	}
+
+	DeleteCloseReasonPayload struct {
+		DeletedCloseReasonID func(childComplexity int) int
+		UserErrors           func(childComplexity int) int
 	}
 
 	DeleteQueuePayload struct {
@@ -289,6 +341,7 @@ type ComplexityRoot struct {
 		CompleteTask             func(childComplexity int, input model.CompleteTaskInput) int
 		CreateAPIKey             func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateChannel            func(childComplexity int, input model.CreateChannelInput) int
+		CreateCloseReason        func(childComplexity int, input model.CreateCloseReasonInput) int
 		CreateContact            func(childComplexity int, input model.CreateContactInput) int
 		CreateConversation       func(childComplexity int, input model.CreateConversationInput) int
 		CreateQueue              func(childComplexity int, input model.CreateQueueInput) int
@@ -297,6 +350,7 @@ type ComplexityRoot struct {
 		CreateUser               func(childComplexity int, input model.CreateUserInput) int
 		DeactivateUser           func(childComplexity int, input model.DeactivateUserInput) int
 		DeleteChannel            func(childComplexity int, input model.DeleteChannelInput) int
+		DeleteCloseReason        func(childComplexity int, input model.DeleteCloseReasonInput) int
 		DeleteQueue              func(childComplexity int, input model.DeleteQueueInput) int
 		DeleteTag                func(childComplexity int, input model.DeleteTagInput) int
 		MarkConversationRead     func(childComplexity int, input model.MarkConversationReadInput) int
@@ -313,6 +367,7 @@ type ComplexityRoot struct {
 		TransferConversation     func(childComplexity int, input model.TransferConversationInput) int
 		UntagConversation        func(childComplexity int, input model.TagConversationInput) int
 		UpdateChannel            func(childComplexity int, input model.UpdateChannelInput) int
+		UpdateCloseReason        func(childComplexity int, input model.UpdateCloseReasonInput) int
 		UpdateContact            func(childComplexity int, input model.UpdateContactInput) int
 		UpdateQueue              func(childComplexity int, input model.UpdateQueueInput) int
 		UpdateTag                func(childComplexity int, input model.UpdateTagInput) int
@@ -385,7 +440,9 @@ type ComplexityRoot struct {
 
 	Query struct {
 		APIKeys       func(childComplexity int) int
+		Board         func(childComplexity int, first *int, filter *model.BoardFilter) int
 		Channels      func(childComplexity int) int
+		CloseReasons  func(childComplexity int) int
 		Contact       func(childComplexity int, id string) int
 		Contacts      func(childComplexity int, first *int, after *string, filter *model.ContactFilter, sort *domain.Sort) int
 		Conversation  func(childComplexity int, id string) int
@@ -543,13 +600,16 @@ type ComplexityRoot struct {
 	}
 
 	Workspace struct {
-		CreatedAt    func(childComplexity int) int
-		DefaultQueue func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Locale       func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Timezone     func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
+		AutoClosePendingHours func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
+		DefaultQueue          func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		Locale                func(childComplexity int) int
+		Name                  func(childComplexity int) int
+		PendingAfterReply     func(childComplexity int) int
+		ReopenWindowHours     func(childComplexity int) int
+		Timezone              func(childComplexity int) int
+		UpdatedAt             func(childComplexity int) int
 	}
 
 	WorkspacePayload struct {
@@ -564,6 +624,9 @@ type ComplexityRoot struct {
 
 type ApiKeyResolver interface {
 	CreatedBy(ctx context.Context, obj *domain.APIKey) (*domain.User, error)
+}
+type BoardColumnResolver interface {
+	Conversations(ctx context.Context, obj *domain.BoardColumn) (*model.ConversationConnection, error)
 }
 type ChannelResolver interface {
 	HasAccessToken(ctx context.Context, obj *domain.Channel) (bool, error)
@@ -596,6 +659,15 @@ type ConversationResolver interface {
 	Messages(ctx context.Context, obj *domain.Conversation, first *int, after *string, updatedSince *time.Time, sort *domain.Sort) (*model.MessageConnection, error)
 	Notes(ctx context.Context, obj *domain.Conversation, first *int, after *string) (*model.NoteConnection, error)
 	Tasks(ctx context.Context, obj *domain.Conversation, first *int, after *string, updatedSince *time.Time, sort *domain.Sort) (*model.TaskConnection, error)
+
+	Events(ctx context.Context, obj *domain.Conversation, first *int, after *string) (*model.ConversationEventConnection, error)
+	PreviousConversationID(ctx context.Context, obj *domain.Conversation) (*string, error)
+}
+type ConversationEventResolver interface {
+	ActorKind(ctx context.Context, obj *domain.Event) (domain.ActorKind, error)
+	ActorID(ctx context.Context, obj *domain.Event) (*string, error)
+
+	Data(ctx context.Context, obj *domain.Event) (map[string]any, error)
 }
 type MessageResolver interface {
 	Author(ctx context.Context, obj *domain.Message) (*domain.User, error)
@@ -640,6 +712,9 @@ type MutationResolver interface {
 	SetConversationPriority(ctx context.Context, input model.SetConversationPriorityInput) (*model.ConversationPayload, error)
 	TagConversation(ctx context.Context, input model.TagConversationInput) (*model.ConversationPayload, error)
 	UntagConversation(ctx context.Context, input model.TagConversationInput) (*model.ConversationPayload, error)
+	CreateCloseReason(ctx context.Context, input model.CreateCloseReasonInput) (*model.CloseReasonPayload, error)
+	UpdateCloseReason(ctx context.Context, input model.UpdateCloseReasonInput) (*model.CloseReasonPayload, error)
+	DeleteCloseReason(ctx context.Context, input model.DeleteCloseReasonInput) (*model.DeleteCloseReasonPayload, error)
 	SendTemplateMessage(ctx context.Context, input model.SendTemplateMessageInput) (*model.SendTextMessagePayload, error)
 	SendTextMessage(ctx context.Context, input model.SendTextMessageInput) (*model.SendTextMessagePayload, error)
 	SendMediaMessage(ctx context.Context, input model.SendMediaMessageInput) (*model.SendTextMessagePayload, error)
@@ -676,6 +751,8 @@ type QueryResolver interface {
 	Contact(ctx context.Context, id string) (*domain.Contact, error)
 	Conversations(ctx context.Context, first *int, after *string, filter *model.ConversationFilter, sort *domain.Sort) (*model.ConversationConnection, error)
 	Conversation(ctx context.Context, id string) (*domain.Conversation, error)
+	CloseReasons(ctx context.Context) ([]*domain.CloseReason, error)
+	Board(ctx context.Context, first *int, filter *model.BoardFilter) (*model.Board, error)
 	Tasks(ctx context.Context, first *int, after *string, filter *model.TaskFilter, sort *domain.Sort) (*model.TaskConnection, error)
 	Users(ctx context.Context, first *int, after *string, filter *model.UserFilter) (*model.UserConnection, error)
 	User(ctx context.Context, id string) (*domain.User, error)
@@ -700,6 +777,10 @@ type UserResolver interface {
 }
 type WorkspaceResolver interface {
 	DefaultQueue(ctx context.Context, obj *domain.Workspace) (*domain.Queue, error)
+
+	PendingAfterReply(ctx context.Context, obj *domain.Workspace) (bool, error)
+	ReopenWindowHours(ctx context.Context, obj *domain.Workspace) (float64, error)
+	AutoClosePendingHours(ctx context.Context, obj *domain.Workspace) (float64, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -801,6 +882,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ApiKeyPayload.UserErrors(childComplexity), true
 
+	case "Board.columns":
+		if e.ComplexityRoot.Board.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Board.Columns(childComplexity), true
+
+	case "BoardColumn.conversations":
+		if e.ComplexityRoot.BoardColumn.Conversations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoardColumn.Conversations(childComplexity), true
+	case "BoardColumn.count":
+		if e.ComplexityRoot.BoardColumn.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoardColumn.Count(childComplexity), true
+	case "BoardColumn.status":
+		if e.ComplexityRoot.BoardColumn.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoardColumn.Status(childComplexity), true
+
 	case "Channel.createdAt":
 		if e.ComplexityRoot.Channel.CreatedAt == nil {
 			break
@@ -898,6 +1005,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChannelPayload.UserErrors(childComplexity), true
+
+	case "CloseReason.createdAt":
+		if e.ComplexityRoot.CloseReason.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseReason.CreatedAt(childComplexity), true
+	case "CloseReason.id":
+		if e.ComplexityRoot.CloseReason.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseReason.ID(childComplexity), true
+	case "CloseReason.key":
+		if e.ComplexityRoot.CloseReason.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseReason.Key(childComplexity), true
+	case "CloseReason.name":
+		if e.ComplexityRoot.CloseReason.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseReason.Name(childComplexity), true
+	case "CloseReason.updatedAt":
+		if e.ComplexityRoot.CloseReason.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseReason.UpdatedAt(childComplexity), true
+
+	case "CloseReasonPayload.closeReason":
+		if e.ComplexityRoot.CloseReasonPayload.CloseReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseReasonPayload.CloseReason(childComplexity), true
+	case "CloseReasonPayload.userErrors":
+		if e.ComplexityRoot.CloseReasonPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseReasonPayload.UserErrors(childComplexity), true
 
 	case "Contact.conversations":
 		if e.ComplexityRoot.Contact.Conversations == nil {
@@ -1058,6 +1209,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.CreatedAt(childComplexity), true
+	case "Conversation.events":
+		if e.ComplexityRoot.Conversation.Events == nil {
+			break
+		}
+
+		args, err := ec.field_Conversation_events_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Conversation.Events(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Conversation.firstHumanResponseAt":
 		if e.ComplexityRoot.Conversation.FirstHumanResponseAt == nil {
 			break
@@ -1116,6 +1278,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Notes(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Conversation.previousConversationId":
+		if e.ComplexityRoot.Conversation.PreviousConversationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.PreviousConversationID(childComplexity), true
 	case "Conversation.priority":
 		if e.ComplexityRoot.Conversation.Priority == nil {
 			break
@@ -1202,6 +1370,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConversationEdge.Node(childComplexity), true
 
+	case "ConversationEvent.actorId":
+		if e.ComplexityRoot.ConversationEvent.ActorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.ActorID(childComplexity), true
+	case "ConversationEvent.actorKind":
+		if e.ComplexityRoot.ConversationEvent.ActorKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.ActorKind(childComplexity), true
+	case "ConversationEvent.createdAt":
+		if e.ComplexityRoot.ConversationEvent.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.CreatedAt(childComplexity), true
+	case "ConversationEvent.data":
+		if e.ComplexityRoot.ConversationEvent.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.Data(childComplexity), true
+	case "ConversationEvent.id":
+		if e.ComplexityRoot.ConversationEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.ID(childComplexity), true
+	case "ConversationEvent.type":
+		if e.ComplexityRoot.ConversationEvent.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEvent.Type(childComplexity), true
+
+	case "ConversationEventConnection.edges":
+		if e.ComplexityRoot.ConversationEventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEventConnection.Edges(childComplexity), true
+	case "ConversationEventConnection.nodes":
+		if e.ComplexityRoot.ConversationEventConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEventConnection.Nodes(childComplexity), true
+	case "ConversationEventConnection.pageInfo":
+		if e.ComplexityRoot.ConversationEventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEventConnection.PageInfo(childComplexity), true
+
+	case "ConversationEventEdge.cursor":
+		if e.ComplexityRoot.ConversationEventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEventEdge.Cursor(childComplexity), true
+	case "ConversationEventEdge.node":
+		if e.ComplexityRoot.ConversationEventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationEventEdge.Node(childComplexity), true
+
 	case "ConversationPayload.conversation":
 		if e.ComplexityRoot.ConversationPayload.Conversation == nil {
 			break
@@ -1246,6 +1483,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteChannelPayload.UserErrors(childComplexity), true
+
+	case "DeleteCloseReasonPayload.deletedCloseReasonId":
+		if e.ComplexityRoot.DeleteCloseReasonPayload.DeletedCloseReasonID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCloseReasonPayload.DeletedCloseReasonID(childComplexity), true
+	case "DeleteCloseReasonPayload.userErrors":
+		if e.ComplexityRoot.DeleteCloseReasonPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCloseReasonPayload.UserErrors(childComplexity), true
 
 	case "DeleteQueuePayload.deletedQueueId":
 		if e.ComplexityRoot.DeleteQueuePayload.DeletedQueueID == nil {
@@ -1748,6 +1998,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateChannel(childComplexity, args["input"].(model.CreateChannelInput)), true
+	case "Mutation.createCloseReason":
+		if e.ComplexityRoot.Mutation.CreateCloseReason == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCloseReason_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCloseReason(childComplexity, args["input"].(model.CreateCloseReasonInput)), true
 	case "Mutation.createContact":
 		if e.ComplexityRoot.Mutation.CreateContact == nil {
 			break
@@ -1836,6 +2097,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteChannel(childComplexity, args["input"].(model.DeleteChannelInput)), true
+	case "Mutation.deleteCloseReason":
+		if e.ComplexityRoot.Mutation.DeleteCloseReason == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteCloseReason_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteCloseReason(childComplexity, args["input"].(model.DeleteCloseReasonInput)), true
 	case "Mutation.deleteQueue":
 		if e.ComplexityRoot.Mutation.DeleteQueue == nil {
 			break
@@ -2012,6 +2284,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateChannel(childComplexity, args["input"].(model.UpdateChannelInput)), true
+	case "Mutation.updateCloseReason":
+		if e.ComplexityRoot.Mutation.UpdateCloseReason == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCloseReason_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCloseReason(childComplexity, args["input"].(model.UpdateCloseReasonInput)), true
 	case "Mutation.updateContact":
 		if e.ComplexityRoot.Mutation.UpdateContact == nil {
 			break
@@ -2282,12 +2565,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.APIKeys(childComplexity), true
+	case "Query.board":
+		if e.ComplexityRoot.Query.Board == nil {
+			break
+		}
+
+		args, err := ec.field_Query_board_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Board(childComplexity, args["first"].(*int), args["filter"].(*model.BoardFilter)), true
 	case "Query.channels":
 		if e.ComplexityRoot.Query.Channels == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Channels(childComplexity), true
+	case "Query.closeReasons":
+		if e.ComplexityRoot.Query.CloseReasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CloseReasons(childComplexity), true
 	case "Query.contact":
 		if e.ComplexityRoot.Query.Contact == nil {
 			break
@@ -2902,6 +3202,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserPayload.UserErrors(childComplexity), true
 
+	case "Workspace.autoClosePendingHours":
+		if e.ComplexityRoot.Workspace.AutoClosePendingHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workspace.AutoClosePendingHours(childComplexity), true
 	case "Workspace.createdAt":
 		if e.ComplexityRoot.Workspace.CreatedAt == nil {
 			break
@@ -2932,6 +3238,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Workspace.Name(childComplexity), true
+	case "Workspace.pendingAfterReply":
+		if e.ComplexityRoot.Workspace.PendingAfterReply == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workspace.PendingAfterReply(childComplexity), true
+	case "Workspace.reopenWindowHours":
+		if e.ComplexityRoot.Workspace.ReopenWindowHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workspace.ReopenWindowHours(childComplexity), true
 	case "Workspace.timezone":
 		if e.ComplexityRoot.Workspace.Timezone == nil {
 			break
@@ -2969,6 +3287,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddNoteInput", ec.unmarshalInputAddNoteInput),
 			graphql.NewInputUnmarshaler("AssignConversationInput", ec.unmarshalInputAssignConversationInput),
+			graphql.NewInputUnmarshaler("BoardFilter", ec.unmarshalInputBoardFilter),
 			graphql.NewInputUnmarshaler("ChangeConversationStatusInput", ec.unmarshalInputChangeConversationStatusInput),
 			graphql.NewInputUnmarshaler("ClaimConversationInput", ec.unmarshalInputClaimConversationInput),
 			graphql.NewInputUnmarshaler("CompleteTaskInput", ec.unmarshalInputCompleteTaskInput),
@@ -2976,6 +3295,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ConversationFilter", ec.unmarshalInputConversationFilter),
 			graphql.NewInputUnmarshaler("CreateApiKeyInput", ec.unmarshalInputCreateApiKeyInput),
 			graphql.NewInputUnmarshaler("CreateChannelInput", ec.unmarshalInputCreateChannelInput),
+			graphql.NewInputUnmarshaler("CreateCloseReasonInput", ec.unmarshalInputCreateCloseReasonInput),
 			graphql.NewInputUnmarshaler("CreateContactInput", ec.unmarshalInputCreateContactInput),
 			graphql.NewInputUnmarshaler("CreateConversationInput", ec.unmarshalInputCreateConversationInput),
 			graphql.NewInputUnmarshaler("CreateQueueInput", ec.unmarshalInputCreateQueueInput),
@@ -2984,6 +3304,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("DeactivateUserInput", ec.unmarshalInputDeactivateUserInput),
 			graphql.NewInputUnmarshaler("DeleteChannelInput", ec.unmarshalInputDeleteChannelInput),
+			graphql.NewInputUnmarshaler("DeleteCloseReasonInput", ec.unmarshalInputDeleteCloseReasonInput),
 			graphql.NewInputUnmarshaler("DeleteQueueInput", ec.unmarshalInputDeleteQueueInput),
 			graphql.NewInputUnmarshaler("DeleteTagInput", ec.unmarshalInputDeleteTagInput),
 			graphql.NewInputUnmarshaler("ListRowInput", ec.unmarshalInputListRowInput),
@@ -3006,6 +3327,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TemplateParameterInput", ec.unmarshalInputTemplateParameterInput),
 			graphql.NewInputUnmarshaler("TransferConversationInput", ec.unmarshalInputTransferConversationInput),
 			graphql.NewInputUnmarshaler("UpdateChannelInput", ec.unmarshalInputUpdateChannelInput),
+			graphql.NewInputUnmarshaler("UpdateCloseReasonInput", ec.unmarshalInputUpdateCloseReasonInput),
 			graphql.NewInputUnmarshaler("UpdateContactInput", ec.unmarshalInputUpdateContactInput),
 			graphql.NewInputUnmarshaler("UpdateQueueInput", ec.unmarshalInputUpdateQueueInput),
 			graphql.NewInputUnmarshaler("UpdateTagInput", ec.unmarshalInputUpdateTagInput),
@@ -3690,6 +4012,138 @@ type Referral {
   ctwaClid: String!
 }
 `, BuiltIn: false},
+	{Name: "../lifecycle.graphqls", Input: `"A reason conversations close with. Closing a conversation needs the key of one (changeConversationStatus closeReason)."
+type CloseReason implements Node {
+  id: ID!
+  "What a closed conversation's closeReason holds, e.g. resolved."
+  key: String!
+  name: String!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+
+"Who caused an event."
+enum ActorKind {
+  USER
+  API_KEY
+  BOT
+  RULE
+  SYSTEM
+  PARTNER
+}
+
+"One entry of a conversation's timeline."
+type ConversationEvent {
+  id: ID!
+  "e.g. conversation.created, conversation.status_changed, conversation.assigned, conversation.routed, message.created."
+  type: String!
+  actorKind: ActorKind!
+  "The user, key, bot or rule id; null for the system itself."
+  actorId: String
+  createdAt: DateTime!
+  "What changed, by type (from, to, closeReason and cause of a status change, …), with REST's snake_case keys."
+  data: JSON!
+}
+
+type ConversationEventEdge {
+  cursor: String!
+  node: ConversationEvent!
+}
+
+type ConversationEventConnection {
+  edges: [ConversationEventEdge!]!
+  nodes: [ConversationEvent!]!
+  pageInfo: PageInfo!
+}
+
+extend type Conversation {
+  "The timeline: every transition, assignment, transfer, routing decision, tag and message, oldest first."
+  events(first: Int, after: String): ConversationEventConnection!
+  "The closed conversation this one follows (the customer wrote after the reopen window)."
+  previousConversationId: ID
+}
+
+extend type Workspace {
+  "A person's reply moves an open conversation to PENDING_CUSTOMER (default false)."
+  pendingAfterReply: Boolean!
+  "A customer writing within this many hours of a close reopens it; after it (or when 0), a new conversation linked to it starts (default 72)."
+  reopenWindowHours: Float!
+  "A PENDING_CUSTOMER conversation the customer leaves unanswered this long closes as no_response (0, the default, never)."
+  autoClosePendingHours: Float!
+}
+
+extend input UpdateWorkspaceInput {
+  pendingAfterReply: Boolean
+  "Hours, fractions allowed (to the second), 0 to 8784."
+  reopenWindowHours: Float
+  "Hours, fractions allowed (to the second), 0 to 8784; 0 turns auto-close off."
+  autoClosePendingHours: Float
+}
+
+"One status of the board: how many visible conversations have it, and the first of them."
+type BoardColumn {
+  status: ConversationStatus!
+  count: Int!
+  "Most recent activity first; continue with conversations(filter: {status: [...]}, after: pageInfo.endCursor)."
+  conversations: ConversationConnection!
+}
+
+"The board: NEW, OPEN, PENDING_CUSTOMER and recently CLOSED, in that order."
+type Board {
+  columns: [BoardColumn!]!
+}
+
+input BoardFilter {
+  queueId: ID
+  assigneeId: ID
+  "The CLOSED column holds conversations closed at or after this instant (default seven days ago)."
+  closedSince: DateTime
+}
+
+extend type Query {
+  "The reasons conversations close with."
+  closeReasons: [CloseReason!]!
+  "first: cards per column (default 20, 1-100)."
+  board(first: Int, filter: BoardFilter): Board!
+}
+
+input CreateCloseReasonInput {
+  "1 to 64 lower-case letters, digits or underscores."
+  key: String!
+  name: String!
+}
+
+input UpdateCloseReasonInput {
+  closeReasonId: ID!
+  "Closed conversations keep the key they have."
+  key: String
+  name: String
+}
+
+input DeleteCloseReasonInput {
+  closeReasonId: ID!
+}
+
+type CloseReasonPayload {
+  closeReason: CloseReason
+  userErrors: [UserError!]!
+}
+
+type DeleteCloseReasonPayload {
+  "A soft delete: conversations closed with it keep its key; it no longer closes new ones."
+  deletedCloseReasonId: ID
+  userErrors: [UserError!]!
+}
+
+extend type Mutation {
+  "Admins only."
+  createCloseReason(input: CreateCloseReasonInput!): CloseReasonPayload
+  "Admins only."
+  updateCloseReason(input: UpdateCloseReasonInput!): CloseReasonPayload
+  "Admins only."
+  deleteCloseReason(input: DeleteCloseReasonInput!): DeleteCloseReasonPayload
+}
+`, BuiltIn: false},
 	{Name: "../message.graphqls", Input: `enum MessageDirection {
   INBOUND
   OUTBOUND
@@ -4290,6 +4744,26 @@ func (ec *executionContext) childFields_ApiKeyPayload(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ApiKeyPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Board(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "columns":
+		return ec.fieldContext_Board_columns(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Board", field.Name)
+}
+
+func (ec *executionContext) childFields_BoardColumn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_BoardColumn_status(ctx, field)
+	case "count":
+		return ec.fieldContext_BoardColumn_count(ctx, field)
+	case "conversations":
+		return ec.fieldContext_BoardColumn_conversations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BoardColumn", field.Name)
+}
+
 func (ec *executionContext) childFields_Channel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4332,6 +4806,32 @@ func (ec *executionContext) childFields_ChannelPayload(ctx context.Context, fiel
 		return ec.fieldContext_ChannelPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChannelPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CloseReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CloseReason_id(ctx, field)
+	case "key":
+		return ec.fieldContext_CloseReason_key(ctx, field)
+	case "name":
+		return ec.fieldContext_CloseReason_name(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CloseReason_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CloseReason_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloseReason", field.Name)
+}
+
+func (ec *executionContext) childFields_CloseReasonPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "closeReason":
+		return ec.fieldContext_CloseReasonPayload_closeReason(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CloseReasonPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloseReasonPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4442,6 +4942,10 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 		return ec.fieldContext_Conversation_lastCustomerMessageAt(ctx, field)
 	case "closedAt":
 		return ec.fieldContext_Conversation_closedAt(ctx, field)
+	case "events":
+		return ec.fieldContext_Conversation_events(ctx, field)
+	case "previousConversationId":
+		return ec.fieldContext_Conversation_previousConversationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Conversation", field.Name)
 }
@@ -4466,6 +4970,46 @@ func (ec *executionContext) childFields_ConversationEdge(ctx context.Context, fi
 		return ec.fieldContext_ConversationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConversationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ConversationEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ConversationEvent_id(ctx, field)
+	case "type":
+		return ec.fieldContext_ConversationEvent_type(ctx, field)
+	case "actorKind":
+		return ec.fieldContext_ConversationEvent_actorKind(ctx, field)
+	case "actorId":
+		return ec.fieldContext_ConversationEvent_actorId(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ConversationEvent_createdAt(ctx, field)
+	case "data":
+		return ec.fieldContext_ConversationEvent_data(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConversationEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_ConversationEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ConversationEventConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ConversationEventConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ConversationEventConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConversationEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ConversationEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ConversationEventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ConversationEventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConversationEventEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ConversationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4498,6 +5042,16 @@ func (ec *executionContext) childFields_DeleteChannelPayload(ctx context.Context
 		return ec.fieldContext_DeleteChannelPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteChannelPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteCloseReasonPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedCloseReasonId":
+		return ec.fieldContext_DeleteCloseReasonPayload_deletedCloseReasonId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteCloseReasonPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteCloseReasonPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteQueuePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5124,6 +5678,12 @@ func (ec *executionContext) childFields_Workspace(ctx context.Context, field gra
 		return ec.fieldContext_Workspace_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Workspace_updatedAt(ctx, field)
+	case "pendingAfterReply":
+		return ec.fieldContext_Workspace_pendingAfterReply(ctx, field)
+	case "reopenWindowHours":
+		return ec.fieldContext_Workspace_reopenWindowHours(ctx, field)
+	case "autoClosePendingHours":
+		return ec.fieldContext_Workspace_autoClosePendingHours(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Workspace", field.Name)
 }
@@ -5255,6 +5815,28 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // region    ***************************** args.gotpl *****************************
 
 func (ec *executionContext) field_Contact_conversations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Conversation_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -5486,6 +6068,20 @@ func (ec *executionContext) field_Mutation_createChannel_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createCloseReason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateCloseReasonInput, error) {
+			return ec.unmarshalNCreateCloseReasonInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateCloseReasonInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5590,6 +6186,20 @@ func (ec *executionContext) field_Mutation_deleteChannel_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteChannelInput, error) {
 			return ec.unmarshalNDeleteChannelInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteChannelInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteCloseReason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteCloseReasonInput, error) {
+			return ec.unmarshalNDeleteCloseReasonInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteCloseReasonInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5822,6 +6432,20 @@ func (ec *executionContext) field_Mutation_updateChannel_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateCloseReason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateCloseReasonInput, error) {
+			return ec.unmarshalNUpdateCloseReasonInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateCloseReasonInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5903,6 +6527,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_board_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.BoardFilter, error) {
+			return ec.unmarshalOBoardFilter2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBoardFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
 	return args, nil
 }
 
@@ -6538,6 +7184,116 @@ func (ec *executionContext) fieldContext_ApiKeyPayload_userErrors(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Board_columns(ctx context.Context, field graphql.CollectedField, obj *model.Board) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Board_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.BoardColumn) graphql.Marshaler {
+			return ec.marshalNBoardColumn2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐBoardColumnᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Board_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Board",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BoardColumn(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BoardColumn_status(ctx context.Context, field graphql.CollectedField, obj *domain.BoardColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BoardColumn_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.ConversationStatus) graphql.Marshaler {
+			return ec.marshalNConversationStatus2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐConversationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BoardColumn_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BoardColumn", field, false, false, "ConversationStatus")
+}
+
+func (ec *executionContext) _BoardColumn_count(ctx context.Context, field graphql.CollectedField, obj *domain.BoardColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BoardColumn_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BoardColumn_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BoardColumn", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BoardColumn_conversations(ctx context.Context, field graphql.CollectedField, obj *domain.BoardColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BoardColumn_conversations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BoardColumn().Conversations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConversationConnection) graphql.Marshaler {
+			return ec.marshalNConversationConnection2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐConversationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BoardColumn_conversations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BoardColumn",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConversationConnection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Channel_id(ctx context.Context, field graphql.CollectedField, obj *domain.Channel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6923,6 +7679,185 @@ func (ec *executionContext) _ChannelPayload_userErrors(ctx context.Context, fiel
 func (ec *executionContext) fieldContext_ChannelPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ChannelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseReason_id(ctx context.Context, field graphql.CollectedField, obj *domain.CloseReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseReason_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseReason_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CloseReason", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CloseReason_key(ctx context.Context, field graphql.CollectedField, obj *domain.CloseReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseReason_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseReason_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CloseReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _CloseReason_name(ctx context.Context, field graphql.CollectedField, obj *domain.CloseReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseReason_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseReason_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CloseReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _CloseReason_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.CloseReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseReason_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseReason_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CloseReason", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _CloseReason_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.CloseReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseReason_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseReason_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CloseReason", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _CloseReasonPayload_closeReason(ctx context.Context, field graphql.CollectedField, obj *model.CloseReasonPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseReasonPayload_closeReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CloseReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CloseReason) graphql.Marshaler {
+			return ec.marshalOCloseReason2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐCloseReason(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CloseReasonPayload_closeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseReasonPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloseReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseReasonPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CloseReasonPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseReasonPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseReasonPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseReasonPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -8104,6 +9039,73 @@ func (ec *executionContext) fieldContext_Conversation_closedAt(_ context.Context
 	return graphql.NewScalarFieldContext("Conversation", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Conversation_events(ctx context.Context, field graphql.CollectedField, obj *domain.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Conversation().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConversationEventConnection) graphql.Marshaler {
+			return ec.marshalNConversationEventConnection2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐConversationEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_events(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conversation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConversationEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Conversation_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Conversation_previousConversationId(ctx context.Context, field graphql.CollectedField, obj *domain.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_previousConversationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Conversation().PreviousConversationID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_previousConversationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conversation", field, true, true, "ID")
+}
+
 func (ec *executionContext) _ConversationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ConversationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8250,6 +9252,295 @@ func (ec *executionContext) fieldContext_ConversationEdge_node(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConversationEvent_id(ctx context.Context, field graphql.CollectedField, obj *domain.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ConversationEvent_type(ctx context.Context, field graphql.CollectedField, obj *domain.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationEvent_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConversationEvent_actorKind(ctx context.Context, field graphql.CollectedField, obj *domain.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationEvent_actorKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ConversationEvent().ActorKind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.ActorKind) graphql.Marshaler {
+			return ec.marshalNActorKind2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationEvent_actorKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationEvent", field, true, true, "ActorKind")
+}
+
+func (ec *executionContext) _ConversationEvent_actorId(ctx context.Context, field graphql.CollectedField, obj *domain.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationEvent_actorId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ConversationEvent().ActorID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationEvent_actorId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _ConversationEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationEvent_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationEvent", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ConversationEvent_data(ctx context.Context, field graphql.CollectedField, obj *domain.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationEvent_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ConversationEvent().Data(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationEvent_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationEvent", field, true, true, "JSON")
+}
+
+func (ec *executionContext) _ConversationEventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ConversationEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationEventConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConversationEventEdge) graphql.Marshaler {
+			return ec.marshalNConversationEventEdge2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐConversationEventEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationEventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConversationEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConversationEventEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConversationEventConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ConversationEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationEventConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Event) graphql.Marshaler {
+			return ec.marshalNConversationEvent2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationEventConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConversationEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConversationEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConversationEventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ConversationEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationEventConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationEventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConversationEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConversationEventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ConversationEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationEventEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationEventEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConversationEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ConversationEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationEventEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Event) graphql.Marshaler {
+			return ec.marshalNConversationEvent2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationEventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConversationEventEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConversationEvent(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8451,6 +9742,61 @@ func (ec *executionContext) _DeleteChannelPayload_userErrors(ctx context.Context
 func (ec *executionContext) fieldContext_DeleteChannelPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "DeleteChannelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteCloseReasonPayload_deletedCloseReasonId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteCloseReasonPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCloseReasonPayload_deletedCloseReasonId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedCloseReasonID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCloseReasonPayload_deletedCloseReasonId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteCloseReasonPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteCloseReasonPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteCloseReasonPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCloseReasonPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCloseReasonPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteCloseReasonPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -11256,6 +12602,138 @@ func (ec *executionContext) fieldContext_Mutation_untagConversation(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createCloseReason(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCloseReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCloseReason(ctx, fc.Args["input"].(model.CreateCloseReasonInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CloseReasonPayload) graphql.Marshaler {
+			return ec.marshalOCloseReasonPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCloseReasonPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCloseReason(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloseReasonPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCloseReason_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCloseReason(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCloseReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCloseReason(ctx, fc.Args["input"].(model.UpdateCloseReasonInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CloseReasonPayload) graphql.Marshaler {
+			return ec.marshalOCloseReasonPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCloseReasonPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCloseReason(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloseReasonPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCloseReason_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteCloseReason(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteCloseReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteCloseReason(ctx, fc.Args["input"].(model.DeleteCloseReasonInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteCloseReasonPayload) graphql.Marshaler {
+			return ec.marshalODeleteCloseReasonPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteCloseReasonPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteCloseReason(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteCloseReasonPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteCloseReason_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_sendTemplateMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13118,6 +14596,82 @@ func (ec *executionContext) fieldContext_Query_conversation(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_conversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_closeReasons(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_closeReasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().CloseReasons(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.CloseReason) graphql.Marshaler {
+			return ec.marshalNCloseReason2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐCloseReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_closeReasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloseReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_board(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_board(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Board(ctx, fc.Args["first"].(*int), fc.Args["filter"].(*model.BoardFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Board) graphql.Marshaler {
+			return ec.marshalNBoard2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBoard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_board(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Board(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_board_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15521,6 +17075,75 @@ func (ec *executionContext) fieldContext_Workspace_updatedAt(_ context.Context, 
 	return graphql.NewScalarFieldContext("Workspace", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Workspace_pendingAfterReply(ctx context.Context, field graphql.CollectedField, obj *domain.Workspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Workspace_pendingAfterReply(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Workspace().PendingAfterReply(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Workspace_pendingAfterReply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Workspace", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Workspace_reopenWindowHours(ctx context.Context, field graphql.CollectedField, obj *domain.Workspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Workspace_reopenWindowHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Workspace().ReopenWindowHours(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Workspace_reopenWindowHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Workspace", field, true, true, "Float")
+}
+
+func (ec *executionContext) _Workspace_autoClosePendingHours(ctx context.Context, field graphql.CollectedField, obj *domain.Workspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Workspace_autoClosePendingHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Workspace().AutoClosePendingHours(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Workspace_autoClosePendingHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Workspace", field, true, true, "Float")
+}
+
 func (ec *executionContext) _WorkspacePayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.WorkspacePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16756,6 +18379,62 @@ func UnmarshalAssignConversationInput(ctx context.Context, raw any) (model.Assig
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBoardFilter(ctx context.Context, obj any) (model.BoardFilter, error) {
+	var it model.BoardFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"queueId", "assigneeId", "closedSince"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "queueId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("queueId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QueueID = data
+		case "assigneeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeID = data
+		case "closedSince":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedSince"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedSince = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBoardFilter unmarshals raw into the BoardFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBoardFilter(ctx context.Context, raw any) (model.BoardFilter, error) {
+	var out model.BoardFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BoardFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputChangeConversationStatusInput(ctx context.Context, obj any) (model.ChangeConversationStatusInput, error) {
 	var it model.ChangeConversationStatusInput
 	if obj == nil {
@@ -17236,6 +18915,55 @@ func UnmarshalCreateChannelInput(ctx context.Context, raw any) (model.CreateChan
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateCloseReasonInput(ctx context.Context, obj any) (model.CreateCloseReasonInput, error) {
+	var it model.CreateCloseReasonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateCloseReasonInput unmarshals raw into the CreateCloseReasonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateCloseReasonInput(ctx context.Context, raw any) (model.CreateCloseReasonInput, error) {
+	var out model.CreateCloseReasonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCloseReasonInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateContactInput(ctx context.Context, obj any) (model.CreateContactInput, error) {
 	var it model.CreateContactInput
 	if obj == nil {
@@ -17695,6 +19423,48 @@ func (ec *executionContext) unmarshalInputDeleteChannelInput(ctx context.Context
 func UnmarshalDeleteChannelInput(ctx context.Context, raw any) (model.DeleteChannelInput, error) {
 	var out model.DeleteChannelInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteChannelInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteCloseReasonInput(ctx context.Context, obj any) (model.DeleteCloseReasonInput, error) {
+	var it model.DeleteCloseReasonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"closeReasonId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "closeReasonId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closeReasonId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CloseReasonID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteCloseReasonInput unmarshals raw into the DeleteCloseReasonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteCloseReasonInput(ctx context.Context, raw any) (model.DeleteCloseReasonInput, error) {
+	var out model.DeleteCloseReasonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteCloseReasonInput", raw, &out)
 	return out, err
 }
 
@@ -19049,6 +20819,62 @@ func UnmarshalUpdateChannelInput(ctx context.Context, raw any) (model.UpdateChan
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateCloseReasonInput(ctx context.Context, obj any) (model.UpdateCloseReasonInput, error) {
+	var it model.UpdateCloseReasonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"closeReasonId", "key", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "closeReasonId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closeReasonId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CloseReasonID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCloseReasonInput unmarshals raw into the UpdateCloseReasonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCloseReasonInput(ctx context.Context, raw any) (model.UpdateCloseReasonInput, error) {
+	var out model.UpdateCloseReasonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCloseReasonInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateContactInput(ctx context.Context, obj any) (model.UpdateContactInput, error) {
 	var it model.UpdateContactInput
 	if obj == nil {
@@ -19333,7 +21159,7 @@ func (ec *executionContext) unmarshalInputUpdateWorkspaceInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "timezone", "locale", "defaultQueueId"}
+	fieldsInOrder := [...]string{"name", "timezone", "locale", "defaultQueueId", "pendingAfterReply", "reopenWindowHours", "autoClosePendingHours"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19368,6 +21194,27 @@ func (ec *executionContext) unmarshalInputUpdateWorkspaceInput(ctx context.Conte
 				return it, err
 			}
 			it.DefaultQueueID = data
+		case "pendingAfterReply":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pendingAfterReply"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PendingAfterReply = data
+		case "reopenWindowHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reopenWindowHours"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReopenWindowHours = data
+		case "autoClosePendingHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("autoClosePendingHours"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AutoClosePendingHours = data
 		}
 	}
 	return it, nil
@@ -19512,6 +21359,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Contact(ctx, sel, obj)
+	case domain.CloseReason:
+		return ec._CloseReason(ctx, sel, &obj)
+	case *domain.CloseReason:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CloseReason(ctx, sel, obj)
 	case domain.Channel:
 		return ec._Channel(ctx, sel, &obj)
 	case *domain.Channel:
@@ -19689,6 +21543,83 @@ func (ec *executionContext) _ApiKeyPayload(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var boardImplementors = []string{"Board"}
+
+func (ec *executionContext) _Board(ctx context.Context, sel ast.SelectionSet, obj *model.Board) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, boardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Board")
+		case "columns":
+			out.Values[i] = ec._Board_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var boardColumnImplementors = []string{"BoardColumn"}
+
+func (ec *executionContext) _BoardColumn(ctx context.Context, sel ast.SelectionSet, obj *domain.BoardColumn) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, boardColumnImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BoardColumn")
+		case "status":
+			out.Values[i] = ec._BoardColumn_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._BoardColumn_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "conversations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BoardColumn_conversations(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var channelImplementors = []string{"Channel", "Node"}
 
 func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, obj *domain.Channel) graphql.Marshaler {
@@ -19809,6 +21740,97 @@ func (ec *executionContext) _ChannelPayload(ctx context.Context, sel ast.Selecti
 			}
 		case "userErrors":
 			out.Values[i] = ec._ChannelPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var closeReasonImplementors = []string{"CloseReason", "Node"}
+
+func (ec *executionContext) _CloseReason(ctx context.Context, sel ast.SelectionSet, obj *domain.CloseReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, closeReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CloseReason")
+		case "id":
+			out.Values[i] = ec._CloseReason_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._CloseReason_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CloseReason_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._CloseReason_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CloseReason_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var closeReasonPayloadImplementors = []string{"CloseReasonPayload"}
+
+func (ec *executionContext) _CloseReasonPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CloseReasonPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, closeReasonPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CloseReasonPayload")
+		case "closeReason":
+			out.Values[i] = ec._CloseReasonPayload_closeReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CloseReasonPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20175,6 +22197,18 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "events":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Conversation_events(ctx, field, obj)
+				})
+		case "previousConversationId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Conversation_previousConversationId(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20253,6 +22287,148 @@ func (ec *executionContext) _ConversationEdge(ctx context.Context, sel ast.Selec
 			}
 		case "node":
 			out.Values[i] = ec._ConversationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var conversationEventImplementors = []string{"ConversationEvent"}
+
+func (ec *executionContext) _ConversationEvent(ctx context.Context, sel ast.SelectionSet, obj *domain.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conversationEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConversationEvent")
+		case "id":
+			out.Values[i] = ec._ConversationEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._ConversationEvent_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actorKind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ConversationEvent_actorKind(ctx, field, obj)
+				})
+		case "actorId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ConversationEvent_actorId(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._ConversationEvent_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "data":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ConversationEvent_data(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var conversationEventConnectionImplementors = []string{"ConversationEventConnection"}
+
+func (ec *executionContext) _ConversationEventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ConversationEventConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conversationEventConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConversationEventConnection")
+		case "edges":
+			out.Values[i] = ec._ConversationEventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ConversationEventConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ConversationEventConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var conversationEventEdgeImplementors = []string{"ConversationEventEdge"}
+
+func (ec *executionContext) _ConversationEventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ConversationEventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conversationEventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConversationEventEdge")
+		case "cursor":
+			out.Values[i] = ec._ConversationEventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ConversationEventEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20372,6 +22548,44 @@ func (ec *executionContext) _DeleteChannelPayload(ctx context.Context, sel ast.S
 			}
 		case "userErrors":
 			out.Values[i] = ec._DeleteChannelPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteCloseReasonPayloadImplementors = []string{"DeleteCloseReasonPayload"}
+
+func (ec *executionContext) _DeleteCloseReasonPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteCloseReasonPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCloseReasonPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteCloseReasonPayload")
+		case "deletedCloseReasonId":
+			out.Values[i] = ec._DeleteCloseReasonPayload_deletedCloseReasonId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteCloseReasonPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21232,6 +23446,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "createCloseReason":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCloseReason(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateCloseReason":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCloseReason(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteCloseReason":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteCloseReason(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "sendTemplateMessage":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_sendTemplateMessage(ctx, field)
@@ -21878,6 +24113,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_conversation(ctx, field)
+				})
+		case "closeReasons":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_closeReasons(ctx, field)
+				})
+		case "board":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_board(ctx, field)
 				})
 		case "tasks":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -22961,6 +25208,24 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "pendingAfterReply":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Workspace_pendingAfterReply(ctx, field, obj)
+				})
+		case "reopenWindowHours":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Workspace_reopenWindowHours(ctx, field, obj)
+				})
+		case "autoClosePendingHours":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Workspace_autoClosePendingHours(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23378,6 +25643,40 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNActorKind2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind(ctx context.Context, v any) (domain.ActorKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNActorKind2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActorKind2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind(ctx context.Context, sel ast.SelectionSet, v domain.ActorKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNActorKind2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ActorKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNActorKind2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind = map[string]domain.ActorKind{
+		"USER":    domain.ActorUser,
+		"API_KEY": domain.ActorAPIKey,
+		"BOT":     domain.ActorBot,
+		"RULE":    domain.ActorRule,
+		"SYSTEM":  domain.ActorSystem,
+		"PARTNER": domain.ActorPartner,
+	}
+	marshalNActorKind2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind = map[domain.ActorKind]string{
+		domain.ActorUser:    "USER",
+		domain.ActorAPIKey:  "API_KEY",
+		domain.ActorBot:     "BOT",
+		domain.ActorRule:    "RULE",
+		domain.ActorSystem:  "SYSTEM",
+		domain.ActorPartner: "PARTNER",
+	}
+)
+
 func (ec *executionContext) unmarshalNAddNoteInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐAddNoteInput(ctx context.Context, v any) (model.AddNoteInput, error) {
 	res, err := ec.unmarshalInputAddNoteInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23470,6 +25769,38 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNBoard2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBoard(ctx context.Context, sel ast.SelectionSet, v *model.Board) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Board!")
+		return graphql.Null
+	}
+	return ec._Board(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBoardColumn2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐBoardColumnᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.BoardColumn) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBoardColumn2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐBoardColumn(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBoardColumn2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐBoardColumn(ctx context.Context, sel ast.SelectionSet, v *domain.BoardColumn) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BoardColumn!")
+		return graphql.Null
+	}
+	return ec._BoardColumn(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23542,6 +25873,30 @@ var (
 func (ec *executionContext) unmarshalNClaimConversationInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐClaimConversationInput(ctx context.Context, v any) (model.ClaimConversationInput, error) {
 	res, err := ec.unmarshalInputClaimConversationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCloseReason2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐCloseReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.CloseReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCloseReason2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐCloseReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCloseReason2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐCloseReason(ctx context.Context, sel ast.SelectionSet, v *domain.CloseReason) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CloseReason!")
+		return graphql.Null
+	}
+	return ec._CloseReason(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCompleteTaskInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCompleteTaskInput(ctx context.Context, v any) (model.CompleteTaskInput, error) {
@@ -23661,6 +26016,62 @@ func (ec *executionContext) marshalNConversationEdge2ᚖgithubᚗcomᚋcentralit
 	return ec._ConversationEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNConversationEvent2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Event) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConversationEvent2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConversationEvent2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEvent(ctx context.Context, sel ast.SelectionSet, v *domain.Event) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConversationEvent!")
+		return graphql.Null
+	}
+	return ec._ConversationEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConversationEventConnection2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐConversationEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.ConversationEventConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConversationEventConnection!")
+		return graphql.Null
+	}
+	return ec._ConversationEventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConversationEventEdge2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐConversationEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConversationEventEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConversationEventEdge2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐConversationEventEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConversationEventEdge2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐConversationEventEdge(ctx context.Context, sel ast.SelectionSet, v *model.ConversationEventEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConversationEventEdge!")
+		return graphql.Null
+	}
+	return ec._ConversationEventEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNConversationStatus2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐConversationStatus(ctx context.Context, v any) (domain.ConversationStatus, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNConversationStatus2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐConversationStatus[tmp]
@@ -23698,6 +26109,11 @@ func (ec *executionContext) unmarshalNCreateApiKeyInput2githubᚗcomᚋcentralit
 
 func (ec *executionContext) unmarshalNCreateChannelInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateChannelInput(ctx context.Context, v any) (model.CreateChannelInput, error) {
 	res, err := ec.unmarshalInputCreateChannelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateCloseReasonInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateCloseReasonInput(ctx context.Context, v any) (model.CreateCloseReasonInput, error) {
+	res, err := ec.unmarshalInputCreateCloseReasonInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -23752,6 +26168,11 @@ func (ec *executionContext) unmarshalNDeactivateUserInput2githubᚗcomᚋcentral
 
 func (ec *executionContext) unmarshalNDeleteChannelInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteChannelInput(ctx context.Context, v any) (model.DeleteChannelInput, error) {
 	res, err := ec.unmarshalInputDeleteChannelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDeleteCloseReasonInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteCloseReasonInput(ctx context.Context, v any) (model.DeleteCloseReasonInput, error) {
+	res, err := ec.unmarshalInputDeleteCloseReasonInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -24622,6 +27043,11 @@ func (ec *executionContext) unmarshalNUpdateChannelInput2githubᚗcomᚋcentrali
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateCloseReasonInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateCloseReasonInput(ctx context.Context, v any) (model.UpdateCloseReasonInput, error) {
+	res, err := ec.unmarshalInputUpdateCloseReasonInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateContactInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateContactInput(ctx context.Context, v any) (model.UpdateContactInput, error) {
 	res, err := ec.unmarshalInputUpdateContactInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -24930,6 +27356,14 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalOBoardFilter2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBoardFilter(ctx context.Context, v any) (*model.BoardFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBoardFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25002,6 +27436,20 @@ func (ec *executionContext) marshalOChannelPayload2ᚖgithubᚗcomᚋcentralita�
 		return graphql.Null
 	}
 	return ec._ChannelPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCloseReason2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐCloseReason(ctx context.Context, sel ast.SelectionSet, v *domain.CloseReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CloseReason(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCloseReasonPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCloseReasonPayload(ctx context.Context, sel ast.SelectionSet, v *model.CloseReasonPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CloseReasonPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOContact2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐContact(ctx context.Context, sel ast.SelectionSet, v *domain.Contact) graphql.Marshaler {
@@ -25116,6 +27564,13 @@ func (ec *executionContext) marshalODeleteChannelPayload2ᚖgithubᚗcomᚋcentr
 	return ec._DeleteChannelPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODeleteCloseReasonPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteCloseReasonPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteCloseReasonPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeleteCloseReasonPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalODeleteQueuePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteQueuePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteQueuePayload) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -25128,6 +27583,23 @@ func (ec *executionContext) marshalODeleteTagPayload2ᚖgithubᚗcomᚋcentralit
 		return graphql.Null
 	}
 	return ec._DeleteTagPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

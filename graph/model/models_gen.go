@@ -33,6 +33,18 @@ type AssignConversationInput struct {
 	AssigneeID *string `json:"assigneeId,omitempty"`
 }
 
+// The board: NEW, OPEN, PENDING_CUSTOMER and recently CLOSED, in that order.
+type Board struct {
+	Columns []*domain.BoardColumn `json:"columns"`
+}
+
+type BoardFilter struct {
+	QueueID    *string `json:"queueId,omitempty"`
+	AssigneeID *string `json:"assigneeId,omitempty"`
+	// The CLOSED column holds conversations closed at or after this instant (default seven days ago).
+	ClosedSince *time.Time `json:"closedSince,omitempty"`
+}
+
 type ChangeConversationStatusInput struct {
 	ConversationID string                    `json:"conversationId"`
 	Status         domain.ConversationStatus `json:"status"`
@@ -47,6 +59,11 @@ type ChannelPayload struct {
 
 type ClaimConversationInput struct {
 	ConversationID string `json:"conversationId"`
+}
+
+type CloseReasonPayload struct {
+	CloseReason *domain.CloseReason `json:"closeReason,omitempty"`
+	UserErrors  []*UserError        `json:"userErrors"`
 }
 
 type CompleteTaskInput struct {
@@ -90,6 +107,17 @@ type ConversationConnection struct {
 type ConversationEdge struct {
 	Cursor string               `json:"cursor"`
 	Node   *domain.Conversation `json:"node"`
+}
+
+type ConversationEventConnection struct {
+	Edges    []*ConversationEventEdge `json:"edges"`
+	Nodes    []*domain.Event          `json:"nodes"`
+	PageInfo *PageInfo                `json:"pageInfo"`
+}
+
+type ConversationEventEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *domain.Event `json:"node"`
 }
 
 type ConversationFilter struct {
@@ -143,6 +171,12 @@ type CreateChannelInput struct {
 	RedirectUntil      *time.Time `json:"redirectUntil,omitempty"`
 	// The queue this number's new conversations land in; left out, the workspace's default queue.
 	DefaultQueueID *string `json:"defaultQueueId,omitempty"`
+}
+
+type CreateCloseReasonInput struct {
+	// 1 to 64 lower-case letters, digits or underscores.
+	Key  string `json:"key"`
+	Name string `json:"name"`
 }
 
 type CreateContactInput struct {
@@ -202,6 +236,16 @@ type DeleteChannelInput struct {
 type DeleteChannelPayload struct {
 	DeletedChannelID *string      `json:"deletedChannelId,omitempty"`
 	UserErrors       []*UserError `json:"userErrors"`
+}
+
+type DeleteCloseReasonInput struct {
+	CloseReasonID string `json:"closeReasonId"`
+}
+
+type DeleteCloseReasonPayload struct {
+	// A soft delete: conversations closed with it keep its key; it no longer closes new ones.
+	DeletedCloseReasonID *string      `json:"deletedCloseReasonId,omitempty"`
+	UserErrors           []*UserError `json:"userErrors"`
 }
 
 type DeleteQueueInput struct {
@@ -485,6 +529,13 @@ type UpdateChannelInput struct {
 	DefaultQueueID *string `json:"defaultQueueId,omitempty"`
 }
 
+type UpdateCloseReasonInput struct {
+	CloseReasonID string `json:"closeReasonId"`
+	// Closed conversations keep the key they have.
+	Key  *string `json:"key,omitempty"`
+	Name *string `json:"name,omitempty"`
+}
+
 // Omitted (or null) fields keep their value.
 type UpdateContactInput struct {
 	ContactID        string         `json:"contactId"`
@@ -523,7 +574,12 @@ type UpdateWorkspaceInput struct {
 	Timezone *string `json:"timezone,omitempty"`
 	Locale   *string `json:"locale,omitempty"`
 	// Makes another queue the catch-all for conversations nothing else routes; it cannot be cleared.
-	DefaultQueueID *string `json:"defaultQueueId,omitempty"`
+	DefaultQueueID    *string `json:"defaultQueueId,omitempty"`
+	PendingAfterReply *bool   `json:"pendingAfterReply,omitempty"`
+	// Hours, fractions allowed (to the second), 0 to 8784.
+	ReopenWindowHours *float64 `json:"reopenWindowHours,omitempty"`
+	// Hours, fractions allowed (to the second), 0 to 8784; 0 turns auto-close off.
+	AutoClosePendingHours *float64 `json:"autoClosePendingHours,omitempty"`
 }
 
 type UserConnection struct {
