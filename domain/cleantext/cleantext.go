@@ -216,3 +216,22 @@ func join(path, name string) string {
 	}
 	return path + "." + name
 }
+
+// MaxExcerpt is how much of a caller's input an error message may quote.
+const MaxExcerpt = 300
+
+// Excerpt shortens s to at most max runes, ending with "…" when it cut:
+// an error names the problem, it never echoes a whole body back.
+func Excerpt(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max-1 {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}

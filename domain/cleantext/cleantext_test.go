@@ -2,7 +2,9 @@ package cleantext
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 )
@@ -115,4 +117,11 @@ func TestFirstProblemNamesTheJSONPath(t *testing.T) {
 	b.Secret = "\x00" // not part of the JSON
 	_, _, ok := FirstProblem(&b)
 	require.False(t, ok)
+}
+
+func TestExcerpt(t *testing.T) {
+	require.Equal(t, "short", Excerpt("short", 10))
+	require.Equal(t, "ñññ…", Excerpt("ñññññññ", 4))
+	require.Equal(t, "abcd", Excerpt("abcd", 4))
+	require.Equal(t, 300, utf8.RuneCountInString(Excerpt(strings.Repeat("é", 1000), MaxExcerpt)))
 }
