@@ -147,8 +147,8 @@ func (c *Config) validate() error {
 	if c.GraphQLDepth < 1 {
 		errs = append(errs, badSetting("CENTRALITA_GRAPHQL_DEPTH_LIMIT", "must be at least 1"))
 	}
-	if c.GraphQLTimeout < 0 {
-		errs = append(errs, badSetting("CENTRALITA_GRAPHQL_TIMEOUT", "must be a positive duration, e.g. 30s"))
+	if c.GraphQLTimeout < 100*time.Millisecond || c.GraphQLTimeout > time.Hour {
+		errs = append(errs, badSetting("CENTRALITA_GRAPHQL_TIMEOUT", "must be between 100ms and 1h"))
 	}
 	if c.Argon2MemoryKiB < 8 || c.Argon2MemoryKiB > api.Argon2MaxMemoryKiB {
 		errs = append(errs, badSetting("CENTRALITA_ARGON2_MEMORY_KIB",
