@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/domain/cleantext"
 )
 
 // decodeBody reads the request body strictly into dst (a pointer to a
@@ -46,6 +48,10 @@ func decodeStrict(body io.Reader, dst any) error {
 	if trimmed[0] != '{' {
 		return domain.Errorf(domain.CodeInvalid, "request body must be a JSON object")
 	}
+	if !utf8.Valid(raw) {
+		// encoding/json would silently turn the bad bytes into U+FFFD.
+		return domain.Errorf(domain.CodeInvalid, "request body is not valid UTF-8")
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -54,7 +60,20 @@ func decodeStrict(body io.Reader, dst any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return domain.Errorf(domain.CodeInvalid, "request body must hold a single JSON object")
 	}
+	if err := checkText(dst); err != nil {
+		return err
+	}
 	return checkRequired(dst)
+}
+
+// checkText refuses a decoded body holding a string no database stores
+// alike (Postgres refuses NUL, SQLite keeps it and matches it oddly),
+// naming the field by its JSON path, e.g. interactive.buttons[0].title.
+func checkText(dst any) error {
+	if path, problem, found := cleantext.FirstProblem(dst); found {
+		return domain.FieldError(path, "%s %s", path, problem)
+	}
+	return nil
 }
 
 // describeDecodeError turns encoding/json's errors into caller-safe problems

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/domain/cleantext"
 )
 
 // DefaultMaxUploadBytes is the largest file POST /v1/media takes when
@@ -134,6 +135,12 @@ func uploadFields(form *multipart.Form) (*multipart.FileHeader, string, error) {
 	var filename string
 	if v := form.Value["filename"]; len(v) == 1 {
 		filename = v[0]
+	}
+	if p := cleantext.Problem(filename); p != "" {
+		return nil, "", domain.FieldError("filename", "filename %s", p)
+	}
+	if p := cleantext.Problem(files[0].Filename); p != "" && filename == "" {
+		return nil, "", domain.FieldError("file", "the file part's name %s; send a filename field", p)
 	}
 	return files[0], filename, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/domain/cleantext"
 )
 
 // problemContentType is RFC 9457's media type for error bodies.
@@ -81,6 +82,13 @@ func newProblem(err error, requestID string) problem {
 	}
 	if e, ok := domain.AsError(err); ok && code == domain.CodeConflict {
 		p.ExistingID = e.ExistingID
+	}
+	// Messages may quote the caller's input (an unknown field's name, say):
+	// a short excerpt names it, a whole body is never echoed back.
+	p.Detail = cleantext.Excerpt(p.Detail, cleantext.MaxExcerpt)
+	for i := range p.Errors {
+		p.Errors[i].Field = cleantext.Excerpt(p.Errors[i].Field, cleantext.MaxExcerpt)
+		p.Errors[i].Message = cleantext.Excerpt(p.Errors[i].Message, cleantext.MaxExcerpt)
 	}
 	return p
 }

@@ -73,7 +73,7 @@ func NewRouter(d Deps) *gin.Engine {
 	r.HandleMethodNotAllowed = true
 
 	r.Use(requestID(d.Logger), securityHeaders, accessLog(d.Logger, registerOnce(d.Registry, durationHistogram())), recovery,
-		rejectUnknownQuery(mustDeclaredQueryParams(d.OpenAPI)))
+		rejectUnknownQuery(mustDeclaredQueryParams(d.OpenAPI)), rejectUnstorableText)
 	apiBody := limitBody(d.MaxBodyBytes)
 	r.NoRoute(func(c *gin.Context) { fail(c, domain.Errorf(domain.CodeNotFound, "no such route")) })
 	r.NoMethod(func(c *gin.Context) {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"crypto/subtle"
 	"errors"
 	"io"
@@ -71,6 +72,13 @@ func (w *whatsappWebhook) receive(c *gin.Context) {
 	}
 	signature := c.GetHeader(whatsapp.SignatureHeader)
 	globalOK := w.cfg.AppSecret != "" && whatsapp.VerifySignature(body, signature, w.cfg.AppSecret)
+	if !globalOK {
+		// Before the body is parsed: see mayBeMeta.
+		if possible, err := w.mayBeMeta(c, body, signature); err != nil || !possible {
+			fail(c, cmp.Or(err, error(errBadSignature)))
+			return
+		}
+	}
 	delivery, err := whatsapp.ParseWebhook(body)
 	if err != nil {
 		w.keepUnparsed(c, body, signature, globalOK, err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/centralita/centralita/domain/cleantext"
 )
 
 // InboundMessage is a customer's message as a channel adapter hands it over,
@@ -129,7 +131,9 @@ func (s *Service) ChannelAppSecrets(ctx context.Context) ([]string, error) {
 // DeadLetter keeps an authenticated delivery that could not be parsed, so
 // nothing acknowledged is lost.
 func (s *Service) DeadLetter(ctx context.Context, body []byte, reason string) error {
-	return s.store.SaveDeadLetter(ctx, body, reason, s.now())
+	// The body is kept as bytes, exactly as Meta sent it; the reason is
+	// text that may quote it.
+	return s.store.SaveDeadLetter(ctx, body, cleantext.Clean(reason), s.now())
 }
 
 // ReceiveMessage records a customer's message on a channel: the contact is
@@ -138,6 +142,9 @@ func (s *Service) DeadLetter(ctx context.Context, body []byte, reason string) er
 // ctx must act as the system in the channel's workspace.
 // Errors: forbidden, invalid.
 func (s *Service) ReceiveMessage(ctx context.Context, ch *Channel, in InboundMessage) (bool, error) {
+	// Meta's text may carry NUL or invalid UTF-8, which Postgres refuses: it
+	// is stored cleaned, never refused, so nothing acknowledged is lost.
+	cleantext.CleanAll(&in)
 	p, err := principal(ctx)
 	if err != nil {
 		return false, err
@@ -279,6 +286,7 @@ func (s *Service) activeConversation(ctx context.Context, ch *Channel, contact *
 // back; a receipt for a message not recorded yet is parked. Redelivered and
 // out-of-order receipts change nothing.
 func (s *Service) ApplyStatus(ctx context.Context, ch *Channel, st StatusUpdate) error {
+	cleantext.CleanAll(&st) // as ReceiveMessage: stored cleaned, never refused
 	p, err := principal(ctx)
 	if err != nil {
 		return err

@@ -1,6 +1,10 @@
 package domain
 
-import "context"
+import (
+	"context"
+
+	"github.com/centralita/centralita/domain/cleantext"
+)
 
 // SystemUserChangedNumber is WhatsApp's notice that a customer moved to a
 // new phone number; their next messages come from the new wa_id.
@@ -59,6 +63,7 @@ func (s *Service) followUserIDChange(ctx context.Context, contact *Contact, prev
 // customer we do not know is no error: there is nothing to update.
 // ctx must act as the system in the channel's workspace.
 func (s *Service) FollowUserIDUpdate(ctx context.Context, ch *Channel, waID, previous, current string) error {
+	waID, previous, current = cleantext.Clean(waID), cleantext.Clean(previous), cleantext.Clean(current)
 	p, err := principal(ctx)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/domain/cleantext"
 	"github.com/centralita/centralita/graph/model"
 )
 
@@ -79,7 +80,10 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		if e, ok := domain.AsError(err); ok {
 			out.Message = e.Message
 			out.Extensions = map[string]any{"code": extensionCodes[e.Code]}
-			if e.Code == domain.CodeInternal {
+			if e.Code == domain.CodeInternal && ctx.Err() != nil {
+				ended := contextEnded(ctx.Err()) // not a fault: the request's context ended
+				out.Message, out.Extensions = ended.Message, ended.Extensions
+			} else if e.Code == domain.CodeInternal {
 				logger.ErrorContext(ctx, "graphql internal error", "error", err, "request_id", requestID, "path", out.Path.String())
 				out.Message = internalMessage
 			}
@@ -96,6 +100,11 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		} else if out.Err != nil && out.Err.Error() == "introspection disabled" {
 			// gqlgen's own (plain) error for __schema/__type in production.
 			out.Extensions = map[string]any{"code": "INTROSPECTION_DISABLED"}
+		} else if out.Err != nil && ctx.Err() != nil {
+			// The store failed because the request's context ended: that is
+			// the answer, not an internal error.
+			ended := contextEnded(ctx.Err())
+			out.Message, out.Extensions = ended.Message, ended.Extensions
 		} else if out.Err != nil {
 			// gqlgen's own errors (parse, validation, complexity) carry no
 			// inner error; a wrapped plain error comes from a resolver or
@@ -104,6 +113,7 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			out.Message = internalMessage
 			out.Extensions = map[string]any{"code": "INTERNAL_SERVER_ERROR"}
 		}
+		out.Message = safeMessage(out.Message)
 		if requestID != "" {
 			if out.Extensions == nil {
 				out.Extensions = map[string]any{}
@@ -112,6 +122,17 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return out
 	}
+}
+
+// safeMessage keeps gqlgen's validation messages from leaking more than
+// the problem: its "Did you mean" suggestions (which name the schema even
+// with suggestions disabled, for input fields and enum values) are cut,
+// and quoted input is at most a short excerpt.
+func safeMessage(msg string) string {
+	if i := strings.Index(msg, " Did you mean"); i >= 0 {
+		msg = msg[:i]
+	}
+	return cleantext.Excerpt(msg, cleantext.MaxExcerpt)
 }
 
 // recoverFunc turns a resolver panic into an internal error, logging the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -22,7 +23,10 @@ type Config struct {
 	Introspection   bool // off in production
 	ComplexityLimit int  // default 5000; connections multiply by first
 	DepthLimit      int  // default 12
-	Logger          *slog.Logger
+	// Timeout is the server's time budget per request (default 30s): at
+	// its end, as when the client goes away, no further field is resolved.
+	Timeout time.Duration
+	Logger  *slog.Logger
 }
 
 const (
@@ -31,10 +35,14 @@ const (
 	// maxMutationsPerDocument allows a screen to batch a few related
 	// changes while defeating alias batching.
 	maxMutationsPerDocument = 10
-	// parserTokenLimit bounds the documents the parser will read; real
-	// screens use a few hundred tokens.
-	parserTokenLimit = 15000
-	queryCacheSize   = 1000
+	// Document limits (DocumentLimits): real screens use a few hundred
+	// tokens and at most a couple of hundred fields.
+	maxDocumentTokens  = 5000
+	maxDocumentFields  = 500
+	maxDocumentAliases = 100
+	parserTokenLimit   = maxDocumentTokens + 1 // DocumentLimits answers first, clearly
+	queryCacheSize     = 1000
+	defaultTimeout     = 30 * time.Second
 )
 
 // NewHandler serves GraphQL over POST only (no GET, no array batching).
@@ -50,6 +58,9 @@ func NewHandler(svc *domain.Service, cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = defaultTimeout
+	}
 	gc := generated.Config{Resolvers: &Resolver{svc: svc}}
 	setComplexity(&gc.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(gc))
@@ -60,13 +71,15 @@ func NewHandler(svc *domain.Service, cfg Config) http.Handler {
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.Use(DocumentLimits{MaxTokens: maxDocumentTokens, MaxFields: maxDocumentFields, MaxAliases: maxDocumentAliases})
 	srv.Use(DepthLimit{Max: cfg.DepthLimit})
 	srv.Use(MutationFieldLimit{Max: maxMutationsPerDocument})
 	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(recoverFunc(cfg.Logger))
 	srv.AroundRootFields(requirePrincipal)
-	return WithLoaders(svc, srv)
+	srv.AroundFields(stopWhenDone)
+	return guardRequest(WithLoaders(svc, srv), cfg.Timeout)
 }
 
 // requirePrincipal answers UNAUTHENTICATED for every field when the request

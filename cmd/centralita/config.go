@@ -33,7 +33,9 @@ type Config struct {
 	GraphQLIntrospection *bool         `env:"CENTRALITA_GRAPHQL_INTROSPECTION"`
 	GraphQLComplexity    int           `env:"CENTRALITA_GRAPHQL_COMPLEXITY_LIMIT" envDefault:"5000"`
 	GraphQLDepth         int           `env:"CENTRALITA_GRAPHQL_DEPTH_LIMIT" envDefault:"12"`
-	MaxBodyBytes         int64         `env:"CENTRALITA_MAX_BODY_BYTES" envDefault:"1048576"`
+	// GraphQLTimeout is the server's time budget per GraphQL request.
+	GraphQLTimeout time.Duration `env:"CENTRALITA_GRAPHQL_TIMEOUT" envDefault:"30s"`
+	MaxBodyBytes   int64         `env:"CENTRALITA_MAX_BODY_BYTES" envDefault:"1048576"`
 	// MaxUploadBytes caps files sent to POST /v1/media (WhatsApp's per-type
 	// limits apply below it).
 	MaxUploadBytes       int64         `env:"CENTRALITA_MAX_UPLOAD_BYTES" envDefault:"104857600"`
@@ -144,6 +146,9 @@ func (c *Config) validate() error {
 	}
 	if c.GraphQLDepth < 1 {
 		errs = append(errs, badSetting("CENTRALITA_GRAPHQL_DEPTH_LIMIT", "must be at least 1"))
+	}
+	if c.GraphQLTimeout < 100*time.Millisecond || c.GraphQLTimeout > time.Hour {
+		errs = append(errs, badSetting("CENTRALITA_GRAPHQL_TIMEOUT", "must be between 100ms and 1h"))
 	}
 	if c.Argon2MemoryKiB < 8 || c.Argon2MemoryKiB > api.Argon2MaxMemoryKiB {
 		errs = append(errs, badSetting("CENTRALITA_ARGON2_MEMORY_KIB",

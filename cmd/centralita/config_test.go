@@ -58,6 +58,8 @@ func TestOutOfRangeSettingsNameTheVariableAndValue(t *testing.T) {
 		{"CENTRALITA_REFRESH_TOKEN_TTL", "30m", "at least 1h"},
 		{"CENTRALITA_GRAPHQL_COMPLEXITY_LIMIT", "0", "at least 1"},
 		{"CENTRALITA_GRAPHQL_DEPTH_LIMIT", "-3", "at least 1"},
+		{"CENTRALITA_GRAPHQL_TIMEOUT", "0s", "between 100ms and 1h"},
+		{"CENTRALITA_GRAPHQL_TIMEOUT", "2h", "between 100ms and 1h"},
 		{"CENTRALITA_MAX_BODY_BYTES", "10", "at least 1024"},
 		{"CENTRALITA_MAX_UPLOAD_BYTES", "-1", "at least 1024"},
 		{"CENTRALITA_LOG_LEVEL", "loud", "debug, info, warn or error"},

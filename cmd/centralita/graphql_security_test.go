@@ -245,7 +245,7 @@ func TestGraphQLLimits(t *testing.T) {
 	rejected(`{ a: conversations(first: 100) { nodes { contact { conversations(first: 100) { nodes { id } } } } } }`, "COMPLEXITY_LIMIT_EXCEEDED")
 	rejected(`{ conversation(id: "x") { id } ...on Query { conversation(id: "y") { id } } }`, "GRAPHQL_VALIDATION_FAILED")
 	rejected(`query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }`, "GRAPHQL_VALIDATION_FAILED")
-	rejected(`{ me { id `+strings.Repeat("__typename ", 20000)+`} }`, "GRAPHQL_PARSE_FAILED")
+	rejected(`{ me { id `+strings.Repeat("__typename ", 20000)+`} }`, "TOKEN_LIMIT_EXCEEDED")
 
 	res := a.do(http.MethodPost, "/graphql", w.OwnerToken, `[{"query":"{ me { id } }"},{"query":"{ me { id } }"}]`)
 	require.NotEqual(t, http.StatusOK, res.Status, "array batching is not served")
