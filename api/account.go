@@ -24,12 +24,15 @@ type workspaceView struct {
 	DefaultQueueID *string   `json:"default_queue_id"`
 	CreatedAt      timestamp `json:"created_at"`
 	UpdatedAt      timestamp `json:"updated_at"`
+	// OfflineGraceMinutes: how long an agent may stay offline before their
+	// open conversations return to their queues.
+	OfflineGraceMinutes int `json:"offline_grace_minutes"`
 }
 
 func viewWorkspace(w *domain.Workspace) workspaceView {
 	return workspaceView{ID: w.ID, PartnerID: nullable(w.PartnerID), Name: w.Name, Timezone: w.Timezone,
 		Locale: w.Locale, DefaultQueueID: nullable(w.DefaultQueueID), CreatedAt: stamp(w.CreatedAt),
-		UpdatedAt: stamp(w.UpdatedAt)}
+		UpdatedAt: stamp(w.UpdatedAt), OfflineGraceMinutes: w.OfflineGraceMinutes}
 }
 
 type workspaceUpdateRequest struct {
@@ -38,7 +41,8 @@ type workspaceUpdateRequest struct {
 	Locale   *string `json:"locale"`
 	// DefaultQueueID names another queue as the catch-all; it cannot be
 	// cleared.
-	DefaultQueueID *string `json:"default_queue_id"`
+	DefaultQueueID      *string `json:"default_queue_id"`
+	OfflineGraceMinutes *int    `json:"offline_grace_minutes"`
 }
 
 func (h *handlers) me(c *gin.Context) {
@@ -66,7 +70,7 @@ func (h *handlers) updateWorkspace(c *gin.Context) {
 	}
 	w, err := h.svc.UpdateWorkspace(c.Request.Context(),
 		domain.WorkspaceUpdate{Name: req.Name, Timezone: req.Timezone, Locale: req.Locale,
-			DefaultQueueID: req.DefaultQueueID})
+			DefaultQueueID: req.DefaultQueueID, OfflineGraceMinutes: req.OfflineGraceMinutes})
 	if err != nil {
 		fail(c, err)
 		return

@@ -82,6 +82,8 @@ type WorkspaceUpdate struct {
 	Timezone       *string
 	Locale         *string
 	DefaultQueueID *string
+	// OfflineGraceMinutes: 1 to a week.
+	OfflineGraceMinutes *int
 }
 
 // UpdateWorkspace changes the caller's workspace settings (admins). It
@@ -100,6 +102,12 @@ func (s *Service) UpdateWorkspace(ctx context.Context, in WorkspaceUpdate) (*Wor
 		setIf(&w.Name, in.Name)
 		setIf(&w.Timezone, in.Timezone)
 		setIf(&w.Locale, in.Locale)
+		if in.OfflineGraceMinutes != nil {
+			if *in.OfflineGraceMinutes < 1 {
+				return FieldError("offline_grace_minutes", "offline_grace_minutes must be between 1 and %d", maxOfflineGraceMinutes)
+			}
+			w.OfflineGraceMinutes = *in.OfflineGraceMinutes
+		}
 		if err := w.Validate(); err != nil {
 			return err
 		}

@@ -205,6 +205,7 @@ type Store interface {
 	SendAttemptStore
 	MediaStore
 	ReadStore
+	AssignmentStore
 }
 
 // PasswordHasher hashes and checks passwords (argon2id in production).

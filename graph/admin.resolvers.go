@@ -40,7 +40,8 @@ func (r *mutationResolver) RevokeAPIKey(ctx context.Context, input model.RevokeA
 // UpdateWorkspace is the resolver for the updateWorkspace field.
 func (r *mutationResolver) UpdateWorkspace(ctx context.Context, input model.UpdateWorkspaceInput) (*model.WorkspacePayload, error) {
 	w, userErrors, err := result(r.svc.UpdateWorkspace(ctx, domain.WorkspaceUpdate{Name: input.Name,
-		Timezone: input.Timezone, Locale: input.Locale, DefaultQueueID: input.DefaultQueueID}))
+		Timezone: input.Timezone, Locale: input.Locale, DefaultQueueID: input.DefaultQueueID,
+		OfflineGraceMinutes: input.OfflineGraceMinutes}))
 	if err != nil {
 		return nil, err
 	}

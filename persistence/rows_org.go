@@ -19,9 +19,10 @@ type workspaceRow struct {
 	Locale    string  `gorm:"column:locale"`
 	// DefaultQueueID is NULL only between creating a workspace and its
 	// default queue, which reference each other.
-	DefaultQueueID *string `gorm:"column:default_queue_id"`
-	CreatedAt      utcTime `gorm:"column:created_at;autoCreateTime:false"`
-	UpdatedAt      utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
+	DefaultQueueID      *string `gorm:"column:default_queue_id"`
+	CreatedAt           utcTime `gorm:"column:created_at;autoCreateTime:false"`
+	UpdatedAt           utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
+	OfflineGraceMinutes int     `gorm:"column:offline_grace_minutes"`
 }
 
 func (workspaceRow) TableName() string { return "workspaces" }
@@ -29,12 +30,14 @@ func (workspaceRow) TableName() string { return "workspaces" }
 func workspaceFromDomain(w *domain.Workspace) workspaceRow {
 	return workspaceRow{ID: w.ID, PartnerID: nullable(w.PartnerID), Name: w.Name, Timezone: w.Timezone,
 		Locale: w.Locale, DefaultQueueID: nullable(w.DefaultQueueID),
-		CreatedAt: storedTime(&w.CreatedAt), UpdatedAt: storedTime(&w.UpdatedAt)}
+		CreatedAt: storedTime(&w.CreatedAt), UpdatedAt: storedTime(&w.UpdatedAt),
+		OfflineGraceMinutes: w.OfflineGraceMinutes}
 }
 
 func (r *workspaceRow) toDomain() *domain.Workspace {
 	return &domain.Workspace{ID: r.ID, PartnerID: str(r.PartnerID), Name: r.Name, Timezone: r.Timezone,
-		Locale: r.Locale, DefaultQueueID: str(r.DefaultQueueID), CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		Locale: r.Locale, DefaultQueueID: str(r.DefaultQueueID), CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
+		OfflineGraceMinutes: r.OfflineGraceMinutes}
 }
 
 type userRow struct {
@@ -77,6 +80,7 @@ type queueRow struct {
 	BusinessHoursID *string `gorm:"column:business_hours_id"`
 	CreatedAt       utcTime `gorm:"column:created_at;autoCreateTime:false"`
 	UpdatedAt       utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
+	AssignmentMode  string  `gorm:"column:assignment_mode"`
 }
 
 func (queueRow) TableName() string { return "queues" }
@@ -84,13 +88,14 @@ func (queueRow) TableName() string { return "queues" }
 func queueFromDomain(q *domain.Queue) queueRow {
 	return queueRow{ID: q.ID, WorkspaceID: q.WorkspaceID, Name: q.Name, Description: q.Description,
 		BusinessHoursID: nullable(q.BusinessHoursID),
-		CreatedAt:       storedTime(&q.CreatedAt), UpdatedAt: storedTime(&q.UpdatedAt)}
+		CreatedAt:       storedTime(&q.CreatedAt), UpdatedAt: storedTime(&q.UpdatedAt),
+		AssignmentMode: string(q.AssignmentMode)}
 }
 
 func (r *queueRow) toDomain() *domain.Queue {
 	return &domain.Queue{ID: r.ID, WorkspaceID: r.WorkspaceID, Name: r.Name, Description: r.Description,
 		MemberIDs: []string{}, BusinessHoursID: str(r.BusinessHoursID),
-		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time, AssignmentMode: domain.AssignmentMode(r.AssignmentMode)}
 }
 
 // queueMemberRow links a user to a queue.

@@ -37,6 +37,7 @@ func (s *Store) UpdateWorkspace(ctx context.Context, w *domain.Workspace) error 
 	res := db.Table("workspaces").Where("id = ? AND id = ?", row.ID, ws).Updates(map[string]any{
 		"partner_id": row.PartnerID, "name": row.Name, "timezone": row.Timezone, "locale": row.Locale,
 		"default_queue_id": row.DefaultQueueID, "updated_at": row.UpdatedAt,
+		"offline_grace_minutes": row.OfflineGraceMinutes,
 	})
 	return updated(res, "workspace")
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/domain/assignment"
 )
 
 type AddNoteInput struct {
@@ -165,6 +166,8 @@ type CreateConversationInput struct {
 type CreateQueueInput struct {
 	Name        string  `json:"name"`
 	Description *string `json:"description,omitempty"`
+	// MANUAL when omitted.
+	AssignmentMode *assignment.Mode `json:"assignmentMode,omitempty"`
 }
 
 type CreateTagInput struct {
@@ -460,9 +463,15 @@ type TemplateParameterInput struct {
 	Value string  `json:"value"`
 }
 
+// Hands a conversation to another queue (it leaves its agent and the queue
+// may assign it automatically), to an agent of its queue or of the target
+// queue, or both. At least one of queueId and assigneeId.
 type TransferConversationInput struct {
-	ConversationID string `json:"conversationId"`
-	QueueID        string `json:"queueId"`
+	ConversationID string  `json:"conversationId"`
+	QueueID        *string `json:"queueId,omitempty"`
+	AssigneeID     *string `json:"assigneeId,omitempty"`
+	// Stored as an internal note on the conversation.
+	Note *string `json:"note,omitempty"`
 }
 
 type UpdateChannelInput struct {
@@ -496,9 +505,10 @@ type UpdateContactInput struct {
 }
 
 type UpdateQueueInput struct {
-	QueueID     string  `json:"queueId"`
-	Name        *string `json:"name,omitempty"`
-	Description *string `json:"description,omitempty"`
+	QueueID        string           `json:"queueId"`
+	Name           *string          `json:"name,omitempty"`
+	Description    *string          `json:"description,omitempty"`
+	AssignmentMode *assignment.Mode `json:"assignmentMode,omitempty"`
 }
 
 type UpdateTagInput struct {
@@ -524,6 +534,8 @@ type UpdateWorkspaceInput struct {
 	Locale   *string `json:"locale,omitempty"`
 	// Makes another queue the catch-all for conversations nothing else routes; it cannot be cleared.
 	DefaultQueueID *string `json:"defaultQueueId,omitempty"`
+	// 1 to 10080 (a week).
+	OfflineGraceMinutes *int `json:"offlineGraceMinutes,omitempty"`
 }
 
 type UserConnection struct {
