@@ -28,7 +28,11 @@ func (s *Service) Transfer(ctx context.Context, id string, in TransferInput) (*C
 		return nil, FieldError("note", "note must have at most 10000 characters")
 	}
 	if in.QueueID != "" {
-		if err := s.requireQueue(ctx, "queue_id", in.QueueID); err != nil {
+		// The message never repeats the id: another workspace's ids must
+		// not echo back.
+		if _, err := s.Queue(ctx, in.QueueID); ErrorCode(err) == CodeNotFound {
+			return nil, FieldError("queue_id", "unknown queue")
+		} else if err != nil {
 			return nil, err
 		}
 	}
@@ -36,7 +40,7 @@ func (s *Service) Transfer(ctx context.Context, id string, in TransferInput) (*C
 	if in.AssigneeID != "" {
 		u, err := s.User(ctx, in.AssigneeID)
 		if ErrorCode(err) == CodeNotFound {
-			return nil, FieldError("assignee_id", "no user %s in this workspace", in.AssigneeID)
+			return nil, FieldError("assignee_id", "unknown assignee")
 		} else if err != nil {
 			return nil, err
 		}
