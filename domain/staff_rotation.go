@@ -92,7 +92,7 @@ func (s *Service) offlineGrace(ctx context.Context) (time.Duration, error) {
 // a whole grace period after going offline. The timer may be stale (they
 // came back, or went offline again later, or the grace grew): then it
 // does nothing, or looks again when the current period ends.
-func (s *Service) offlineGraceEnded(ctx context.Context, userID string, at time.Time) error {
+func (s *Service) offlineGraceEnded(ctx context.Context, userID string, _ time.Time) error {
 	return s.store.InTx(ctx, func(ctx context.Context) error {
 		if err := s.lockAssignment(ctx); err != nil {
 			return err
@@ -111,14 +111,29 @@ func (s *Service) offlineGraceEnded(ctx context.Context, userID string, at time.
 		if err != nil {
 			return err
 		}
-		if due := since.Add(grace); s.now().Before(due) {
-			if !due.Equal(at) {
-				return s.schedule(ctx, TimerOfflineGrace, userID, due)
-			}
+		returnNow, lookAgainAt := offlineGraceDecision(s.now(), *since, grace)
+		if lookAgainAt != nil {
+			return s.schedule(ctx, TimerOfflineGrace, userID, *lookAgainAt)
+		}
+		if !returnNow {
 			return nil
 		}
 		return s.returnConversations(ctx, userID, "offline")
 	})
+}
+
+// offlineGraceDecision decides what a grace timer does now for an agent
+// offline since since: once the whole grace has passed, return their
+// conversations; before that (the timer came early by this process's
+// clock, belonged to an earlier offline period, or the grace grew), look
+// again when the current period ends. A second timer for one instant is
+// harmless: returning is idempotent.
+func offlineGraceDecision(now, since time.Time, grace time.Duration) (returnNow bool, lookAgainAt *time.Time) {
+	due := since.Add(grace)
+	if !now.Before(due) {
+		return true, nil
+	}
+	return false, &due
 }
 
 // supervisorSetsCapacity: a supervisor may change only the capacity of an

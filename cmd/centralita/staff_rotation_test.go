@@ -101,9 +101,14 @@ func TestOfflinePastTheGracePeriodReturnsConversations(t *testing.T) {
 		require.NoError(t, a.Service.FireTimer(a.system(tm.tenant), domain.TimerOfflineGrace, ana, at))
 	}
 
-	// Fired early (another replica's clock, a retry): nothing yet.
-	fire(timers[0])
+	// Fired early (another replica's clock): nothing yet, but a look again.
+	fire(timers[0].Add(-time.Minute))
 	require.Equal(t, ana, tm.assigneeOf(conv))
+	again := offlineGraceTimers(t, a, ana)
+	require.Len(t, again, 2, "it looks again when the grace ends")
+	for _, at := range again {
+		require.WithinDuration(t, timers[0], at, time.Millisecond, "both for the end of this period")
+	}
 
 	// Back online within the grace, then the period's timer fires: stale.
 	tm.setAvailability(anaTok, ana, domain.AvailabilityOnline)
