@@ -157,3 +157,32 @@ func TestInboundConversationIsAssignedAutomatically(t *testing.T) {
 	require.Len(t, page.Items, 1)
 	require.Equal(t, ana, page.Items[0].AssigneeID)
 }
+
+// Assignment comes after routing: a first message whose menu reply routes
+// it to an automatic queue is assigned there, not in the queue it landed
+// in (where an online agent also waits).
+func TestInboundConversationIsAssignedAfterRouting(t *testing.T) {
+	a := newTestApp(t)
+	tn := a.bootstrap("Routed Assign Co")
+	c := a.rest()
+	general := a.defaultQueueOf(tn)
+	c.expect(http.StatusOK, http.MethodPatch, "/v1/queues/"+general, tn.OwnerToken,
+		map[string]any{"assignment_mode": "round_robin"})
+	ventas := idOf(t, c.expect(http.StatusCreated, http.MethodPost, "/v1/queues", tn.OwnerToken,
+		map[string]any{"name": "Ventas", "assignment_mode": "round_robin"}))
+	for email, queue := range map[string]string{"routed-gen@example.com": general, "routed-ventas@example.com": ventas} {
+		id, tok := a.member(tn, email, domain.RoleAgent, queue)
+		c.expect(http.StatusOK, http.MethodPatch, "/v1/users/"+id, tok, map[string]any{"availability": "online"})
+	}
+	a.channel(tn, fakeNumberID)
+	require.Equal(t, http.StatusOK, a.deliver(interactiveReplyDelivery(fakeNumberID, "wamid.routed.1", "16505551234", "ventas")).Status)
+
+	page, err := a.Service.Conversations(a.system(tn), domain.ConversationFilter{})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	conv := page.Items[0]
+	require.Equal(t, ventas, conv.QueueID)
+	ventasAgent, err := a.Service.Users(a.system(tn), domain.UserFilter{QueueID: ventas})
+	require.NoError(t, err)
+	require.Equal(t, ventasAgent.Items[0].ID, conv.AssigneeID)
+}
