@@ -28,6 +28,9 @@ type workspaceView struct {
 	PendingAfterReply     bool    `json:"pending_after_reply"`
 	ReopenWindowHours     float64 `json:"reopen_window_hours"`
 	AutoClosePendingHours float64 `json:"auto_close_pending_hours"`
+	// OfflineGraceMinutes: how long an agent may stay offline before their
+	// open conversations return to their queues.
+	OfflineGraceMinutes int `json:"offline_grace_minutes"`
 }
 
 func viewWorkspace(w *domain.Workspace) workspaceView {
@@ -35,7 +38,7 @@ func viewWorkspace(w *domain.Workspace) workspaceView {
 		Locale: w.Locale, DefaultQueueID: nullable(w.DefaultQueueID), CreatedAt: stamp(w.CreatedAt),
 		UpdatedAt: stamp(w.UpdatedAt), PendingAfterReply: w.Lifecycle.PendingAfterReply,
 		ReopenWindowHours:     w.Lifecycle.ReopenWindow.Hours(),
-		AutoClosePendingHours: w.Lifecycle.AutoClosePending.Hours()}
+		AutoClosePendingHours: w.Lifecycle.AutoClosePending.Hours(), OfflineGraceMinutes: w.OfflineGraceMinutes}
 }
 
 type workspaceUpdateRequest struct {
@@ -48,6 +51,7 @@ type workspaceUpdateRequest struct {
 	PendingAfterReply     *bool    `json:"pending_after_reply"`
 	ReopenWindowHours     *float64 `json:"reopen_window_hours"`
 	AutoClosePendingHours *float64 `json:"auto_close_pending_hours"`
+	OfflineGraceMinutes   *int     `json:"offline_grace_minutes"`
 }
 
 func (h *handlers) me(c *gin.Context) {
@@ -77,7 +81,8 @@ func (h *handlers) updateWorkspace(c *gin.Context) {
 		domain.WorkspaceUpdate{Name: req.Name, Timezone: req.Timezone, Locale: req.Locale,
 			DefaultQueueID: req.DefaultQueueID, Lifecycle: domain.LifecycleUpdate{
 				PendingAfterReply: req.PendingAfterReply, ReopenWindowHours: req.ReopenWindowHours,
-				AutoClosePendingHours: req.AutoClosePendingHours}})
+				AutoClosePendingHours: req.AutoClosePendingHours},
+			OfflineGraceMinutes: req.OfflineGraceMinutes})
 	if err != nil {
 		fail(c, err)
 		return

@@ -78,8 +78,12 @@ type assignRequest struct {
 	AssigneeID nullableString `json:"assignee_id" required:"true"`
 }
 
+// transferRequest names a queue, an agent or both; the domain refuses
+// neither, naming queue_id.
 type transferRequest struct {
-	QueueID *string `json:"queue_id" required:"true"`
+	QueueID    *string `json:"queue_id"`
+	AssigneeID *string `json:"assignee_id"`
+	Note       *string `json:"note"`
 }
 
 type statusRequest struct {
@@ -165,7 +169,8 @@ func (h *handlers) transferConversation(c *gin.Context) {
 	if !decodeBody(c, &req) {
 		return
 	}
-	conv, err := h.svc.Transfer(c.Request.Context(), c.Param("id"), *req.QueueID)
+	conv, err := h.svc.Transfer(c.Request.Context(), c.Param("id"), domain.TransferInput{
+		QueueID: deref(req.QueueID), AssigneeID: deref(req.AssigneeID), Note: deref(req.Note)})
 	renderConversation(c, http.StatusOK, conv, err)
 }
 

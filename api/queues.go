@@ -25,21 +25,25 @@ type queueView struct {
 	MemberIDs   []string  `json:"member_ids"`
 	CreatedAt   timestamp `json:"created_at"`
 	UpdatedAt   timestamp `json:"updated_at"`
+	// AssignmentMode: manual, round_robin or least_busy.
+	AssignmentMode string `json:"assignment_mode"`
 }
 
 func viewQueue(q *domain.Queue) queueView {
 	return queueView{ID: q.ID, Name: q.Name, Description: q.Description, MemberIDs: ids(q.MemberIDs),
-		CreatedAt: stamp(q.CreatedAt), UpdatedAt: stamp(q.UpdatedAt)}
+		CreatedAt: stamp(q.CreatedAt), UpdatedAt: stamp(q.UpdatedAt), AssignmentMode: string(q.AssignmentMode)}
 }
 
 type createQueueRequest struct {
-	Name        *string `json:"name" required:"true"`
-	Description *string `json:"description"`
+	Name           *string                `json:"name" required:"true"`
+	Description    *string                `json:"description"`
+	AssignmentMode *domain.AssignmentMode `json:"assignment_mode"`
 }
 
 type updateQueueRequest struct {
-	Name        *string `json:"name"`
-	Description *string `json:"description"`
+	Name           *string                `json:"name"`
+	Description    *string                `json:"description"`
+	AssignmentMode *domain.AssignmentMode `json:"assignment_mode"`
 }
 
 func (h *handlers) listQueues(c *gin.Context) {
@@ -56,7 +60,8 @@ func (h *handlers) createQueue(c *gin.Context) {
 	if !decodeBody(c, &req) {
 		return
 	}
-	q, err := h.svc.CreateQueue(c.Request.Context(), domain.QueueInput{Name: req.Name, Description: req.Description})
+	q, err := h.svc.CreateQueue(c.Request.Context(), domain.QueueInput{Name: req.Name, Description: req.Description,
+		AssignmentMode: req.AssignmentMode})
 	renderQueue(c, http.StatusCreated, q, err)
 }
 
@@ -71,7 +76,8 @@ func (h *handlers) updateQueue(c *gin.Context) {
 		return
 	}
 	q, err := h.svc.UpdateQueue(c.Request.Context(), c.Param("id"),
-		domain.QueueInput{Name: req.Name, Description: req.Description})
+		domain.QueueInput{Name: req.Name, Description: req.Description,
+			AssignmentMode: req.AssignmentMode})
 	renderQueue(c, http.StatusOK, q, err)
 }
 

@@ -86,6 +86,8 @@ type WorkspaceUpdate struct {
 	Locale         *string
 	DefaultQueueID *string
 	Lifecycle      LifecycleUpdate
+	// OfflineGraceMinutes: 1 to a week.
+	OfflineGraceMinutes *int
 }
 
 // UpdateWorkspace changes the caller's workspace settings (admins). It
@@ -104,6 +106,12 @@ func (s *Service) UpdateWorkspace(ctx context.Context, in WorkspaceUpdate) (*Wor
 		setIf(&w.Name, in.Name)
 		setIf(&w.Timezone, in.Timezone)
 		setIf(&w.Locale, in.Locale)
+		if in.OfflineGraceMinutes != nil {
+			if *in.OfflineGraceMinutes < 1 {
+				return FieldError("offline_grace_minutes", "offline_grace_minutes must be between 1 and %d", maxOfflineGraceMinutes)
+			}
+			w.OfflineGraceMinutes = *in.OfflineGraceMinutes
+		}
 		if err := w.Validate(); err != nil {
 			return err
 		}

@@ -40,7 +40,8 @@ func (s *Service) CreateQueue(ctx context.Context, in QueueInput) (*Queue, error
 		return nil, err
 	}
 	now := s.now()
-	q := &Queue{ID: NewID(PrefixQueue), WorkspaceID: p.WorkspaceID, CreatedAt: now, UpdatedAt: now}
+	q := &Queue{ID: NewID(PrefixQueue), WorkspaceID: p.WorkspaceID, CreatedAt: now, UpdatedAt: now,
+		AssignmentMode: AssignmentManual}
 	if in.Name == nil {
 		return nil, FieldError("name", "name is required")
 	}
@@ -63,7 +64,17 @@ func (s *Service) UpdateQueue(ctx context.Context, id string, in QueueInput) (*Q
 		return nil, err
 	}
 	q.UpdatedAt = s.now()
-	return q, s.store.UpdateQueue(ctx, q)
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.lockAssignment(ctx); err != nil {
+			return err
+		}
+		if err := s.store.UpdateQueue(ctx, q); err != nil {
+			return err
+		}
+		// A queue turned automatic hands out what was waiting in it.
+		return s.assignWaiting(ctx, []string{q.ID})
+	})
+	return q, err
 }
 
 func applyQueueInput(q *Queue, in QueueInput) error {
@@ -78,6 +89,12 @@ func applyQueueInput(q *Queue, in QueueInput) error {
 		if len([]rune(q.Description)) > 500 {
 			return FieldError("description", "description must have at most 500 characters")
 		}
+	}
+	if in.AssignmentMode != nil {
+		if !in.AssignmentMode.Valid() {
+			return FieldError("assignment_mode", "assignment_mode must be manual, round_robin or least_busy")
+		}
+		q.AssignmentMode = *in.AssignmentMode
 	}
 	return nil
 }
@@ -106,7 +123,16 @@ func (s *Service) SetQueueMember(ctx context.Context, queueID, userID string, me
 		return nil, err
 	}
 	if member {
-		err := s.store.AddQueueMember(ctx, queueID, userID)
+		err := s.store.InTx(ctx, func(ctx context.Context) error {
+			if err := s.lockAssignment(ctx); err != nil {
+				return err
+			}
+			if err := s.store.AddQueueMember(ctx, queueID, userID); err != nil {
+				return err
+			}
+			// A new member with room takes what waits there.
+			return s.capacityFreed(ctx, userID)
+		})
 		if err != nil {
 			return nil, err
 		}

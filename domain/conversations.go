@@ -64,6 +64,27 @@ func (s *Service) Conversation(ctx context.Context, id string) (*Conversation, e
 // Errors: invalid, not_found (contact, channel, queue), unprocessable (no
 // number to hold it).
 func (s *Service) CreateConversation(ctx context.Context, in NewConversation) (*Conversation, error) {
+	var c *Conversation
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if c, err = s.openConversation(ctx, in); err != nil {
+			return err
+		}
+		if err := s.assignIfAutomatic(ctx, c.ID); err != nil {
+			return err
+		}
+		c, err = s.store.FindConversation(ctx, c.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// openConversation stores a new conversation where it lands, without
+// assigning it: the inbound path routes it first (menu reply, bot).
+func (s *Service) openConversation(ctx context.Context, in NewConversation) (*Conversation, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -224,40 +245,39 @@ func (s *Service) Assign(ctx context.Context, id, assigneeID string) (*Conversat
 		}
 		assignee = u
 	}
+	var previous string
+	var out *Conversation
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.lockAssignment(ctx); err != nil {
+			return err
+		}
+		var err error
+		if out, err = s.assign(ctx, id, assigneeID, assignee, &previous); err != nil || previous == "" {
+			return err
+		}
+		// The previous holder has room again.
+		return s.capacityFreed(ctx, previous)
+	})
+	return out, err
+}
+
+// assign sets the assignee; previous tells who held it before, when
+// someone did and it changed.
+func (s *Service) assign(ctx context.Context, id, assigneeID string, assignee *User, previous *string) (*Conversation, error) {
 	return s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		*previous = ""
 		if !p.IsAdmin() && !(p.Role == RoleSupervisor && p.InQueue(c.QueueID)) {
 			return "", nil, Errorf(CodeForbidden, "only supervisors of the queue and admins can assign")
 		}
 		if c.AssigneeID == assigneeID {
 			return "", nil, nil
 		}
+		*previous = c.AssigneeID
 		c.AssigneeID = assigneeID
 		if assignee != nil && c.Status == StatusNew {
 			c.Status = StatusOpen
 		}
 		return EventConversationAssigned, map[string]any{"assignee_id": assigneeID, "by": actor(p)}, nil
-	})
-}
-
-// Transfer moves a conversation to another queue and leaves it unassigned
-// there, so that queue picks it up. Errors: not_found, invalid.
-func (s *Service) Transfer(ctx context.Context, id, queueID string) (*Conversation, error) {
-	if _, err := s.Queue(ctx, queueID); err != nil {
-		if ErrorCode(err) == CodeNotFound {
-			return nil, FieldError("queue_id", "unknown queue")
-		}
-		return nil, err
-	}
-	return s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
-		if err := agentMayAct(p, c); err != nil {
-			return "", nil, err
-		}
-		if c.QueueID == queueID {
-			return "", nil, nil
-		}
-		from := c.QueueID
-		c.QueueID, c.AssigneeID = queueID, ""
-		return EventConversationTransferred, map[string]any{"from_queue_id": from, "queue_id": queueID, "by": actor(p)}, nil
 	})
 }
 
@@ -272,7 +292,29 @@ func (s *Service) ChangeStatus(ctx context.Context, id string, in StatusChange) 
 			return nil, err
 		}
 	}
+	var holder string
+	var out *Conversation
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if in.Status == StatusClosed {
+			if err := s.lockAssignment(ctx); err != nil {
+				return err
+			}
+		}
+		var err error
+		if out, err = s.changeStatus(ctx, id, in, &holder); err != nil || holder == "" {
+			return err
+		}
+		// Closing frees a place in the holder's capacity.
+		return s.capacityFreed(ctx, holder)
+	})
+	return out, err
+}
+
+// changeStatus applies a status change; closed tells who held the
+// conversation when it closed.
+func (s *Service) changeStatus(ctx context.Context, id string, in StatusChange, closed *string) (*Conversation, error) {
 	return s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		*closed = ""
 		if !CanTransition(c.Status, in.Status) {
 			return "", nil, transitionError(c.Status, in.Status)
 		}
@@ -284,6 +326,7 @@ func (s *Service) ChangeStatus(ctx context.Context, id string, in StatusChange) 
 		if in.Status == StatusClosed {
 			now := s.now()
 			c.ClosedAt, c.CloseReason = &now, in.CloseReason
+			*closed = c.AssigneeID
 		} else {
 			c.ClosedAt, c.CloseReason = nil, ""
 		}

@@ -195,7 +195,7 @@ func (s *Service) receiveOnce(ctx context.Context, ch *Channel, in InboundMessag
 				return err
 			}
 		}
-		conv, err := s.activeConversation(ctx, ch, contact)
+		conv, opened, err := s.activeConversation(ctx, ch, contact)
 		if err != nil {
 			return err
 		}
@@ -217,6 +217,11 @@ func (s *Service) receiveOnce(ctx context.Context, ch *Channel, in InboundMessag
 		}
 		if err := s.routeMenuReply(ctx, ch, conv.ID, msg.Interactive); err != nil {
 			return err
+		}
+		if opened {
+			if err := s.afterRouting(ctx, conv.ID); err != nil {
+				return err
+			}
 		}
 		if err := s.followNumberChange(ctx, contact, msg.System); err != nil {
 			return err
@@ -274,12 +279,15 @@ func (s *Service) linkQuoted(ctx context.Context, m *Message) error {
 	return nil
 }
 
-func (s *Service) activeConversation(ctx context.Context, ch *Channel, contact *Contact) (*Conversation, error) {
-	c, err := s.store.FindActiveConversation(ctx, contact.ID, ch.ID)
+// activeConversation finds the contact's conversation on the number, or
+// opens one (opened) that is routed and assigned once its first message
+// is stored.
+func (s *Service) activeConversation(ctx context.Context, ch *Channel, contact *Contact) (c *Conversation, opened bool, err error) {
+	c, err = s.store.FindActiveConversation(ctx, contact.ID, ch.ID)
 	if ErrorCode(err) == CodeNotFound {
 		return s.followUpConversation(ctx, ch, contact)
 	}
-	return c, err
+	return c, false, err
 }
 
 // ApplyStatus moves an outbound message's delivery status forward, never

@@ -185,22 +185,24 @@ func (s *Service) autoClosePending(ctx context.Context, conversationID string, a
 // followUpConversation is where a customer's message goes when none of
 // their conversations on the number is active: the newest one reopens if
 // it closed within the workspace's reopen window; otherwise a new
-// conversation starts, linked to it.
-func (s *Service) followUpConversation(ctx context.Context, ch *Channel, contact *Contact) (*Conversation, error) {
+// conversation starts, linked to it. opened says a new one was stored,
+// which the inbound path routes and assigns once the message is in.
+func (s *Service) followUpConversation(ctx context.Context, ch *Channel, contact *Contact) (c *Conversation, opened bool, err error) {
 	fresh := NewConversation{ContactID: contact.ID, ChannelID: ch.ID}
 	last, err := s.store.FindLatestConversation(ctx, contact.ID, ch.ID)
 	if ErrorCode(err) == CodeNotFound {
-		return s.CreateConversation(ctx, fresh)
+		c, err = s.openConversation(ctx, fresh)
+		return c, err == nil, err
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	ws, err := s.store.FindWorkspace(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if last.Status == StatusClosed && last.ClosedAt != nil && ws.Lifecycle.mayReopen(*last.ClosedAt, s.now()) {
-		return s.change(ctx, last.ID, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		c, err = s.change(ctx, last.ID, func(p Principal, c *Conversation) (string, map[string]any, error) {
 			if c.Status != StatusClosed {
 				return "", nil, nil
 			}
@@ -209,7 +211,9 @@ func (s *Service) followUpConversation(ctx context.Context, ch *Channel, contact
 			return EventConversationStatusChanged, map[string]any{"from": string(StatusClosed),
 				"to": string(StatusOpen), "close_reason": reason, "cause": "customer_wrote"}, nil
 		})
+		return c, false, err
 	}
 	fresh.PreviousConversationID = last.ID
-	return s.CreateConversation(ctx, fresh)
+	c, err = s.openConversation(ctx, fresh)
+	return c, err == nil, err
 }

@@ -209,6 +209,7 @@ type Store interface {
 	LifecycleStore
 	TimelineStore
 	BoardStore
+	AssignmentStore
 }
 
 // PasswordHasher hashes and checks passwords (argon2id in production).

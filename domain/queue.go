@@ -14,12 +14,16 @@ type Queue struct {
 	BusinessHoursID string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	// AssignmentMode says whether agents claim conversations (manual) or
+	// the queue hands them out (round_robin, least_busy).
+	AssignmentMode AssignmentMode
 }
 
 // QueueInput creates or updates a queue; nil fields keep their value on update.
 type QueueInput struct {
-	Name        *string
-	Description *string
+	Name           *string
+	Description    *string
+	AssignmentMode *AssignmentMode
 }
 
 // Tag labels conversations and contacts.

@@ -63,6 +63,7 @@ func NewService(store Store, hasher PasswordHasher, opts Options) *Service {
 	s := &Service{store: store, hasher: hasher, now: func() time.Time { return opts.Now().UTC() },
 		opts: opts, throttle: newThrottle()}
 	s.HandleTimer(TimerAutoClosePending, s.autoClosePending)
+	s.HandleTimer(TimerOfflineGrace, s.offlineGraceEnded)
 	return s
 }
 

@@ -134,9 +134,10 @@ func (s *Service) UpdateUser(ctx context.Context, id string, in UserUpdate) (*Us
 	}
 	self := p.UserID == u.ID
 	adminOnly := in.Role != nil || in.Capacity != nil || in.Active != nil || in.QueueIDs != nil
-	if (!self || adminOnly) && !p.IsAdmin() {
+	if (!self || adminOnly) && !p.IsAdmin() && !supervisorSetsCapacity(p, u, in) {
 		return nil, Errorf(CodeForbidden, "only admins can change this user")
 	}
+	before := *u
 	if (u.Role == RoleOwner || (in.Role != nil && *in.Role == RoleOwner)) && !self && !p.Role.AtLeast(RoleOwner) {
 		return nil, Errorf(CodeForbidden, "only owners can change owners")
 	}
@@ -183,13 +184,19 @@ func (s *Service) UpdateUser(ctx context.Context, id string, in UserUpdate) (*Us
 	}
 	u.UpdatedAt = s.now()
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		// Before any row: the change may hand out or return conversations.
+		if err := s.lockAssignment(ctx); err != nil {
+			return err
+		}
 		if err := s.store.UpdateUser(ctx, u); err != nil {
 			return err
 		}
 		if !u.Active {
-			return s.store.RevokeUserSessions(ctx, u.ID, s.now())
+			if err := s.store.RevokeUserSessions(ctx, u.ID, s.now()); err != nil {
+				return err
+			}
 		}
-		return nil
+		return s.followStaffChange(ctx, &before, u)
 	})
 	if err != nil {
 		return nil, err

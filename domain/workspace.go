@@ -29,6 +29,9 @@ type Workspace struct {
 	UpdatedAt      time.Time
 	// Lifecycle settings (see lifecycle.go).
 	Lifecycle LifecycleSettings
+	// OfflineGraceMinutes is how long an agent may stay offline before
+	// their open conversations return to their queues.
+	OfflineGraceMinutes int
 }
 
 const (
@@ -51,10 +54,19 @@ func (w *Workspace) Validate() error {
 	if w.Locale == "" {
 		w.Locale = DefaultLocale
 	}
+	if w.OfflineGraceMinutes == 0 {
+		w.OfflineGraceMinutes = DefaultOfflineGraceMinutes
+	}
+	if w.OfflineGraceMinutes < 1 || w.OfflineGraceMinutes > maxOfflineGraceMinutes {
+		return FieldError("offline_grace_minutes", "offline_grace_minutes must be between 1 and %d", maxOfflineGraceMinutes)
+	}
 	if len(w.Locale) > 10 {
 		return FieldError("locale", "locale must be a short language tag such as es or pt-BR")
 	}
 	return nil
 }
+
+// maxOfflineGraceMinutes is a week: longer, and conversations are stranded.
+const maxOfflineGraceMinutes = 7 * 24 * 60
 
 func loadLocation(name string) (*time.Location, error) { return time.LoadLocation(name) }

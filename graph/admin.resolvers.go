@@ -42,7 +42,8 @@ func (r *mutationResolver) UpdateWorkspace(ctx context.Context, input model.Upda
 	w, userErrors, err := result(r.svc.UpdateWorkspace(ctx, domain.WorkspaceUpdate{Name: input.Name,
 		Timezone: input.Timezone, Locale: input.Locale, DefaultQueueID: input.DefaultQueueID,
 		Lifecycle: domain.LifecycleUpdate{PendingAfterReply: input.PendingAfterReply,
-			ReopenWindowHours: input.ReopenWindowHours, AutoClosePendingHours: input.AutoClosePendingHours}}))
+			ReopenWindowHours: input.ReopenWindowHours, AutoClosePendingHours: input.AutoClosePendingHours},
+		OfflineGraceMinutes: input.OfflineGraceMinutes}))
 	if err != nil {
 		return nil, err
 	}

@@ -119,7 +119,8 @@ func (r *mutationResolver) AssignConversation(ctx context.Context, input model.A
 
 // TransferConversation is the resolver for the transferConversation field.
 func (r *mutationResolver) TransferConversation(ctx context.Context, input model.TransferConversationInput) (*model.ConversationPayload, error) {
-	c, userErrors, err := result(r.svc.Transfer(ctx, input.ConversationID, input.QueueID))
+	c, userErrors, err := result(r.svc.Transfer(ctx, input.ConversationID, domain.TransferInput{
+		QueueID: deref(input.QueueID), AssigneeID: deref(input.AssigneeID), Note: deref(input.Note)}))
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ type workspaceRow struct {
 	PendingAfterReply       bool  `gorm:"column:pending_after_reply"`
 	ReopenWindowSeconds     int64 `gorm:"column:reopen_window_seconds"`
 	AutoClosePendingSeconds int64 `gorm:"column:auto_close_pending_seconds"`
+	OfflineGraceMinutes     int   `gorm:"column:offline_grace_minutes"`
 }
 
 func (workspaceRow) TableName() string { return "workspaces" }
@@ -36,7 +37,8 @@ func workspaceFromDomain(w *domain.Workspace) workspaceRow {
 		CreatedAt: storedTime(&w.CreatedAt), UpdatedAt: storedTime(&w.UpdatedAt),
 		PendingAfterReply:       w.Lifecycle.PendingAfterReply,
 		ReopenWindowSeconds:     int64(w.Lifecycle.ReopenWindow / time.Second),
-		AutoClosePendingSeconds: int64(w.Lifecycle.AutoClosePending / time.Second)}
+		AutoClosePendingSeconds: int64(w.Lifecycle.AutoClosePending / time.Second),
+		OfflineGraceMinutes:     w.OfflineGraceMinutes}
 }
 
 func (r *workspaceRow) toDomain() *domain.Workspace {
@@ -44,7 +46,8 @@ func (r *workspaceRow) toDomain() *domain.Workspace {
 		Locale: r.Locale, DefaultQueueID: str(r.DefaultQueueID), CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
 		Lifecycle: domain.LifecycleSettings{PendingAfterReply: r.PendingAfterReply,
 			ReopenWindow:     time.Duration(r.ReopenWindowSeconds) * time.Second,
-			AutoClosePending: time.Duration(r.AutoClosePendingSeconds) * time.Second}}
+			AutoClosePending: time.Duration(r.AutoClosePendingSeconds) * time.Second},
+		OfflineGraceMinutes: r.OfflineGraceMinutes}
 }
 
 type userRow struct {
@@ -87,6 +90,7 @@ type queueRow struct {
 	BusinessHoursID *string `gorm:"column:business_hours_id"`
 	CreatedAt       utcTime `gorm:"column:created_at;autoCreateTime:false"`
 	UpdatedAt       utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
+	AssignmentMode  string  `gorm:"column:assignment_mode"`
 }
 
 func (queueRow) TableName() string { return "queues" }
@@ -94,13 +98,14 @@ func (queueRow) TableName() string { return "queues" }
 func queueFromDomain(q *domain.Queue) queueRow {
 	return queueRow{ID: q.ID, WorkspaceID: q.WorkspaceID, Name: q.Name, Description: q.Description,
 		BusinessHoursID: nullable(q.BusinessHoursID),
-		CreatedAt:       storedTime(&q.CreatedAt), UpdatedAt: storedTime(&q.UpdatedAt)}
+		CreatedAt:       storedTime(&q.CreatedAt), UpdatedAt: storedTime(&q.UpdatedAt),
+		AssignmentMode: string(q.AssignmentMode)}
 }
 
 func (r *queueRow) toDomain() *domain.Queue {
 	return &domain.Queue{ID: r.ID, WorkspaceID: r.WorkspaceID, Name: r.Name, Description: r.Description,
 		MemberIDs: []string{}, BusinessHoursID: str(r.BusinessHoursID),
-		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time, AssignmentMode: domain.AssignmentMode(r.AssignmentMode)}
 }
 
 // queueMemberRow links a user to a queue.

@@ -85,7 +85,7 @@ func TestMarkReadRules(t *testing.T) {
 	queue, err := a.Service.CreateQueue(ctx, domain.QueueInput{Name: valuePtr("Ventas")})
 	require.NoError(t, err)
 	agentID, agentToken := a.member(tn, "agente@example.com", domain.RoleAgent, queue.ID)
-	_, err = a.Service.Transfer(ctx, conv.ID, queue.ID)
+	_, err = a.Service.Transfer(ctx, conv.ID, domain.TransferInput{QueueID: queue.ID})
 	require.NoError(t, err)
 	_, err = a.Service.Assign(ctx, conv.ID, tn.OwnerID)
 	require.NoError(t, err)

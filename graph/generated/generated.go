@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/domain/assignment"
 	"github.com/centralita/centralita/graph/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -459,12 +460,13 @@ type ComplexityRoot struct {
 	}
 
 	Queue struct {
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Members     func(childComplexity int) int
-		Name        func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		AssignmentMode func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Description    func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Members        func(childComplexity int) int
+		Name           func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	QueuePayload struct {
@@ -606,6 +608,7 @@ type ComplexityRoot struct {
 		ID                    func(childComplexity int) int
 		Locale                func(childComplexity int) int
 		Name                  func(childComplexity int) int
+		OfflineGraceMinutes   func(childComplexity int) int
 		PendingAfterReply     func(childComplexity int) int
 		ReopenWindowHours     func(childComplexity int) int
 		Timezone              func(childComplexity int) int
@@ -2713,6 +2716,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Workspace(childComplexity), true
 
+	case "Queue.assignmentMode":
+		if e.ComplexityRoot.Queue.AssignmentMode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Queue.AssignmentMode(childComplexity), true
 	case "Queue.createdAt":
 		if e.ComplexityRoot.Queue.CreatedAt == nil {
 			break
@@ -3238,6 +3247,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Workspace.Name(childComplexity), true
+	case "Workspace.offlineGraceMinutes":
+		if e.ComplexityRoot.Workspace.OfflineGraceMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workspace.OfflineGraceMinutes(childComplexity), true
 	case "Workspace.pendingAfterReply":
 		if e.ComplexityRoot.Workspace.PendingAfterReply == nil {
 			break
@@ -3482,6 +3497,39 @@ extend type Mutation {
   createApiKey(input: CreateApiKeyInput!): CreateApiKeyPayload
   revokeApiKey(input: RevokeApiKeyInput!): ApiKeyPayload
   updateWorkspace(input: UpdateWorkspaceInput!): WorkspacePayload
+}
+`, BuiltIn: false},
+	{Name: "../assignment.graphqls", Input: `"How a queue hands out conversations."
+enum AssignmentMode {
+  "Agents claim conversations; supervisors assign them."
+  MANUAL
+  "Online members with room get them in turn."
+  ROUND_ROBIN
+  "The online member with room holding the fewest open conversations gets each one."
+  LEAST_BUSY
+}
+
+extend type Queue {
+  assignmentMode: AssignmentMode!
+}
+
+extend input CreateQueueInput {
+  "MANUAL when omitted."
+  assignmentMode: AssignmentMode
+}
+
+extend input UpdateQueueInput {
+  assignmentMode: AssignmentMode
+}
+
+extend type Workspace {
+  "How long an agent may stay offline before their open conversations return to their queues."
+  offlineGraceMinutes: Int!
+}
+
+extend input UpdateWorkspaceInput {
+  "1 to 10080 (a week)."
+  offlineGraceMinutes: Int
 }
 `, BuiltIn: false},
 	{Name: "../catalog.graphqls", Input: `"A team conversations are routed to (Ventas, Soporte, ...)."
@@ -3955,9 +4003,17 @@ input AssignConversationInput {
   assigneeId: ID
 }
 
+"""
+Hands a conversation to another queue (it leaves its agent and the queue
+may assign it automatically), to an agent of its queue or of the target
+queue, or both. At least one of queueId and assigneeId.
+"""
 input TransferConversationInput {
   conversationId: ID!
-  queueId: ID!
+  queueId: ID
+  assigneeId: ID
+  "Stored as an internal note on the conversation."
+  note: String
 }
 
 input ChangeConversationStatusInput {
@@ -5394,6 +5450,8 @@ func (ec *executionContext) childFields_Queue(ctx context.Context, field graphql
 		return ec.fieldContext_Queue_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Queue_updatedAt(ctx, field)
+	case "assignmentMode":
+		return ec.fieldContext_Queue_assignmentMode(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Queue", field.Name)
 }
@@ -5678,6 +5736,8 @@ func (ec *executionContext) childFields_Workspace(ctx context.Context, field gra
 		return ec.fieldContext_Workspace_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Workspace_updatedAt(ctx, field)
+	case "offlineGraceMinutes":
+		return ec.fieldContext_Workspace_offlineGraceMinutes(ctx, field)
 	case "pendingAfterReply":
 		return ec.fieldContext_Workspace_pendingAfterReply(ctx, field)
 	case "reopenWindowHours":
@@ -15033,6 +15093,29 @@ func (ec *executionContext) fieldContext_Queue_updatedAt(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Queue", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Queue_assignmentMode(ctx context.Context, field graphql.CollectedField, obj *domain.Queue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Queue_assignmentMode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssignmentMode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v assignment.Mode) graphql.Marshaler {
+			return ec.marshalNAssignmentMode2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Queue_assignmentMode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Queue", field, false, false, "AssignmentMode")
+}
+
 func (ec *executionContext) _QueuePayload_queue(ctx context.Context, field graphql.CollectedField, obj *model.QueuePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17075,6 +17158,29 @@ func (ec *executionContext) fieldContext_Workspace_updatedAt(_ context.Context, 
 	return graphql.NewScalarFieldContext("Workspace", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Workspace_offlineGraceMinutes(ctx context.Context, field graphql.CollectedField, obj *domain.Workspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Workspace_offlineGraceMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfflineGraceMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Workspace_offlineGraceMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Workspace", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Workspace_pendingAfterReply(ctx context.Context, field graphql.CollectedField, obj *domain.Workspace) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19108,7 +19214,7 @@ func (ec *executionContext) unmarshalInputCreateQueueInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description"}
+	fieldsInOrder := [...]string{"name", "description", "assignmentMode"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19129,6 +19235,13 @@ func (ec *executionContext) unmarshalInputCreateQueueInput(ctx context.Context, 
 				return it, err
 			}
 			it.Description = data
+		case "assignmentMode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentMode"))
+			data, err := ec.unmarshalOAssignmentMode2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentMode = data
 		}
 	}
 	return it, nil
@@ -20662,7 +20775,7 @@ func (ec *executionContext) unmarshalInputTransferConversationInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"conversationId", "queueId"}
+	fieldsInOrder := [...]string{"conversationId", "queueId", "assigneeId", "note"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20678,11 +20791,25 @@ func (ec *executionContext) unmarshalInputTransferConversationInput(ctx context.
 			it.ConversationID = data
 		case "queueId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("queueId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.QueueID = data
+		case "assigneeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeID = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
 		}
 	}
 	return it, nil
@@ -20963,7 +21090,7 @@ func (ec *executionContext) unmarshalInputUpdateQueueInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"queueId", "name", "description"}
+	fieldsInOrder := [...]string{"queueId", "name", "description", "assignmentMode"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20991,6 +21118,13 @@ func (ec *executionContext) unmarshalInputUpdateQueueInput(ctx context.Context, 
 				return it, err
 			}
 			it.Description = data
+		case "assignmentMode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentMode"))
+			data, err := ec.unmarshalOAssignmentMode2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentMode = data
 		}
 	}
 	return it, nil
@@ -21159,7 +21293,7 @@ func (ec *executionContext) unmarshalInputUpdateWorkspaceInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "timezone", "locale", "defaultQueueId", "pendingAfterReply", "reopenWindowHours", "autoClosePendingHours"}
+	fieldsInOrder := [...]string{"name", "timezone", "locale", "defaultQueueId", "offlineGraceMinutes", "pendingAfterReply", "reopenWindowHours", "autoClosePendingHours"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21194,6 +21328,13 @@ func (ec *executionContext) unmarshalInputUpdateWorkspaceInput(ctx context.Conte
 				return it, err
 			}
 			it.DefaultQueueID = data
+		case "offlineGraceMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offlineGraceMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfflineGraceMinutes = data
 		case "pendingAfterReply":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pendingAfterReply"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -24218,6 +24359,11 @@ func (ec *executionContext) _Queue(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "assignmentMode":
+			out.Values[i] = ec._Queue_assignmentMode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25208,6 +25354,11 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "offlineGraceMinutes":
+			out.Values[i] = ec._Workspace_offlineGraceMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "pendingAfterReply":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -25710,6 +25861,34 @@ func (ec *executionContext) unmarshalNAssignConversationInput2githubᚗcomᚋcen
 	res, err := ec.unmarshalInputAssignConversationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
+
+func (ec *executionContext) unmarshalNAssignmentMode2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode(ctx context.Context, v any) (assignment.Mode, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNAssignmentMode2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentMode2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode(ctx context.Context, sel ast.SelectionSet, v assignment.Mode) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNAssignmentMode2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AssignmentMode!")
+	}
+	return res
+}
+
+var (
+	unmarshalNAssignmentMode2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode = map[string]assignment.Mode{
+		"MANUAL":      assignment.Manual,
+		"ROUND_ROBIN": assignment.RoundRobin,
+		"LEAST_BUSY":  assignment.LeastBusy,
+	}
+	marshalNAssignmentMode2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode = map[assignment.Mode]string{
+		assignment.Manual:     "MANUAL",
+		assignment.RoundRobin: "ROUND_ROBIN",
+		assignment.LeastBusy:  "LEAST_BUSY",
+	}
+)
 
 func (ec *executionContext) unmarshalNAuthorKind2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐAuthorKind(ctx context.Context, v any) (domain.AuthorKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
@@ -27323,6 +27502,38 @@ func (ec *executionContext) marshalOApiKeyPayload2ᚖgithubᚗcomᚋcentralita�
 	}
 	return ec._ApiKeyPayload(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalOAssignmentMode2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode(ctx context.Context, v any) (*assignment.Mode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOAssignmentMode2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssignmentMode2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode(ctx context.Context, sel ast.SelectionSet, v *assignment.Mode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOAssignmentMode2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode[*v])
+	return res
+}
+
+var (
+	unmarshalOAssignmentMode2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode = map[string]assignment.Mode{
+		"MANUAL":      assignment.Manual,
+		"ROUND_ROBIN": assignment.RoundRobin,
+		"LEAST_BUSY":  assignment.LeastBusy,
+	}
+	marshalOAssignmentMode2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode = map[assignment.Mode]string{
+		assignment.Manual:     "MANUAL",
+		assignment.RoundRobin: "ROUND_ROBIN",
+		assignment.LeastBusy:  "LEAST_BUSY",
+	}
+)
 
 func (ec *executionContext) unmarshalOAvailability2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐAvailability(ctx context.Context, v any) (*domain.Availability, error) {
 	if v == nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/domain/assignment"
 )
 
 type AddNoteInput struct {
@@ -199,6 +200,8 @@ type CreateConversationInput struct {
 type CreateQueueInput struct {
 	Name        string  `json:"name"`
 	Description *string `json:"description,omitempty"`
+	// MANUAL when omitted.
+	AssignmentMode *assignment.Mode `json:"assignmentMode,omitempty"`
 }
 
 type CreateTagInput struct {
@@ -504,9 +507,15 @@ type TemplateParameterInput struct {
 	Value string  `json:"value"`
 }
 
+// Hands a conversation to another queue (it leaves its agent and the queue
+// may assign it automatically), to an agent of its queue or of the target
+// queue, or both. At least one of queueId and assigneeId.
 type TransferConversationInput struct {
-	ConversationID string `json:"conversationId"`
-	QueueID        string `json:"queueId"`
+	ConversationID string  `json:"conversationId"`
+	QueueID        *string `json:"queueId,omitempty"`
+	AssigneeID     *string `json:"assigneeId,omitempty"`
+	// Stored as an internal note on the conversation.
+	Note *string `json:"note,omitempty"`
 }
 
 type UpdateChannelInput struct {
@@ -547,9 +556,10 @@ type UpdateContactInput struct {
 }
 
 type UpdateQueueInput struct {
-	QueueID     string  `json:"queueId"`
-	Name        *string `json:"name,omitempty"`
-	Description *string `json:"description,omitempty"`
+	QueueID        string           `json:"queueId"`
+	Name           *string          `json:"name,omitempty"`
+	Description    *string          `json:"description,omitempty"`
+	AssignmentMode *assignment.Mode `json:"assignmentMode,omitempty"`
 }
 
 type UpdateTagInput struct {
@@ -574,8 +584,10 @@ type UpdateWorkspaceInput struct {
 	Timezone *string `json:"timezone,omitempty"`
 	Locale   *string `json:"locale,omitempty"`
 	// Makes another queue the catch-all for conversations nothing else routes; it cannot be cleared.
-	DefaultQueueID    *string `json:"defaultQueueId,omitempty"`
-	PendingAfterReply *bool   `json:"pendingAfterReply,omitempty"`
+	DefaultQueueID *string `json:"defaultQueueId,omitempty"`
+	// 1 to 10080 (a week).
+	OfflineGraceMinutes *int  `json:"offlineGraceMinutes,omitempty"`
+	PendingAfterReply   *bool `json:"pendingAfterReply,omitempty"`
 	// Hours, fractions allowed (to the second), 0 to 8784.
 	ReopenWindowHours *float64 `json:"reopenWindowHours,omitempty"`
 	// Hours, fractions allowed (to the second), 0 to 8784; 0 turns auto-close off.
