@@ -39,7 +39,7 @@ func (s *Store) UpdateWorkspace(ctx context.Context, w *domain.Workspace) error 
 		"default_queue_id": row.DefaultQueueID, "updated_at": row.UpdatedAt,
 		"pending_after_reply": row.PendingAfterReply, "reopen_window_seconds": row.ReopenWindowSeconds,
 		"auto_close_pending_seconds": row.AutoClosePendingSeconds,
-		"offline_grace_minutes": row.OfflineGraceMinutes,
+		"offline_grace_minutes":      row.OfflineGraceMinutes,
 	})
 	return updated(res, "workspace")
 }
