@@ -25,21 +25,38 @@ type queueView struct {
 	MemberIDs   []string  `json:"member_ids"`
 	CreatedAt   timestamp `json:"created_at"`
 	UpdatedAt   timestamp `json:"updated_at"`
+	// The plan and the policy the queue follows; null for none.
+	BusinessHoursID *string `json:"business_hours_id"`
+	SLAPolicyID     *string `json:"sla_policy_id"`
 }
 
 func viewQueue(q *domain.Queue) queueView {
 	return queueView{ID: q.ID, Name: q.Name, Description: q.Description, MemberIDs: ids(q.MemberIDs),
-		CreatedAt: stamp(q.CreatedAt), UpdatedAt: stamp(q.UpdatedAt)}
+		CreatedAt: stamp(q.CreatedAt), UpdatedAt: stamp(q.UpdatedAt),
+		BusinessHoursID: nullable(q.BusinessHoursID), SLAPolicyID: nullable(q.SLAPolicyID)}
 }
 
 type createQueueRequest struct {
-	Name        *string `json:"name" required:"true"`
-	Description *string `json:"description"`
+	Name            *string `json:"name" required:"true"`
+	Description     *string `json:"description"`
+	BusinessHoursID *string `json:"business_hours_id"`
+	SLAPolicyID     *string `json:"sla_policy_id"`
 }
 
 type updateQueueRequest struct {
 	Name        *string `json:"name"`
 	Description *string `json:"description"`
+	// null takes the queue off its plan or policy.
+	BusinessHoursID nullableString `json:"business_hours_id"`
+	SLAPolicyID     nullableString `json:"sla_policy_id"`
+}
+
+// given is a nullable field's value for an update: nil when absent, "" when null.
+func (n nullableString) given() *string {
+	if !n.Present {
+		return nil
+	}
+	return &n.Value
 }
 
 func (h *handlers) listQueues(c *gin.Context) {
@@ -56,7 +73,8 @@ func (h *handlers) createQueue(c *gin.Context) {
 	if !decodeBody(c, &req) {
 		return
 	}
-	q, err := h.svc.CreateQueue(c.Request.Context(), domain.QueueInput{Name: req.Name, Description: req.Description})
+	q, err := h.svc.CreateQueue(c.Request.Context(), domain.QueueInput{Name: req.Name, Description: req.Description,
+		BusinessHoursID: req.BusinessHoursID, SLAPolicyID: req.SLAPolicyID})
 	renderQueue(c, http.StatusCreated, q, err)
 }
 
@@ -71,7 +89,8 @@ func (h *handlers) updateQueue(c *gin.Context) {
 		return
 	}
 	q, err := h.svc.UpdateQueue(c.Request.Context(), c.Param("id"),
-		domain.QueueInput{Name: req.Name, Description: req.Description})
+		domain.QueueInput{Name: req.Name, Description: req.Description,
+			BusinessHoursID: req.BusinessHoursID.given(), SLAPolicyID: req.SLAPolicyID.given()})
 	renderQueue(c, http.StatusOK, q, err)
 }
 

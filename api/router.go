@@ -106,6 +106,8 @@ func NewRouter(d Deps) *gin.Engine {
 	h.registerTags(private)
 	h.registerChannels(private)
 	h.registerAPIKeys(private)
+	h.registerBusinessHours(private)
+	h.registerSLAPolicies(private)
 	return r
 }
 

@@ -14,12 +14,19 @@ type Queue struct {
 	BusinessHoursID string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	// SLAPolicyID is the policy its conversations are measured by; empty
+	// means none.
+	SLAPolicyID string
 }
 
 // QueueInput creates or updates a queue; nil fields keep their value on update.
 type QueueInput struct {
 	Name        *string
 	Description *string
+	// BusinessHoursID and SLAPolicyID name the plan and the policy of
+	// this workspace the queue follows; "" clears them.
+	BusinessHoursID *string
+	SLAPolicyID     *string
 }
 
 // Tag labels conversations and contacts.

@@ -77,6 +77,7 @@ type queueRow struct {
 	BusinessHoursID *string `gorm:"column:business_hours_id"`
 	CreatedAt       utcTime `gorm:"column:created_at;autoCreateTime:false"`
 	UpdatedAt       utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
+	SLAPolicyID     *string `gorm:"column:sla_policy_id"`
 }
 
 func (queueRow) TableName() string { return "queues" }
@@ -84,13 +85,14 @@ func (queueRow) TableName() string { return "queues" }
 func queueFromDomain(q *domain.Queue) queueRow {
 	return queueRow{ID: q.ID, WorkspaceID: q.WorkspaceID, Name: q.Name, Description: q.Description,
 		BusinessHoursID: nullable(q.BusinessHoursID),
-		CreatedAt:       storedTime(&q.CreatedAt), UpdatedAt: storedTime(&q.UpdatedAt)}
+		CreatedAt:       storedTime(&q.CreatedAt), UpdatedAt: storedTime(&q.UpdatedAt),
+		SLAPolicyID: nullable(q.SLAPolicyID)}
 }
 
 func (r *queueRow) toDomain() *domain.Queue {
 	return &domain.Queue{ID: r.ID, WorkspaceID: r.WorkspaceID, Name: r.Name, Description: r.Description,
 		MemberIDs: []string{}, BusinessHoursID: str(r.BusinessHoursID),
-		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time, SLAPolicyID: str(r.SLAPolicyID)}
 }
 
 // queueMemberRow links a user to a queue.

@@ -152,6 +152,7 @@ type world struct {
 	AgentID, AgentToken           string
 	SupervisorID, SupervisorToken string
 	APIKeyID, APIKeySecret        string
+	BusinessHoursID, SLAPolicyID  string
 }
 
 var worldSeq atomic.Int64
@@ -184,5 +185,10 @@ func (c *restClient) populate(name string) world {
 	w.SupervisorID, w.SupervisorToken = c.app.member(w.tenant, prefix+"-sup@example.com", "supervisor", w.QueueID)
 	key := object(c.t, c.expect(201, "POST", "/v1/api-keys", tok, map[string]any{"name": "crm"}))
 	w.APIKeyID, w.APIKeySecret = key["id"].(string), key["secret"].(string)
+	w.BusinessHoursID = idOf(c.t, c.expect(201, "POST", "/v1/business-hours", tok, map[string]any{
+		"name": "Oficina", "timezone": "America/Lima",
+		"weekly": []map[string]any{{"day": "mon", "open": "09:00", "close": "18:00"}}}))
+	w.SLAPolicyID = idOf(c.t, c.expect(201, "POST", "/v1/sla-policies", tok, map[string]any{
+		"name": "Estándar", "first_response_seconds": 900, "escalation": map[string]any{"action": "raise_priority"}}))
 	return w
 }
