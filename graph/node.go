@@ -41,6 +41,10 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		n, err = nonNil(r.svc.Message(ctx, id))
 	case domain.PrefixNote:
 		n, err = nonNil(r.svc.Note(ctx, id))
+	case domain.PrefixBusinessHours:
+		n, err = nonNil(r.svc.BusinessHours(ctx, id))
+	case domain.PrefixSLAPolicy:
+		n, err = nonNil(r.svc.SLAPolicy(ctx, id))
 	default:
 		err = domain.NotFound("node")
 	}
