@@ -91,7 +91,7 @@ func TestClocks(t *testing.T) {
 			facts: Facts{Created: at("2026-03-07T21:00:00Z")}, now: "2026-03-08T13:30:00Z",
 			target: FirstResponse, due: "2026-03-08T14:00:00Z", warn: "2026-03-07T22:00:00Z", clock: Warning, overall: Warning},
 		{name: "next response runs from the unanswered message", policy: Policy{FirstResponse: hour, NextResponse: 30 * time.Minute, WarningRatio: 0.8},
-			facts: Facts{Created: at("2026-03-02T10:00:00Z"), FirstReply: ptr("2026-03-02T10:10:00Z"), AwaitingSince: ptr("2026-03-02T11:00:00Z")},
+			facts:  Facts{Created: at("2026-03-02T10:00:00Z"), FirstReply: ptr("2026-03-02T10:10:00Z"), AwaitingSince: ptr("2026-03-02T11:00:00Z")},
 			now:    "2026-03-02T11:31:00Z",
 			target: NextResponse, due: "2026-03-02T11:30:00Z", warn: "2026-03-02T11:24:00Z", clock: Breached, overall: Breached},
 		{name: "closing meets the resolution", policy: Policy{Resolution: 4 * hour, WarningRatio: 0.8},
