@@ -47,6 +47,8 @@ type conversationView struct {
 	ServiceWindowExpiresAt *timestamp `json:"service_window_expires_at"`
 	// LeadSource is the first Click-to-WhatsApp ad the conversation came with.
 	LeadSource *referralView `json:"lead_source"`
+	// SLA is where it stands against its queue's SLA policy; null without one.
+	SLA *conversationSLAView `json:"sla"`
 }
 
 func viewConversation(c *domain.Conversation) conversationView {
@@ -57,7 +59,8 @@ func viewConversation(c *domain.Conversation) conversationView {
 		Priority: string(c.Priority), CloseReason: nullable(c.CloseReason), Tags: ids(c.TagIDs), Version: c.Version,
 		CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.UpdatedAt), LastActivityAt: stamp(c.LastActivityAt),
 		FirstHumanResponseAt:  optionalStamp(c.FirstHumanResponseAt),
-		LastCustomerMessageAt: optionalStamp(c.LastCustomerMessageAt), ClosedAt: optionalStamp(c.ClosedAt)}
+		LastCustomerMessageAt: optionalStamp(c.LastCustomerMessageAt), ClosedAt: optionalStamp(c.ClosedAt),
+		SLA: viewConversationSLA(c.SLA)}
 }
 
 type createConversationRequest struct {
@@ -96,7 +99,8 @@ func conversationFilter(c *gin.Context) (domain.ConversationFilter, error) {
 	}
 	f := domain.ConversationFilter{QueueID: c.Query("queue_id"), AssigneeID: c.Query("assignee_id"),
 		Unassigned: deref(unassigned), TagID: c.Query("tag_id"), ChannelID: c.Query("channel_id"),
-		ContactID: c.Query("contact_id"), Text: c.Query("q"), Page: page}
+		ContactID: c.Query("contact_id"), Text: c.Query("q"), Page: page,
+		SLAState: domain.SLAState(c.Query("sla_state"))}
 	if s := c.Query("status"); s != "" {
 		for _, st := range strings.Split(s, ",") {
 			f.Status = append(f.Status, domain.ConversationStatus(strings.TrimSpace(st)))

@@ -92,6 +92,15 @@ type Conversation struct {
 	// conversation, or a reopened older one, shares the window.
 	NumberLastCustomerMessageAt *time.Time
 	ClosedAt                    *time.Time
+	// SLA is how the conversation stands against its queue's SLA policy;
+	// nil when the queue has none.
+	SLA *ConversationSLA
+	// SLARepliedAt is the first human reply (an agent's or an
+	// integration's, never an automatic one); SLAAwaitingSince the
+	// customer's first message not answered by a human yet. The SLA
+	// clocks start and stop on them.
+	SLARepliedAt     *time.Time
+	SLAAwaitingSince *time.Time
 }
 
 // NewConversation is the input for opening a conversation through the API.
@@ -113,6 +122,9 @@ type ConversationFilter struct {
 	ContactID  string
 	// Text matches the contact's name, wa_id or phone, or any message text.
 	Text string
+	// SLAState keeps conversations whose SLA stands so (on_track, warning,
+	// breached, met).
+	SLAState SLAState
 	Page PageRequest
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 )
 
 // Conversations lists the inbox: what the caller may see, filtered, newest
@@ -26,6 +27,9 @@ func (s *Service) Conversations(ctx context.Context, f ConversationFilter) (Page
 		if c.id != "" && !ValidID(c.prefix, c.id) {
 			return Page[*Conversation]{}, FieldError(c.field, "%s is not a valid id", c.field)
 		}
+	}
+	if f.SLAState != "" && !f.SLAState.Valid() {
+		return Page[*Conversation]{}, FieldError("sla_state", "sla_state must be on_track, warning, breached or met")
 	}
 	if len(f.Text) > 200 {
 		return Page[*Conversation]{}, FieldError("q", "search text must have at most 200 characters")
@@ -99,7 +103,14 @@ func (s *Service) CreateConversation(ctx context.Context, in NewConversation) (*
 		c.AssigneeID, c.Status = p.UserID, StatusOpen
 	}
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		wake, err := s.measureSLA(ctx, c)
+		if err != nil {
+			return err
+		}
 		if err := s.store.CreateConversation(ctx, c); err != nil {
+			return err
+		}
+		if err := s.scheduleSLA(ctx, c.ID, wake); err != nil {
 			return err
 		}
 		// Read it back for what the store computes: the customer may have
@@ -132,6 +143,7 @@ func (s *Service) change(ctx context.Context, id string, mutate func(p Principal
 		var c *Conversation
 		var event string
 		var payload map[string]any
+		var wake []time.Time
 		// Lost races are retried on fresh state: every mutate decides from
 		// the conversation it is given (a claim still fails if someone else
 		// took it meanwhile), so replaying it is safe.
@@ -145,6 +157,9 @@ func (s *Service) change(ctx context.Context, id string, mutate func(p Principal
 				out = c
 				return err
 			}
+			if wake, err = s.measureSLA(ctx, c); err != nil {
+				return err
+			}
 			c.Version++
 			c.UpdatedAt = s.now()
 			err = s.store.UpdateConversation(ctx, c)
@@ -156,6 +171,9 @@ func (s *Service) change(ctx context.Context, id string, mutate func(p Principal
 			}
 		}
 		out = c
+		if err := s.scheduleSLA(ctx, c.ID, wake); err != nil {
+			return err
+		}
 		for _, write := range extra {
 			if err := write(ctx); err != nil {
 				return err

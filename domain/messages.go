@@ -106,6 +106,9 @@ func (s *Service) send(ctx context.Context, conversationID string, draft *Messag
 		if c.Status == StatusNew && bot == "" {
 			c.Status = StatusOpen
 		}
+		if bot == "" && (p.UserID != "" || p.APIKeyID != "") {
+			c.noteHumanReply(now) // a person, or an integration on their behalf
+		}
 		c.LastActivityAt = now
 		return EventMessageCreated, map[string]any{"message_id": msg.ID, "direction": string(msg.Direction)}, nil
 	}, func(ctx context.Context) error {
@@ -323,6 +326,7 @@ func (s *Service) recordInbound(ctx context.Context, conversationID string, msg 
 		if c.Status == StatusPendingCustomer {
 			c.Status = StatusOpen
 		}
+		c.noteCustomerMessage(at)
 		if msg.Referral != nil && c.LeadSource == nil {
 			c.LeadSource = msg.Referral
 		}

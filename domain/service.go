@@ -60,8 +60,10 @@ func NewService(store Store, hasher PasswordHasher, opts Options) *Service {
 	if opts.LoginWindow == 0 {
 		opts.LoginWindow = 15 * time.Minute
 	}
-	return &Service{store: store, hasher: hasher, now: func() time.Time { return opts.Now().UTC() },
+	s := &Service{store: store, hasher: hasher, now: func() time.Time { return opts.Now().UTC() },
 		opts: opts, throttle: newThrottle()}
+	s.HandleTimer(TimerSLA, s.onSLATimer)
+	return s
 }
 
 // Now returns the service clock's current instant (UTC).

@@ -13,6 +13,15 @@ import (
 	"github.com/centralita/centralita/graph/model"
 )
 
+// Policy is the resolver for the policy field.
+func (r *conversationSlaResolver) Policy(ctx context.Context, obj *domain.ConversationSLA) (*domain.SLAPolicy, error) {
+	p, err := r.svc.SLAPolicy(ctx, obj.PolicyID)
+	if domain.ErrorCode(err) == domain.CodeNotFound {
+		return nil, nil // deleted since; the due times stand
+	}
+	return p, err
+}
+
 // Queue is the resolver for the queue field.
 func (r *escalationResolver) Queue(ctx context.Context, obj *domain.Escalation) (*domain.Queue, error) {
 	return loadOne(ctx, For(ctx).Queues, obj.QueueID)
@@ -128,11 +137,19 @@ func (r *slaPolicyResolver) ResolutionSeconds(ctx context.Context, obj *domain.S
 	return targetSeconds(obj.Resolution), nil
 }
 
+// ConversationSla returns generated.ConversationSlaResolver implementation.
+func (r *Resolver) ConversationSla() generated.ConversationSlaResolver {
+	return &conversationSlaResolver{r}
+}
+
 // Escalation returns generated.EscalationResolver implementation.
 func (r *Resolver) Escalation() generated.EscalationResolver { return &escalationResolver{r} }
 
 // SlaPolicy returns generated.SlaPolicyResolver implementation.
 func (r *Resolver) SlaPolicy() generated.SlaPolicyResolver { return &slaPolicyResolver{r} }
 
-type escalationResolver struct{ *Resolver }
-type slaPolicyResolver struct{ *Resolver }
+type (
+	conversationSlaResolver struct{ *Resolver }
+	escalationResolver      struct{ *Resolver }
+	slaPolicyResolver       struct{ *Resolver }
+)

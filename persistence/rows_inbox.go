@@ -63,6 +63,7 @@ type conversationRow struct {
 	LeadSource            referralColumn `gorm:"column:lead_source"`
 	// Computed by conversationsWithWindow; never written.
 	NumberLastCustomerMessageAt *utcTime `gorm:"column:number_last_customer_message_at;->"`
+	SLA                         slaColumns `gorm:"embedded"`
 }
 
 func (conversationRow) TableName() string { return "conversations" }
@@ -75,7 +76,7 @@ func conversationFromDomain(c *domain.Conversation) conversationRow {
 		LastActivityAt:        storedTime(&c.LastActivityAt),
 		FirstHumanResponseAt:  storedTimePtr(c.FirstHumanResponseAt),
 		LastCustomerMessageAt: storedTimePtr(c.LastCustomerMessageAt), ClosedAt: storedTimePtr(c.ClosedAt),
-		LeadSource: referralColumn{c.LeadSource}}
+		LeadSource: referralColumn{c.LeadSource}, SLA: slaColumnsFromDomain(c)}
 }
 
 func (r *conversationRow) toDomain() *domain.Conversation {
@@ -87,7 +88,9 @@ func (r *conversationRow) toDomain() *domain.Conversation {
 		FirstHumanResponseAt:  timePtr(r.FirstHumanResponseAt),
 		LastCustomerMessageAt: timePtr(r.LastCustomerMessageAt), ClosedAt: timePtr(r.ClosedAt),
 		NumberLastCustomerMessageAt: timePtr(r.NumberLastCustomerMessageAt),
-		LeadSource:                  r.LeadSource.r}
+		LeadSource:                  r.LeadSource.r,
+		SLA:                         r.SLA.sla(), SLARepliedAt: timePtr(r.SLA.SLARepliedAt),
+		SLAAwaitingSince: timePtr(r.SLA.SLAAwaitingSince)}
 }
 
 // conversationTagRow links a tag to a conversation.

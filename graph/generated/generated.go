@@ -34,6 +34,7 @@ type ResolverRoot interface {
 	Channel() ChannelResolver
 	Contact() ContactResolver
 	Conversation() ConversationResolver
+	ConversationSla() ConversationSlaResolver
 	Escalation() EscalationResolver
 	Message() MessageResolver
 	MessageMedia() MessageMediaResolver
@@ -173,6 +174,7 @@ type ComplexityRoot struct {
 		Notes                 func(childComplexity int, first *int, after *string) int
 		Priority              func(childComplexity int) int
 		Queue                 func(childComplexity int) int
+		SLA                   func(childComplexity int) int
 		ServiceWindow         func(childComplexity int) int
 		Status                func(childComplexity int) int
 		Tags                  func(childComplexity int) int
@@ -195,6 +197,14 @@ type ComplexityRoot struct {
 	ConversationPayload struct {
 		Conversation func(childComplexity int) int
 		UserErrors   func(childComplexity int) int
+	}
+
+	ConversationSla struct {
+		FirstResponseDueAt func(childComplexity int) int
+		NextResponseDueAt  func(childComplexity int) int
+		Policy             func(childComplexity int) int
+		ResolutionDueAt    func(childComplexity int) int
+		State              func(childComplexity int) int
 	}
 
 	CreateApiKeyPayload struct {
@@ -668,6 +678,9 @@ type ConversationResolver interface {
 	Messages(ctx context.Context, obj *domain.Conversation, first *int, after *string, updatedSince *time.Time, sort *domain.Sort) (*model.MessageConnection, error)
 	Notes(ctx context.Context, obj *domain.Conversation, first *int, after *string) (*model.NoteConnection, error)
 	Tasks(ctx context.Context, obj *domain.Conversation, first *int, after *string, updatedSince *time.Time, sort *domain.Sort) (*model.TaskConnection, error)
+}
+type ConversationSlaResolver interface {
+	Policy(ctx context.Context, obj *domain.ConversationSLA) (*domain.SLAPolicy, error)
 }
 type EscalationResolver interface {
 	Queue(ctx context.Context, obj *domain.Escalation) (*domain.Queue, error)
@@ -1309,6 +1322,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Queue(childComplexity), true
+	case "Conversation.sla":
+		if e.ComplexityRoot.Conversation.SLA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.SLA(childComplexity), true
 	case "Conversation.serviceWindow":
 		if e.ComplexityRoot.Conversation.ServiceWindow == nil {
 			break
@@ -1395,6 +1414,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConversationPayload.UserErrors(childComplexity), true
+
+	case "ConversationSla.firstResponseDueAt":
+		if e.ComplexityRoot.ConversationSla.FirstResponseDueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationSla.FirstResponseDueAt(childComplexity), true
+	case "ConversationSla.nextResponseDueAt":
+		if e.ComplexityRoot.ConversationSla.NextResponseDueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationSla.NextResponseDueAt(childComplexity), true
+	case "ConversationSla.policy":
+		if e.ComplexityRoot.ConversationSla.Policy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationSla.Policy(childComplexity), true
+	case "ConversationSla.resolutionDueAt":
+		if e.ComplexityRoot.ConversationSla.ResolutionDueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationSla.ResolutionDueAt(childComplexity), true
+	case "ConversationSla.state":
+		if e.ComplexityRoot.ConversationSla.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationSla.State(childComplexity), true
 
 	case "CreateApiKeyPayload.apiKey":
 		if e.ComplexityRoot.CreateApiKeyPayload.APIKey == nil {
@@ -4644,6 +4694,36 @@ extend type Mutation {
   "CONFLICT while a queue uses the policy."
   deleteSlaPolicy(input: DeleteSlaPolicyInput!): DeleteSlaPolicyPayload!
 }
+
+"Where a conversation stands against its SLA: the worst of its running targets, or MET when none runs."
+enum SlaState {
+  ON_TRACK
+  WARNING
+  "A running target is past its due time."
+  BREACHED
+  MET
+}
+
+"A conversation's standing against its queue's SLA policy, in the queue's business hours."
+type ConversationSla {
+  policy: SlaPolicy
+  state: SlaState!
+  "Null for targets the policy does not measure."
+  firstResponseDueAt: DateTime
+  "Only while a customer message waits for a human reply."
+  nextResponseDueAt: DateTime
+  resolutionDueAt: DateTime
+}
+
+extend type Conversation {
+  "Null when the conversation's queue has no SLA policy."
+  sla: ConversationSla
+}
+
+extend input ConversationFilter {
+  "BREACHED lists everything breaching now."
+  slaState: SlaState
+}
 `, BuiltIn: false},
 	{Name: "../task.graphqls", Input: `"An internal note on a conversation, never sent to the customer."
 type Note implements Node {
@@ -5081,6 +5161,8 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 		return ec.fieldContext_Conversation_lastCustomerMessageAt(ctx, field)
 	case "closedAt":
 		return ec.fieldContext_Conversation_closedAt(ctx, field)
+	case "sla":
+		return ec.fieldContext_Conversation_sla(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Conversation", field.Name)
 }
@@ -5115,6 +5197,22 @@ func (ec *executionContext) childFields_ConversationPayload(ctx context.Context,
 		return ec.fieldContext_ConversationPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConversationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ConversationSla(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "policy":
+		return ec.fieldContext_ConversationSla_policy(ctx, field)
+	case "state":
+		return ec.fieldContext_ConversationSla_state(ctx, field)
+	case "firstResponseDueAt":
+		return ec.fieldContext_ConversationSla_firstResponseDueAt(ctx, field)
+	case "nextResponseDueAt":
+		return ec.fieldContext_ConversationSla_nextResponseDueAt(ctx, field)
+	case "resolutionDueAt":
+		return ec.fieldContext_ConversationSla_resolutionDueAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConversationSla", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateApiKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9257,6 +9355,38 @@ func (ec *executionContext) fieldContext_Conversation_closedAt(_ context.Context
 	return graphql.NewScalarFieldContext("Conversation", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Conversation_sla(ctx context.Context, field graphql.CollectedField, obj *domain.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_sla(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLA, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ConversationSLA) graphql.Marshaler {
+			return ec.marshalOConversationSla2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐConversationSLA(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_sla(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conversation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConversationSla(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ConversationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ConversationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9470,6 +9600,130 @@ func (ec *executionContext) fieldContext_ConversationPayload_userErrors(_ contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ConversationSla_policy(ctx context.Context, field graphql.CollectedField, obj *domain.ConversationSLA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationSla_policy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ConversationSla().Policy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.SLAPolicy) graphql.Marshaler {
+			return ec.marshalOSlaPolicy2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationSla_policy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConversationSla",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SlaPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConversationSla_state(ctx context.Context, field graphql.CollectedField, obj *domain.ConversationSLA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationSla_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SLAState) graphql.Marshaler {
+			return ec.marshalNSlaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationSla_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationSla", field, false, false, "SlaState")
+}
+
+func (ec *executionContext) _ConversationSla_firstResponseDueAt(ctx context.Context, field graphql.CollectedField, obj *domain.ConversationSLA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationSla_firstResponseDueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstResponseDueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationSla_firstResponseDueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationSla", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ConversationSla_nextResponseDueAt(ctx context.Context, field graphql.CollectedField, obj *domain.ConversationSLA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationSla_nextResponseDueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextResponseDueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationSla_nextResponseDueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationSla", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ConversationSla_resolutionDueAt(ctx context.Context, field graphql.CollectedField, obj *domain.ConversationSLA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationSla_resolutionDueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolutionDueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationSla_resolutionDueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationSla", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _CreateApiKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPIKeyPayload) (ret graphql.Marshaler) {
@@ -19140,7 +19394,7 @@ func (ec *executionContext) unmarshalInputConversationFilter(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"status", "queueId", "assigneeId", "unassigned", "tagId", "channelId", "contactId", "text", "updatedSince"}
+	fieldsInOrder := [...]string{"status", "queueId", "assigneeId", "unassigned", "tagId", "channelId", "contactId", "text", "updatedSince", "slaState"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19210,6 +19464,13 @@ func (ec *executionContext) unmarshalInputConversationFilter(ctx context.Context
 				return it, err
 			}
 			it.UpdatedSince = data
+		case "slaState":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaState"))
+			data, err := ec.unmarshalOSlaState2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAState = data
 		}
 	}
 	return it, nil
@@ -22999,6 +23260,11 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sla":
+			out.Values[i] = ec._Conversation_sla(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23117,6 +23383,60 @@ func (ec *executionContext) _ConversationPayload(ctx context.Context, sel ast.Se
 			out.Values[i] = ec._ConversationPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var conversationSlaImplementors = []string{"ConversationSla"}
+
+func (ec *executionContext) _ConversationSla(ctx context.Context, sel ast.SelectionSet, obj *domain.ConversationSLA) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conversationSlaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConversationSla")
+		case "policy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ConversationSla_policy(ctx, field, obj)
+				})
+		case "state":
+			out.Values[i] = ec._ConversationSla_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstResponseDueAt":
+			out.Values[i] = ec._ConversationSla_firstResponseDueAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nextResponseDueAt":
+			out.Values[i] = ec._ConversationSla_nextResponseDueAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolutionDueAt":
+			out.Values[i] = ec._ConversationSla_resolutionDueAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -27805,6 +28125,36 @@ func (ec *executionContext) marshalNSlaPolicyPayload2ᚖgithubᚗcomᚋcentralit
 	return ec._SlaPolicyPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSlaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState(ctx context.Context, v any) (domain.SLAState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNSlaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSlaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState(ctx context.Context, sel ast.SelectionSet, v domain.SLAState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNSlaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SlaState!")
+	}
+	return res
+}
+
+var (
+	unmarshalNSlaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState = map[string]domain.SLAState{
+		"ON_TRACK": domain.SLAOnTrack,
+		"WARNING":  domain.SLAWarning,
+		"BREACHED": domain.SLABreached,
+		"MET":      domain.SLAMet,
+	}
+	marshalNSlaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState = map[domain.SLAState]string{
+		domain.SLAOnTrack:  "ON_TRACK",
+		domain.SLAWarning:  "WARNING",
+		domain.SLABreached: "BREACHED",
+		domain.SLAMet:      "MET",
+	}
+)
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -28421,6 +28771,13 @@ func (ec *executionContext) marshalOConversationPayload2ᚖgithubᚗcomᚋcentra
 	return ec._ConversationPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOConversationSla2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐConversationSLA(ctx context.Context, sel ast.SelectionSet, v *domain.ConversationSLA) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ConversationSla(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOConversationStatus2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐConversationStatusᚄ(ctx context.Context, v any) ([]domain.ConversationStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -28916,6 +29273,40 @@ func (ec *executionContext) marshalOSlaPolicy2ᚖgithubᚗcomᚋcentralitaᚋcen
 	}
 	return ec._SlaPolicy(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalOSlaState2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState(ctx context.Context, v any) (*domain.SLAState, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOSlaState2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSlaState2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState(ctx context.Context, sel ast.SelectionSet, v *domain.SLAState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOSlaState2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState[*v])
+	return res
+}
+
+var (
+	unmarshalOSlaState2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState = map[string]domain.SLAState{
+		"ON_TRACK": domain.SLAOnTrack,
+		"WARNING":  domain.SLAWarning,
+		"BREACHED": domain.SLABreached,
+		"MET":      domain.SLAMet,
+	}
+	marshalOSlaState2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState = map[domain.SLAState]string{
+		domain.SLAOnTrack:  "ON_TRACK",
+		domain.SLAWarning:  "WARNING",
+		domain.SLABreached: "BREACHED",
+		domain.SLAMet:      "MET",
+	}
+)
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {

@@ -120,6 +120,8 @@ type ConversationFilter struct {
 	Text *string `json:"text,omitempty"`
 	// Only rows whose updatedAt is at or after this instant (inclusive: resume from the last updatedAt a sync saw and upsert by id).
 	UpdatedSince *time.Time `json:"updatedSince,omitempty"`
+	// BREACHED lists everything breaching now.
+	SLAState *domain.SLAState `json:"slaState,omitempty"`
 }
 
 // The conversation after a change.
