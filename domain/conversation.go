@@ -122,10 +122,11 @@ type ConversationFilter struct {
 	ContactID  string
 	// Text matches the contact's name, wa_id or phone, or any message text.
 	Text string
+	Page PageRequest
+
 	// SLAState keeps conversations whose SLA stands so (on_track, warning,
 	// breached, met).
 	SLAState SLAState
-	Page PageRequest
 }
 
 // Visibility restricts a listing to what a principal may see. It is computed

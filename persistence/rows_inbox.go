@@ -63,7 +63,8 @@ type conversationRow struct {
 	LeadSource            referralColumn `gorm:"column:lead_source"`
 	// Computed by conversationsWithWindow; never written.
 	NumberLastCustomerMessageAt *utcTime `gorm:"column:number_last_customer_message_at;->"`
-	SLA                         slaColumns `gorm:"embedded"`
+
+	SLA slaColumns `gorm:"embedded"`
 }
 
 func (conversationRow) TableName() string { return "conversations" }
