@@ -139,7 +139,7 @@ func (s *Service) measureSLA(ctx context.Context, c *Conversation) ([]time.Time,
 		if !clock.Running() {
 			continue
 		}
-		if old := slotOf(prev, clock.Target); old == nil || !old.Equal(at) {
+		if old := slotOf(prev, clock.Target); old == nil || !sameInstant(*old, at) {
 			wake = append(wake, clock.WarnAt, clock.DueAt)
 		}
 	}
@@ -188,4 +188,11 @@ func remember(sla *ConversationSLA, key string) {
 	if len(sla.Alerts) > maxAlerts {
 		sla.Alerts = sla.Alerts[len(sla.Alerts)-maxAlerts:]
 	}
+}
+
+// sameInstant compares instants at the databases' precision (microseconds):
+// a due time computed before the conversation was stored and one computed
+// from what was read back are the same due time.
+func sameInstant(a, b time.Time) bool {
+	return a.Truncate(time.Microsecond).Equal(b.Truncate(time.Microsecond))
 }

@@ -37,6 +37,7 @@ func (s *Service) onSLATimer(ctx context.Context, conversationID string, at time
 	ctx = WithActor(ctx, Actor{Kind: ActorRule, ID: pol.ID})
 	return s.store.InTx(ctx, func(ctx context.Context) error {
 		var alert *slaAlert
+		var warnFirst map[string]any
 		_, err := s.change(ctx, conversationID, func(_ Principal, c *Conversation) (string, map[string]any, error) {
 			var err error
 			alert, err = s.dueAlert(ctx, c, pol, at)
@@ -53,6 +54,13 @@ func (s *Service) onSLATimer(ctx context.Context, conversationID string, at time
 			if !alert.breach {
 				return EventSLAWarning, payload, nil
 			}
+			// Timers run late (a restart, busy workers): a breach found
+			// before its warning still says both, in order.
+			if warned := alertKey(alert.clock.Target, "warning", alert.clock.DueAt); !slices.Contains(c.SLA.Alerts, warned) {
+				remember(c.SLA, warned)
+				warnFirst = map[string]any{"conversation_id": c.ID, "policy_id": pol.ID,
+					"target": string(alert.clock.Target), "due_at": payload["due_at"]}
+			}
 			payload["escalation"] = string(pol.Escalation.Action)
 			if pol.Escalation.Action == EscalateNotify {
 				supervisors, err := s.queueSupervisors(ctx, c.QueueID)
@@ -63,6 +71,11 @@ func (s *Service) onSLATimer(ctx context.Context, conversationID string, at time
 				payload["supervisor_ids"] = supervisors
 			}
 			return EventSLABreached, payload, nil
+		}, func(ctx context.Context) error {
+			if warnFirst == nil {
+				return nil
+			}
+			return s.record(ctx, EventSLAWarning, conversationID, warnFirst)
 		})
 		if err != nil || alert == nil || !alert.breach {
 			return err
@@ -87,11 +100,11 @@ func (s *Service) dueAlert(ctx context.Context, c *Conversation, pol *SLAPolicy,
 			continue
 		}
 		switch {
-		case clock.DueAt.Equal(at) && clock.State == slaclock.Breached:
+		case sameInstant(clock.DueAt, at) && clock.State == slaclock.Breached:
 			if !slices.Contains(c.SLA.Alerts, alertKey(clock.Target, "breached", clock.DueAt)) {
 				return &slaAlert{clock: clock, breach: true}, nil
 			}
-		case clock.WarnAt.Equal(at) && clock.State == slaclock.Warning:
+		case sameInstant(clock.WarnAt, at) && clock.State != slaclock.OnTrack:
 			if !slices.Contains(c.SLA.Alerts, alertKey(clock.Target, "warning", clock.DueAt)) {
 				return &slaAlert{clock: clock}, nil
 			}
