@@ -40,6 +40,7 @@ func (s *Service) onSLATimer(ctx context.Context, conversationID string, at time
 		var warnFirst map[string]any
 		_, err := s.change(ctx, conversationID, func(_ Principal, c *Conversation) (string, map[string]any, error) {
 			var err error
+			warnFirst = nil // a replay after a lost race decides afresh
 			alert, err = s.dueAlert(ctx, c, pol, at)
 			if alert == nil || err != nil {
 				return "", nil, err

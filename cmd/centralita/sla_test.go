@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -181,5 +183,35 @@ func TestSLAClockSurvivesARestart(t *testing.T) {
 	restarted.startJobs()
 	breach := restarted.waitForEvent(conv, "sla.breached")
 	require.Equal(t, "rule", breach.ActorKind)
-	require.Eventually(t, func() bool { return d.conversation(conv)["priority"] == "high" }, 5e9, 2e7)
+	require.Eventually(t, func() bool { return d.conversation(conv)["priority"] == "high" }, 5*time.Second, 20*time.Millisecond)
+}
+
+// The clock counts in the queue's business hours: a customer who writes
+// on a day the queue is closed is due from the next opening.
+func TestSLAWaitsForTheQueueToOpen(t *testing.T) {
+	a := slaApp(t)
+	d := newSLADesk(t, a, "Hours SLA Co")
+	tok := d.tn.OwnerToken
+	today := time.Now().UTC()
+	var weekly []map[string]any
+	for _, day := range []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"} {
+		if day != strings.ToLower(today.Weekday().String()[:3]) {
+			weekly = append(weekly, map[string]any{"day": day, "open": "00:00", "close": "24:00"})
+		}
+	}
+	plan := idOf(t, d.c.expect(201, "POST", "/v1/business-hours", tok, map[string]any{"name": "Cerrado hoy",
+		"timezone": "UTC", "weekly": weekly}))
+	queue, _ := d.queueWithPolicy("Con horario", map[string]any{"first_response_seconds": 60,
+		"escalation": map[string]any{"action": "raise_priority"}})
+	d.c.expect(200, "PATCH", "/v1/queues/"+queue, tok, map[string]any{"business_hours_id": plan})
+	conv := d.conversation(d.customerWritesTo(queue))
+	created, err := time.Parse(time.RFC3339Nano, conv["created_at"].(string))
+	require.NoError(t, err)
+	if created.Weekday() != today.Weekday() {
+		t.Skip("midnight passed while the test ran")
+	}
+	opening := time.Date(created.Year(), created.Month(), created.Day()+1, 0, 0, 0, 0, time.UTC)
+	due, err := time.Parse(time.RFC3339Nano, conv["sla"].(map[string]any)["first_response_due_at"].(string))
+	require.NoError(t, err)
+	require.Equal(t, opening.Add(time.Minute), due.UTC())
 }
