@@ -49,6 +49,8 @@ type conversationView struct {
 	LeadSource *referralView `json:"lead_source"`
 	// PreviousConversationID is the closed conversation this one follows.
 	PreviousConversationID *string `json:"previous_conversation_id"`
+	// SLA is where it stands against its queue's SLA policy; null without one.
+	SLA *conversationSLAView `json:"sla"`
 }
 
 func viewConversation(c *domain.Conversation) conversationView {
@@ -60,7 +62,8 @@ func viewConversation(c *domain.Conversation) conversationView {
 		CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.UpdatedAt), LastActivityAt: stamp(c.LastActivityAt),
 		FirstHumanResponseAt:  optionalStamp(c.FirstHumanResponseAt),
 		LastCustomerMessageAt: optionalStamp(c.LastCustomerMessageAt), ClosedAt: optionalStamp(c.ClosedAt),
-		PreviousConversationID: nullable(c.PreviousConversationID)}
+		PreviousConversationID: nullable(c.PreviousConversationID),
+		SLA:                    viewConversationSLA(c.SLA)}
 }
 
 type createConversationRequest struct {
@@ -103,7 +106,8 @@ func conversationFilter(c *gin.Context) (domain.ConversationFilter, error) {
 	}
 	f := domain.ConversationFilter{QueueID: c.Query("queue_id"), AssigneeID: c.Query("assignee_id"),
 		Unassigned: deref(unassigned), TagID: c.Query("tag_id"), ChannelID: c.Query("channel_id"),
-		ContactID: c.Query("contact_id"), Text: c.Query("q"), Page: page}
+		ContactID: c.Query("contact_id"), Text: c.Query("q"), Page: page,
+		SLAState: domain.SLAState(c.Query("sla_state"))}
 	if s := c.Query("status"); s != "" {
 		for _, st := range strings.Split(s, ",") {
 			f.Status = append(f.Status, domain.ConversationStatus(strings.TrimSpace(st)))

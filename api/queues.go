@@ -27,23 +27,40 @@ type queueView struct {
 	UpdatedAt   timestamp `json:"updated_at"`
 	// AssignmentMode: manual, round_robin or least_busy.
 	AssignmentMode string `json:"assignment_mode"`
+	// The plan and the policy the queue follows; null for none.
+	BusinessHoursID *string `json:"business_hours_id"`
+	SLAPolicyID     *string `json:"sla_policy_id"`
 }
 
 func viewQueue(q *domain.Queue) queueView {
 	return queueView{ID: q.ID, Name: q.Name, Description: q.Description, MemberIDs: ids(q.MemberIDs),
-		CreatedAt: stamp(q.CreatedAt), UpdatedAt: stamp(q.UpdatedAt), AssignmentMode: string(q.AssignmentMode)}
+		CreatedAt: stamp(q.CreatedAt), UpdatedAt: stamp(q.UpdatedAt), AssignmentMode: string(q.AssignmentMode),
+		BusinessHoursID: nullable(q.BusinessHoursID), SLAPolicyID: nullable(q.SLAPolicyID)}
 }
 
 type createQueueRequest struct {
-	Name           *string                `json:"name" required:"true"`
-	Description    *string                `json:"description"`
-	AssignmentMode *domain.AssignmentMode `json:"assignment_mode"`
+	Name            *string                `json:"name" required:"true"`
+	Description     *string                `json:"description"`
+	AssignmentMode  *domain.AssignmentMode `json:"assignment_mode"`
+	BusinessHoursID *string                `json:"business_hours_id"`
+	SLAPolicyID     *string                `json:"sla_policy_id"`
 }
 
 type updateQueueRequest struct {
 	Name           *string                `json:"name"`
 	Description    *string                `json:"description"`
 	AssignmentMode *domain.AssignmentMode `json:"assignment_mode"`
+	// null takes the queue off its plan or policy.
+	BusinessHoursID nullableString `json:"business_hours_id"`
+	SLAPolicyID     nullableString `json:"sla_policy_id"`
+}
+
+// given is a nullable field's value for an update: nil when absent, "" when null.
+func (n nullableString) given() *string {
+	if !n.Present {
+		return nil
+	}
+	return &n.Value
 }
 
 func (h *handlers) listQueues(c *gin.Context) {
@@ -61,7 +78,8 @@ func (h *handlers) createQueue(c *gin.Context) {
 		return
 	}
 	q, err := h.svc.CreateQueue(c.Request.Context(), domain.QueueInput{Name: req.Name, Description: req.Description,
-		AssignmentMode: req.AssignmentMode})
+		AssignmentMode:  req.AssignmentMode,
+		BusinessHoursID: req.BusinessHoursID, SLAPolicyID: req.SLAPolicyID})
 	renderQueue(c, http.StatusCreated, q, err)
 }
 
@@ -77,7 +95,8 @@ func (h *handlers) updateQueue(c *gin.Context) {
 	}
 	q, err := h.svc.UpdateQueue(c.Request.Context(), c.Param("id"),
 		domain.QueueInput{Name: req.Name, Description: req.Description,
-			AssignmentMode: req.AssignmentMode})
+			AssignmentMode:  req.AssignmentMode,
+			BusinessHoursID: req.BusinessHoursID.given(), SLAPolicyID: req.SLAPolicyID.given()})
 	renderQueue(c, http.StatusOK, q, err)
 }
 

@@ -107,6 +107,8 @@ func NewRouter(d Deps) *gin.Engine {
 	h.registerChannels(private)
 	h.registerAPIKeys(private)
 	h.registerLifecycle(private)
+	h.registerBusinessHours(private)
+	h.registerSLAPolicies(private)
 	return r
 }
 

@@ -101,6 +101,9 @@ type BusinessHoursStore interface {
 	CreateBusinessHours(ctx context.Context, b *BusinessHours) error
 	FindBusinessHours(ctx context.Context, id string) (*BusinessHours, error)
 	FindAllBusinessHours(ctx context.Context) ([]*BusinessHours, error)
+	UpdateBusinessHours(ctx context.Context, b *BusinessHours) error
+	// DeleteBusinessHours refuses (conflict) while a queue follows the plan.
+	DeleteBusinessHours(ctx context.Context, id string) error
 }
 
 // queueSchedule is the calendar of the queue's business hours; nil when the

@@ -48,6 +48,9 @@ func (s *Service) CreateQueue(ctx context.Context, in QueueInput) (*Queue, error
 	if err := applyQueueInput(q, in); err != nil {
 		return nil, err
 	}
+	if err := s.applyQueueRules(ctx, q, in); err != nil {
+		return nil, err
+	}
 	return q, s.store.CreateQueue(ctx, q)
 }
 
@@ -61,6 +64,9 @@ func (s *Service) UpdateQueue(ctx context.Context, id string, in QueueInput) (*Q
 		return nil, err
 	}
 	if err := applyQueueInput(q, in); err != nil {
+		return nil, err
+	}
+	if err := s.applyQueueRules(ctx, q, in); err != nil {
 		return nil, err
 	}
 	q.UpdatedAt = s.now()

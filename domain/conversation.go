@@ -98,6 +98,15 @@ type Conversation struct {
 	// PendingSince is when the conversation last began waiting for the
 	// customer (nil unless pending_customer); the auto-close timer checks it.
 	PendingSince *time.Time
+	// SLA is how the conversation stands against its queue's SLA policy;
+	// nil when the queue has none.
+	SLA *ConversationSLA
+	// SLARepliedAt is the first human reply (an agent's or an
+	// integration's, never an automatic one); SLAAwaitingSince the
+	// customer's first message not answered by a human yet. The SLA
+	// clocks start and stop on them.
+	SLARepliedAt     *time.Time
+	SLAAwaitingSince *time.Time
 }
 
 // NewConversation is the input for opening a conversation through the API.
@@ -123,6 +132,10 @@ type ConversationFilter struct {
 	// Text matches the contact's name, wa_id or phone, or any message text.
 	Text string
 	Page PageRequest
+
+	// SLAState keeps conversations whose SLA stands so (on_track, warning,
+	// breached, met).
+	SLAState SLAState
 }
 
 // Visibility restricts a listing to what a principal may see. It is computed

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 )
 
 // Conversations lists the inbox: what the caller may see, filtered, newest
@@ -26,6 +27,9 @@ func (s *Service) Conversations(ctx context.Context, f ConversationFilter) (Page
 		if c.id != "" && !ValidID(c.prefix, c.id) {
 			return Page[*Conversation]{}, FieldError(c.field, "%s is not a valid id", c.field)
 		}
+	}
+	if f.SLAState != "" && !f.SLAState.Valid() {
+		return Page[*Conversation]{}, FieldError("sla_state", "sla_state must be on_track, warning, breached or met")
 	}
 	if len(f.Text) > 200 {
 		return Page[*Conversation]{}, FieldError("q", "search text must have at most 200 characters")
@@ -121,7 +125,14 @@ func (s *Service) openConversation(ctx context.Context, in NewConversation) (*Co
 		c.AssigneeID, c.Status = p.UserID, StatusOpen
 	}
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		wake, err := s.measureSLA(ctx, c)
+		if err != nil {
+			return err
+		}
 		if err := s.store.CreateConversation(ctx, c); err != nil {
+			return err
+		}
+		if err := s.scheduleSLA(ctx, c.ID, wake); err != nil {
 			return err
 		}
 		// Read it back for what the store computes: the customer may have
@@ -163,6 +174,7 @@ func (s *Service) change(ctx context.Context, id string, mutate func(p Principal
 		var payload map[string]any
 		var from ConversationStatus
 		var fromAssignee string
+		var wake []time.Time
 		// Lost races are retried on fresh state: every mutate decides from
 		// the conversation it is given (a claim still fails if someone else
 		// took it meanwhile), so replaying it is safe.
@@ -178,6 +190,9 @@ func (s *Service) change(ctx context.Context, id string, mutate func(p Principal
 				return err
 			}
 			s.trackPending(c, from)
+			if wake, err = s.measureSLA(ctx, c); err != nil {
+				return err
+			}
 			c.Version++
 			c.UpdatedAt = s.now()
 			err = s.store.UpdateConversation(ctx, c)
@@ -189,6 +204,9 @@ func (s *Service) change(ctx context.Context, id string, mutate func(p Principal
 			}
 		}
 		out = c
+		if err := s.scheduleSLA(ctx, c.ID, wake); err != nil {
+			return err
+		}
 		for _, write := range extra {
 			if err := write(ctx); err != nil {
 				return err

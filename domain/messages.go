@@ -117,6 +117,9 @@ func (s *Service) send(ctx context.Context, conversationID string, draft *Messag
 		if pends && msg.AuthorKind == AuthorAgent && c.Status == StatusOpen {
 			c.Status = StatusPendingCustomer
 		}
+		if bot == "" && (p.UserID != "" || p.APIKeyID != "") {
+			c.noteHumanReply(now) // a person, or an integration on their behalf
+		}
 		c.LastActivityAt = now
 		return EventMessageCreated, map[string]any{"message_id": msg.ID, "direction": string(msg.Direction)}, nil
 	}, func(ctx context.Context) error {
@@ -334,6 +337,7 @@ func (s *Service) recordInbound(ctx context.Context, conversationID string, msg 
 		if c.Status == StatusPendingCustomer {
 			c.Status = StatusOpen
 		}
+		c.noteCustomerMessage(at)
 		if msg.Referral != nil && c.LeadSource == nil {
 			c.LeadSource = msg.Referral
 		}

@@ -190,6 +190,7 @@ type Store interface {
 	UserStore
 	QueueStore
 	BusinessHoursStore
+	SLAPolicyStore
 	TagStore
 	ChannelStore
 	ContactStore

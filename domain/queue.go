@@ -17,6 +17,9 @@ type Queue struct {
 	// AssignmentMode says whether agents claim conversations (manual) or
 	// the queue hands them out (round_robin, least_busy).
 	AssignmentMode AssignmentMode
+	// SLAPolicyID is the policy its conversations are measured by; empty
+	// means none.
+	SLAPolicyID string
 }
 
 // QueueInput creates or updates a queue; nil fields keep their value on update.
@@ -24,6 +27,10 @@ type QueueInput struct {
 	Name           *string
 	Description    *string
 	AssignmentMode *AssignmentMode
+	// BusinessHoursID and SLAPolicyID name the plan and the policy of
+	// this workspace the queue follows; "" clears them.
+	BusinessHoursID *string
+	SLAPolicyID     *string
 }
 
 // Tag labels conversations and contacts.

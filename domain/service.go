@@ -64,6 +64,7 @@ func NewService(store Store, hasher PasswordHasher, opts Options) *Service {
 		opts: opts, throttle: newThrottle()}
 	s.HandleTimer(TimerAutoClosePending, s.autoClosePending)
 	s.HandleTimer(TimerOfflineGrace, s.offlineGraceEnded)
+	s.HandleTimer(TimerSLA, s.onSLATimer)
 	return s
 }
 

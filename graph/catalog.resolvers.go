@@ -37,7 +37,8 @@ func (r *channelResolver) DefaultQueue(ctx context.Context, obj *domain.Channel)
 // CreateQueue is the resolver for the createQueue field.
 func (r *mutationResolver) CreateQueue(ctx context.Context, input model.CreateQueueInput) (*model.QueuePayload, error) {
 	q, userErrors, err := result(r.svc.CreateQueue(ctx, domain.QueueInput{Name: &input.Name, Description: input.Description,
-		AssignmentMode: input.AssignmentMode}))
+		AssignmentMode:  input.AssignmentMode,
+		BusinessHoursID: input.BusinessHoursID, SLAPolicyID: input.SLAPolicyID}))
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +48,8 @@ func (r *mutationResolver) CreateQueue(ctx context.Context, input model.CreateQu
 // UpdateQueue is the resolver for the updateQueue field.
 func (r *mutationResolver) UpdateQueue(ctx context.Context, input model.UpdateQueueInput) (*model.QueuePayload, error) {
 	q, userErrors, err := result(r.svc.UpdateQueue(ctx, input.QueueID, domain.QueueInput{Name: input.Name, Description: input.Description,
-		AssignmentMode: input.AssignmentMode}))
+		AssignmentMode:  input.AssignmentMode,
+		BusinessHoursID: input.BusinessHoursID, SLAPolicyID: input.SLAPolicyID}))
 	if err != nil {
 		return nil, err
 	}

@@ -170,7 +170,7 @@ func (r *queryResolver) Conversations(ctx context.Context, first *int, after *st
 	p, err := r.svc.Conversations(ctx, domain.ConversationFilter{Status: f.Status, QueueID: deref(f.QueueID),
 		AssigneeID: deref(f.AssigneeID), Unassigned: deref(f.Unassigned), TagID: deref(f.TagID),
 		ChannelID: deref(f.ChannelID), ContactID: deref(f.ContactID), Text: deref(f.Text),
-		Page: syncPageRequest(first, after, f.UpdatedSince, sort)})
+		Page: syncPageRequest(first, after, f.UpdatedSince, sort), SLAState: deref(f.SLAState)})
 	if err != nil {
 		return nil, err
 	}

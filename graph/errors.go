@@ -48,7 +48,7 @@ func result[T any](v *T, err error) (*T, []*model.UserError, error) {
 	case domain.CodeInvalid, domain.CodeConflict, domain.CodePreconditionFailed, domain.CodeUnprocessable:
 		ue := &model.UserError{Message: e.Message, Code: extensionCodes[e.Code], ExistingID: optional(e.ExistingID)}
 		if e.Field != "" {
-			ue.Field = []string{"input", camelCase(e.Field)}
+			ue.Field = append([]string{"input"}, fieldPath(e.Field)...)
 		}
 		return nil, []*model.UserError{ue}, nil
 	}
@@ -64,6 +64,16 @@ func camelCase(field string) string {
 		}
 	}
 	return strings.Join(parts, "")
+}
+
+// fieldPath splits a nested domain field ("weekly[1].open",
+// "escalation.queue_id") into its GraphQL path ["weekly", "1", "open"].
+func fieldPath(field string) []string {
+	var path []string
+	for _, part := range strings.Split(strings.ReplaceAll(field, "[", "."), ".") {
+		path = append(path, camelCase(strings.TrimSuffix(part, "]")))
+	}
+	return path
 }
 
 // argumentNames maps domain field names of listing errors to the GraphQL

@@ -43,6 +43,10 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		n, err = nonNil(r.svc.Note(ctx, id))
 	case domain.PrefixCloseReason:
 		n, err = nonNil(r.svc.CloseReason(ctx, id))
+	case domain.PrefixBusinessHours:
+		n, err = nonNil(r.svc.BusinessHours(ctx, id))
+	case domain.PrefixSLAPolicy:
+		n, err = nonNil(r.svc.SLAPolicy(ctx, id))
 	default:
 		err = domain.NotFound("node")
 	}

@@ -65,6 +65,8 @@ type conversationRow struct {
 	PendingSince           *utcTime       `gorm:"column:pending_since"`
 	// Computed by conversationsWithWindow; never written.
 	NumberLastCustomerMessageAt *utcTime `gorm:"column:number_last_customer_message_at;->"`
+
+	SLA slaColumns `gorm:"embedded"`
 }
 
 func (conversationRow) TableName() string { return "conversations" }
@@ -78,7 +80,8 @@ func conversationFromDomain(c *domain.Conversation) conversationRow {
 		FirstHumanResponseAt:  storedTimePtr(c.FirstHumanResponseAt),
 		LastCustomerMessageAt: storedTimePtr(c.LastCustomerMessageAt), ClosedAt: storedTimePtr(c.ClosedAt),
 		LeadSource:             referralColumn{c.LeadSource},
-		PreviousConversationID: nullable(c.PreviousConversationID), PendingSince: storedTimePtr(c.PendingSince)}
+		PreviousConversationID: nullable(c.PreviousConversationID), PendingSince: storedTimePtr(c.PendingSince),
+		SLA: slaColumnsFromDomain(c)}
 }
 
 func (r *conversationRow) toDomain() *domain.Conversation {
@@ -91,7 +94,9 @@ func (r *conversationRow) toDomain() *domain.Conversation {
 		LastCustomerMessageAt: timePtr(r.LastCustomerMessageAt), ClosedAt: timePtr(r.ClosedAt),
 		NumberLastCustomerMessageAt: timePtr(r.NumberLastCustomerMessageAt),
 		LeadSource:                  r.LeadSource.r,
-		PreviousConversationID:      str(r.PreviousConversationID), PendingSince: timePtr(r.PendingSince)}
+		PreviousConversationID:      str(r.PreviousConversationID), PendingSince: timePtr(r.PendingSince),
+		SLA: r.SLA.sla(), SLARepliedAt: timePtr(r.SLA.SLARepliedAt),
+		SLAAwaitingSince: timePtr(r.SLA.SLAAwaitingSince)}
 }
 
 // conversationTagRow links a tag to a conversation.

@@ -91,6 +91,7 @@ type queueRow struct {
 	CreatedAt       utcTime `gorm:"column:created_at;autoCreateTime:false"`
 	UpdatedAt       utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
 	AssignmentMode  string  `gorm:"column:assignment_mode"`
+	SLAPolicyID     *string `gorm:"column:sla_policy_id"`
 }
 
 func (queueRow) TableName() string { return "queues" }
@@ -99,13 +100,14 @@ func queueFromDomain(q *domain.Queue) queueRow {
 	return queueRow{ID: q.ID, WorkspaceID: q.WorkspaceID, Name: q.Name, Description: q.Description,
 		BusinessHoursID: nullable(q.BusinessHoursID),
 		CreatedAt:       storedTime(&q.CreatedAt), UpdatedAt: storedTime(&q.UpdatedAt),
-		AssignmentMode: string(q.AssignmentMode)}
+		AssignmentMode: string(q.AssignmentMode), SLAPolicyID: nullable(q.SLAPolicyID)}
 }
 
 func (r *queueRow) toDomain() *domain.Queue {
 	return &domain.Queue{ID: r.ID, WorkspaceID: r.WorkspaceID, Name: r.Name, Description: r.Description,
 		MemberIDs: []string{}, BusinessHoursID: str(r.BusinessHoursID),
-		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time, AssignmentMode: domain.AssignmentMode(r.AssignmentMode)}
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time, AssignmentMode: domain.AssignmentMode(r.AssignmentMode),
+		SLAPolicyID: str(r.SLAPolicyID)}
 }
 
 // queueMemberRow links a user to a queue.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/centralita/centralita/domain"
+	"gorm.io/gorm"
 )
 
 // jsonColumn holds any JSON-encodable value: jsonb on Postgres, text on
@@ -120,4 +121,58 @@ func (s *Store) FindAllBusinessHours(ctx context.Context) ([]*domain.BusinessHou
 		out[i] = rows[i].toDomain()
 	}
 	return out, nil
+}
+
+// UpdateBusinessHours rewrites a plan of the caller's workspace.
+func (s *Store) UpdateBusinessHours(ctx context.Context, b *domain.BusinessHours) error {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	row := businessHoursFromDomain(b)
+	res := db.Table("business_hours").Where("id = ? AND workspace_id = ?", row.ID, ws).Updates(map[string]any{
+		"name": row.Name, "timezone": row.Timezone, "weekly": row.Weekly, "holidays": row.Holidays,
+		"updated_at": row.UpdatedAt,
+	})
+	return updated(res, "business hours")
+}
+
+// DeleteBusinessHours removes a plan; it refuses while a queue follows it
+// (SQLite has no foreign key from queues to check it).
+func (s *Store) DeleteBusinessHours(ctx context.Context, id string) error {
+	_, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	return s.InTx(ctx, func(ctx context.Context) error {
+		db := s.conn(ctx)
+		if err := refuseWhileUsed(db, "queues", "business_hours_id", ws, id,
+			"queues still follow these business hours; point them elsewhere first"); err != nil {
+			return err
+		}
+		return deleted(db.Where("id = ? AND workspace_id = ?", id, ws).Delete(&businessHoursRow{}), "business hours")
+	})
+}
+
+// refuseWhileUsed is a conflict while a row of table names id in column.
+func refuseWhileUsed(db *gorm.DB, table, column, ws, id, message string) error {
+	var used int64
+	if err := db.Table(table).Where("workspace_id = ? AND "+column+" = ?", ws, id).Count(&used).Error; err != nil {
+		return writeError(err, table)
+	}
+	if used > 0 {
+		return domain.Errorf(domain.CodeConflict, "%s", message)
+	}
+	return nil
+}
+
+// deleted reports a delete that found nothing as not found.
+func deleted(res *gorm.DB, kind string) error {
+	if res.Error != nil {
+		return deleteError(res.Error, kind)
+	}
+	if res.RowsAffected == 0 {
+		return domain.NotFound(kind)
+	}
+	return nil
 }

@@ -104,7 +104,7 @@ func (s *Store) UpdateQueue(ctx context.Context, q *domain.Queue) error {
 	row := queueFromDomain(q)
 	res := db.Table("queues").Where("id = ? AND workspace_id = ?", row.ID, ws).Updates(map[string]any{
 		"name": row.Name, "description": row.Description, "business_hours_id": row.BusinessHoursID,
-		"updated_at": row.UpdatedAt, "assignment_mode": row.AssignmentMode,
+		"updated_at": row.UpdatedAt, "assignment_mode": row.AssignmentMode, "sla_policy_id": row.SLAPolicyID,
 	})
 	return updated(res, "queue")
 }

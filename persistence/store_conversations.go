@@ -2,6 +2,7 @@ package persistence
 
 import (
 	"context"
+	"maps"
 	"time"
 
 	"github.com/centralita/centralita/domain"
@@ -19,6 +20,10 @@ func (s *Store) CreateConversation(ctx context.Context, c *domain.Conversation) 
 		return err
 	}
 	row := conversationFromDomain(c)
+	if c.SLA == nil && c.SLARepliedAt == nil && c.SLAAwaitingSince == nil {
+		// Leave them to their defaults: nothing to measure yet.
+		db = db.Omit(slaColumnNames...)
+	}
 	return writeError(db.Create(&row).Error, "conversation")
 }
 
@@ -118,6 +123,9 @@ func (s *Store) filterConversations(q *gorm.DB, f domain.ConversationFilter) *go
 	if f.ContactID != "" {
 		q = q.Where("c.contact_id = ?", f.ContactID)
 	}
+	if f.SLAState != "" {
+		q = q.Where("c.sla_state = ?", string(f.SLAState))
+	}
 	if f.TagID != "" {
 		q = q.Where("EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.workspace_id = c.workspace_id AND t.tag_id = ?)", f.TagID)
 	}
@@ -187,17 +195,19 @@ func (s *Store) UpdateConversation(ctx context.Context, c *domain.Conversation) 
 		return err
 	}
 	row := conversationFromDomain(c)
+	updates := map[string]any{
+		"contact_id": row.ContactID, "channel_id": row.ChannelID, "queue_id": row.QueueID,
+		"assignee_id": row.AssigneeID, "status": row.Status, "priority": row.Priority,
+		"close_reason": row.CloseReason, "version": row.Version, "updated_at": row.UpdatedAt,
+		"last_activity_at": row.LastActivityAt, "first_human_response_at": row.FirstHumanResponseAt,
+		"last_customer_message_at": row.LastCustomerMessageAt, "closed_at": row.ClosedAt,
+		"lead_source": row.LeadSource, "previous_conversation_id": row.PreviousConversationID,
+		"pending_since": row.PendingSince,
+	}
+	maps.Copy(updates, row.SLA.updates())
 	res := db.Table("conversations").
 		Where("id = ? AND workspace_id = ? AND version = ?", row.ID, ws, row.Version-1).
-		Updates(map[string]any{
-			"contact_id": row.ContactID, "channel_id": row.ChannelID, "queue_id": row.QueueID,
-			"assignee_id": row.AssigneeID, "status": row.Status, "priority": row.Priority,
-			"close_reason": row.CloseReason, "version": row.Version, "updated_at": row.UpdatedAt,
-			"last_activity_at": row.LastActivityAt, "first_human_response_at": row.FirstHumanResponseAt,
-			"last_customer_message_at": row.LastCustomerMessageAt, "closed_at": row.ClosedAt,
-			"lead_source": row.LeadSource, "previous_conversation_id": row.PreviousConversationID,
-			"pending_since": row.PendingSince,
-		})
+		Updates(updates)
 	if res.Error != nil {
 		return writeError(res.Error, "conversation")
 	}

@@ -21,7 +21,7 @@ func TestRESTRefusesUndeclaredQueryParameters(t *testing.T) {
 	declaredValues := map[string]string{
 		"limit": "1", "cursor": "", "status": "open", "queue_id": w.QueueID, "assignee_id": w.AgentID,
 		"unassigned": "false", "tag_id": w.TagID, "channel_id": w.ChannelID, "contact_id": w.ContactID,
-		"q": "x", "done": "false", "moved_from_channel_id": w.ChannelID, "role": "agent", "active": "true",
+		"q": "x", "sla_state": "breached", "done": "false", "moved_from_channel_id": w.ChannelID, "role": "agent", "active": "true",
 		"updated_since": "2020-01-01T00:00:00Z", "sort": "updated_at", "closed_since": "2020-01-01T00:00:00Z",
 		"hub.mode": "subscribe", "hub.verify_token": testVerifyToken, "hub.challenge": "abc123",
 	}
@@ -80,7 +80,8 @@ func concretePath(t *testing.T, path string, w world) string {
 	t.Helper()
 	byCollection := map[string]string{"conversations": w.ConversationID, "messages": w.MessageID,
 		"tasks": w.TaskID, "contacts": w.ContactID, "queues": w.QueueID, "users": w.AgentID,
-		"tags": w.TagID, "channels": w.ChannelID, "api-keys": w.APIKeyID, "close-reasons": w.CloseReasonID}
+		"tags": w.TagID, "channels": w.ChannelID, "api-keys": w.APIKeyID, "close-reasons": w.CloseReasonID,
+		"business-hours": w.BusinessHoursID, "sla-policies": w.SLAPolicyID}
 	parts := strings.Split(path, "/")
 	for i, part := range parts {
 		switch part {

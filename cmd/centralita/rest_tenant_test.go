@@ -68,6 +68,12 @@ func crossTenantCases(a, b world) map[string][]crossProbe {
 		"PATCH /v1/channels/{id}":                     one("/v1/channels/"+a.ChannelID, a.ChannelID, name),
 		"DELETE /v1/channels/{id}":                    one("/v1/channels/"+a.ChannelID, a.ChannelID, nil),
 		"DELETE /v1/api-keys/{id}":                    one("/v1/api-keys/"+a.APIKeyID, a.APIKeyID, nil),
+		"GET /v1/business-hours/{id}":                 one("/v1/business-hours/"+a.BusinessHoursID, a.BusinessHoursID, nil),
+		"PATCH /v1/business-hours/{id}":               one("/v1/business-hours/"+a.BusinessHoursID, a.BusinessHoursID, name),
+		"DELETE /v1/business-hours/{id}":              one("/v1/business-hours/"+a.BusinessHoursID, a.BusinessHoursID, nil),
+		"GET /v1/sla-policies/{id}":                   one("/v1/sla-policies/"+a.SLAPolicyID, a.SLAPolicyID, nil),
+		"PATCH /v1/sla-policies/{id}":                 one("/v1/sla-policies/"+a.SLAPolicyID, a.SLAPolicyID, name),
+		"DELETE /v1/sla-policies/{id}":                one("/v1/sla-policies/"+a.SLAPolicyID, a.SLAPolicyID, nil),
 		// A's message has no media, so this proves only the id check; the
 		// media tests probe a real file across workspaces.
 		"GET /v1/messages/{id}/media":       one("/v1/messages/"+a.MessageID+"/media", a.MessageID, nil),
@@ -85,7 +91,7 @@ func snapshotWorld(c *restClient, w world) map[string]string {
 	for _, path := range []string{"/v1/workspace", conv, conv + "/messages", conv + "/notes", conv + "/tasks",
 		"/v1/contacts/" + w.ContactID, "/v1/contacts", "/v1/queues", "/v1/tags", "/v1/channels", "/v1/users",
 		"/v1/users/" + w.AgentID, "/v1/api-keys", "/v1/tasks", "/v1/conversations", "/v1/close-reasons",
-		conv + "/events"} {
+		conv + "/events", "/v1/business-hours", "/v1/sla-policies"} {
 		out[path] = string(c.expect(200, "GET", path, w.OwnerToken, nil).Body)
 	}
 	return out
@@ -129,7 +135,8 @@ func TestRESTCrossTenantSweep(t *testing.T) {
 				require.Equal(t, ref.Status, got.Status, "%s %s", method, p.path)
 				require.Equal(t, ref.Code, got.Code, "%s %s", method, p.path)
 				require.Equal(t, ref.Detail, got.Detail, "%s %s", method, p.path)
-				for _, id := range []string{a.ConversationID, a.ContactID, a.QueueID, a.TagID, a.ChannelID, a.AgentID, a.TaskID, a.APIKeyID} {
+				for _, id := range []string{a.ConversationID, a.ContactID, a.QueueID, a.TagID, a.ChannelID, a.AgentID, a.TaskID, a.APIKeyID,
+					a.BusinessHoursID, a.SLAPolicyID} {
 					if id != p.foreign {
 						require.NotContains(t, string(res.Body), id, "%s %s leaks an id of A", method, p.path)
 					}

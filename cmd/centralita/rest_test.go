@@ -153,6 +153,7 @@ type world struct {
 	SupervisorID, SupervisorToken string
 	APIKeyID, APIKeySecret        string
 	CloseReasonID                 string // one of the defaults
+	BusinessHoursID, SLAPolicyID  string
 }
 
 var worldSeq atomic.Int64
@@ -186,5 +187,10 @@ func (c *restClient) populate(name string) world {
 	key := object(c.t, c.expect(201, "POST", "/v1/api-keys", tok, map[string]any{"name": "crm"}))
 	w.APIKeyID, w.APIKeySecret = key["id"].(string), key["secret"].(string)
 	w.CloseReasonID = listData(c.t, c.expect(200, "GET", "/v1/close-reasons", tok, nil))[0]["id"].(string)
+	w.BusinessHoursID = idOf(c.t, c.expect(201, "POST", "/v1/business-hours", tok, map[string]any{
+		"name": "Oficina", "timezone": "America/Lima",
+		"weekly": []map[string]any{{"day": "mon", "open": "09:00", "close": "18:00"}}}))
+	w.SLAPolicyID = idOf(c.t, c.expect(201, "POST", "/v1/sla-policies", tok, map[string]any{
+		"name": "Estándar", "first_response_seconds": 900, "escalation": map[string]any{"action": "raise_priority"}}))
 	return w
 }

@@ -37,6 +37,8 @@ type ResolverRoot interface {
 	Contact() ContactResolver
 	Conversation() ConversationResolver
 	ConversationEvent() ConversationEventResolver
+	ConversationSla() ConversationSlaResolver
+	Escalation() EscalationResolver
 	Message() MessageResolver
 	MessageMedia() MessageMediaResolver
 	Mutation() MutationResolver
@@ -46,6 +48,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Queue() QueueResolver
 	Reaction() ReactionResolver
+	SlaPolicy() SlaPolicyResolver
 	Tag() TagResolver
 	Task() TaskResolver
 	User() UserResolver
@@ -86,6 +89,32 @@ type ComplexityRoot struct {
 		Conversations func(childComplexity int) int
 		Count         func(childComplexity int) int
 		Status        func(childComplexity int) int
+	}
+
+	BusinessHoliday struct {
+		Date func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
+	BusinessHours struct {
+		CreatedAt func(childComplexity int) int
+		Holidays  func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Timezone  func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Weekly    func(childComplexity int) int
+	}
+
+	BusinessHoursPayload struct {
+		BusinessHours func(childComplexity int) int
+		UserErrors    func(childComplexity int) int
+	}
+
+	BusinessHoursShift struct {
+		Close func(childComplexity int) int
+		Day   func(childComplexity int) int
+		Open  func(childComplexity int) int
 	}
 
 	Channel struct {
@@ -173,6 +202,7 @@ type ComplexityRoot struct {
 		PreviousConversationID func(childComplexity int) int
 		Priority               func(childComplexity int) int
 		Queue                  func(childComplexity int) int
+		SLA                    func(childComplexity int) int
 		ServiceWindow          func(childComplexity int) int
 		Status                 func(childComplexity int) int
 		Tags                   func(childComplexity int) int
@@ -217,10 +247,23 @@ type ComplexityRoot struct {
 		UserErrors   func(childComplexity int) int
 	}
 
+	ConversationSla struct {
+		FirstResponseDueAt func(childComplexity int) int
+		NextResponseDueAt  func(childComplexity int) int
+		Policy             func(childComplexity int) int
+		ResolutionDueAt    func(childComplexity int) int
+		State              func(childComplexity int) int
+	}
+
 	CreateApiKeyPayload struct {
 		APIKey     func(childComplexity int) int
 		Secret     func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	DeleteBusinessHoursPayload struct {
+		DeletedBusinessHoursID func(childComplexity int) int
+		UserErrors             func(childComplexity int) int
 	}
 
 	DeleteChannelPayload struct {
@@ -238,9 +281,21 @@ type ComplexityRoot struct {
 		UserErrors     func(childComplexity int) int
 	}
 
+	DeleteSlaPolicyPayload struct {
+		DeletedSLAPolicyID func(childComplexity int) int
+		UserErrors         func(childComplexity int) int
+	}
+
 	DeleteTagPayload struct {
 		DeletedTagID func(childComplexity int) int
 		UserErrors   func(childComplexity int) int
+	}
+
+	Escalation struct {
+		Action      func(childComplexity int) int
+		NotifyUsers func(childComplexity int) int
+		Queue       func(childComplexity int) int
+		Tag         func(childComplexity int) int
 	}
 
 	Interactive struct {
@@ -341,18 +396,22 @@ type ComplexityRoot struct {
 		ClaimConversation        func(childComplexity int, input model.ClaimConversationInput) int
 		CompleteTask             func(childComplexity int, input model.CompleteTaskInput) int
 		CreateAPIKey             func(childComplexity int, input model.CreateAPIKeyInput) int
+		CreateBusinessHours      func(childComplexity int, input model.CreateBusinessHoursInput) int
 		CreateChannel            func(childComplexity int, input model.CreateChannelInput) int
 		CreateCloseReason        func(childComplexity int, input model.CreateCloseReasonInput) int
 		CreateContact            func(childComplexity int, input model.CreateContactInput) int
 		CreateConversation       func(childComplexity int, input model.CreateConversationInput) int
 		CreateQueue              func(childComplexity int, input model.CreateQueueInput) int
+		CreateSLAPolicy          func(childComplexity int, input model.CreateSLAPolicyInput) int
 		CreateTag                func(childComplexity int, input model.CreateTagInput) int
 		CreateTask               func(childComplexity int, input model.CreateTaskInput) int
 		CreateUser               func(childComplexity int, input model.CreateUserInput) int
 		DeactivateUser           func(childComplexity int, input model.DeactivateUserInput) int
+		DeleteBusinessHours      func(childComplexity int, input model.DeleteBusinessHoursInput) int
 		DeleteChannel            func(childComplexity int, input model.DeleteChannelInput) int
 		DeleteCloseReason        func(childComplexity int, input model.DeleteCloseReasonInput) int
 		DeleteQueue              func(childComplexity int, input model.DeleteQueueInput) int
+		DeleteSLAPolicy          func(childComplexity int, input model.DeleteSLAPolicyInput) int
 		DeleteTag                func(childComplexity int, input model.DeleteTagInput) int
 		MarkConversationRead     func(childComplexity int, input model.MarkConversationReadInput) int
 		MarkMessageRead          func(childComplexity int, input model.MarkMessageReadInput) int
@@ -367,10 +426,12 @@ type ComplexityRoot struct {
 		TagConversation          func(childComplexity int, input model.TagConversationInput) int
 		TransferConversation     func(childComplexity int, input model.TransferConversationInput) int
 		UntagConversation        func(childComplexity int, input model.TagConversationInput) int
+		UpdateBusinessHours      func(childComplexity int, input model.UpdateBusinessHoursInput) int
 		UpdateChannel            func(childComplexity int, input model.UpdateChannelInput) int
 		UpdateCloseReason        func(childComplexity int, input model.UpdateCloseReasonInput) int
 		UpdateContact            func(childComplexity int, input model.UpdateContactInput) int
 		UpdateQueue              func(childComplexity int, input model.UpdateQueueInput) int
+		UpdateSLAPolicy          func(childComplexity int, input model.UpdateSLAPolicyInput) int
 		UpdateTag                func(childComplexity int, input model.UpdateTagInput) int
 		UpdateUser               func(childComplexity int, input model.UpdateUserInput) int
 		UpdateWorkspace          func(childComplexity int, input model.UpdateWorkspaceInput) int
@@ -442,6 +503,7 @@ type ComplexityRoot struct {
 	Query struct {
 		APIKeys       func(childComplexity int) int
 		Board         func(childComplexity int, first *int, filter *model.BoardFilter) int
+		BusinessHours func(childComplexity int) int
 		Channels      func(childComplexity int) int
 		CloseReasons  func(childComplexity int) int
 		Contact       func(childComplexity int, id string) int
@@ -452,6 +514,7 @@ type ComplexityRoot struct {
 		Node          func(childComplexity int, id string) int
 		Nodes         func(childComplexity int, ids []string) int
 		Queues        func(childComplexity int) int
+		SLAPolicies   func(childComplexity int) int
 		Tags          func(childComplexity int) int
 		Tasks         func(childComplexity int, first *int, after *string, filter *model.TaskFilter, sort *domain.Sort) int
 		User          func(childComplexity int, id string) int
@@ -461,11 +524,13 @@ type ComplexityRoot struct {
 
 	Queue struct {
 		AssignmentMode func(childComplexity int) int
+		BusinessHours  func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		Description    func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Members        func(childComplexity int) int
 		Name           func(childComplexity int) int
+		SLAPolicy      func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 	}
 
@@ -514,6 +579,23 @@ type ComplexityRoot struct {
 		Phone func(childComplexity int) int
 		Type  func(childComplexity int) int
 		WaID  func(childComplexity int) int
+	}
+
+	SlaPolicy struct {
+		CreatedAt            func(childComplexity int) int
+		Escalation           func(childComplexity int) int
+		FirstResponseSeconds func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		NextResponseSeconds  func(childComplexity int) int
+		ResolutionSeconds    func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+		WarningRatio         func(childComplexity int) int
+	}
+
+	SlaPolicyPayload struct {
+		SLAPolicy  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	SystemNotice struct {
@@ -672,6 +754,14 @@ type ConversationEventResolver interface {
 
 	Data(ctx context.Context, obj *domain.Event) (map[string]any, error)
 }
+type ConversationSlaResolver interface {
+	Policy(ctx context.Context, obj *domain.ConversationSLA) (*domain.SLAPolicy, error)
+}
+type EscalationResolver interface {
+	Queue(ctx context.Context, obj *domain.Escalation) (*domain.Queue, error)
+	Tag(ctx context.Context, obj *domain.Escalation) (*domain.Tag, error)
+	NotifyUsers(ctx context.Context, obj *domain.Escalation) ([]*domain.User, error)
+}
 type MessageResolver interface {
 	Author(ctx context.Context, obj *domain.Message) (*domain.User, error)
 
@@ -725,6 +815,12 @@ type MutationResolver interface {
 	SendReaction(ctx context.Context, input model.SendReactionInput) (*model.SendTextMessagePayload, error)
 	MarkMessageRead(ctx context.Context, input model.MarkMessageReadInput) (*model.MarkReadPayload, error)
 	MarkConversationRead(ctx context.Context, input model.MarkConversationReadInput) (*model.MarkReadPayload, error)
+	CreateBusinessHours(ctx context.Context, input model.CreateBusinessHoursInput) (*model.BusinessHoursPayload, error)
+	UpdateBusinessHours(ctx context.Context, input model.UpdateBusinessHoursInput) (*model.BusinessHoursPayload, error)
+	DeleteBusinessHours(ctx context.Context, input model.DeleteBusinessHoursInput) (*model.DeleteBusinessHoursPayload, error)
+	CreateSLAPolicy(ctx context.Context, input model.CreateSLAPolicyInput) (*model.SLAPolicyPayload, error)
+	UpdateSLAPolicy(ctx context.Context, input model.UpdateSLAPolicyInput) (*model.SLAPolicyPayload, error)
+	DeleteSLAPolicy(ctx context.Context, input model.DeleteSLAPolicyInput) (*model.DeleteSLAPolicyPayload, error)
 	AddNote(ctx context.Context, input model.AddNoteInput) (*model.AddNotePayload, error)
 	CreateTask(ctx context.Context, input model.CreateTaskInput) (*model.TaskPayload, error)
 	CompleteTask(ctx context.Context, input model.CompleteTaskInput) (*model.TaskPayload, error)
@@ -756,6 +852,8 @@ type QueryResolver interface {
 	Conversation(ctx context.Context, id string) (*domain.Conversation, error)
 	CloseReasons(ctx context.Context) ([]*domain.CloseReason, error)
 	Board(ctx context.Context, first *int, filter *model.BoardFilter) (*model.Board, error)
+	BusinessHours(ctx context.Context) ([]*domain.BusinessHours, error)
+	SLAPolicies(ctx context.Context) ([]*domain.SLAPolicy, error)
 	Tasks(ctx context.Context, first *int, after *string, filter *model.TaskFilter, sort *domain.Sort) (*model.TaskConnection, error)
 	Users(ctx context.Context, first *int, after *string, filter *model.UserFilter) (*model.UserConnection, error)
 	User(ctx context.Context, id string) (*domain.User, error)
@@ -763,9 +861,17 @@ type QueryResolver interface {
 type QueueResolver interface {
 	Description(ctx context.Context, obj *domain.Queue) (*string, error)
 	Members(ctx context.Context, obj *domain.Queue) ([]*domain.User, error)
+
+	BusinessHours(ctx context.Context, obj *domain.Queue) (*domain.BusinessHours, error)
+	SLAPolicy(ctx context.Context, obj *domain.Queue) (*domain.SLAPolicy, error)
 }
 type ReactionResolver interface {
 	Target(ctx context.Context, obj *domain.Reaction) (*domain.Message, error)
+}
+type SlaPolicyResolver interface {
+	FirstResponseSeconds(ctx context.Context, obj *domain.SLAPolicy) (*int, error)
+	NextResponseSeconds(ctx context.Context, obj *domain.SLAPolicy) (*int, error)
+	ResolutionSeconds(ctx context.Context, obj *domain.SLAPolicy) (*int, error)
 }
 type TagResolver interface {
 	Color(ctx context.Context, obj *domain.Tag) (*string, error)
@@ -910,6 +1016,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BoardColumn.Status(childComplexity), true
+
+	case "BusinessHoliday.date":
+		if e.ComplexityRoot.BusinessHoliday.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessHoliday.Date(childComplexity), true
+	case "BusinessHoliday.name":
+		if e.ComplexityRoot.BusinessHoliday.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessHoliday.Name(childComplexity), true
+
+	case "BusinessHours.createdAt":
+		if e.ComplexityRoot.BusinessHours.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessHours.CreatedAt(childComplexity), true
+	case "BusinessHours.holidays":
+		if e.ComplexityRoot.BusinessHours.Holidays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessHours.Holidays(childComplexity), true
+	case "BusinessHours.id":
+		if e.ComplexityRoot.BusinessHours.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessHours.ID(childComplexity), true
+	case "BusinessHours.name":
+		if e.ComplexityRoot.BusinessHours.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessHours.Name(childComplexity), true
+	case "BusinessHours.timezone":
+		if e.ComplexityRoot.BusinessHours.Timezone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessHours.Timezone(childComplexity), true
+	case "BusinessHours.updatedAt":
+		if e.ComplexityRoot.BusinessHours.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessHours.UpdatedAt(childComplexity), true
+	case "BusinessHours.weekly":
+		if e.ComplexityRoot.BusinessHours.Weekly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessHours.Weekly(childComplexity), true
+
+	case "BusinessHoursPayload.businessHours":
+		if e.ComplexityRoot.BusinessHoursPayload.BusinessHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessHoursPayload.BusinessHours(childComplexity), true
+	case "BusinessHoursPayload.userErrors":
+		if e.ComplexityRoot.BusinessHoursPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessHoursPayload.UserErrors(childComplexity), true
+
+	case "BusinessHoursShift.close":
+		if e.ComplexityRoot.BusinessHoursShift.Close == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessHoursShift.Close(childComplexity), true
+	case "BusinessHoursShift.day":
+		if e.ComplexityRoot.BusinessHoursShift.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessHoursShift.Day(childComplexity), true
+	case "BusinessHoursShift.open":
+		if e.ComplexityRoot.BusinessHoursShift.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessHoursShift.Open(childComplexity), true
 
 	case "Channel.createdAt":
 		if e.ComplexityRoot.Channel.CreatedAt == nil {
@@ -1299,6 +1493,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Queue(childComplexity), true
+	case "Conversation.sla":
+		if e.ComplexityRoot.Conversation.SLA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.SLA(childComplexity), true
 	case "Conversation.serviceWindow":
 		if e.ComplexityRoot.Conversation.ServiceWindow == nil {
 			break
@@ -1455,6 +1655,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConversationPayload.UserErrors(childComplexity), true
 
+	case "ConversationSla.firstResponseDueAt":
+		if e.ComplexityRoot.ConversationSla.FirstResponseDueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationSla.FirstResponseDueAt(childComplexity), true
+	case "ConversationSla.nextResponseDueAt":
+		if e.ComplexityRoot.ConversationSla.NextResponseDueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationSla.NextResponseDueAt(childComplexity), true
+	case "ConversationSla.policy":
+		if e.ComplexityRoot.ConversationSla.Policy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationSla.Policy(childComplexity), true
+	case "ConversationSla.resolutionDueAt":
+		if e.ComplexityRoot.ConversationSla.ResolutionDueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationSla.ResolutionDueAt(childComplexity), true
+	case "ConversationSla.state":
+		if e.ComplexityRoot.ConversationSla.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationSla.State(childComplexity), true
+
 	case "CreateApiKeyPayload.apiKey":
 		if e.ComplexityRoot.CreateApiKeyPayload.APIKey == nil {
 			break
@@ -1473,6 +1704,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateApiKeyPayload.UserErrors(childComplexity), true
+
+	case "DeleteBusinessHoursPayload.deletedBusinessHoursId":
+		if e.ComplexityRoot.DeleteBusinessHoursPayload.DeletedBusinessHoursID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteBusinessHoursPayload.DeletedBusinessHoursID(childComplexity), true
+	case "DeleteBusinessHoursPayload.userErrors":
+		if e.ComplexityRoot.DeleteBusinessHoursPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteBusinessHoursPayload.UserErrors(childComplexity), true
 
 	case "DeleteChannelPayload.deletedChannelId":
 		if e.ComplexityRoot.DeleteChannelPayload.DeletedChannelID == nil {
@@ -1513,6 +1757,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeleteQueuePayload.UserErrors(childComplexity), true
 
+	case "DeleteSlaPolicyPayload.deletedSlaPolicyId":
+		if e.ComplexityRoot.DeleteSlaPolicyPayload.DeletedSLAPolicyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteSlaPolicyPayload.DeletedSLAPolicyID(childComplexity), true
+	case "DeleteSlaPolicyPayload.userErrors":
+		if e.ComplexityRoot.DeleteSlaPolicyPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteSlaPolicyPayload.UserErrors(childComplexity), true
+
 	case "DeleteTagPayload.deletedTagId":
 		if e.ComplexityRoot.DeleteTagPayload.DeletedTagID == nil {
 			break
@@ -1525,6 +1782,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteTagPayload.UserErrors(childComplexity), true
+
+	case "Escalation.action":
+		if e.ComplexityRoot.Escalation.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Escalation.Action(childComplexity), true
+	case "Escalation.notifyUsers":
+		if e.ComplexityRoot.Escalation.NotifyUsers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Escalation.NotifyUsers(childComplexity), true
+	case "Escalation.queue":
+		if e.ComplexityRoot.Escalation.Queue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Escalation.Queue(childComplexity), true
+	case "Escalation.tag":
+		if e.ComplexityRoot.Escalation.Tag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Escalation.Tag(childComplexity), true
 
 	case "Interactive.buttons":
 		if e.ComplexityRoot.Interactive.Buttons == nil {
@@ -1990,6 +2272,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["input"].(model.CreateAPIKeyInput)), true
+	case "Mutation.createBusinessHours":
+		if e.ComplexityRoot.Mutation.CreateBusinessHours == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createBusinessHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateBusinessHours(childComplexity, args["input"].(model.CreateBusinessHoursInput)), true
 	case "Mutation.createChannel":
 		if e.ComplexityRoot.Mutation.CreateChannel == nil {
 			break
@@ -2045,6 +2338,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateQueue(childComplexity, args["input"].(model.CreateQueueInput)), true
+	case "Mutation.createSlaPolicy":
+		if e.ComplexityRoot.Mutation.CreateSLAPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSlaPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSLAPolicy(childComplexity, args["input"].(model.CreateSLAPolicyInput)), true
 	case "Mutation.createTag":
 		if e.ComplexityRoot.Mutation.CreateTag == nil {
 			break
@@ -2089,6 +2393,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeactivateUser(childComplexity, args["input"].(model.DeactivateUserInput)), true
+	case "Mutation.deleteBusinessHours":
+		if e.ComplexityRoot.Mutation.DeleteBusinessHours == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteBusinessHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteBusinessHours(childComplexity, args["input"].(model.DeleteBusinessHoursInput)), true
 	case "Mutation.deleteChannel":
 		if e.ComplexityRoot.Mutation.DeleteChannel == nil {
 			break
@@ -2122,6 +2437,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteQueue(childComplexity, args["input"].(model.DeleteQueueInput)), true
+	case "Mutation.deleteSlaPolicy":
+		if e.ComplexityRoot.Mutation.DeleteSLAPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSlaPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSLAPolicy(childComplexity, args["input"].(model.DeleteSLAPolicyInput)), true
 	case "Mutation.deleteTag":
 		if e.ComplexityRoot.Mutation.DeleteTag == nil {
 			break
@@ -2276,6 +2602,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UntagConversation(childComplexity, args["input"].(model.TagConversationInput)), true
+	case "Mutation.updateBusinessHours":
+		if e.ComplexityRoot.Mutation.UpdateBusinessHours == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateBusinessHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateBusinessHours(childComplexity, args["input"].(model.UpdateBusinessHoursInput)), true
 	case "Mutation.updateChannel":
 		if e.ComplexityRoot.Mutation.UpdateChannel == nil {
 			break
@@ -2320,6 +2657,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateQueue(childComplexity, args["input"].(model.UpdateQueueInput)), true
+	case "Mutation.updateSlaPolicy":
+		if e.ComplexityRoot.Mutation.UpdateSLAPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSlaPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSLAPolicy(childComplexity, args["input"].(model.UpdateSLAPolicyInput)), true
 	case "Mutation.updateTag":
 		if e.ComplexityRoot.Mutation.UpdateTag == nil {
 			break
@@ -2579,6 +2927,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Board(childComplexity, args["first"].(*int), args["filter"].(*model.BoardFilter)), true
+	case "Query.businessHours":
+		if e.ComplexityRoot.Query.BusinessHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.BusinessHours(childComplexity), true
 	case "Query.channels":
 		if e.ComplexityRoot.Query.Channels == nil {
 			break
@@ -2670,6 +3024,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Queues(childComplexity), true
+	case "Query.slaPolicies":
+		if e.ComplexityRoot.Query.SLAPolicies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SLAPolicies(childComplexity), true
 	case "Query.tags":
 		if e.ComplexityRoot.Query.Tags == nil {
 			break
@@ -2722,6 +3082,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Queue.AssignmentMode(childComplexity), true
+	case "Queue.businessHours":
+		if e.ComplexityRoot.Queue.BusinessHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Queue.BusinessHours(childComplexity), true
 	case "Queue.createdAt":
 		if e.ComplexityRoot.Queue.CreatedAt == nil {
 			break
@@ -2752,6 +3118,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Queue.Name(childComplexity), true
+	case "Queue.slaPolicy":
+		if e.ComplexityRoot.Queue.SLAPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Queue.SLAPolicy(childComplexity), true
 	case "Queue.updatedAt":
 		if e.ComplexityRoot.Queue.UpdatedAt == nil {
 			break
@@ -2904,6 +3276,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SharedPhone.WaID(childComplexity), true
+
+	case "SlaPolicy.createdAt":
+		if e.ComplexityRoot.SlaPolicy.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlaPolicy.CreatedAt(childComplexity), true
+	case "SlaPolicy.escalation":
+		if e.ComplexityRoot.SlaPolicy.Escalation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlaPolicy.Escalation(childComplexity), true
+	case "SlaPolicy.firstResponseSeconds":
+		if e.ComplexityRoot.SlaPolicy.FirstResponseSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlaPolicy.FirstResponseSeconds(childComplexity), true
+	case "SlaPolicy.id":
+		if e.ComplexityRoot.SlaPolicy.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlaPolicy.ID(childComplexity), true
+	case "SlaPolicy.name":
+		if e.ComplexityRoot.SlaPolicy.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlaPolicy.Name(childComplexity), true
+	case "SlaPolicy.nextResponseSeconds":
+		if e.ComplexityRoot.SlaPolicy.NextResponseSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlaPolicy.NextResponseSeconds(childComplexity), true
+	case "SlaPolicy.resolutionSeconds":
+		if e.ComplexityRoot.SlaPolicy.ResolutionSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlaPolicy.ResolutionSeconds(childComplexity), true
+	case "SlaPolicy.updatedAt":
+		if e.ComplexityRoot.SlaPolicy.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlaPolicy.UpdatedAt(childComplexity), true
+	case "SlaPolicy.warningRatio":
+		if e.ComplexityRoot.SlaPolicy.WarningRatio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlaPolicy.WarningRatio(childComplexity), true
+
+	case "SlaPolicyPayload.slaPolicy":
+		if e.ComplexityRoot.SlaPolicyPayload.SLAPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlaPolicyPayload.SLAPolicy(childComplexity), true
+	case "SlaPolicyPayload.userErrors":
+		if e.ComplexityRoot.SlaPolicyPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlaPolicyPayload.UserErrors(childComplexity), true
 
 	case "SystemNotice.body":
 		if e.ComplexityRoot.SystemNotice.Body == nil {
@@ -3303,25 +3743,32 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AddNoteInput", ec.unmarshalInputAddNoteInput),
 			graphql.NewInputUnmarshaler("AssignConversationInput", ec.unmarshalInputAssignConversationInput),
 			graphql.NewInputUnmarshaler("BoardFilter", ec.unmarshalInputBoardFilter),
+			graphql.NewInputUnmarshaler("BusinessHolidayInput", ec.unmarshalInputBusinessHolidayInput),
+			graphql.NewInputUnmarshaler("BusinessHoursShiftInput", ec.unmarshalInputBusinessHoursShiftInput),
 			graphql.NewInputUnmarshaler("ChangeConversationStatusInput", ec.unmarshalInputChangeConversationStatusInput),
 			graphql.NewInputUnmarshaler("ClaimConversationInput", ec.unmarshalInputClaimConversationInput),
 			graphql.NewInputUnmarshaler("CompleteTaskInput", ec.unmarshalInputCompleteTaskInput),
 			graphql.NewInputUnmarshaler("ContactFilter", ec.unmarshalInputContactFilter),
 			graphql.NewInputUnmarshaler("ConversationFilter", ec.unmarshalInputConversationFilter),
 			graphql.NewInputUnmarshaler("CreateApiKeyInput", ec.unmarshalInputCreateApiKeyInput),
+			graphql.NewInputUnmarshaler("CreateBusinessHoursInput", ec.unmarshalInputCreateBusinessHoursInput),
 			graphql.NewInputUnmarshaler("CreateChannelInput", ec.unmarshalInputCreateChannelInput),
 			graphql.NewInputUnmarshaler("CreateCloseReasonInput", ec.unmarshalInputCreateCloseReasonInput),
 			graphql.NewInputUnmarshaler("CreateContactInput", ec.unmarshalInputCreateContactInput),
 			graphql.NewInputUnmarshaler("CreateConversationInput", ec.unmarshalInputCreateConversationInput),
 			graphql.NewInputUnmarshaler("CreateQueueInput", ec.unmarshalInputCreateQueueInput),
+			graphql.NewInputUnmarshaler("CreateSlaPolicyInput", ec.unmarshalInputCreateSlaPolicyInput),
 			graphql.NewInputUnmarshaler("CreateTagInput", ec.unmarshalInputCreateTagInput),
 			graphql.NewInputUnmarshaler("CreateTaskInput", ec.unmarshalInputCreateTaskInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("DeactivateUserInput", ec.unmarshalInputDeactivateUserInput),
+			graphql.NewInputUnmarshaler("DeleteBusinessHoursInput", ec.unmarshalInputDeleteBusinessHoursInput),
 			graphql.NewInputUnmarshaler("DeleteChannelInput", ec.unmarshalInputDeleteChannelInput),
 			graphql.NewInputUnmarshaler("DeleteCloseReasonInput", ec.unmarshalInputDeleteCloseReasonInput),
 			graphql.NewInputUnmarshaler("DeleteQueueInput", ec.unmarshalInputDeleteQueueInput),
+			graphql.NewInputUnmarshaler("DeleteSlaPolicyInput", ec.unmarshalInputDeleteSlaPolicyInput),
 			graphql.NewInputUnmarshaler("DeleteTagInput", ec.unmarshalInputDeleteTagInput),
+			graphql.NewInputUnmarshaler("EscalationInput", ec.unmarshalInputEscalationInput),
 			graphql.NewInputUnmarshaler("ListRowInput", ec.unmarshalInputListRowInput),
 			graphql.NewInputUnmarshaler("ListSectionInput", ec.unmarshalInputListSectionInput),
 			graphql.NewInputUnmarshaler("MarkConversationReadInput", ec.unmarshalInputMarkConversationReadInput),
@@ -3341,10 +3788,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TemplateHeaderInput", ec.unmarshalInputTemplateHeaderInput),
 			graphql.NewInputUnmarshaler("TemplateParameterInput", ec.unmarshalInputTemplateParameterInput),
 			graphql.NewInputUnmarshaler("TransferConversationInput", ec.unmarshalInputTransferConversationInput),
+			graphql.NewInputUnmarshaler("UpdateBusinessHoursInput", ec.unmarshalInputUpdateBusinessHoursInput),
 			graphql.NewInputUnmarshaler("UpdateChannelInput", ec.unmarshalInputUpdateChannelInput),
 			graphql.NewInputUnmarshaler("UpdateCloseReasonInput", ec.unmarshalInputUpdateCloseReasonInput),
 			graphql.NewInputUnmarshaler("UpdateContactInput", ec.unmarshalInputUpdateContactInput),
 			graphql.NewInputUnmarshaler("UpdateQueueInput", ec.unmarshalInputUpdateQueueInput),
+			graphql.NewInputUnmarshaler("UpdateSlaPolicyInput", ec.unmarshalInputUpdateSlaPolicyInput),
 			graphql.NewInputUnmarshaler("UpdateTagInput", ec.unmarshalInputUpdateTagInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UpdateWorkspaceInput", ec.unmarshalInputUpdateWorkspaceInput),
@@ -3594,12 +4043,20 @@ extend type Query {
 input CreateQueueInput {
   name: String!
   description: String
+  "Business hours of this workspace; another workspace's id is a userError naming the field."
+  businessHoursId: ID
+  "SLA policy of this workspace; another workspace's id is a userError naming the field."
+  slaPolicyId: ID
 }
 
 input UpdateQueueInput {
   queueId: ID!
   name: String
   description: String
+  "Business hours of this workspace; \"\" takes the queue off its plan (always open)."
+  businessHoursId: ID
+  "SLA policy of this workspace; \"\" stops measuring its conversations."
+  slaPolicyId: ID
 }
 
 input DeleteQueueInput {
@@ -4568,6 +5025,216 @@ extend type Mutation {
   markConversationRead(input: MarkConversationReadInput!): MarkReadPayload
 }
 `, BuiltIn: false},
+	{Name: "../sla.graphqls", Input: `"One shift of a weekly plan: local wall-clock times of the plan's zone."
+type BusinessHoursShift {
+  "mon, tue, wed, thu, fri, sat or sun."
+  day: String!
+  "24-hour local time, e.g. \"09:00\"."
+  open: String!
+  "24-hour local time after open; \"24:00\" is midnight."
+  close: String!
+}
+
+"A day a plan stays closed."
+type BusinessHoliday {
+  "YYYY-MM-DD in the plan's zone."
+  date: String!
+  name: String!
+}
+
+"A weekly plan a queue works by; SLA clocks of the queue's conversations only run inside it."
+type BusinessHours implements Node {
+  id: ID!
+  name: String!
+  "IANA time zone, e.g. America/Lima."
+  timezone: String!
+  "Several shifts on one day make a split shift."
+  weekly: [BusinessHoursShift!]!
+  holidays: [BusinessHoliday!]!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+
+"What happens to a conversation whose SLA target is breached."
+enum EscalationAction {
+  "The sla.breached event names the users to notify and the queue's supervisors."
+  NOTIFY
+  "Unassign it and return it to its queue."
+  REASSIGN
+  "Transfer it to the escalation's queue."
+  MOVE_QUEUE
+  "Raise its priority one step (URGENT at most)."
+  RAISE_PRIORITY
+  "Tag it with the escalation's tag."
+  TAG
+}
+
+type Escalation {
+  action: EscalationAction!
+  "MOVE_QUEUE's destination."
+  queue: Queue
+  "TAG's tag."
+  tag: Tag
+  "NOTIFY's users."
+  notifyUsers: [User!]!
+}
+
+"The targets a queue's conversations are measured by, in seconds of the queue's business hours."
+type SlaPolicy implements Node {
+  id: ID!
+  name: String!
+  "From the customer's first message (or the conversation's creation) to the first human reply; null is not measured."
+  firstResponseSeconds: Int
+  "From the customer's first message after a human reply to the next human reply."
+  nextResponseSeconds: Int
+  "From the conversation's creation to its closing."
+  resolutionSeconds: Int
+  "Share of a target after which the clock warns (sla.warning)."
+  warningRatio: Float!
+  escalation: Escalation!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+
+extend type Queue {
+  "The business hours the queue works by; null is always open."
+  businessHours: BusinessHours
+  "The SLA policy its conversations are measured by; null measures nothing."
+  slaPolicy: SlaPolicy
+}
+
+extend type Query {
+  businessHours: [BusinessHours!]!
+  slaPolicies: [SlaPolicy!]!
+}
+
+input BusinessHoursShiftInput {
+  day: String!
+  open: String!
+  close: String!
+}
+
+input BusinessHolidayInput {
+  date: String!
+  name: String
+}
+
+input CreateBusinessHoursInput {
+  name: String!
+  timezone: String!
+  weekly: [BusinessHoursShiftInput!]
+  holidays: [BusinessHolidayInput!]
+}
+
+"weekly and holidays, when given, replace the lists whole."
+input UpdateBusinessHoursInput {
+  businessHoursId: ID!
+  name: String
+  timezone: String
+  weekly: [BusinessHoursShiftInput!]
+  holidays: [BusinessHolidayInput!]
+}
+
+input DeleteBusinessHoursInput {
+  businessHoursId: ID!
+}
+
+type BusinessHoursPayload {
+  businessHours: BusinessHours
+  userErrors: [UserError!]!
+}
+
+type DeleteBusinessHoursPayload {
+  deletedBusinessHoursId: ID
+  userErrors: [UserError!]!
+}
+
+"NOTIFY needs notifyUserIds, MOVE_QUEUE queueId, TAG tagId."
+input EscalationInput {
+  action: EscalationAction!
+  queueId: ID
+  tagId: ID
+  notifyUserIds: [ID!]
+}
+
+input CreateSlaPolicyInput {
+  name: String!
+  firstResponseSeconds: Int
+  nextResponseSeconds: Int
+  resolutionSeconds: Int
+  "Default 0.8."
+  warningRatio: Float
+  escalation: EscalationInput!
+}
+
+"escalation, when given, replaces the escalation whole."
+input UpdateSlaPolicyInput {
+  slaPolicyId: ID!
+  name: String
+  firstResponseSeconds: Int
+  nextResponseSeconds: Int
+  resolutionSeconds: Int
+  warningRatio: Float
+  escalation: EscalationInput
+}
+
+input DeleteSlaPolicyInput {
+  slaPolicyId: ID!
+}
+
+type SlaPolicyPayload {
+  slaPolicy: SlaPolicy
+  userErrors: [UserError!]!
+}
+
+type DeleteSlaPolicyPayload {
+  deletedSlaPolicyId: ID
+  userErrors: [UserError!]!
+}
+
+extend type Mutation {
+  "Admins. A bad plan is a userError naming the field (timezone, weekly.1.open, ...) and writes nothing."
+  createBusinessHours(input: CreateBusinessHoursInput!): BusinessHoursPayload!
+  updateBusinessHours(input: UpdateBusinessHoursInput!): BusinessHoursPayload!
+  "CONFLICT while a queue follows the plan."
+  deleteBusinessHours(input: DeleteBusinessHoursInput!): DeleteBusinessHoursPayload!
+  "Admins. Targets above 0, at least one; a bad policy is a userError naming the field."
+  createSlaPolicy(input: CreateSlaPolicyInput!): SlaPolicyPayload!
+  updateSlaPolicy(input: UpdateSlaPolicyInput!): SlaPolicyPayload!
+  "CONFLICT while a queue uses the policy."
+  deleteSlaPolicy(input: DeleteSlaPolicyInput!): DeleteSlaPolicyPayload!
+}
+
+"Where a conversation stands against its SLA: the worst of its running targets, or MET when none runs."
+enum SlaState {
+  ON_TRACK
+  WARNING
+  "A running target is past its due time."
+  BREACHED
+  MET
+}
+
+"A conversation's standing against its queue's SLA policy, in the queue's business hours."
+type ConversationSla {
+  policy: SlaPolicy
+  state: SlaState!
+  "Null for targets the policy does not measure."
+  firstResponseDueAt: DateTime
+  "Only while a customer message waits for a human reply."
+  nextResponseDueAt: DateTime
+  resolutionDueAt: DateTime
+}
+
+extend type Conversation {
+  "Null when the conversation's queue has no SLA policy."
+  sla: ConversationSla
+}
+
+extend input ConversationFilter {
+  "BREACHED lists everything breaching now."
+  slaState: SlaState
+}
+`, BuiltIn: false},
 	{Name: "../task.graphqls", Input: `"An internal note on a conversation, never sent to the customer."
 type Note implements Node {
   id: ID!
@@ -4820,6 +5487,58 @@ func (ec *executionContext) childFields_BoardColumn(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type BoardColumn", field.Name)
 }
 
+func (ec *executionContext) childFields_BusinessHoliday(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_BusinessHoliday_date(ctx, field)
+	case "name":
+		return ec.fieldContext_BusinessHoliday_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BusinessHoliday", field.Name)
+}
+
+func (ec *executionContext) childFields_BusinessHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BusinessHours_id(ctx, field)
+	case "name":
+		return ec.fieldContext_BusinessHours_name(ctx, field)
+	case "timezone":
+		return ec.fieldContext_BusinessHours_timezone(ctx, field)
+	case "weekly":
+		return ec.fieldContext_BusinessHours_weekly(ctx, field)
+	case "holidays":
+		return ec.fieldContext_BusinessHours_holidays(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BusinessHours_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_BusinessHours_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BusinessHours", field.Name)
+}
+
+func (ec *executionContext) childFields_BusinessHoursPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "businessHours":
+		return ec.fieldContext_BusinessHoursPayload_businessHours(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_BusinessHoursPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BusinessHoursPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_BusinessHoursShift(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_BusinessHoursShift_day(ctx, field)
+	case "open":
+		return ec.fieldContext_BusinessHoursShift_open(ctx, field)
+	case "close":
+		return ec.fieldContext_BusinessHoursShift_close(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BusinessHoursShift", field.Name)
+}
+
 func (ec *executionContext) childFields_Channel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5002,6 +5721,8 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 		return ec.fieldContext_Conversation_events(ctx, field)
 	case "previousConversationId":
 		return ec.fieldContext_Conversation_previousConversationId(ctx, field)
+	case "sla":
+		return ec.fieldContext_Conversation_sla(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Conversation", field.Name)
 }
@@ -5078,6 +5799,22 @@ func (ec *executionContext) childFields_ConversationPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type ConversationPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ConversationSla(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "policy":
+		return ec.fieldContext_ConversationSla_policy(ctx, field)
+	case "state":
+		return ec.fieldContext_ConversationSla_state(ctx, field)
+	case "firstResponseDueAt":
+		return ec.fieldContext_ConversationSla_firstResponseDueAt(ctx, field)
+	case "nextResponseDueAt":
+		return ec.fieldContext_ConversationSla_nextResponseDueAt(ctx, field)
+	case "resolutionDueAt":
+		return ec.fieldContext_ConversationSla_resolutionDueAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConversationSla", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateApiKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "apiKey":
@@ -5088,6 +5825,16 @@ func (ec *executionContext) childFields_CreateApiKeyPayload(ctx context.Context,
 		return ec.fieldContext_CreateApiKeyPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateApiKeyPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteBusinessHoursPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedBusinessHoursId":
+		return ec.fieldContext_DeleteBusinessHoursPayload_deletedBusinessHoursId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteBusinessHoursPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteBusinessHoursPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteChannelPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5120,6 +5867,16 @@ func (ec *executionContext) childFields_DeleteQueuePayload(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type DeleteQueuePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteSlaPolicyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedSlaPolicyId":
+		return ec.fieldContext_DeleteSlaPolicyPayload_deletedSlaPolicyId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteSlaPolicyPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteSlaPolicyPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteTagPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "deletedTagId":
@@ -5128,6 +5885,20 @@ func (ec *executionContext) childFields_DeleteTagPayload(ctx context.Context, fi
 		return ec.fieldContext_DeleteTagPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteTagPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Escalation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "action":
+		return ec.fieldContext_Escalation_action(ctx, field)
+	case "queue":
+		return ec.fieldContext_Escalation_queue(ctx, field)
+	case "tag":
+		return ec.fieldContext_Escalation_tag(ctx, field)
+	case "notifyUsers":
+		return ec.fieldContext_Escalation_notifyUsers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Escalation", field.Name)
 }
 
 func (ec *executionContext) childFields_Interactive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5452,6 +6223,10 @@ func (ec *executionContext) childFields_Queue(ctx context.Context, field graphql
 		return ec.fieldContext_Queue_updatedAt(ctx, field)
 	case "assignmentMode":
 		return ec.fieldContext_Queue_assignmentMode(ctx, field)
+	case "businessHours":
+		return ec.fieldContext_Queue_businessHours(ctx, field)
+	case "slaPolicy":
+		return ec.fieldContext_Queue_slaPolicy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Queue", field.Name)
 }
@@ -5548,6 +6323,40 @@ func (ec *executionContext) childFields_SharedPhone(ctx context.Context, field g
 		return ec.fieldContext_SharedPhone_type(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SharedPhone", field.Name)
+}
+
+func (ec *executionContext) childFields_SlaPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SlaPolicy_id(ctx, field)
+	case "name":
+		return ec.fieldContext_SlaPolicy_name(ctx, field)
+	case "firstResponseSeconds":
+		return ec.fieldContext_SlaPolicy_firstResponseSeconds(ctx, field)
+	case "nextResponseSeconds":
+		return ec.fieldContext_SlaPolicy_nextResponseSeconds(ctx, field)
+	case "resolutionSeconds":
+		return ec.fieldContext_SlaPolicy_resolutionSeconds(ctx, field)
+	case "warningRatio":
+		return ec.fieldContext_SlaPolicy_warningRatio(ctx, field)
+	case "escalation":
+		return ec.fieldContext_SlaPolicy_escalation(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SlaPolicy_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SlaPolicy_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SlaPolicy", field.Name)
+}
+
+func (ec *executionContext) childFields_SlaPolicyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "slaPolicy":
+		return ec.fieldContext_SlaPolicyPayload_slaPolicy(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SlaPolicyPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SlaPolicyPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SystemNotice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6114,6 +6923,20 @@ func (ec *executionContext) field_Mutation_createApiKey_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createBusinessHours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateBusinessHoursInput, error) {
+			return ec.unmarshalNCreateBusinessHoursInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateBusinessHoursInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createChannel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6184,6 +7007,20 @@ func (ec *executionContext) field_Mutation_createQueue_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createSlaPolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateSLAPolicyInput, error) {
+			return ec.unmarshalNCreateSlaPolicyInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateSLAPolicyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTag_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6240,6 +7077,20 @@ func (ec *executionContext) field_Mutation_deactivateUser_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteBusinessHours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteBusinessHoursInput, error) {
+			return ec.unmarshalNDeleteBusinessHoursInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteBusinessHoursInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteChannel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6274,6 +7125,20 @@ func (ec *executionContext) field_Mutation_deleteQueue_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteQueueInput, error) {
 			return ec.unmarshalNDeleteQueueInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteQueueInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteSlaPolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteSLAPolicyInput, error) {
+			return ec.unmarshalNDeleteSlaPolicyInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteSLAPolicyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6478,6 +7343,20 @@ func (ec *executionContext) field_Mutation_untagConversation_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateBusinessHours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateBusinessHoursInput, error) {
+			return ec.unmarshalNUpdateBusinessHoursInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateBusinessHoursInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateChannel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6526,6 +7405,20 @@ func (ec *executionContext) field_Mutation_updateQueue_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateQueueInput, error) {
 			return ec.unmarshalNUpdateQueueInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateQueueInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSlaPolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateSLAPolicyInput, error) {
+			return ec.unmarshalNUpdateSlaPolicyInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateSLAPolicyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7352,6 +8245,364 @@ func (ec *executionContext) fieldContext_BoardColumn_conversations(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BusinessHoliday_date(ctx context.Context, field graphql.CollectedField, obj *domain.Holiday) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BusinessHoliday_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BusinessHoliday_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BusinessHoliday", field, false, false, "String")
+}
+
+func (ec *executionContext) _BusinessHoliday_name(ctx context.Context, field graphql.CollectedField, obj *domain.Holiday) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BusinessHoliday_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BusinessHoliday_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BusinessHoliday", field, false, false, "String")
+}
+
+func (ec *executionContext) _BusinessHours_id(ctx context.Context, field graphql.CollectedField, obj *domain.BusinessHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BusinessHours_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BusinessHours_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BusinessHours", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BusinessHours_name(ctx context.Context, field graphql.CollectedField, obj *domain.BusinessHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BusinessHours_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BusinessHours_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BusinessHours", field, false, false, "String")
+}
+
+func (ec *executionContext) _BusinessHours_timezone(ctx context.Context, field graphql.CollectedField, obj *domain.BusinessHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BusinessHours_timezone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timezone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BusinessHours_timezone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BusinessHours", field, false, false, "String")
+}
+
+func (ec *executionContext) _BusinessHours_weekly(ctx context.Context, field graphql.CollectedField, obj *domain.BusinessHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BusinessHours_weekly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weekly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Shift) graphql.Marshaler {
+			return ec.marshalNBusinessHoursShift2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐShiftᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BusinessHours_weekly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BusinessHours",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BusinessHoursShift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BusinessHours_holidays(ctx context.Context, field graphql.CollectedField, obj *domain.BusinessHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BusinessHours_holidays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Holidays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Holiday) graphql.Marshaler {
+			return ec.marshalNBusinessHoliday2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐHolidayᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BusinessHours_holidays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BusinessHours",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BusinessHoliday(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BusinessHours_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.BusinessHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BusinessHours_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BusinessHours_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BusinessHours", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _BusinessHours_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.BusinessHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BusinessHours_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BusinessHours_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BusinessHours", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _BusinessHoursPayload_businessHours(ctx context.Context, field graphql.CollectedField, obj *model.BusinessHoursPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BusinessHoursPayload_businessHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BusinessHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.BusinessHours) graphql.Marshaler {
+			return ec.marshalOBusinessHours2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐBusinessHours(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BusinessHoursPayload_businessHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BusinessHoursPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BusinessHours(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BusinessHoursPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.BusinessHoursPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BusinessHoursPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BusinessHoursPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BusinessHoursPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BusinessHoursShift_day(ctx context.Context, field graphql.CollectedField, obj *domain.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BusinessHoursShift_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BusinessHoursShift_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BusinessHoursShift", field, false, false, "String")
+}
+
+func (ec *executionContext) _BusinessHoursShift_open(ctx context.Context, field graphql.CollectedField, obj *domain.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BusinessHoursShift_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BusinessHoursShift_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BusinessHoursShift", field, false, false, "String")
+}
+
+func (ec *executionContext) _BusinessHoursShift_close(ctx context.Context, field graphql.CollectedField, obj *domain.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BusinessHoursShift_close(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Close, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BusinessHoursShift_close(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BusinessHoursShift", field, false, false, "String")
 }
 
 func (ec *executionContext) _Channel_id(ctx context.Context, field graphql.CollectedField, obj *domain.Channel) (ret graphql.Marshaler) {
@@ -9166,6 +10417,38 @@ func (ec *executionContext) fieldContext_Conversation_previousConversationId(_ c
 	return graphql.NewScalarFieldContext("Conversation", field, true, true, "ID")
 }
 
+func (ec *executionContext) _Conversation_sla(ctx context.Context, field graphql.CollectedField, obj *domain.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_sla(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLA, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ConversationSLA) graphql.Marshaler {
+			return ec.marshalOConversationSla2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐConversationSLA(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_sla(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conversation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConversationSla(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ConversationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ConversationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9670,6 +10953,130 @@ func (ec *executionContext) fieldContext_ConversationPayload_userErrors(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ConversationSla_policy(ctx context.Context, field graphql.CollectedField, obj *domain.ConversationSLA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationSla_policy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ConversationSla().Policy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.SLAPolicy) graphql.Marshaler {
+			return ec.marshalOSlaPolicy2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationSla_policy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConversationSla",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SlaPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConversationSla_state(ctx context.Context, field graphql.CollectedField, obj *domain.ConversationSLA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationSla_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SLAState) graphql.Marshaler {
+			return ec.marshalNSlaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationSla_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationSla", field, false, false, "SlaState")
+}
+
+func (ec *executionContext) _ConversationSla_firstResponseDueAt(ctx context.Context, field graphql.CollectedField, obj *domain.ConversationSLA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationSla_firstResponseDueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstResponseDueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationSla_firstResponseDueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationSla", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ConversationSla_nextResponseDueAt(ctx context.Context, field graphql.CollectedField, obj *domain.ConversationSLA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationSla_nextResponseDueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextResponseDueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationSla_nextResponseDueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationSla", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ConversationSla_resolutionDueAt(ctx context.Context, field graphql.CollectedField, obj *domain.ConversationSLA) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationSla_resolutionDueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolutionDueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationSla_resolutionDueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationSla", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _CreateApiKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPIKeyPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9747,6 +11154,61 @@ func (ec *executionContext) _CreateApiKeyPayload_userErrors(ctx context.Context,
 func (ec *executionContext) fieldContext_CreateApiKeyPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CreateApiKeyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteBusinessHoursPayload_deletedBusinessHoursId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteBusinessHoursPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteBusinessHoursPayload_deletedBusinessHoursId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedBusinessHoursID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteBusinessHoursPayload_deletedBusinessHoursId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteBusinessHoursPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteBusinessHoursPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteBusinessHoursPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteBusinessHoursPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteBusinessHoursPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteBusinessHoursPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -9922,6 +11384,61 @@ func (ec *executionContext) fieldContext_DeleteQueuePayload_userErrors(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _DeleteSlaPolicyPayload_deletedSlaPolicyId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSLAPolicyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteSlaPolicyPayload_deletedSlaPolicyId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedSLAPolicyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteSlaPolicyPayload_deletedSlaPolicyId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteSlaPolicyPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteSlaPolicyPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSLAPolicyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteSlaPolicyPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteSlaPolicyPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteSlaPolicyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeleteTagPayload_deletedTagId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteTagPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9972,6 +11489,125 @@ func (ec *executionContext) fieldContext_DeleteTagPayload_userErrors(_ context.C
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Escalation_action(ctx context.Context, field graphql.CollectedField, obj *domain.Escalation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Escalation_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.EscalationAction) graphql.Marshaler {
+			return ec.marshalNEscalationAction2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEscalationAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Escalation_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Escalation", field, false, false, "EscalationAction")
+}
+
+func (ec *executionContext) _Escalation_queue(ctx context.Context, field graphql.CollectedField, obj *domain.Escalation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Escalation_queue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Escalation().Queue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Queue) graphql.Marshaler {
+			return ec.marshalOQueue2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐQueue(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Escalation_queue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Escalation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Queue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Escalation_tag(ctx context.Context, field graphql.CollectedField, obj *domain.Escalation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Escalation_tag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Escalation().Tag(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Tag) graphql.Marshaler {
+			return ec.marshalOTag2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTag(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Escalation_tag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Escalation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Escalation_notifyUsers(ctx context.Context, field graphql.CollectedField, obj *domain.Escalation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Escalation_notifyUsers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Escalation().NotifyUsers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐUserᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Escalation_notifyUsers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Escalation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13102,6 +14738,270 @@ func (ec *executionContext) fieldContext_Mutation_markConversationRead(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createBusinessHours(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createBusinessHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateBusinessHours(ctx, fc.Args["input"].(model.CreateBusinessHoursInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BusinessHoursPayload) graphql.Marshaler {
+			return ec.marshalNBusinessHoursPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBusinessHoursPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createBusinessHours(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BusinessHoursPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createBusinessHours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateBusinessHours(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateBusinessHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateBusinessHours(ctx, fc.Args["input"].(model.UpdateBusinessHoursInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BusinessHoursPayload) graphql.Marshaler {
+			return ec.marshalNBusinessHoursPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBusinessHoursPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateBusinessHours(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BusinessHoursPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateBusinessHours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteBusinessHours(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteBusinessHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteBusinessHours(ctx, fc.Args["input"].(model.DeleteBusinessHoursInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteBusinessHoursPayload) graphql.Marshaler {
+			return ec.marshalNDeleteBusinessHoursPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteBusinessHoursPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteBusinessHours(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteBusinessHoursPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteBusinessHours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createSlaPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSlaPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSLAPolicy(ctx, fc.Args["input"].(model.CreateSLAPolicyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SLAPolicyPayload) graphql.Marshaler {
+			return ec.marshalNSlaPolicyPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSLAPolicyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSlaPolicy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SlaPolicyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSlaPolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSlaPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSlaPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSLAPolicy(ctx, fc.Args["input"].(model.UpdateSLAPolicyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SLAPolicyPayload) graphql.Marshaler {
+			return ec.marshalNSlaPolicyPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSLAPolicyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSlaPolicy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SlaPolicyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSlaPolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteSlaPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteSlaPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteSLAPolicy(ctx, fc.Args["input"].(model.DeleteSLAPolicyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteSLAPolicyPayload) graphql.Marshaler {
+			return ec.marshalNDeleteSlaPolicyPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteSLAPolicyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteSlaPolicy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteSlaPolicyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteSlaPolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_addNote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14738,6 +16638,70 @@ func (ec *executionContext) fieldContext_Query_board(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_businessHours(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_businessHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().BusinessHours(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.BusinessHours) graphql.Marshaler {
+			return ec.marshalNBusinessHours2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐBusinessHoursᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_businessHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BusinessHours(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_slaPolicies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_slaPolicies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SLAPolicies(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.SLAPolicy) graphql.Marshaler {
+			return ec.marshalNSlaPolicy2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAPolicyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_slaPolicies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SlaPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_tasks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15114,6 +17078,70 @@ func (ec *executionContext) _Queue_assignmentMode(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Queue_assignmentMode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Queue", field, false, false, "AssignmentMode")
+}
+
+func (ec *executionContext) _Queue_businessHours(ctx context.Context, field graphql.CollectedField, obj *domain.Queue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Queue_businessHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Queue().BusinessHours(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.BusinessHours) graphql.Marshaler {
+			return ec.marshalOBusinessHours2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐBusinessHours(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Queue_businessHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Queue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BusinessHours(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Queue_slaPolicy(ctx context.Context, field graphql.CollectedField, obj *domain.Queue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Queue_slaPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Queue().SLAPolicy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.SLAPolicy) graphql.Marshaler {
+			return ec.marshalOSlaPolicy2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Queue_slaPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Queue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SlaPolicy(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _QueuePayload_queue(ctx context.Context, field graphql.CollectedField, obj *model.QueuePayload) (ret graphql.Marshaler) {
@@ -15697,6 +17725,286 @@ func (ec *executionContext) _SharedPhone_type(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_SharedPhone_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharedPhone", field, false, false, "String")
+}
+
+func (ec *executionContext) _SlaPolicy_id(ctx context.Context, field graphql.CollectedField, obj *domain.SLAPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlaPolicy_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlaPolicy_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlaPolicy", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SlaPolicy_name(ctx context.Context, field graphql.CollectedField, obj *domain.SLAPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlaPolicy_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlaPolicy_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlaPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _SlaPolicy_firstResponseSeconds(ctx context.Context, field graphql.CollectedField, obj *domain.SLAPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlaPolicy_firstResponseSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SlaPolicy().FirstResponseSeconds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SlaPolicy_firstResponseSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlaPolicy", field, true, true, "Int")
+}
+
+func (ec *executionContext) _SlaPolicy_nextResponseSeconds(ctx context.Context, field graphql.CollectedField, obj *domain.SLAPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlaPolicy_nextResponseSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SlaPolicy().NextResponseSeconds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SlaPolicy_nextResponseSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlaPolicy", field, true, true, "Int")
+}
+
+func (ec *executionContext) _SlaPolicy_resolutionSeconds(ctx context.Context, field graphql.CollectedField, obj *domain.SLAPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlaPolicy_resolutionSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SlaPolicy().ResolutionSeconds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SlaPolicy_resolutionSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlaPolicy", field, true, true, "Int")
+}
+
+func (ec *executionContext) _SlaPolicy_warningRatio(ctx context.Context, field graphql.CollectedField, obj *domain.SLAPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlaPolicy_warningRatio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WarningRatio, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlaPolicy_warningRatio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlaPolicy", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SlaPolicy_escalation(ctx context.Context, field graphql.CollectedField, obj *domain.SLAPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlaPolicy_escalation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Escalation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Escalation) graphql.Marshaler {
+			return ec.marshalNEscalation2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEscalation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlaPolicy_escalation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SlaPolicy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Escalation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SlaPolicy_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.SLAPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlaPolicy_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlaPolicy_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlaPolicy", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SlaPolicy_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.SLAPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlaPolicy_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlaPolicy_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlaPolicy", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SlaPolicyPayload_slaPolicy(ctx context.Context, field graphql.CollectedField, obj *model.SLAPolicyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlaPolicyPayload_slaPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLAPolicy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.SLAPolicy) graphql.Marshaler {
+			return ec.marshalOSlaPolicy2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAPolicy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SlaPolicyPayload_slaPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SlaPolicyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SlaPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SlaPolicyPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SLAPolicyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlaPolicyPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlaPolicyPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SlaPolicyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SystemNotice_kind(ctx context.Context, field graphql.CollectedField, obj *domain.SystemNotice) (ret graphql.Marshaler) {
@@ -18541,6 +20849,111 @@ func UnmarshalBoardFilter(ctx context.Context, raw any) (model.BoardFilter, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBusinessHolidayInput(ctx context.Context, obj any) (model.BusinessHolidayInput, error) {
+	var it model.BusinessHolidayInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"date", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBusinessHolidayInput unmarshals raw into the BusinessHolidayInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBusinessHolidayInput(ctx context.Context, raw any) (model.BusinessHolidayInput, error) {
+	var out model.BusinessHolidayInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BusinessHolidayInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBusinessHoursShiftInput(ctx context.Context, obj any) (model.BusinessHoursShiftInput, error) {
+	var it model.BusinessHoursShiftInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"day", "open", "close"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "day":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("day"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Day = data
+		case "open":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("open"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Open = data
+		case "close":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("close"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Close = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBusinessHoursShiftInput unmarshals raw into the BusinessHoursShiftInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBusinessHoursShiftInput(ctx context.Context, raw any) (model.BusinessHoursShiftInput, error) {
+	var out model.BusinessHoursShiftInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BusinessHoursShiftInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputChangeConversationStatusInput(ctx context.Context, obj any) (model.ChangeConversationStatusInput, error) {
 	var it model.ChangeConversationStatusInput
 	if obj == nil {
@@ -18766,7 +21179,7 @@ func (ec *executionContext) unmarshalInputConversationFilter(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"status", "queueId", "assigneeId", "unassigned", "tagId", "channelId", "contactId", "text", "updatedSince"}
+	fieldsInOrder := [...]string{"status", "queueId", "assigneeId", "unassigned", "tagId", "channelId", "contactId", "text", "updatedSince", "slaState"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18836,6 +21249,13 @@ func (ec *executionContext) unmarshalInputConversationFilter(ctx context.Context
 				return it, err
 			}
 			it.UpdatedSince = data
+		case "slaState":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaState"))
+			data, err := ec.unmarshalOSlaState2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAState = data
 		}
 	}
 	return it, nil
@@ -18906,6 +21326,69 @@ func (ec *executionContext) unmarshalInputCreateApiKeyInput(ctx context.Context,
 func UnmarshalCreateApiKeyInput(ctx context.Context, raw any) (model.CreateAPIKeyInput, error) {
 	var out model.CreateAPIKeyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateApiKeyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateBusinessHoursInput(ctx context.Context, obj any) (model.CreateBusinessHoursInput, error) {
+	var it model.CreateBusinessHoursInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "timezone", "weekly", "holidays"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "timezone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezone"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Timezone = data
+		case "weekly":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekly"))
+			data, err := ec.unmarshalOBusinessHoursShiftInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBusinessHoursShiftInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weekly = data
+		case "holidays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidays"))
+			data, err := ec.unmarshalOBusinessHolidayInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBusinessHolidayInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Holidays = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateBusinessHoursInput unmarshals raw into the CreateBusinessHoursInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateBusinessHoursInput(ctx context.Context, raw any) (model.CreateBusinessHoursInput, error) {
+	var out model.CreateBusinessHoursInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateBusinessHoursInput", raw, &out)
 	return out, err
 }
 
@@ -19214,7 +21697,7 @@ func (ec *executionContext) unmarshalInputCreateQueueInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "assignmentMode"}
+	fieldsInOrder := [...]string{"name", "description", "businessHoursId", "slaPolicyId", "assignmentMode"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19235,6 +21718,20 @@ func (ec *executionContext) unmarshalInputCreateQueueInput(ctx context.Context, 
 				return it, err
 			}
 			it.Description = data
+		case "businessHoursId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("businessHoursId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BusinessHoursID = data
+		case "slaPolicyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaPolicyId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAPolicyID = data
 		case "assignmentMode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentMode"))
 			data, err := ec.unmarshalOAssignmentMode2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode(ctx, v)
@@ -19256,6 +21753,83 @@ func (ec *executionContext) unmarshalInputCreateQueueInput(ctx context.Context, 
 func UnmarshalCreateQueueInput(ctx context.Context, raw any) (model.CreateQueueInput, error) {
 	var out model.CreateQueueInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateQueueInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateSlaPolicyInput(ctx context.Context, obj any) (model.CreateSLAPolicyInput, error) {
+	var it model.CreateSLAPolicyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "firstResponseSeconds", "nextResponseSeconds", "resolutionSeconds", "warningRatio", "escalation"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "firstResponseSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstResponseSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstResponseSeconds = data
+		case "nextResponseSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nextResponseSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NextResponseSeconds = data
+		case "resolutionSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionSeconds = data
+		case "warningRatio":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("warningRatio"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WarningRatio = data
+		case "escalation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("escalation"))
+			data, err := ec.unmarshalNEscalationInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐEscalationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Escalation = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSlaPolicyInput unmarshals raw into the CreateSlaPolicyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSlaPolicyInput(ctx context.Context, raw any) (model.CreateSLAPolicyInput, error) {
+	var out model.CreateSLAPolicyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSlaPolicyInput", raw, &out)
 	return out, err
 }
 
@@ -19497,6 +22071,48 @@ func UnmarshalDeactivateUserInput(ctx context.Context, raw any) (model.Deactivat
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteBusinessHoursInput(ctx context.Context, obj any) (model.DeleteBusinessHoursInput, error) {
+	var it model.DeleteBusinessHoursInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"businessHoursId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "businessHoursId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("businessHoursId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BusinessHoursID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteBusinessHoursInput unmarshals raw into the DeleteBusinessHoursInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteBusinessHoursInput(ctx context.Context, raw any) (model.DeleteBusinessHoursInput, error) {
+	var out model.DeleteBusinessHoursInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteBusinessHoursInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeleteChannelInput(ctx context.Context, obj any) (model.DeleteChannelInput, error) {
 	var it model.DeleteChannelInput
 	if obj == nil {
@@ -19623,6 +22239,48 @@ func UnmarshalDeleteQueueInput(ctx context.Context, raw any) (model.DeleteQueueI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteSlaPolicyInput(ctx context.Context, obj any) (model.DeleteSLAPolicyInput, error) {
+	var it model.DeleteSLAPolicyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slaPolicyId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slaPolicyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaPolicyId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAPolicyID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteSlaPolicyInput unmarshals raw into the DeleteSlaPolicyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteSlaPolicyInput(ctx context.Context, raw any) (model.DeleteSLAPolicyInput, error) {
+	var out model.DeleteSLAPolicyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteSlaPolicyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeleteTagInput(ctx context.Context, obj any) (model.DeleteTagInput, error) {
 	var it model.DeleteTagInput
 	if obj == nil {
@@ -19662,6 +22320,69 @@ func (ec *executionContext) unmarshalInputDeleteTagInput(ctx context.Context, ob
 func UnmarshalDeleteTagInput(ctx context.Context, raw any) (model.DeleteTagInput, error) {
 	var out model.DeleteTagInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteTagInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEscalationInput(ctx context.Context, obj any) (model.EscalationInput, error) {
+	var it model.EscalationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"action", "queueId", "tagId", "notifyUserIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "action":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("action"))
+			data, err := ec.unmarshalNEscalationAction2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEscalationAction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Action = data
+		case "queueId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("queueId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QueueID = data
+		case "tagId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tagId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TagID = data
+		case "notifyUserIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notifyUserIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotifyUserIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEscalationInput unmarshals raw into the EscalationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEscalationInput(ctx context.Context, raw any) (model.EscalationInput, error) {
+	var out model.EscalationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EscalationInput", raw, &out)
 	return out, err
 }
 
@@ -20827,6 +23548,76 @@ func UnmarshalTransferConversationInput(ctx context.Context, raw any) (model.Tra
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateBusinessHoursInput(ctx context.Context, obj any) (model.UpdateBusinessHoursInput, error) {
+	var it model.UpdateBusinessHoursInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"businessHoursId", "name", "timezone", "weekly", "holidays"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "businessHoursId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("businessHoursId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BusinessHoursID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "timezone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Timezone = data
+		case "weekly":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekly"))
+			data, err := ec.unmarshalOBusinessHoursShiftInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBusinessHoursShiftInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weekly = data
+		case "holidays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidays"))
+			data, err := ec.unmarshalOBusinessHolidayInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBusinessHolidayInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Holidays = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateBusinessHoursInput unmarshals raw into the UpdateBusinessHoursInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateBusinessHoursInput(ctx context.Context, raw any) (model.UpdateBusinessHoursInput, error) {
+	var out model.UpdateBusinessHoursInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateBusinessHoursInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateChannelInput(ctx context.Context, obj any) (model.UpdateChannelInput, error) {
 	var it model.UpdateChannelInput
 	if obj == nil {
@@ -21090,7 +23881,7 @@ func (ec *executionContext) unmarshalInputUpdateQueueInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"queueId", "name", "description", "assignmentMode"}
+	fieldsInOrder := [...]string{"queueId", "name", "description", "businessHoursId", "slaPolicyId", "assignmentMode"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21118,6 +23909,20 @@ func (ec *executionContext) unmarshalInputUpdateQueueInput(ctx context.Context, 
 				return it, err
 			}
 			it.Description = data
+		case "businessHoursId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("businessHoursId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BusinessHoursID = data
+		case "slaPolicyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaPolicyId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAPolicyID = data
 		case "assignmentMode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentMode"))
 			data, err := ec.unmarshalOAssignmentMode2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚋassignmentᚐMode(ctx, v)
@@ -21139,6 +23944,90 @@ func (ec *executionContext) unmarshalInputUpdateQueueInput(ctx context.Context, 
 func UnmarshalUpdateQueueInput(ctx context.Context, raw any) (model.UpdateQueueInput, error) {
 	var out model.UpdateQueueInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateQueueInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSlaPolicyInput(ctx context.Context, obj any) (model.UpdateSLAPolicyInput, error) {
+	var it model.UpdateSLAPolicyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slaPolicyId", "name", "firstResponseSeconds", "nextResponseSeconds", "resolutionSeconds", "warningRatio", "escalation"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slaPolicyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaPolicyId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAPolicyID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "firstResponseSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstResponseSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstResponseSeconds = data
+		case "nextResponseSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nextResponseSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NextResponseSeconds = data
+		case "resolutionSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionSeconds = data
+		case "warningRatio":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("warningRatio"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WarningRatio = data
+		case "escalation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("escalation"))
+			data, err := ec.unmarshalOEscalationInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐEscalationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Escalation = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSlaPolicyInput unmarshals raw into the UpdateSlaPolicyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSlaPolicyInput(ctx context.Context, raw any) (model.UpdateSLAPolicyInput, error) {
+	var out model.UpdateSLAPolicyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSlaPolicyInput", raw, &out)
 	return out, err
 }
 
@@ -21465,6 +24354,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Tag(ctx, sel, obj)
+	case domain.SLAPolicy:
+		return ec._SlaPolicy(ctx, sel, &obj)
+	case *domain.SLAPolicy:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SlaPolicy(ctx, sel, obj)
 	case domain.Queue:
 		return ec._Queue(ctx, sel, &obj)
 	case *domain.Queue:
@@ -21514,6 +24410,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Channel(ctx, sel, obj)
+	case domain.BusinessHours:
+		return ec._BusinessHours(ctx, sel, &obj)
+	case *domain.BusinessHours:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BusinessHours(ctx, sel, obj)
 	case domain.APIKey:
 		return ec._ApiKey(ctx, sel, &obj)
 	case *domain.APIKey:
@@ -21744,6 +24647,188 @@ func (ec *executionContext) _BoardColumn(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._BoardColumn_conversations(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var businessHolidayImplementors = []string{"BusinessHoliday"}
+
+func (ec *executionContext) _BusinessHoliday(ctx context.Context, sel ast.SelectionSet, obj *domain.Holiday) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, businessHolidayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BusinessHoliday")
+		case "date":
+			out.Values[i] = ec._BusinessHoliday_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._BusinessHoliday_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var businessHoursImplementors = []string{"BusinessHours", "Node"}
+
+func (ec *executionContext) _BusinessHours(ctx context.Context, sel ast.SelectionSet, obj *domain.BusinessHours) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, businessHoursImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BusinessHours")
+		case "id":
+			out.Values[i] = ec._BusinessHours_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._BusinessHours_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timezone":
+			out.Values[i] = ec._BusinessHours_timezone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weekly":
+			out.Values[i] = ec._BusinessHours_weekly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "holidays":
+			out.Values[i] = ec._BusinessHours_holidays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._BusinessHours_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._BusinessHours_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var businessHoursPayloadImplementors = []string{"BusinessHoursPayload"}
+
+func (ec *executionContext) _BusinessHoursPayload(ctx context.Context, sel ast.SelectionSet, obj *model.BusinessHoursPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, businessHoursPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BusinessHoursPayload")
+		case "businessHours":
+			out.Values[i] = ec._BusinessHoursPayload_businessHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._BusinessHoursPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var businessHoursShiftImplementors = []string{"BusinessHoursShift"}
+
+func (ec *executionContext) _BusinessHoursShift(ctx context.Context, sel ast.SelectionSet, obj *domain.Shift) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, businessHoursShiftImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BusinessHoursShift")
+		case "day":
+			out.Values[i] = ec._BusinessHoursShift_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "open":
+			out.Values[i] = ec._BusinessHoursShift_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "close":
+			out.Values[i] = ec._BusinessHoursShift_close(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22350,6 +25435,11 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Conversation_previousConversationId(ctx, field, obj)
 				})
+		case "sla":
+			out.Values[i] = ec._Conversation_sla(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22628,6 +25718,60 @@ func (ec *executionContext) _ConversationPayload(ctx context.Context, sel ast.Se
 	return out
 }
 
+var conversationSlaImplementors = []string{"ConversationSla"}
+
+func (ec *executionContext) _ConversationSla(ctx context.Context, sel ast.SelectionSet, obj *domain.ConversationSLA) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conversationSlaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConversationSla")
+		case "policy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ConversationSla_policy(ctx, field, obj)
+				})
+		case "state":
+			out.Values[i] = ec._ConversationSla_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstResponseDueAt":
+			out.Values[i] = ec._ConversationSla_firstResponseDueAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nextResponseDueAt":
+			out.Values[i] = ec._ConversationSla_nextResponseDueAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolutionDueAt":
+			out.Values[i] = ec._ConversationSla_resolutionDueAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createApiKeyPayloadImplementors = []string{"CreateApiKeyPayload"}
 
 func (ec *executionContext) _CreateApiKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAPIKeyPayload) graphql.Marshaler {
@@ -22651,6 +25795,44 @@ func (ec *executionContext) _CreateApiKeyPayload(ctx context.Context, sel ast.Se
 			}
 		case "userErrors":
 			out.Values[i] = ec._CreateApiKeyPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteBusinessHoursPayloadImplementors = []string{"DeleteBusinessHoursPayload"}
+
+func (ec *executionContext) _DeleteBusinessHoursPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteBusinessHoursPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteBusinessHoursPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteBusinessHoursPayload")
+		case "deletedBusinessHoursId":
+			out.Values[i] = ec._DeleteBusinessHoursPayload_deletedBusinessHoursId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteBusinessHoursPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22785,6 +25967,44 @@ func (ec *executionContext) _DeleteQueuePayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var deleteSlaPolicyPayloadImplementors = []string{"DeleteSlaPolicyPayload"}
+
+func (ec *executionContext) _DeleteSlaPolicyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteSLAPolicyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSlaPolicyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteSlaPolicyPayload")
+		case "deletedSlaPolicyId":
+			out.Values[i] = ec._DeleteSlaPolicyPayload_deletedSlaPolicyId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteSlaPolicyPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deleteTagPayloadImplementors = []string{"DeleteTagPayload"}
 
 func (ec *executionContext) _DeleteTagPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteTagPayload) graphql.Marshaler {
@@ -22806,6 +26026,57 @@ func (ec *executionContext) _DeleteTagPayload(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var escalationImplementors = []string{"Escalation"}
+
+func (ec *executionContext) _Escalation(ctx context.Context, sel ast.SelectionSet, obj *domain.Escalation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, escalationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Escalation")
+		case "action":
+			out.Values[i] = ec._Escalation_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "queue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Escalation_queue(ctx, field, obj)
+				})
+		case "tag":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Escalation_tag(ctx, field, obj)
+				})
+		case "notifyUsers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Escalation_notifyUsers(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23657,6 +26928,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "createBusinessHours":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createBusinessHours(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateBusinessHours":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateBusinessHours(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteBusinessHours":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteBusinessHours(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createSlaPolicy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSlaPolicy(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateSlaPolicy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSlaPolicy(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteSlaPolicy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteSlaPolicy(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "addNote":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addNote(ctx, field)
@@ -24267,6 +27580,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_board(ctx, field)
 				})
+		case "businessHours":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_businessHours(ctx, field)
+				})
+		case "slaPolicies":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_slaPolicies(ctx, field)
+				})
 		case "tasks":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -24364,6 +27689,18 @@ func (ec *executionContext) _Queue(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "businessHours":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Queue_businessHours(ctx, field, obj)
+				})
+		case "slaPolicy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Queue_slaPolicy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24701,6 +28038,120 @@ func (ec *executionContext) _SharedPhone(ctx context.Context, sel ast.SelectionS
 			}
 		case "type":
 			out.Values[i] = ec._SharedPhone_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var slaPolicyImplementors = []string{"SlaPolicy", "Node"}
+
+func (ec *executionContext) _SlaPolicy(ctx context.Context, sel ast.SelectionSet, obj *domain.SLAPolicy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, slaPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SlaPolicy")
+		case "id":
+			out.Values[i] = ec._SlaPolicy_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._SlaPolicy_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstResponseSeconds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SlaPolicy_firstResponseSeconds(ctx, field, obj)
+				})
+		case "nextResponseSeconds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SlaPolicy_nextResponseSeconds(ctx, field, obj)
+				})
+		case "resolutionSeconds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SlaPolicy_resolutionSeconds(ctx, field, obj)
+				})
+		case "warningRatio":
+			out.Values[i] = ec._SlaPolicy_warningRatio(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "escalation":
+			out.Values[i] = ec._SlaPolicy_escalation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._SlaPolicy_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SlaPolicy_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var slaPolicyPayloadImplementors = []string{"SlaPolicyPayload"}
+
+func (ec *executionContext) _SlaPolicyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SLAPolicyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, slaPolicyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SlaPolicyPayload")
+		case "slaPolicy":
+			out.Values[i] = ec._SlaPolicyPayload_slaPolicy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SlaPolicyPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25994,6 +29445,88 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNBusinessHoliday2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐHoliday(ctx context.Context, sel ast.SelectionSet, v domain.Holiday) graphql.Marshaler {
+	return ec._BusinessHoliday(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBusinessHoliday2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐHolidayᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Holiday) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBusinessHoliday2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐHoliday(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBusinessHolidayInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBusinessHolidayInput(ctx context.Context, v any) (*model.BusinessHolidayInput, error) {
+	res, err := ec.unmarshalInputBusinessHolidayInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBusinessHours2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐBusinessHoursᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.BusinessHours) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBusinessHours2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐBusinessHours(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBusinessHours2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐBusinessHours(ctx context.Context, sel ast.SelectionSet, v *domain.BusinessHours) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BusinessHours!")
+		return graphql.Null
+	}
+	return ec._BusinessHours(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBusinessHoursPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBusinessHoursPayload(ctx context.Context, sel ast.SelectionSet, v *model.BusinessHoursPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BusinessHoursPayload!")
+		return graphql.Null
+	}
+	return ec._BusinessHoursPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBusinessHoursShift2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐShift(ctx context.Context, sel ast.SelectionSet, v domain.Shift) graphql.Marshaler {
+	return ec._BusinessHoursShift(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBusinessHoursShift2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐShiftᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Shift) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBusinessHoursShift2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐShift(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBusinessHoursShiftInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBusinessHoursShiftInput(ctx context.Context, v any) (*model.BusinessHoursShiftInput, error) {
+	res, err := ec.unmarshalInputBusinessHoursShiftInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNChangeConversationStatusInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐChangeConversationStatusInput(ctx context.Context, v any) (model.ChangeConversationStatusInput, error) {
 	res, err := ec.unmarshalInputChangeConversationStatusInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26286,6 +29819,11 @@ func (ec *executionContext) unmarshalNCreateApiKeyInput2githubᚗcomᚋcentralit
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateBusinessHoursInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateBusinessHoursInput(ctx context.Context, v any) (model.CreateBusinessHoursInput, error) {
+	res, err := ec.unmarshalInputCreateBusinessHoursInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateChannelInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateChannelInput(ctx context.Context, v any) (model.CreateChannelInput, error) {
 	res, err := ec.unmarshalInputCreateChannelInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26308,6 +29846,11 @@ func (ec *executionContext) unmarshalNCreateConversationInput2githubᚗcomᚋcen
 
 func (ec *executionContext) unmarshalNCreateQueueInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateQueueInput(ctx context.Context, v any) (model.CreateQueueInput, error) {
 	res, err := ec.unmarshalInputCreateQueueInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateSlaPolicyInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateSLAPolicyInput(ctx context.Context, v any) (model.CreateSLAPolicyInput, error) {
+	res, err := ec.unmarshalInputCreateSlaPolicyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -26345,6 +29888,19 @@ func (ec *executionContext) unmarshalNDeactivateUserInput2githubᚗcomᚋcentral
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDeleteBusinessHoursInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteBusinessHoursInput(ctx context.Context, v any) (model.DeleteBusinessHoursInput, error) {
+	res, err := ec.unmarshalInputDeleteBusinessHoursInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteBusinessHoursPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteBusinessHoursPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteBusinessHoursPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteBusinessHoursPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteBusinessHoursPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDeleteChannelInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteChannelInput(ctx context.Context, v any) (model.DeleteChannelInput, error) {
 	res, err := ec.unmarshalInputDeleteChannelInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26358,6 +29914,19 @@ func (ec *executionContext) unmarshalNDeleteCloseReasonInput2githubᚗcomᚋcent
 func (ec *executionContext) unmarshalNDeleteQueueInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteQueueInput(ctx context.Context, v any) (model.DeleteQueueInput, error) {
 	res, err := ec.unmarshalInputDeleteQueueInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDeleteSlaPolicyInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteSLAPolicyInput(ctx context.Context, v any) (model.DeleteSLAPolicyInput, error) {
+	res, err := ec.unmarshalInputDeleteSlaPolicyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteSlaPolicyPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteSLAPolicyPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteSLAPolicyPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteSlaPolicyPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteSlaPolicyPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeleteTagInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteTagInput(ctx context.Context, v any) (model.DeleteTagInput, error) {
@@ -26400,6 +29969,47 @@ var (
 		domain.DeliveryReceived:  "RECEIVED",
 	}
 )
+
+func (ec *executionContext) marshalNEscalation2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEscalation(ctx context.Context, sel ast.SelectionSet, v domain.Escalation) graphql.Marshaler {
+	return ec._Escalation(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNEscalationAction2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEscalationAction(ctx context.Context, v any) (domain.EscalationAction, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNEscalationAction2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEscalationAction[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEscalationAction2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEscalationAction(ctx context.Context, sel ast.SelectionSet, v domain.EscalationAction) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNEscalationAction2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEscalationAction[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "EscalationAction!")
+	}
+	return res
+}
+
+var (
+	unmarshalNEscalationAction2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEscalationAction = map[string]domain.EscalationAction{
+		"NOTIFY":         domain.EscalateNotify,
+		"REASSIGN":       domain.EscalateReassign,
+		"MOVE_QUEUE":     domain.EscalateMoveQueue,
+		"RAISE_PRIORITY": domain.EscalateRaisePriority,
+		"TAG":            domain.EscalateTag,
+	}
+	marshalNEscalationAction2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEscalationAction = map[domain.EscalationAction]string{
+		domain.EscalateNotify:        "NOTIFY",
+		domain.EscalateReassign:      "REASSIGN",
+		domain.EscalateMoveQueue:     "MOVE_QUEUE",
+		domain.EscalateRaisePriority: "RAISE_PRIORITY",
+		domain.EscalateTag:           "TAG",
+	}
+)
+
+func (ec *executionContext) unmarshalNEscalationInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐEscalationInput(ctx context.Context, v any) (*model.EscalationInput, error) {
+	res, err := ec.unmarshalInputEscalationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
@@ -27083,6 +30693,68 @@ func (ec *executionContext) marshalNSharedPhone2ᚕgithubᚗcomᚋcentralitaᚋc
 	return ret
 }
 
+func (ec *executionContext) marshalNSlaPolicy2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAPolicyᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.SLAPolicy) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSlaPolicy2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAPolicy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSlaPolicy2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAPolicy(ctx context.Context, sel ast.SelectionSet, v *domain.SLAPolicy) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SlaPolicy!")
+		return graphql.Null
+	}
+	return ec._SlaPolicy(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSlaPolicyPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSLAPolicyPayload(ctx context.Context, sel ast.SelectionSet, v *model.SLAPolicyPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SlaPolicyPayload!")
+		return graphql.Null
+	}
+	return ec._SlaPolicyPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSlaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState(ctx context.Context, v any) (domain.SLAState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNSlaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSlaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState(ctx context.Context, sel ast.SelectionSet, v domain.SLAState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNSlaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SlaState!")
+	}
+	return res
+}
+
+var (
+	unmarshalNSlaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState = map[string]domain.SLAState{
+		"ON_TRACK": domain.SLAOnTrack,
+		"WARNING":  domain.SLAWarning,
+		"BREACHED": domain.SLABreached,
+		"MET":      domain.SLAMet,
+	}
+	marshalNSlaState2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState = map[domain.SLAState]string{
+		domain.SLAOnTrack:  "ON_TRACK",
+		domain.SLAWarning:  "WARNING",
+		domain.SLABreached: "BREACHED",
+		domain.SLAMet:      "MET",
+	}
+)
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27217,6 +30889,11 @@ func (ec *executionContext) unmarshalNTransferConversationInput2githubᚗcomᚋc
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateBusinessHoursInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateBusinessHoursInput(ctx context.Context, v any) (model.UpdateBusinessHoursInput, error) {
+	res, err := ec.unmarshalInputUpdateBusinessHoursInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateChannelInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateChannelInput(ctx context.Context, v any) (model.UpdateChannelInput, error) {
 	res, err := ec.unmarshalInputUpdateChannelInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27234,6 +30911,11 @@ func (ec *executionContext) unmarshalNUpdateContactInput2githubᚗcomᚋcentrali
 
 func (ec *executionContext) unmarshalNUpdateQueueInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateQueueInput(ctx context.Context, v any) (model.UpdateQueueInput, error) {
 	res, err := ec.unmarshalInputUpdateQueueInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSlaPolicyInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateSLAPolicyInput(ctx context.Context, v any) (model.UpdateSLAPolicyInput, error) {
+	res, err := ec.unmarshalInputUpdateSlaPolicyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -27605,6 +31287,47 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOBusinessHolidayInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBusinessHolidayInputᚄ(ctx context.Context, v any) ([]*model.BusinessHolidayInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.BusinessHolidayInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBusinessHolidayInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBusinessHolidayInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOBusinessHours2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐBusinessHours(ctx context.Context, sel ast.SelectionSet, v *domain.BusinessHours) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BusinessHours(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBusinessHoursShiftInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBusinessHoursShiftInputᚄ(ctx context.Context, v any) ([]*model.BusinessHoursShiftInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.BusinessHoursShiftInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBusinessHoursShiftInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐBusinessHoursShiftInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalOChannel2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐChannel(ctx context.Context, sel ast.SelectionSet, v *domain.Channel) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -27707,6 +31430,13 @@ func (ec *executionContext) marshalOConversationPayload2ᚖgithubᚗcomᚋcentra
 	return ec._ConversationPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOConversationSla2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐConversationSLA(ctx context.Context, sel ast.SelectionSet, v *domain.ConversationSLA) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ConversationSla(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOConversationStatus2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐConversationStatusᚄ(ctx context.Context, v any) ([]domain.ConversationStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -27794,6 +31524,14 @@ func (ec *executionContext) marshalODeleteTagPayload2ᚖgithubᚗcomᚋcentralit
 		return graphql.Null
 	}
 	return ec._DeleteTagPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOEscalationInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐEscalationInput(ctx context.Context, v any) (*model.EscalationInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEscalationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -28194,6 +31932,47 @@ func (ec *executionContext) marshalOSendTextMessagePayload2ᚖgithubᚗcomᚋcen
 	}
 	return ec._SendTextMessagePayload(ctx, sel, v)
 }
+
+func (ec *executionContext) marshalOSlaPolicy2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAPolicy(ctx context.Context, sel ast.SelectionSet, v *domain.SLAPolicy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SlaPolicy(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSlaState2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState(ctx context.Context, v any) (*domain.SLAState, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOSlaState2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSlaState2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState(ctx context.Context, sel ast.SelectionSet, v *domain.SLAState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOSlaState2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState[*v])
+	return res
+}
+
+var (
+	unmarshalOSlaState2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState = map[string]domain.SLAState{
+		"ON_TRACK": domain.SLAOnTrack,
+		"WARNING":  domain.SLAWarning,
+		"BREACHED": domain.SLABreached,
+		"MET":      domain.SLAMet,
+	}
+	marshalOSlaState2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐSLAState = map[domain.SLAState]string{
+		domain.SLAOnTrack:  "ON_TRACK",
+		domain.SLAWarning:  "WARNING",
+		domain.SLABreached: "BREACHED",
+		domain.SLAMet:      "MET",
+	}
+)
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {

@@ -46,6 +46,22 @@ type BoardFilter struct {
 	ClosedSince *time.Time `json:"closedSince,omitempty"`
 }
 
+type BusinessHolidayInput struct {
+	Date string  `json:"date"`
+	Name *string `json:"name,omitempty"`
+}
+
+type BusinessHoursPayload struct {
+	BusinessHours *domain.BusinessHours `json:"businessHours,omitempty"`
+	UserErrors    []*UserError          `json:"userErrors"`
+}
+
+type BusinessHoursShiftInput struct {
+	Day   string `json:"day"`
+	Open  string `json:"open"`
+	Close string `json:"close"`
+}
+
 type ChangeConversationStatusInput struct {
 	ConversationID string                    `json:"conversationId"`
 	Status         domain.ConversationStatus `json:"status"`
@@ -133,6 +149,8 @@ type ConversationFilter struct {
 	Text *string `json:"text,omitempty"`
 	// Only rows whose updatedAt is at or after this instant (inclusive: resume from the last updatedAt a sync saw and upsert by id).
 	UpdatedSince *time.Time `json:"updatedSince,omitempty"`
+	// BREACHED lists everything breaching now.
+	SLAState *domain.SLAState `json:"slaState,omitempty"`
 }
 
 // The conversation after a change.
@@ -153,6 +171,13 @@ type CreateAPIKeyPayload struct {
 	// The secret, shown only here.
 	Secret     *string      `json:"secret,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type CreateBusinessHoursInput struct {
+	Name     string                     `json:"name"`
+	Timezone string                     `json:"timezone"`
+	Weekly   []*BusinessHoursShiftInput `json:"weekly,omitempty"`
+	Holidays []*BusinessHolidayInput    `json:"holidays,omitempty"`
 }
 
 type CreateChannelInput struct {
@@ -200,8 +225,22 @@ type CreateConversationInput struct {
 type CreateQueueInput struct {
 	Name        string  `json:"name"`
 	Description *string `json:"description,omitempty"`
+	// Business hours of this workspace; another workspace's id is a userError naming the field.
+	BusinessHoursID *string `json:"businessHoursId,omitempty"`
+	// SLA policy of this workspace; another workspace's id is a userError naming the field.
+	SLAPolicyID *string `json:"slaPolicyId,omitempty"`
 	// MANUAL when omitted.
 	AssignmentMode *assignment.Mode `json:"assignmentMode,omitempty"`
+}
+
+type CreateSLAPolicyInput struct {
+	Name                 string `json:"name"`
+	FirstResponseSeconds *int   `json:"firstResponseSeconds,omitempty"`
+	NextResponseSeconds  *int   `json:"nextResponseSeconds,omitempty"`
+	ResolutionSeconds    *int   `json:"resolutionSeconds,omitempty"`
+	// Default 0.8.
+	WarningRatio *float64         `json:"warningRatio,omitempty"`
+	Escalation   *EscalationInput `json:"escalation"`
 }
 
 type CreateTagInput struct {
@@ -232,6 +271,15 @@ type DeactivateUserInput struct {
 	UserID string `json:"userId"`
 }
 
+type DeleteBusinessHoursInput struct {
+	BusinessHoursID string `json:"businessHoursId"`
+}
+
+type DeleteBusinessHoursPayload struct {
+	DeletedBusinessHoursID *string      `json:"deletedBusinessHoursId,omitempty"`
+	UserErrors             []*UserError `json:"userErrors"`
+}
+
 type DeleteChannelInput struct {
 	ChannelID string `json:"channelId"`
 }
@@ -260,6 +308,15 @@ type DeleteQueuePayload struct {
 	UserErrors     []*UserError `json:"userErrors"`
 }
 
+type DeleteSLAPolicyInput struct {
+	SLAPolicyID string `json:"slaPolicyId"`
+}
+
+type DeleteSLAPolicyPayload struct {
+	DeletedSLAPolicyID *string      `json:"deletedSlaPolicyId,omitempty"`
+	UserErrors         []*UserError `json:"userErrors"`
+}
+
 type DeleteTagInput struct {
 	TagID string `json:"tagId"`
 }
@@ -267,6 +324,14 @@ type DeleteTagInput struct {
 type DeleteTagPayload struct {
 	DeletedTagID *string      `json:"deletedTagId,omitempty"`
 	UserErrors   []*UserError `json:"userErrors"`
+}
+
+// NOTIFY needs notifyUserIds, MOVE_QUEUE queueId, TAG tagId.
+type EscalationInput struct {
+	Action        domain.EscalationAction `json:"action"`
+	QueueID       *string                 `json:"queueId,omitempty"`
+	TagID         *string                 `json:"tagId,omitempty"`
+	NotifyUserIds []string                `json:"notifyUserIds,omitempty"`
 }
 
 type ListRowInput struct {
@@ -446,6 +511,11 @@ type SetConversationPriorityInput struct {
 	Priority       domain.Priority `json:"priority"`
 }
 
+type SLAPolicyPayload struct {
+	SLAPolicy  *domain.SLAPolicy `json:"slaPolicy,omitempty"`
+	UserErrors []*UserError      `json:"userErrors"`
+}
+
 type TagConversationInput struct {
 	ConversationID string `json:"conversationId"`
 	TagID          string `json:"tagId"`
@@ -518,6 +588,15 @@ type TransferConversationInput struct {
 	Note *string `json:"note,omitempty"`
 }
 
+// weekly and holidays, when given, replace the lists whole.
+type UpdateBusinessHoursInput struct {
+	BusinessHoursID string                     `json:"businessHoursId"`
+	Name            *string                    `json:"name,omitempty"`
+	Timezone        *string                    `json:"timezone,omitempty"`
+	Weekly          []*BusinessHoursShiftInput `json:"weekly,omitempty"`
+	Holidays        []*BusinessHolidayInput    `json:"holidays,omitempty"`
+}
+
 type UpdateChannelInput struct {
 	ChannelID          string  `json:"channelId"`
 	Name               *string `json:"name,omitempty"`
@@ -556,10 +635,25 @@ type UpdateContactInput struct {
 }
 
 type UpdateQueueInput struct {
-	QueueID        string           `json:"queueId"`
-	Name           *string          `json:"name,omitempty"`
-	Description    *string          `json:"description,omitempty"`
+	QueueID     string  `json:"queueId"`
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// Business hours of this workspace; "" takes the queue off its plan (always open).
+	BusinessHoursID *string `json:"businessHoursId,omitempty"`
+	// SLA policy of this workspace; "" stops measuring its conversations.
+	SLAPolicyID    *string          `json:"slaPolicyId,omitempty"`
 	AssignmentMode *assignment.Mode `json:"assignmentMode,omitempty"`
+}
+
+// escalation, when given, replaces the escalation whole.
+type UpdateSLAPolicyInput struct {
+	SLAPolicyID          string           `json:"slaPolicyId"`
+	Name                 *string          `json:"name,omitempty"`
+	FirstResponseSeconds *int             `json:"firstResponseSeconds,omitempty"`
+	NextResponseSeconds  *int             `json:"nextResponseSeconds,omitempty"`
+	ResolutionSeconds    *int             `json:"resolutionSeconds,omitempty"`
+	WarningRatio         *float64         `json:"warningRatio,omitempty"`
+	Escalation           *EscalationInput `json:"escalation,omitempty"`
 }
 
 type UpdateTagInput struct {
