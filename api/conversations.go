@@ -47,6 +47,8 @@ type conversationView struct {
 	ServiceWindowExpiresAt *timestamp `json:"service_window_expires_at"`
 	// LeadSource is the first Click-to-WhatsApp ad the conversation came with.
 	LeadSource *referralView `json:"lead_source"`
+	// Routing says which rule or menu option placed the conversation.
+	Routing *routingView `json:"routing"`
 }
 
 func viewConversation(c *domain.Conversation) conversationView {
@@ -57,7 +59,8 @@ func viewConversation(c *domain.Conversation) conversationView {
 		Priority: string(c.Priority), CloseReason: nullable(c.CloseReason), Tags: ids(c.TagIDs), Version: c.Version,
 		CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.UpdatedAt), LastActivityAt: stamp(c.LastActivityAt),
 		FirstHumanResponseAt:  optionalStamp(c.FirstHumanResponseAt),
-		LastCustomerMessageAt: optionalStamp(c.LastCustomerMessageAt), ClosedAt: optionalStamp(c.ClosedAt)}
+		LastCustomerMessageAt: optionalStamp(c.LastCustomerMessageAt), ClosedAt: optionalStamp(c.ClosedAt),
+		Routing: viewRouting(c.Routing)}
 }
 
 type createConversationRequest struct {

@@ -106,6 +106,7 @@ func NewRouter(d Deps) *gin.Engine {
 	h.registerTags(private)
 	h.registerChannels(private)
 	h.registerAPIKeys(private)
+	h.registerWelcomeBot(private)
 	return r
 }
 

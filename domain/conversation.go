@@ -92,6 +92,9 @@ type Conversation struct {
 	// conversation, or a reopened older one, shares the window.
 	NumberLastCustomerMessageAt *time.Time
 	ClosedAt                    *time.Time
+	// Routing says which rule or menu option placed the conversation and
+	// why; nil until the bot or a rule decides.
+	Routing *RoutingDecision
 }
 
 // NewConversation is the input for opening a conversation through the API.

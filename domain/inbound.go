@@ -208,7 +208,7 @@ func (s *Service) receiveOnce(ctx context.Context, ch *Channel, in InboundMessag
 		if _, err := s.recordInbound(ctx, conv.ID, msg); err != nil {
 			return err
 		}
-		if err := s.routeMenuReply(ctx, ch, conv.ID, msg.Interactive); err != nil {
+		if err := s.welcomeBotStep(ctx, ch, conv.ID, msg); err != nil {
 			return err
 		}
 		if err := s.followNumberChange(ctx, contact, msg.System); err != nil {

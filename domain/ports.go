@@ -190,6 +190,7 @@ type Store interface {
 	UserStore
 	QueueStore
 	BusinessHoursStore
+	WelcomeBotStore
 	TagStore
 	ChannelStore
 	ContactStore

@@ -63,6 +63,9 @@ type conversationRow struct {
 	LeadSource            referralColumn `gorm:"column:lead_source"`
 	// Computed by conversationsWithWindow; never written.
 	NumberLastCustomerMessageAt *utcTime `gorm:"column:number_last_customer_message_at;->"`
+	// Written only by UpdateConversation: a new conversation is not routed
+	// yet (and older schemas, which migration tests write to, lack it).
+	Routing jsonColumn[*routingJSON] `gorm:"column:routing;<-:update"`
 }
 
 func (conversationRow) TableName() string { return "conversations" }
@@ -75,7 +78,7 @@ func conversationFromDomain(c *domain.Conversation) conversationRow {
 		LastActivityAt:        storedTime(&c.LastActivityAt),
 		FirstHumanResponseAt:  storedTimePtr(c.FirstHumanResponseAt),
 		LastCustomerMessageAt: storedTimePtr(c.LastCustomerMessageAt), ClosedAt: storedTimePtr(c.ClosedAt),
-		LeadSource: referralColumn{c.LeadSource}}
+		LeadSource: referralColumn{c.LeadSource}, Routing: routingToJSON(c.Routing)}
 }
 
 func (r *conversationRow) toDomain() *domain.Conversation {
@@ -87,7 +90,7 @@ func (r *conversationRow) toDomain() *domain.Conversation {
 		FirstHumanResponseAt:  timePtr(r.FirstHumanResponseAt),
 		LastCustomerMessageAt: timePtr(r.LastCustomerMessageAt), ClosedAt: timePtr(r.ClosedAt),
 		NumberLastCustomerMessageAt: timePtr(r.NumberLastCustomerMessageAt),
-		LeadSource:                  r.LeadSource.r}
+		LeadSource:                  r.LeadSource.r, Routing: routingFromJSON(r.Routing)}
 }
 
 // conversationTagRow links a tag to a conversation.

@@ -195,7 +195,7 @@ func (s *Store) UpdateConversation(ctx context.Context, c *domain.Conversation) 
 			"close_reason": row.CloseReason, "version": row.Version, "updated_at": row.UpdatedAt,
 			"last_activity_at": row.LastActivityAt, "first_human_response_at": row.FirstHumanResponseAt,
 			"last_customer_message_at": row.LastCustomerMessageAt, "closed_at": row.ClosedAt,
-			"lead_source": row.LeadSource,
+			"lead_source": row.LeadSource, "routing": row.Routing,
 		})
 	if res.Error != nil {
 		return writeError(res.Error, "conversation")
