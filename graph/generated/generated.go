@@ -43,6 +43,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Queue() QueueResolver
 	Reaction() ReactionResolver
+	Routing() RoutingResolver
 	Tag() TagResolver
 	Task() TaskResolver
 	User() UserResolver
@@ -90,6 +91,7 @@ type ComplexityRoot struct {
 		RedirectUntil      func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
 		WABAID             func(childComplexity int) int
+		WelcomeBot         func(childComplexity int) int
 	}
 
 	ChannelPayload struct {
@@ -145,6 +147,7 @@ type ComplexityRoot struct {
 		Notes                 func(childComplexity int, first *int, after *string) int
 		Priority              func(childComplexity int) int
 		Queue                 func(childComplexity int) int
+		Routing               func(childComplexity int) int
 		ServiceWindow         func(childComplexity int) int
 		Status                func(childComplexity int) int
 		Tags                  func(childComplexity int) int
@@ -178,6 +181,11 @@ type ComplexityRoot struct {
 	DeleteChannelPayload struct {
 		DeletedChannelID func(childComplexity int) int
 		UserErrors       func(childComplexity int) int
+	}
+
+	DeleteChannelWelcomeBotPayload struct {
+		ChannelID  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	DeleteQueuePayload struct {
@@ -297,6 +305,7 @@ type ComplexityRoot struct {
 		CreateUser               func(childComplexity int, input model.CreateUserInput) int
 		DeactivateUser           func(childComplexity int, input model.DeactivateUserInput) int
 		DeleteChannel            func(childComplexity int, input model.DeleteChannelInput) int
+		DeleteChannelWelcomeBot  func(childComplexity int, input model.DeleteChannelWelcomeBotInput) int
 		DeleteQueue              func(childComplexity int, input model.DeleteQueueInput) int
 		DeleteTag                func(childComplexity int, input model.DeleteTagInput) int
 		MarkConversationRead     func(childComplexity int, input model.MarkConversationReadInput) int
@@ -317,6 +326,7 @@ type ComplexityRoot struct {
 		UpdateQueue              func(childComplexity int, input model.UpdateQueueInput) int
 		UpdateTag                func(childComplexity int, input model.UpdateTagInput) int
 		UpdateUser               func(childComplexity int, input model.UpdateUserInput) int
+		UpdateWelcomeBot         func(childComplexity int, input model.WelcomeBotInput) int
 		UpdateWorkspace          func(childComplexity int, input model.UpdateWorkspaceInput) int
 	}
 
@@ -398,6 +408,7 @@ type ComplexityRoot struct {
 		Tasks         func(childComplexity int, first *int, after *string, filter *model.TaskFilter, sort *domain.Sort) int
 		User          func(childComplexity int, id string) int
 		Users         func(childComplexity int, first *int, after *string, filter *model.UserFilter) int
+		WelcomeBot    func(childComplexity int) int
 		Workspace     func(childComplexity int) int
 	}
 
@@ -433,6 +444,12 @@ type ComplexityRoot struct {
 	ReplyButton struct {
 		ID    func(childComplexity int) int
 		Title func(childComplexity int) int
+	}
+
+	Routing struct {
+		MenuOption func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		RuleID     func(childComplexity int) int
 	}
 
 	SendTextMessagePayload struct {
@@ -542,6 +559,33 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	WelcomeBot struct {
+		ChannelID         func(childComplexity int) int
+		Enabled           func(childComplexity int) int
+		FallbackQueueID   func(childComplexity int) int
+		Greeting          func(childComplexity int) int
+		MaxReprompts      func(childComplexity int) int
+		Options           func(childComplexity int) int
+		OutOfHoursMessage func(childComplexity int) int
+		StickyHours       func(childComplexity int) int
+		Style             func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+	}
+
+	WelcomeBotOption struct {
+		Key      func(childComplexity int) int
+		Keywords func(childComplexity int) int
+		Priority func(childComplexity int) int
+		QueueID  func(childComplexity int) int
+		TagIds   func(childComplexity int) int
+		Title    func(childComplexity int) int
+	}
+
+	WelcomeBotPayload struct {
+		UserErrors func(childComplexity int) int
+		WelcomeBot func(childComplexity int) int
+	}
+
 	Workspace struct {
 		CreatedAt    func(childComplexity int) int
 		DefaultQueue func(childComplexity int) int
@@ -572,6 +616,8 @@ type ChannelResolver interface {
 	RedirectEveryHours(ctx context.Context, obj *domain.Channel) (int, error)
 
 	DefaultQueue(ctx context.Context, obj *domain.Channel) (*domain.Queue, error)
+
+	WelcomeBot(ctx context.Context, obj *domain.Channel) (*model.WelcomeBot, error)
 }
 type ContactResolver interface {
 	WaID(ctx context.Context, obj *domain.Contact) (*string, error)
@@ -653,6 +699,8 @@ type MutationResolver interface {
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*model.UserPayload, error)
 	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*model.UserPayload, error)
 	DeactivateUser(ctx context.Context, input model.DeactivateUserInput) (*model.UserPayload, error)
+	UpdateWelcomeBot(ctx context.Context, input model.WelcomeBotInput) (*model.WelcomeBotPayload, error)
+	DeleteChannelWelcomeBot(ctx context.Context, input model.DeleteChannelWelcomeBotInput) (*model.DeleteChannelWelcomeBotPayload, error)
 }
 type NoteResolver interface {
 	Author(ctx context.Context, obj *domain.Note) (*domain.User, error)
@@ -679,6 +727,7 @@ type QueryResolver interface {
 	Tasks(ctx context.Context, first *int, after *string, filter *model.TaskFilter, sort *domain.Sort) (*model.TaskConnection, error)
 	Users(ctx context.Context, first *int, after *string, filter *model.UserFilter) (*model.UserConnection, error)
 	User(ctx context.Context, id string) (*domain.User, error)
+	WelcomeBot(ctx context.Context) (*model.WelcomeBot, error)
 }
 type QueueResolver interface {
 	Description(ctx context.Context, obj *domain.Queue) (*string, error)
@@ -686,6 +735,10 @@ type QueueResolver interface {
 }
 type ReactionResolver interface {
 	Target(ctx context.Context, obj *domain.Reaction) (*domain.Message, error)
+}
+type RoutingResolver interface {
+	RuleID(ctx context.Context, obj *domain.RoutingDecision) (*string, error)
+	MenuOption(ctx context.Context, obj *domain.RoutingDecision) (*string, error)
 }
 type TagResolver interface {
 	Color(ctx context.Context, obj *domain.Tag) (*string, error)
@@ -885,6 +938,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Channel.WABAID(childComplexity), true
+	case "Channel.welcomeBot":
+		if e.ComplexityRoot.Channel.WelcomeBot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.WelcomeBot(childComplexity), true
 
 	case "ChannelPayload.channel":
 		if e.ComplexityRoot.ChannelPayload.Channel == nil {
@@ -1128,6 +1187,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Queue(childComplexity), true
+	case "Conversation.routing":
+		if e.ComplexityRoot.Conversation.Routing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.Routing(childComplexity), true
 	case "Conversation.serviceWindow":
 		if e.ComplexityRoot.Conversation.ServiceWindow == nil {
 			break
@@ -1246,6 +1311,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteChannelPayload.UserErrors(childComplexity), true
+
+	case "DeleteChannelWelcomeBotPayload.channelId":
+		if e.ComplexityRoot.DeleteChannelWelcomeBotPayload.ChannelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteChannelWelcomeBotPayload.ChannelID(childComplexity), true
+	case "DeleteChannelWelcomeBotPayload.userErrors":
+		if e.ComplexityRoot.DeleteChannelWelcomeBotPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteChannelWelcomeBotPayload.UserErrors(childComplexity), true
 
 	case "DeleteQueuePayload.deletedQueueId":
 		if e.ComplexityRoot.DeleteQueuePayload.DeletedQueueID == nil {
@@ -1836,6 +1914,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteChannel(childComplexity, args["input"].(model.DeleteChannelInput)), true
+	case "Mutation.deleteChannelWelcomeBot":
+		if e.ComplexityRoot.Mutation.DeleteChannelWelcomeBot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteChannelWelcomeBot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteChannelWelcomeBot(childComplexity, args["input"].(model.DeleteChannelWelcomeBotInput)), true
 	case "Mutation.deleteQueue":
 		if e.ComplexityRoot.Mutation.DeleteQueue == nil {
 			break
@@ -2056,6 +2145,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["input"].(model.UpdateUserInput)), true
+	case "Mutation.updateWelcomeBot":
+		if e.ComplexityRoot.Mutation.UpdateWelcomeBot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateWelcomeBot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateWelcomeBot(childComplexity, args["input"].(model.WelcomeBotInput)), true
 	case "Mutation.updateWorkspace":
 		if e.ComplexityRoot.Mutation.UpdateWorkspace == nil {
 			break
@@ -2406,6 +2506,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.UserFilter)), true
+	case "Query.welcomeBot":
+		if e.ComplexityRoot.Query.WelcomeBot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.WelcomeBot(childComplexity), true
 	case "Query.workspace":
 		if e.ComplexityRoot.Query.Workspace == nil {
 			break
@@ -2531,6 +2637,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReplyButton.Title(childComplexity), true
+
+	case "Routing.menuOption":
+		if e.ComplexityRoot.Routing.MenuOption == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routing.MenuOption(childComplexity), true
+	case "Routing.reason":
+		if e.ComplexityRoot.Routing.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routing.Reason(childComplexity), true
+	case "Routing.ruleId":
+		if e.ComplexityRoot.Routing.RuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routing.RuleID(childComplexity), true
 
 	case "SendTextMessagePayload.message":
 		if e.ComplexityRoot.SendTextMessagePayload.Message == nil {
@@ -2902,6 +3027,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserPayload.UserErrors(childComplexity), true
 
+	case "WelcomeBot.channelId":
+		if e.ComplexityRoot.WelcomeBot.ChannelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.ChannelID(childComplexity), true
+	case "WelcomeBot.enabled":
+		if e.ComplexityRoot.WelcomeBot.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.Enabled(childComplexity), true
+	case "WelcomeBot.fallbackQueueId":
+		if e.ComplexityRoot.WelcomeBot.FallbackQueueID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.FallbackQueueID(childComplexity), true
+	case "WelcomeBot.greeting":
+		if e.ComplexityRoot.WelcomeBot.Greeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.Greeting(childComplexity), true
+	case "WelcomeBot.maxReprompts":
+		if e.ComplexityRoot.WelcomeBot.MaxReprompts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.MaxReprompts(childComplexity), true
+	case "WelcomeBot.options":
+		if e.ComplexityRoot.WelcomeBot.Options == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.Options(childComplexity), true
+	case "WelcomeBot.outOfHoursMessage":
+		if e.ComplexityRoot.WelcomeBot.OutOfHoursMessage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.OutOfHoursMessage(childComplexity), true
+	case "WelcomeBot.stickyHours":
+		if e.ComplexityRoot.WelcomeBot.StickyHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.StickyHours(childComplexity), true
+	case "WelcomeBot.style":
+		if e.ComplexityRoot.WelcomeBot.Style == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.Style(childComplexity), true
+	case "WelcomeBot.updatedAt":
+		if e.ComplexityRoot.WelcomeBot.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.UpdatedAt(childComplexity), true
+
+	case "WelcomeBotOption.key":
+		if e.ComplexityRoot.WelcomeBotOption.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotOption.Key(childComplexity), true
+	case "WelcomeBotOption.keywords":
+		if e.ComplexityRoot.WelcomeBotOption.Keywords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotOption.Keywords(childComplexity), true
+	case "WelcomeBotOption.priority":
+		if e.ComplexityRoot.WelcomeBotOption.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotOption.Priority(childComplexity), true
+	case "WelcomeBotOption.queueId":
+		if e.ComplexityRoot.WelcomeBotOption.QueueID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotOption.QueueID(childComplexity), true
+	case "WelcomeBotOption.tagIds":
+		if e.ComplexityRoot.WelcomeBotOption.TagIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotOption.TagIds(childComplexity), true
+	case "WelcomeBotOption.title":
+		if e.ComplexityRoot.WelcomeBotOption.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotOption.Title(childComplexity), true
+
+	case "WelcomeBotPayload.userErrors":
+		if e.ComplexityRoot.WelcomeBotPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotPayload.UserErrors(childComplexity), true
+	case "WelcomeBotPayload.welcomeBot":
+		if e.ComplexityRoot.WelcomeBotPayload.WelcomeBot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotPayload.WelcomeBot(childComplexity), true
+
 	case "Workspace.createdAt":
 		if e.ComplexityRoot.Workspace.CreatedAt == nil {
 			break
@@ -2984,6 +3220,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("DeactivateUserInput", ec.unmarshalInputDeactivateUserInput),
 			graphql.NewInputUnmarshaler("DeleteChannelInput", ec.unmarshalInputDeleteChannelInput),
+			graphql.NewInputUnmarshaler("DeleteChannelWelcomeBotInput", ec.unmarshalInputDeleteChannelWelcomeBotInput),
 			graphql.NewInputUnmarshaler("DeleteQueueInput", ec.unmarshalInputDeleteQueueInput),
 			graphql.NewInputUnmarshaler("DeleteTagInput", ec.unmarshalInputDeleteTagInput),
 			graphql.NewInputUnmarshaler("ListRowInput", ec.unmarshalInputListRowInput),
@@ -3012,6 +3249,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UpdateWorkspaceInput", ec.unmarshalInputUpdateWorkspaceInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
+			graphql.NewInputUnmarshaler("WelcomeBotInput", ec.unmarshalInputWelcomeBotInput),
+			graphql.NewInputUnmarshaler("WelcomeBotOptionInput", ec.unmarshalInputWelcomeBotOptionInput),
 		)
 	}
 	first := true
@@ -4239,6 +4478,119 @@ extend type Mutation {
   deactivateUser(input: DeactivateUserInput!): UserPayload
 }
 `, BuiltIn: false},
+	{Name: "../welcome_bot.graphqls", Input: `"How the welcome bot shows its menu: numbered text lines, reply buttons (up to 3) or a list (up to 10)."
+enum WelcomeBotStyle {
+  TEXT
+  BUTTONS
+  LIST
+}
+
+"One entry of the welcome bot's menu."
+type WelcomeBotOption {
+  "The option's reply id on buttons and list rows."
+  key: String!
+  title: String!
+  queueId: ID!
+  tagIds: [ID!]!
+  "Null keeps the conversation's priority."
+  priority: Priority
+  "Words that route a customer's first sentence straight to this option."
+  keywords: [String!]!
+}
+
+"""
+The first-level bot: greets a new conversation with a menu, reads the answer and routes it. The
+workspace has one; a number may have its own.
+"""
+type WelcomeBot {
+  "The number this bot is for; null for the workspace's."
+  channelId: ID
+  enabled: Boolean!
+  greeting: String!
+  style: WelcomeBotStyle!
+  options: [WelcomeBotOption!]!
+  "Where a customer who never answers clearly goes; null leaves them where they landed."
+  fallbackQueueId: ID
+  maxReprompts: Int!
+  "A customer writing within this many hours of a closed conversation goes back to its queue and agent."
+  stickyHours: Int!
+  "Sent when the chosen queue is closed; {next_opening} becomes its next opening."
+  outOfHoursMessage: String!
+  "Null until configured."
+  updatedAt: DateTime
+}
+
+"Which rule or menu option placed a conversation, and why."
+type Routing {
+  ruleId: ID
+  "The welcome bot option's key."
+  menuOption: String
+  "menu, keyword, fallback, sticky or rule."
+  reason: String!
+}
+
+extend type Conversation {
+  "Which rule or menu option placed the conversation; null until one did."
+  routing: Routing
+}
+
+extend type Channel {
+  "This number's own welcome bot (admins); null when the workspace's applies."
+  welcomeBot: WelcomeBot
+}
+
+extend type Query {
+  "The workspace's welcome bot (admins); disabled with no options until configured."
+  welcomeBot: WelcomeBot!
+}
+
+input WelcomeBotOptionInput {
+  key: String!
+  title: String!
+  queueId: ID!
+  tagIds: [ID!]
+  priority: Priority
+  keywords: [String!]
+}
+
+"The whole configuration; it replaces the previous one."
+input WelcomeBotInput {
+  "The number to configure; omitted for the workspace's bot."
+  channelId: ID
+  enabled: Boolean!
+  greeting: String
+  "Defaults to TEXT."
+  style: WelcomeBotStyle
+  options: [WelcomeBotOptionInput!]
+  fallbackQueueId: ID
+  "Defaults to 2."
+  maxReprompts: Int
+  stickyHours: Int
+  outOfHoursMessage: String
+}
+
+input DeleteChannelWelcomeBotInput {
+  channelId: ID!
+}
+
+type WelcomeBotPayload {
+  welcomeBot: WelcomeBot
+  userErrors: [UserError!]!
+}
+
+type DeleteChannelWelcomeBotPayload {
+  "The number whose own bot was removed."
+  channelId: ID
+  userErrors: [UserError!]!
+}
+
+extend type Mutation {
+  "Replace the workspace's welcome bot, or a number's own with channelId (admins)."
+  updateWelcomeBot(input: WelcomeBotInput!): WelcomeBotPayload
+  "Remove a number's own welcome bot: the workspace's applies again (admins)."
+  deleteChannelWelcomeBot(input: DeleteChannelWelcomeBotInput!): DeleteChannelWelcomeBotPayload
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4320,6 +4672,8 @@ func (ec *executionContext) childFields_Channel(ctx context.Context, field graph
 		return ec.fieldContext_Channel_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Channel_updatedAt(ctx, field)
+	case "welcomeBot":
+		return ec.fieldContext_Channel_welcomeBot(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Channel", field.Name)
 }
@@ -4442,6 +4796,8 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 		return ec.fieldContext_Conversation_lastCustomerMessageAt(ctx, field)
 	case "closedAt":
 		return ec.fieldContext_Conversation_closedAt(ctx, field)
+	case "routing":
+		return ec.fieldContext_Conversation_routing(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Conversation", field.Name)
 }
@@ -4498,6 +4854,16 @@ func (ec *executionContext) childFields_DeleteChannelPayload(ctx context.Context
 		return ec.fieldContext_DeleteChannelPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteChannelPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteChannelWelcomeBotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channelId":
+		return ec.fieldContext_DeleteChannelWelcomeBotPayload_channelId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteChannelWelcomeBotPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteChannelWelcomeBotPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteQueuePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4894,6 +5260,18 @@ func (ec *executionContext) childFields_ReplyButton(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ReplyButton", field.Name)
 }
 
+func (ec *executionContext) childFields_Routing(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ruleId":
+		return ec.fieldContext_Routing_ruleId(ctx, field)
+	case "menuOption":
+		return ec.fieldContext_Routing_menuOption(ctx, field)
+	case "reason":
+		return ec.fieldContext_Routing_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Routing", field.Name)
+}
+
 func (ec *executionContext) childFields_SendTextMessagePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "message":
@@ -5106,6 +5484,60 @@ func (ec *executionContext) childFields_UserPayload(ctx context.Context, field g
 		return ec.fieldContext_UserPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_WelcomeBot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channelId":
+		return ec.fieldContext_WelcomeBot_channelId(ctx, field)
+	case "enabled":
+		return ec.fieldContext_WelcomeBot_enabled(ctx, field)
+	case "greeting":
+		return ec.fieldContext_WelcomeBot_greeting(ctx, field)
+	case "style":
+		return ec.fieldContext_WelcomeBot_style(ctx, field)
+	case "options":
+		return ec.fieldContext_WelcomeBot_options(ctx, field)
+	case "fallbackQueueId":
+		return ec.fieldContext_WelcomeBot_fallbackQueueId(ctx, field)
+	case "maxReprompts":
+		return ec.fieldContext_WelcomeBot_maxReprompts(ctx, field)
+	case "stickyHours":
+		return ec.fieldContext_WelcomeBot_stickyHours(ctx, field)
+	case "outOfHoursMessage":
+		return ec.fieldContext_WelcomeBot_outOfHoursMessage(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_WelcomeBot_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WelcomeBot", field.Name)
+}
+
+func (ec *executionContext) childFields_WelcomeBotOption(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_WelcomeBotOption_key(ctx, field)
+	case "title":
+		return ec.fieldContext_WelcomeBotOption_title(ctx, field)
+	case "queueId":
+		return ec.fieldContext_WelcomeBotOption_queueId(ctx, field)
+	case "tagIds":
+		return ec.fieldContext_WelcomeBotOption_tagIds(ctx, field)
+	case "priority":
+		return ec.fieldContext_WelcomeBotOption_priority(ctx, field)
+	case "keywords":
+		return ec.fieldContext_WelcomeBotOption_keywords(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WelcomeBotOption", field.Name)
+}
+
+func (ec *executionContext) childFields_WelcomeBotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "welcomeBot":
+		return ec.fieldContext_WelcomeBotPayload_welcomeBot(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_WelcomeBotPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WelcomeBotPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Workspace(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5584,6 +6016,20 @@ func (ec *executionContext) field_Mutation_deactivateUser_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteChannelWelcomeBot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteChannelWelcomeBotInput, error) {
+			return ec.unmarshalNDeleteChannelWelcomeBotInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteChannelWelcomeBotInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteChannel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5870,6 +6316,20 @@ func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateUserInput, error) {
 			return ec.unmarshalNUpdateUserInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateWelcomeBot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WelcomeBotInput, error) {
+			return ec.unmarshalNWelcomeBotInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6867,6 +7327,38 @@ func (ec *executionContext) _Channel_updatedAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Channel_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Channel_welcomeBot(ctx context.Context, field graphql.CollectedField, obj *domain.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_welcomeBot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Channel().WelcomeBot(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WelcomeBot) graphql.Marshaler {
+			return ec.marshalOWelcomeBot2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBot(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_welcomeBot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Channel",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelcomeBot(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ChannelPayload_channel(ctx context.Context, field graphql.CollectedField, obj *model.ChannelPayload) (ret graphql.Marshaler) {
@@ -8104,6 +8596,38 @@ func (ec *executionContext) fieldContext_Conversation_closedAt(_ context.Context
 	return graphql.NewScalarFieldContext("Conversation", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Conversation_routing(ctx context.Context, field graphql.CollectedField, obj *domain.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_routing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Routing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.RoutingDecision) graphql.Marshaler {
+			return ec.marshalORouting2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐRoutingDecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_routing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conversation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Routing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ConversationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ConversationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8451,6 +8975,61 @@ func (ec *executionContext) _DeleteChannelPayload_userErrors(ctx context.Context
 func (ec *executionContext) fieldContext_DeleteChannelPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "DeleteChannelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteChannelWelcomeBotPayload_channelId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteChannelWelcomeBotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteChannelWelcomeBotPayload_channelId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChannelID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteChannelWelcomeBotPayload_channelId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteChannelWelcomeBotPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteChannelWelcomeBotPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteChannelWelcomeBotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteChannelWelcomeBotPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteChannelWelcomeBotPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteChannelWelcomeBotPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -11828,6 +12407,94 @@ func (ec *executionContext) fieldContext_Mutation_deactivateUser(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateWelcomeBot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateWelcomeBot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateWelcomeBot(ctx, fc.Args["input"].(model.WelcomeBotInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WelcomeBotPayload) graphql.Marshaler {
+			return ec.marshalOWelcomeBotPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateWelcomeBot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelcomeBotPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateWelcomeBot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteChannelWelcomeBot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteChannelWelcomeBot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteChannelWelcomeBot(ctx, fc.Args["input"].(model.DeleteChannelWelcomeBotInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteChannelWelcomeBotPayload) graphql.Marshaler {
+			return ec.marshalODeleteChannelWelcomeBotPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteChannelWelcomeBotPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteChannelWelcomeBot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteChannelWelcomeBotPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteChannelWelcomeBot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Note_id(ctx context.Context, field graphql.CollectedField, obj *domain.Note) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13256,6 +13923,38 @@ func (ec *executionContext) fieldContext_Query_user(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_welcomeBot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_welcomeBot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().WelcomeBot(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WelcomeBot) graphql.Marshaler {
+			return ec.marshalNWelcomeBot2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBot(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_welcomeBot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelcomeBot(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13803,6 +14502,75 @@ func (ec *executionContext) _ReplyButton_title(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_ReplyButton_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReplyButton", field, false, false, "String")
+}
+
+func (ec *executionContext) _Routing_ruleId(ctx context.Context, field graphql.CollectedField, obj *domain.RoutingDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Routing_ruleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Routing().RuleID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Routing_ruleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Routing", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Routing_menuOption(ctx context.Context, field graphql.CollectedField, obj *domain.RoutingDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Routing_menuOption(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Routing().MenuOption(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Routing_menuOption(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Routing", field, true, true, "String")
+}
+
+func (ec *executionContext) _Routing_reason(ctx context.Context, field graphql.CollectedField, obj *domain.RoutingDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Routing_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Routing_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Routing", field, false, false, "String")
 }
 
 func (ec *executionContext) _SendTextMessagePayload_message(ctx context.Context, field graphql.CollectedField, obj *model.SendTextMessagePayload) (ret graphql.Marshaler) {
@@ -15341,6 +16109,447 @@ func (ec *executionContext) _UserPayload_userErrors(ctx context.Context, field g
 func (ec *executionContext) fieldContext_UserPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "UserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WelcomeBot_channelId(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_channelId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChannelID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_channelId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WelcomeBot_enabled(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _WelcomeBot_greeting(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_greeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Greeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_greeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "String")
+}
+
+func (ec *executionContext) _WelcomeBot_style(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_style(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Style, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WelcomeBotStyle) graphql.Marshaler {
+			return ec.marshalNWelcomeBotStyle2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotStyle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_style(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "WelcomeBotStyle")
+}
+
+func (ec *executionContext) _WelcomeBot_options(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_options(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Options, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.WelcomeBotOption) graphql.Marshaler {
+			return ec.marshalNWelcomeBotOption2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOptionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_options(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WelcomeBot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelcomeBotOption(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WelcomeBot_fallbackQueueId(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_fallbackQueueId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FallbackQueueID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_fallbackQueueId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WelcomeBot_maxReprompts(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_maxReprompts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxReprompts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_maxReprompts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WelcomeBot_stickyHours(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_stickyHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StickyHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_stickyHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WelcomeBot_outOfHoursMessage(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_outOfHoursMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutOfHoursMessage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_outOfHoursMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "String")
+}
+
+func (ec *executionContext) _WelcomeBot_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _WelcomeBotOption_key(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotOption_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotOption_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBotOption", field, false, false, "String")
+}
+
+func (ec *executionContext) _WelcomeBotOption_title(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotOption_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotOption_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBotOption", field, false, false, "String")
+}
+
+func (ec *executionContext) _WelcomeBotOption_queueId(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotOption_queueId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueueID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotOption_queueId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBotOption", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WelcomeBotOption_tagIds(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotOption_tagIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TagIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotOption_tagIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBotOption", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WelcomeBotOption_priority(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotOption_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Priority) graphql.Marshaler {
+			return ec.marshalOPriority2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐPriority(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotOption_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBotOption", field, false, false, "Priority")
+}
+
+func (ec *executionContext) _WelcomeBotOption_keywords(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotOption_keywords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keywords, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotOption_keywords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBotOption", field, false, false, "String")
+}
+
+func (ec *executionContext) _WelcomeBotPayload_welcomeBot(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotPayload_welcomeBot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WelcomeBot, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WelcomeBot) graphql.Marshaler {
+			return ec.marshalOWelcomeBot2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBot(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotPayload_welcomeBot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WelcomeBotPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelcomeBot(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WelcomeBotPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WelcomeBotPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -17698,6 +18907,48 @@ func UnmarshalDeleteChannelInput(ctx context.Context, raw any) (model.DeleteChan
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteChannelWelcomeBotInput(ctx context.Context, obj any) (model.DeleteChannelWelcomeBotInput, error) {
+	var it model.DeleteChannelWelcomeBotInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"channelId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "channelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteChannelWelcomeBotInput unmarshals raw into the DeleteChannelWelcomeBotInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteChannelWelcomeBotInput(ctx context.Context, raw any) (model.DeleteChannelWelcomeBotInput, error) {
+	var out model.DeleteChannelWelcomeBotInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteChannelWelcomeBotInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeleteQueueInput(ctx context.Context, obj any) (model.DeleteQueueInput, error) {
 	var it model.DeleteQueueInput
 	if obj == nil {
@@ -19441,6 +20692,181 @@ func UnmarshalUserFilter(ctx context.Context, raw any) (model.UserFilter, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputWelcomeBotInput(ctx context.Context, obj any) (model.WelcomeBotInput, error) {
+	var it model.WelcomeBotInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"channelId", "enabled", "greeting", "style", "options", "fallbackQueueId", "maxReprompts", "stickyHours", "outOfHoursMessage"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "channelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelID = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		case "greeting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("greeting"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Greeting = data
+		case "style":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("style"))
+			data, err := ec.unmarshalOWelcomeBotStyle2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotStyle(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Style = data
+		case "options":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("options"))
+			data, err := ec.unmarshalOWelcomeBotOptionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOptionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Options = data
+		case "fallbackQueueId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fallbackQueueId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FallbackQueueID = data
+		case "maxReprompts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxReprompts"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxReprompts = data
+		case "stickyHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stickyHours"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StickyHours = data
+		case "outOfHoursMessage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outOfHoursMessage"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutOfHoursMessage = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWelcomeBotInput unmarshals raw into the WelcomeBotInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWelcomeBotInput(ctx context.Context, raw any) (model.WelcomeBotInput, error) {
+	var out model.WelcomeBotInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WelcomeBotInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputWelcomeBotOptionInput(ctx context.Context, obj any) (model.WelcomeBotOptionInput, error) {
+	var it model.WelcomeBotOptionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "title", "queueId", "tagIds", "priority", "keywords"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "queueId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("queueId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QueueID = data
+		case "tagIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tagIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TagIds = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOPriority2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐPriority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "keywords":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keywords"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Keywords = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWelcomeBotOptionInput unmarshals raw into the WelcomeBotOptionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWelcomeBotOptionInput(ctx context.Context, raw any) (model.WelcomeBotOptionInput, error) {
+	var out model.WelcomeBotOptionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WelcomeBotOptionInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -19774,6 +21200,12 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "welcomeBot":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Channel_welcomeBot(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20175,6 +21607,11 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "routing":
+			out.Values[i] = ec._Conversation_routing(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20372,6 +21809,44 @@ func (ec *executionContext) _DeleteChannelPayload(ctx context.Context, sel ast.S
 			}
 		case "userErrors":
 			out.Values[i] = ec._DeleteChannelPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteChannelWelcomeBotPayloadImplementors = []string{"DeleteChannelWelcomeBotPayload"}
+
+func (ec *executionContext) _DeleteChannelWelcomeBotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteChannelWelcomeBotPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteChannelWelcomeBotPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteChannelWelcomeBotPayload")
+		case "channelId":
+			out.Values[i] = ec._DeleteChannelWelcomeBotPayload_channelId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteChannelWelcomeBotPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21323,6 +22798,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "updateWelcomeBot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateWelcomeBot(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteChannelWelcomeBot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteChannelWelcomeBot(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21897,6 +23386,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_user(ctx, field)
 				})
+		case "welcomeBot":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_welcomeBot(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -22148,6 +23643,51 @@ func (ec *executionContext) _ReplyButton(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = ec._ReplyButton_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var routingImplementors = []string{"Routing"}
+
+func (ec *executionContext) _Routing(ctx context.Context, sel ast.SelectionSet, obj *domain.RoutingDecision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Routing")
+		case "ruleId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Routing_ruleId(ctx, field, obj)
+				})
+		case "menuOption":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Routing_menuOption(ctx, field, obj)
+				})
+		case "reason":
+			out.Values[i] = ec._Routing_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22894,6 +24434,180 @@ func (ec *executionContext) _UserPayload(ctx context.Context, sel ast.SelectionS
 			}
 		case "userErrors":
 			out.Values[i] = ec._UserPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var welcomeBotImplementors = []string{"WelcomeBot"}
+
+func (ec *executionContext) _WelcomeBot(ctx context.Context, sel ast.SelectionSet, obj *model.WelcomeBot) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, welcomeBotImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WelcomeBot")
+		case "channelId":
+			out.Values[i] = ec._WelcomeBot_channelId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "enabled":
+			out.Values[i] = ec._WelcomeBot_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "greeting":
+			out.Values[i] = ec._WelcomeBot_greeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "style":
+			out.Values[i] = ec._WelcomeBot_style(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "options":
+			out.Values[i] = ec._WelcomeBot_options(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fallbackQueueId":
+			out.Values[i] = ec._WelcomeBot_fallbackQueueId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxReprompts":
+			out.Values[i] = ec._WelcomeBot_maxReprompts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stickyHours":
+			out.Values[i] = ec._WelcomeBot_stickyHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outOfHoursMessage":
+			out.Values[i] = ec._WelcomeBot_outOfHoursMessage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._WelcomeBot_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var welcomeBotOptionImplementors = []string{"WelcomeBotOption"}
+
+func (ec *executionContext) _WelcomeBotOption(ctx context.Context, sel ast.SelectionSet, obj *model.WelcomeBotOption) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, welcomeBotOptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WelcomeBotOption")
+		case "key":
+			out.Values[i] = ec._WelcomeBotOption_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._WelcomeBotOption_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "queueId":
+			out.Values[i] = ec._WelcomeBotOption_queueId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tagIds":
+			out.Values[i] = ec._WelcomeBotOption_tagIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "priority":
+			out.Values[i] = ec._WelcomeBotOption_priority(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "keywords":
+			out.Values[i] = ec._WelcomeBotOption_keywords(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var welcomeBotPayloadImplementors = []string{"WelcomeBotPayload"}
+
+func (ec *executionContext) _WelcomeBotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WelcomeBotPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, welcomeBotPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WelcomeBotPayload")
+		case "welcomeBot":
+			out.Values[i] = ec._WelcomeBotPayload_welcomeBot(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._WelcomeBotPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23755,6 +25469,11 @@ func (ec *executionContext) unmarshalNDeleteChannelInput2githubᚗcomᚋcentrali
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDeleteChannelWelcomeBotInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteChannelWelcomeBotInput(ctx context.Context, v any) (model.DeleteChannelWelcomeBotInput, error) {
+	res, err := ec.unmarshalInputDeleteChannelWelcomeBotInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDeleteQueueInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteQueueInput(ctx context.Context, v any) (model.DeleteQueueInput, error) {
 	res, err := ec.unmarshalInputDeleteQueueInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -24497,6 +26216,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNTag2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTagᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Tag) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -24725,6 +26473,58 @@ func (ec *executionContext) marshalNUserError2ᚖgithubᚗcomᚋcentralitaᚋcen
 		return graphql.Null
 	}
 	return ec._UserError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWelcomeBot2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBot(ctx context.Context, sel ast.SelectionSet, v *model.WelcomeBot) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WelcomeBot!")
+		return graphql.Null
+	}
+	return ec._WelcomeBot(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWelcomeBotInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotInput(ctx context.Context, v any) (model.WelcomeBotInput, error) {
+	res, err := ec.unmarshalInputWelcomeBotInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWelcomeBotOption2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.WelcomeBotOption) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWelcomeBotOption2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOption(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWelcomeBotOption2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOption(ctx context.Context, sel ast.SelectionSet, v *model.WelcomeBotOption) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WelcomeBotOption!")
+		return graphql.Null
+	}
+	return ec._WelcomeBotOption(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWelcomeBotOptionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOptionInput(ctx context.Context, v any) (*model.WelcomeBotOptionInput, error) {
+	res, err := ec.unmarshalInputWelcomeBotOptionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNWelcomeBotStyle2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotStyle(ctx context.Context, v any) (model.WelcomeBotStyle, error) {
+	var res model.WelcomeBotStyle
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWelcomeBotStyle2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotStyle(ctx context.Context, sel ast.SelectionSet, v model.WelcomeBotStyle) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNWorkspace2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐWorkspace(ctx context.Context, sel ast.SelectionSet, v *domain.Workspace) graphql.Marshaler {
@@ -25116,6 +26916,13 @@ func (ec *executionContext) marshalODeleteChannelPayload2ᚖgithubᚗcomᚋcentr
 	return ec._DeleteChannelPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODeleteChannelWelcomeBotPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteChannelWelcomeBotPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteChannelWelcomeBotPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeleteChannelWelcomeBotPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalODeleteQueuePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteQueuePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteQueuePayload) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -25505,6 +27312,13 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalORouting2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐRoutingDecision(ctx context.Context, sel ast.SelectionSet, v *domain.RoutingDecision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Routing(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOSendTextMessagePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendTextMessagePayload(ctx context.Context, sel ast.SelectionSet, v *model.SendTextMessagePayload) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -25670,6 +27484,53 @@ func (ec *executionContext) marshalOUserPayload2ᚖgithubᚗcomᚋcentralitaᚋc
 		return graphql.Null
 	}
 	return ec._UserPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOWelcomeBot2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBot(ctx context.Context, sel ast.SelectionSet, v *model.WelcomeBot) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WelcomeBot(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOWelcomeBotOptionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOptionInputᚄ(ctx context.Context, v any) ([]*model.WelcomeBotOptionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.WelcomeBotOptionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWelcomeBotOptionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOptionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOWelcomeBotPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotPayload(ctx context.Context, sel ast.SelectionSet, v *model.WelcomeBotPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WelcomeBotPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOWelcomeBotStyle2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotStyle(ctx context.Context, v any) (*model.WelcomeBotStyle, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.WelcomeBotStyle)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOWelcomeBotStyle2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotStyle(ctx context.Context, sel ast.SelectionSet, v *model.WelcomeBotStyle) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOWorkspace2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐWorkspace(ctx context.Context, sel ast.SelectionSet, v *domain.Workspace) graphql.Marshaler {

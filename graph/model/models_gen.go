@@ -204,6 +204,16 @@ type DeleteChannelPayload struct {
 	UserErrors       []*UserError `json:"userErrors"`
 }
 
+type DeleteChannelWelcomeBotInput struct {
+	ChannelID string `json:"channelId"`
+}
+
+type DeleteChannelWelcomeBotPayload struct {
+	// The number whose own bot was removed.
+	ChannelID  *string      `json:"channelId,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type DeleteQueueInput struct {
 	QueueID string `json:"queueId"`
 }
@@ -559,6 +569,69 @@ type UserPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The first-level bot: greets a new conversation with a menu, reads the answer and routes it. The
+// workspace has one; a number may have its own.
+type WelcomeBot struct {
+	// The number this bot is for; null for the workspace's.
+	ChannelID *string             `json:"channelId,omitempty"`
+	Enabled   bool                `json:"enabled"`
+	Greeting  string              `json:"greeting"`
+	Style     WelcomeBotStyle     `json:"style"`
+	Options   []*WelcomeBotOption `json:"options"`
+	// Where a customer who never answers clearly goes; null leaves them where they landed.
+	FallbackQueueID *string `json:"fallbackQueueId,omitempty"`
+	MaxReprompts    int     `json:"maxReprompts"`
+	// A customer writing within this many hours of a closed conversation goes back to its queue and agent.
+	StickyHours int `json:"stickyHours"`
+	// Sent when the chosen queue is closed; {next_opening} becomes its next opening.
+	OutOfHoursMessage string `json:"outOfHoursMessage"`
+	// Null until configured.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+}
+
+// The whole configuration; it replaces the previous one.
+type WelcomeBotInput struct {
+	// The number to configure; omitted for the workspace's bot.
+	ChannelID *string `json:"channelId,omitempty"`
+	Enabled   bool    `json:"enabled"`
+	Greeting  *string `json:"greeting,omitempty"`
+	// Defaults to TEXT.
+	Style           *WelcomeBotStyle         `json:"style,omitempty"`
+	Options         []*WelcomeBotOptionInput `json:"options,omitempty"`
+	FallbackQueueID *string                  `json:"fallbackQueueId,omitempty"`
+	// Defaults to 2.
+	MaxReprompts      *int    `json:"maxReprompts,omitempty"`
+	StickyHours       *int    `json:"stickyHours,omitempty"`
+	OutOfHoursMessage *string `json:"outOfHoursMessage,omitempty"`
+}
+
+// One entry of the welcome bot's menu.
+type WelcomeBotOption struct {
+	// The option's reply id on buttons and list rows.
+	Key     string   `json:"key"`
+	Title   string   `json:"title"`
+	QueueID string   `json:"queueId"`
+	TagIds  []string `json:"tagIds"`
+	// Null keeps the conversation's priority.
+	Priority *domain.Priority `json:"priority,omitempty"`
+	// Words that route a customer's first sentence straight to this option.
+	Keywords []string `json:"keywords"`
+}
+
+type WelcomeBotOptionInput struct {
+	Key      string           `json:"key"`
+	Title    string           `json:"title"`
+	QueueID  string           `json:"queueId"`
+	TagIds   []string         `json:"tagIds,omitempty"`
+	Priority *domain.Priority `json:"priority,omitempty"`
+	Keywords []string         `json:"keywords,omitempty"`
+}
+
+type WelcomeBotPayload struct {
+	WelcomeBot *WelcomeBot  `json:"welcomeBot,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type WorkspacePayload struct {
 	Workspace  *domain.Workspace `json:"workspace,omitempty"`
 	UserErrors []*UserError      `json:"userErrors"`
@@ -732,6 +805,64 @@ func (e *TemplateHeaderType) UnmarshalJSON(b []byte) error {
 }
 
 func (e TemplateHeaderType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How the welcome bot shows its menu: numbered text lines, reply buttons (up to 3) or a list (up to 10).
+type WelcomeBotStyle string
+
+const (
+	WelcomeBotStyleText    WelcomeBotStyle = "TEXT"
+	WelcomeBotStyleButtons WelcomeBotStyle = "BUTTONS"
+	WelcomeBotStyleList    WelcomeBotStyle = "LIST"
+)
+
+var AllWelcomeBotStyle = []WelcomeBotStyle{
+	WelcomeBotStyleText,
+	WelcomeBotStyleButtons,
+	WelcomeBotStyleList,
+}
+
+func (e WelcomeBotStyle) IsValid() bool {
+	switch e {
+	case WelcomeBotStyleText, WelcomeBotStyleButtons, WelcomeBotStyleList:
+		return true
+	}
+	return false
+}
+
+func (e WelcomeBotStyle) String() string {
+	return string(e)
+}
+
+func (e *WelcomeBotStyle) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WelcomeBotStyle(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WelcomeBotStyle", str)
+	}
+	return nil
+}
+
+func (e WelcomeBotStyle) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WelcomeBotStyle) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WelcomeBotStyle) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
