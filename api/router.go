@@ -107,6 +107,7 @@ func NewRouter(d Deps) *gin.Engine {
 	h.registerChannels(private)
 	h.registerAPIKeys(private)
 	h.registerWelcomeBot(private)
+	h.registerRoutingRules(private)
 	return r
 }
 

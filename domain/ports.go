@@ -191,6 +191,7 @@ type Store interface {
 	QueueStore
 	BusinessHoursStore
 	WelcomeBotStore
+	RoutingRuleStore
 	TagStore
 	ChannelStore
 	ContactStore

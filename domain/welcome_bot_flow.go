@@ -7,22 +7,27 @@ import (
 )
 
 // welcomeBotStep runs after a customer's message is stored, in the same
-// transaction: the welcome bot greets a new conversation with its menu,
-// reads the answer and routes the conversation. Without an enabled bot, a
-// tapped reply naming a queue still routes (routeMenuReply). The bot only
-// talks while botMaySpeak: once a person holds or answered the
-// conversation, it is silent.
+// transaction: on a new conversation's first message the routing rules
+// decide first (a rule that sets a queue and stops leaves the bot out),
+// then the welcome bot greets with its menu, reads the answer and routes
+// the conversation. Without an enabled bot, a tapped reply naming a queue
+// still routes (routeMenuReply). Nothing automatic speaks once a person
+// holds or answered the conversation (botMaySpeak).
 func (s *Service) welcomeBotStep(ctx context.Context, ch *Channel, conversationID string, msg *Message) error {
 	var bot *WelcomeBot
+	var rules []*RoutingRule
 	var err error
 	// A legacy number in redirect mode points customers elsewhere; the
-	// bot greets only on numbers that take conversations.
+	// switchboard works only on numbers that take conversations.
 	if ch.Mode != ChannelModeRedirect {
 		if bot, err = s.botFor(ctx, ch.ID); err != nil {
 			return err
 		}
+		if rules, err = s.store.FindRoutingRules(ctx); err != nil {
+			return err
+		}
 	}
-	if bot == nil {
+	if bot == nil && len(rules) == 0 {
 		return s.routeMenuReply(ctx, ch, conversationID, msg.Interactive)
 	}
 	conv, err := s.store.FindConversation(ctx, conversationID)
@@ -39,13 +44,34 @@ func (s *Service) welcomeBotStep(ctx context.Context, ch *Channel, conversationI
 	if st.Done {
 		return nil
 	}
-	if !first && msg.Type != MessageText && msg.Type != MessageInteractive && msg.Type != MessageButton {
-		return nil // a reaction or a sticker while the menu waits is no answer
+	routed := false
+	if first && len(rules) > 0 {
+		matched, final, err := s.applyRules(ctx, rules, conv, msg)
+		if err != nil {
+			return err
+		}
+		routed = matched
+		if matched {
+			if conv, err = s.store.FindConversation(ctx, conversationID); err != nil {
+				return err
+			}
+		}
+		st.Done = final || bot == nil || !botMaySpeak(conv)
 	}
-	ctx = WithActor(ctx, Actor{Kind: ActorBot, ID: BotWelcome})
-	routed, err := s.botDecide(ctx, bot, conv, st, msg, first)
-	if err != nil {
-		return err
+	if bot == nil {
+		st.Done = true
+		if err := s.routeMenuReply(ctx, ch, conversationID, msg.Interactive); err != nil {
+			return err
+		}
+	}
+	if !st.Done && (first || msg.Type == MessageText || msg.Type == MessageInteractive || msg.Type == MessageButton) {
+		// (A reaction or a sticker while the menu waits is no answer.)
+		botCtx := WithActor(ctx, Actor{Kind: ActorBot, ID: BotWelcome})
+		botRouted, err := s.botDecide(botCtx, bot, conv, st, msg, first)
+		if err != nil {
+			return err
+		}
+		routed = routed || botRouted
 	}
 	st.UpdatedAt = s.now()
 	if err := s.store.SaveBotState(ctx, st); err != nil {
