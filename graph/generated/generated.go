@@ -193,9 +193,22 @@ type ComplexityRoot struct {
 		UserErrors     func(childComplexity int) int
 	}
 
+	DeleteRoutingRulePayload struct {
+		DeletedRoutingRuleID func(childComplexity int) int
+		UserErrors           func(childComplexity int) int
+	}
+
 	DeleteTagPayload struct {
 		DeletedTagID func(childComplexity int) int
 		UserErrors   func(childComplexity int) int
+	}
+
+	ExplainStep struct {
+		Kind    func(childComplexity int) int
+		Matched func(childComplexity int) int
+		Reason  func(childComplexity int) int
+		RuleID  func(childComplexity int) int
+		Stopped func(childComplexity int) int
 	}
 
 	Interactive struct {
@@ -300,6 +313,7 @@ type ComplexityRoot struct {
 		CreateContact            func(childComplexity int, input model.CreateContactInput) int
 		CreateConversation       func(childComplexity int, input model.CreateConversationInput) int
 		CreateQueue              func(childComplexity int, input model.CreateQueueInput) int
+		CreateRoutingRule        func(childComplexity int, input model.CreateRoutingRuleInput) int
 		CreateTag                func(childComplexity int, input model.CreateTagInput) int
 		CreateTask               func(childComplexity int, input model.CreateTaskInput) int
 		CreateUser               func(childComplexity int, input model.CreateUserInput) int
@@ -307,6 +321,7 @@ type ComplexityRoot struct {
 		DeleteChannel            func(childComplexity int, input model.DeleteChannelInput) int
 		DeleteChannelWelcomeBot  func(childComplexity int, input model.DeleteChannelWelcomeBotInput) int
 		DeleteQueue              func(childComplexity int, input model.DeleteQueueInput) int
+		DeleteRoutingRule        func(childComplexity int, input model.DeleteRoutingRuleInput) int
 		DeleteTag                func(childComplexity int, input model.DeleteTagInput) int
 		MarkConversationRead     func(childComplexity int, input model.MarkConversationReadInput) int
 		MarkMessageRead          func(childComplexity int, input model.MarkMessageReadInput) int
@@ -324,6 +339,7 @@ type ComplexityRoot struct {
 		UpdateChannel            func(childComplexity int, input model.UpdateChannelInput) int
 		UpdateContact            func(childComplexity int, input model.UpdateContactInput) int
 		UpdateQueue              func(childComplexity int, input model.UpdateQueueInput) int
+		UpdateRoutingRule        func(childComplexity int, input model.UpdateRoutingRuleInput) int
 		UpdateTag                func(childComplexity int, input model.UpdateTagInput) int
 		UpdateUser               func(childComplexity int, input model.UpdateUserInput) int
 		UpdateWelcomeBot         func(childComplexity int, input model.WelcomeBotInput) int
@@ -394,22 +410,24 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APIKeys       func(childComplexity int) int
-		Channels      func(childComplexity int) int
-		Contact       func(childComplexity int, id string) int
-		Contacts      func(childComplexity int, first *int, after *string, filter *model.ContactFilter, sort *domain.Sort) int
-		Conversation  func(childComplexity int, id string) int
-		Conversations func(childComplexity int, first *int, after *string, filter *model.ConversationFilter, sort *domain.Sort) int
-		Me            func(childComplexity int) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, ids []string) int
-		Queues        func(childComplexity int) int
-		Tags          func(childComplexity int) int
-		Tasks         func(childComplexity int, first *int, after *string, filter *model.TaskFilter, sort *domain.Sort) int
-		User          func(childComplexity int, id string) int
-		Users         func(childComplexity int, first *int, after *string, filter *model.UserFilter) int
-		WelcomeBot    func(childComplexity int) int
-		Workspace     func(childComplexity int) int
+		APIKeys        func(childComplexity int) int
+		Channels       func(childComplexity int) int
+		Contact        func(childComplexity int, id string) int
+		Contacts       func(childComplexity int, first *int, after *string, filter *model.ContactFilter, sort *domain.Sort) int
+		Conversation   func(childComplexity int, id string) int
+		Conversations  func(childComplexity int, first *int, after *string, filter *model.ConversationFilter, sort *domain.Sort) int
+		ExplainRouting func(childComplexity int, input model.ExplainRoutingInput) int
+		Me             func(childComplexity int) int
+		Node           func(childComplexity int, id string) int
+		Nodes          func(childComplexity int, ids []string) int
+		Queues         func(childComplexity int) int
+		RoutingRules   func(childComplexity int) int
+		Tags           func(childComplexity int) int
+		Tasks          func(childComplexity int, first *int, after *string, filter *model.TaskFilter, sort *domain.Sort) int
+		User           func(childComplexity int, id string) int
+		Users          func(childComplexity int, first *int, after *string, filter *model.UserFilter) int
+		WelcomeBot     func(childComplexity int) int
+		Workspace      func(childComplexity int) int
 	}
 
 	Queue struct {
@@ -450,6 +468,45 @@ type ComplexityRoot struct {
 		MenuOption func(childComplexity int) int
 		Reason     func(childComplexity int) int
 		RuleID     func(childComplexity int) int
+	}
+
+	RoutingExplanation struct {
+		MenuOption func(childComplexity int) int
+		Priority   func(childComplexity int) int
+		QueueID    func(childComplexity int) int
+		RuleID     func(childComplexity int) int
+		Steps      func(childComplexity int) int
+		TagIds     func(childComplexity int) int
+	}
+
+	RoutingRule struct {
+		Actions    func(childComplexity int) int
+		Conditions func(childComplexity int) int
+		Continue   func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Position   func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
+	RoutingRulePayload struct {
+		RoutingRule func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
+	}
+
+	RuleAction struct {
+		AgentID  func(childComplexity int) int
+		Priority func(childComplexity int) int
+		QueueID  func(childComplexity int) int
+		TagIds   func(childComplexity int) int
+		Text     func(childComplexity int) int
+		Type     func(childComplexity int) int
+	}
+
+	RuleCondition struct {
+		Type  func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	SendTextMessagePayload struct {
@@ -688,6 +745,9 @@ type MutationResolver interface {
 	UntagConversation(ctx context.Context, input model.TagConversationInput) (*model.ConversationPayload, error)
 	SendTemplateMessage(ctx context.Context, input model.SendTemplateMessageInput) (*model.SendTextMessagePayload, error)
 	SendTextMessage(ctx context.Context, input model.SendTextMessageInput) (*model.SendTextMessagePayload, error)
+	CreateRoutingRule(ctx context.Context, input model.CreateRoutingRuleInput) (*model.RoutingRulePayload, error)
+	UpdateRoutingRule(ctx context.Context, input model.UpdateRoutingRuleInput) (*model.RoutingRulePayload, error)
+	DeleteRoutingRule(ctx context.Context, input model.DeleteRoutingRuleInput) (*model.DeleteRoutingRulePayload, error)
 	SendMediaMessage(ctx context.Context, input model.SendMediaMessageInput) (*model.SendTextMessagePayload, error)
 	SendInteractiveMessage(ctx context.Context, input model.SendInteractiveMessageInput) (*model.SendTextMessagePayload, error)
 	SendReaction(ctx context.Context, input model.SendReactionInput) (*model.SendTextMessagePayload, error)
@@ -724,6 +784,8 @@ type QueryResolver interface {
 	Contact(ctx context.Context, id string) (*domain.Contact, error)
 	Conversations(ctx context.Context, first *int, after *string, filter *model.ConversationFilter, sort *domain.Sort) (*model.ConversationConnection, error)
 	Conversation(ctx context.Context, id string) (*domain.Conversation, error)
+	RoutingRules(ctx context.Context) ([]*model.RoutingRule, error)
+	ExplainRouting(ctx context.Context, input model.ExplainRoutingInput) (*model.RoutingExplanation, error)
 	Tasks(ctx context.Context, first *int, after *string, filter *model.TaskFilter, sort *domain.Sort) (*model.TaskConnection, error)
 	Users(ctx context.Context, first *int, after *string, filter *model.UserFilter) (*model.UserConnection, error)
 	User(ctx context.Context, id string) (*domain.User, error)
@@ -1338,6 +1400,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeleteQueuePayload.UserErrors(childComplexity), true
 
+	case "DeleteRoutingRulePayload.deletedRoutingRuleId":
+		if e.ComplexityRoot.DeleteRoutingRulePayload.DeletedRoutingRuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteRoutingRulePayload.DeletedRoutingRuleID(childComplexity), true
+	case "DeleteRoutingRulePayload.userErrors":
+		if e.ComplexityRoot.DeleteRoutingRulePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteRoutingRulePayload.UserErrors(childComplexity), true
+
 	case "DeleteTagPayload.deletedTagId":
 		if e.ComplexityRoot.DeleteTagPayload.DeletedTagID == nil {
 			break
@@ -1350,6 +1425,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteTagPayload.UserErrors(childComplexity), true
+
+	case "ExplainStep.kind":
+		if e.ComplexityRoot.ExplainStep.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExplainStep.Kind(childComplexity), true
+	case "ExplainStep.matched":
+		if e.ComplexityRoot.ExplainStep.Matched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExplainStep.Matched(childComplexity), true
+	case "ExplainStep.reason":
+		if e.ComplexityRoot.ExplainStep.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExplainStep.Reason(childComplexity), true
+	case "ExplainStep.ruleId":
+		if e.ComplexityRoot.ExplainStep.RuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExplainStep.RuleID(childComplexity), true
+	case "ExplainStep.stopped":
+		if e.ComplexityRoot.ExplainStep.Stopped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExplainStep.Stopped(childComplexity), true
 
 	case "Interactive.buttons":
 		if e.ComplexityRoot.Interactive.Buttons == nil {
@@ -1859,6 +1965,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateQueue(childComplexity, args["input"].(model.CreateQueueInput)), true
+	case "Mutation.createRoutingRule":
+		if e.ComplexityRoot.Mutation.CreateRoutingRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createRoutingRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateRoutingRule(childComplexity, args["input"].(model.CreateRoutingRuleInput)), true
 	case "Mutation.createTag":
 		if e.ComplexityRoot.Mutation.CreateTag == nil {
 			break
@@ -1936,6 +2053,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteQueue(childComplexity, args["input"].(model.DeleteQueueInput)), true
+	case "Mutation.deleteRoutingRule":
+		if e.ComplexityRoot.Mutation.DeleteRoutingRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteRoutingRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteRoutingRule(childComplexity, args["input"].(model.DeleteRoutingRuleInput)), true
 	case "Mutation.deleteTag":
 		if e.ComplexityRoot.Mutation.DeleteTag == nil {
 			break
@@ -2123,6 +2251,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateQueue(childComplexity, args["input"].(model.UpdateQueueInput)), true
+	case "Mutation.updateRoutingRule":
+		if e.ComplexityRoot.Mutation.UpdateRoutingRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRoutingRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateRoutingRule(childComplexity, args["input"].(model.UpdateRoutingRuleInput)), true
 	case "Mutation.updateTag":
 		if e.ComplexityRoot.Mutation.UpdateTag == nil {
 			break
@@ -2432,6 +2571,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Conversations(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ConversationFilter), args["sort"].(*domain.Sort)), true
+	case "Query.explainRouting":
+		if e.ComplexityRoot.Query.ExplainRouting == nil {
+			break
+		}
+
+		args, err := ec.field_Query_explainRouting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExplainRouting(childComplexity, args["input"].(model.ExplainRoutingInput)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -2467,6 +2617,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Queues(childComplexity), true
+	case "Query.routingRules":
+		if e.ComplexityRoot.Query.RoutingRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RoutingRules(childComplexity), true
 	case "Query.tags":
 		if e.ComplexityRoot.Query.Tags == nil {
 			break
@@ -2656,6 +2812,155 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Routing.RuleID(childComplexity), true
+
+	case "RoutingExplanation.menuOption":
+		if e.ComplexityRoot.RoutingExplanation.MenuOption == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingExplanation.MenuOption(childComplexity), true
+	case "RoutingExplanation.priority":
+		if e.ComplexityRoot.RoutingExplanation.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingExplanation.Priority(childComplexity), true
+	case "RoutingExplanation.queueId":
+		if e.ComplexityRoot.RoutingExplanation.QueueID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingExplanation.QueueID(childComplexity), true
+	case "RoutingExplanation.ruleId":
+		if e.ComplexityRoot.RoutingExplanation.RuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingExplanation.RuleID(childComplexity), true
+	case "RoutingExplanation.steps":
+		if e.ComplexityRoot.RoutingExplanation.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingExplanation.Steps(childComplexity), true
+	case "RoutingExplanation.tagIds":
+		if e.ComplexityRoot.RoutingExplanation.TagIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingExplanation.TagIds(childComplexity), true
+
+	case "RoutingRule.actions":
+		if e.ComplexityRoot.RoutingRule.Actions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.Actions(childComplexity), true
+	case "RoutingRule.conditions":
+		if e.ComplexityRoot.RoutingRule.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.Conditions(childComplexity), true
+	case "RoutingRule.continue":
+		if e.ComplexityRoot.RoutingRule.Continue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.Continue(childComplexity), true
+	case "RoutingRule.createdAt":
+		if e.ComplexityRoot.RoutingRule.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.CreatedAt(childComplexity), true
+	case "RoutingRule.id":
+		if e.ComplexityRoot.RoutingRule.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.ID(childComplexity), true
+	case "RoutingRule.name":
+		if e.ComplexityRoot.RoutingRule.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.Name(childComplexity), true
+	case "RoutingRule.position":
+		if e.ComplexityRoot.RoutingRule.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.Position(childComplexity), true
+	case "RoutingRule.updatedAt":
+		if e.ComplexityRoot.RoutingRule.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.UpdatedAt(childComplexity), true
+
+	case "RoutingRulePayload.routingRule":
+		if e.ComplexityRoot.RoutingRulePayload.RoutingRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRulePayload.RoutingRule(childComplexity), true
+	case "RoutingRulePayload.userErrors":
+		if e.ComplexityRoot.RoutingRulePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRulePayload.UserErrors(childComplexity), true
+
+	case "RuleAction.agentId":
+		if e.ComplexityRoot.RuleAction.AgentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleAction.AgentID(childComplexity), true
+	case "RuleAction.priority":
+		if e.ComplexityRoot.RuleAction.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleAction.Priority(childComplexity), true
+	case "RuleAction.queueId":
+		if e.ComplexityRoot.RuleAction.QueueID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleAction.QueueID(childComplexity), true
+	case "RuleAction.tagIds":
+		if e.ComplexityRoot.RuleAction.TagIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleAction.TagIds(childComplexity), true
+	case "RuleAction.text":
+		if e.ComplexityRoot.RuleAction.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleAction.Text(childComplexity), true
+	case "RuleAction.type":
+		if e.ComplexityRoot.RuleAction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleAction.Type(childComplexity), true
+
+	case "RuleCondition.type":
+		if e.ComplexityRoot.RuleCondition.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleCondition.Type(childComplexity), true
+	case "RuleCondition.value":
+		if e.ComplexityRoot.RuleCondition.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleCondition.Value(childComplexity), true
 
 	case "SendTextMessagePayload.message":
 		if e.ComplexityRoot.SendTextMessagePayload.Message == nil {
@@ -3215,6 +3520,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateContactInput", ec.unmarshalInputCreateContactInput),
 			graphql.NewInputUnmarshaler("CreateConversationInput", ec.unmarshalInputCreateConversationInput),
 			graphql.NewInputUnmarshaler("CreateQueueInput", ec.unmarshalInputCreateQueueInput),
+			graphql.NewInputUnmarshaler("CreateRoutingRuleInput", ec.unmarshalInputCreateRoutingRuleInput),
 			graphql.NewInputUnmarshaler("CreateTagInput", ec.unmarshalInputCreateTagInput),
 			graphql.NewInputUnmarshaler("CreateTaskInput", ec.unmarshalInputCreateTaskInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
@@ -3222,7 +3528,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeleteChannelInput", ec.unmarshalInputDeleteChannelInput),
 			graphql.NewInputUnmarshaler("DeleteChannelWelcomeBotInput", ec.unmarshalInputDeleteChannelWelcomeBotInput),
 			graphql.NewInputUnmarshaler("DeleteQueueInput", ec.unmarshalInputDeleteQueueInput),
+			graphql.NewInputUnmarshaler("DeleteRoutingRuleInput", ec.unmarshalInputDeleteRoutingRuleInput),
 			graphql.NewInputUnmarshaler("DeleteTagInput", ec.unmarshalInputDeleteTagInput),
+			graphql.NewInputUnmarshaler("ExplainRoutingInput", ec.unmarshalInputExplainRoutingInput),
 			graphql.NewInputUnmarshaler("ListRowInput", ec.unmarshalInputListRowInput),
 			graphql.NewInputUnmarshaler("ListSectionInput", ec.unmarshalInputListSectionInput),
 			graphql.NewInputUnmarshaler("MarkConversationReadInput", ec.unmarshalInputMarkConversationReadInput),
@@ -3230,6 +3538,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("QueueMemberInput", ec.unmarshalInputQueueMemberInput),
 			graphql.NewInputUnmarshaler("ReplyButtonInput", ec.unmarshalInputReplyButtonInput),
 			graphql.NewInputUnmarshaler("RevokeApiKeyInput", ec.unmarshalInputRevokeApiKeyInput),
+			graphql.NewInputUnmarshaler("RuleActionInput", ec.unmarshalInputRuleActionInput),
+			graphql.NewInputUnmarshaler("RuleConditionInput", ec.unmarshalInputRuleConditionInput),
 			graphql.NewInputUnmarshaler("SendInteractiveMessageInput", ec.unmarshalInputSendInteractiveMessageInput),
 			graphql.NewInputUnmarshaler("SendMediaMessageInput", ec.unmarshalInputSendMediaMessageInput),
 			graphql.NewInputUnmarshaler("SendReactionInput", ec.unmarshalInputSendReactionInput),
@@ -3245,6 +3555,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateChannelInput", ec.unmarshalInputUpdateChannelInput),
 			graphql.NewInputUnmarshaler("UpdateContactInput", ec.unmarshalInputUpdateContactInput),
 			graphql.NewInputUnmarshaler("UpdateQueueInput", ec.unmarshalInputUpdateQueueInput),
+			graphql.NewInputUnmarshaler("UpdateRoutingRuleInput", ec.unmarshalInputUpdateRoutingRuleInput),
 			graphql.NewInputUnmarshaler("UpdateTagInput", ec.unmarshalInputUpdateTagInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UpdateWorkspaceInput", ec.unmarshalInputUpdateWorkspaceInput),
@@ -4070,6 +4381,129 @@ extend type Mutation {
   sendTextMessage(input: SendTextMessageInput!): SendTextMessagePayload
 }
 `, BuiltIn: false},
+	{Name: "../routing_rules.graphqls", Input: `"""
+A condition of a routing rule. type is menu_option, keyword, regex (RE2, at most 200 characters),
+business_hours (open or closed), country (ISO 3166 alpha-2 of the sender's number), channel_id,
+tag_id or ad_source (the ad id, or * for any ad).
+"""
+type RuleCondition {
+  type: String!
+  value: String!
+}
+
+"An action of a routing rule: set_queue (queueId), add_tags (tagIds), set_priority (priority), assign_agent (agentId) or auto_reply (text)."
+type RuleAction {
+  type: String!
+  queueId: ID
+  tagIds: [ID!]!
+  priority: Priority
+  agentId: ID
+  text: String
+}
+
+"""
+One entry of the workspace's ordered routing list, tested on a new conversation's first message
+before the welcome bot. A match stops the list unless continue is true.
+"""
+type RoutingRule {
+  id: ID!
+  name: String!
+  position: Int!
+  conditions: [RuleCondition!]!
+  actions: [RuleAction!]!
+  continue: Boolean!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+
+"One thing explainRouting tested: a rule, or the welcome bot's keywords."
+type ExplainStep {
+  "rule or welcome_bot"
+  kind: String!
+  ruleId: ID
+  matched: Boolean!
+  stopped: Boolean!
+  reason: String!
+}
+
+"Where a message would go, and why."
+type RoutingExplanation {
+  queueId: ID!
+  tagIds: [ID!]!
+  priority: Priority!
+  ruleId: ID
+  menuOption: String
+  steps: [ExplainStep!]!
+}
+
+input ExplainRoutingInput {
+  channelId: ID!
+  "The sender's number, digits with an optional +."
+  from: String!
+  text: String
+  "Business hours are judged at this instant; now when omitted."
+  at: DateTime
+}
+
+input RuleConditionInput {
+  type: String!
+  value: String!
+}
+
+input RuleActionInput {
+  type: String!
+  queueId: ID
+  tagIds: [ID!]
+  priority: Priority
+  agentId: ID
+  text: String
+}
+
+input CreateRoutingRuleInput {
+  name: String!
+  "Last when omitted."
+  position: Int
+  conditions: [RuleConditionInput!]
+  actions: [RuleActionInput!]!
+  continue: Boolean
+}
+
+input UpdateRoutingRuleInput {
+  ruleId: ID!
+  name: String
+  position: Int
+  conditions: [RuleConditionInput!]
+  actions: [RuleActionInput!]
+  continue: Boolean
+}
+
+input DeleteRoutingRuleInput {
+  ruleId: ID!
+}
+
+type RoutingRulePayload {
+  routingRule: RoutingRule
+  userErrors: [UserError!]!
+}
+
+type DeleteRoutingRulePayload {
+  deletedRoutingRuleId: ID
+  userErrors: [UserError!]!
+}
+
+extend type Query {
+  "The workspace's routing rules in evaluation order (admins)."
+  routingRules: [RoutingRule!]!
+  "Where a new conversation's first message would go and every step tested; writes nothing (admins)."
+  explainRouting(input: ExplainRoutingInput!): RoutingExplanation!
+}
+
+extend type Mutation {
+  createRoutingRule(input: CreateRoutingRuleInput!): RoutingRulePayload
+  updateRoutingRule(input: UpdateRoutingRuleInput!): RoutingRulePayload
+  deleteRoutingRule(input: DeleteRoutingRuleInput!): DeleteRoutingRulePayload
+}
+`, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `# Centralita GraphQL API: root types, Relay node lookup and shared types.
 # Every id is the domain's opaque id, identical in REST and webhooks.
 
@@ -4876,6 +5310,16 @@ func (ec *executionContext) childFields_DeleteQueuePayload(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type DeleteQueuePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteRoutingRulePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedRoutingRuleId":
+		return ec.fieldContext_DeleteRoutingRulePayload_deletedRoutingRuleId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteRoutingRulePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteRoutingRulePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteTagPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "deletedTagId":
@@ -4884,6 +5328,22 @@ func (ec *executionContext) childFields_DeleteTagPayload(ctx context.Context, fi
 		return ec.fieldContext_DeleteTagPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteTagPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ExplainStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ExplainStep_kind(ctx, field)
+	case "ruleId":
+		return ec.fieldContext_ExplainStep_ruleId(ctx, field)
+	case "matched":
+		return ec.fieldContext_ExplainStep_matched(ctx, field)
+	case "stopped":
+		return ec.fieldContext_ExplainStep_stopped(ctx, field)
+	case "reason":
+		return ec.fieldContext_ExplainStep_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExplainStep", field.Name)
 }
 
 func (ec *executionContext) childFields_Interactive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5270,6 +5730,84 @@ func (ec *executionContext) childFields_Routing(ctx context.Context, field graph
 		return ec.fieldContext_Routing_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Routing", field.Name)
+}
+
+func (ec *executionContext) childFields_RoutingExplanation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "queueId":
+		return ec.fieldContext_RoutingExplanation_queueId(ctx, field)
+	case "tagIds":
+		return ec.fieldContext_RoutingExplanation_tagIds(ctx, field)
+	case "priority":
+		return ec.fieldContext_RoutingExplanation_priority(ctx, field)
+	case "ruleId":
+		return ec.fieldContext_RoutingExplanation_ruleId(ctx, field)
+	case "menuOption":
+		return ec.fieldContext_RoutingExplanation_menuOption(ctx, field)
+	case "steps":
+		return ec.fieldContext_RoutingExplanation_steps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoutingExplanation", field.Name)
+}
+
+func (ec *executionContext) childFields_RoutingRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RoutingRule_id(ctx, field)
+	case "name":
+		return ec.fieldContext_RoutingRule_name(ctx, field)
+	case "position":
+		return ec.fieldContext_RoutingRule_position(ctx, field)
+	case "conditions":
+		return ec.fieldContext_RoutingRule_conditions(ctx, field)
+	case "actions":
+		return ec.fieldContext_RoutingRule_actions(ctx, field)
+	case "continue":
+		return ec.fieldContext_RoutingRule_continue(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_RoutingRule_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_RoutingRule_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoutingRule", field.Name)
+}
+
+func (ec *executionContext) childFields_RoutingRulePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "routingRule":
+		return ec.fieldContext_RoutingRulePayload_routingRule(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RoutingRulePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoutingRulePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_RuleAction_type(ctx, field)
+	case "queueId":
+		return ec.fieldContext_RuleAction_queueId(ctx, field)
+	case "tagIds":
+		return ec.fieldContext_RuleAction_tagIds(ctx, field)
+	case "priority":
+		return ec.fieldContext_RuleAction_priority(ctx, field)
+	case "agentId":
+		return ec.fieldContext_RuleAction_agentId(ctx, field)
+	case "text":
+		return ec.fieldContext_RuleAction_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleAction", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_RuleCondition_type(ctx, field)
+	case "value":
+		return ec.fieldContext_RuleCondition_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleCondition", field.Name)
 }
 
 func (ec *executionContext) childFields_SendTextMessagePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5960,6 +6498,20 @@ func (ec *executionContext) field_Mutation_createQueue_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createRoutingRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateRoutingRuleInput, error) {
+			return ec.unmarshalNCreateRoutingRuleInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateRoutingRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTag_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6050,6 +6602,20 @@ func (ec *executionContext) field_Mutation_deleteQueue_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteQueueInput, error) {
 			return ec.unmarshalNDeleteQueueInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteQueueInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteRoutingRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteRoutingRuleInput, error) {
+			return ec.unmarshalNDeleteRoutingRuleInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteRoutingRuleInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6296,6 +6862,20 @@ func (ec *executionContext) field_Mutation_updateQueue_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateRoutingRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateRoutingRuleInput, error) {
+			return ec.unmarshalNUpdateRoutingRuleInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateRoutingRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateTag_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6467,6 +7047,20 @@ func (ec *executionContext) field_Query_conversations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["sort"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_explainRouting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ExplainRoutingInput, error) {
+			return ec.unmarshalNExplainRoutingInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExplainRoutingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9095,6 +9689,61 @@ func (ec *executionContext) fieldContext_DeleteQueuePayload_userErrors(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _DeleteRoutingRulePayload_deletedRoutingRuleId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteRoutingRulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteRoutingRulePayload_deletedRoutingRuleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedRoutingRuleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteRoutingRulePayload_deletedRoutingRuleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteRoutingRulePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteRoutingRulePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteRoutingRulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteRoutingRulePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteRoutingRulePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteRoutingRulePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeleteTagPayload_deletedTagId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteTagPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9148,6 +9797,121 @@ func (ec *executionContext) fieldContext_DeleteTagPayload_userErrors(_ context.C
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ExplainStep_kind(ctx context.Context, field graphql.CollectedField, obj *model.ExplainStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExplainStep_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExplainStep_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExplainStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExplainStep_ruleId(ctx context.Context, field graphql.CollectedField, obj *model.ExplainStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExplainStep_ruleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExplainStep_ruleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExplainStep", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ExplainStep_matched(ctx context.Context, field graphql.CollectedField, obj *model.ExplainStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExplainStep_matched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExplainStep_matched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExplainStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ExplainStep_stopped(ctx context.Context, field graphql.CollectedField, obj *model.ExplainStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExplainStep_stopped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stopped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExplainStep_stopped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExplainStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ExplainStep_reason(ctx context.Context, field graphql.CollectedField, obj *model.ExplainStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExplainStep_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExplainStep_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExplainStep", field, false, false, "String")
 }
 
 func (ec *executionContext) _Interactive_kind(ctx context.Context, field graphql.CollectedField, obj *domain.Interactive) (ret graphql.Marshaler) {
@@ -11923,6 +12687,138 @@ func (ec *executionContext) fieldContext_Mutation_sendTextMessage(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createRoutingRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createRoutingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateRoutingRule(ctx, fc.Args["input"].(model.CreateRoutingRuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoutingRulePayload) graphql.Marshaler {
+			return ec.marshalORoutingRulePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRulePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createRoutingRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoutingRulePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createRoutingRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateRoutingRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateRoutingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateRoutingRule(ctx, fc.Args["input"].(model.UpdateRoutingRuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoutingRulePayload) graphql.Marshaler {
+			return ec.marshalORoutingRulePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRulePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateRoutingRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoutingRulePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateRoutingRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteRoutingRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteRoutingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteRoutingRule(ctx, fc.Args["input"].(model.DeleteRoutingRuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteRoutingRulePayload) graphql.Marshaler {
+			return ec.marshalODeleteRoutingRulePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteRoutingRulePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteRoutingRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteRoutingRulePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteRoutingRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_sendMediaMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13791,6 +14687,82 @@ func (ec *executionContext) fieldContext_Query_conversation(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_routingRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_routingRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().RoutingRules(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RoutingRule) graphql.Marshaler {
+			return ec.marshalNRoutingRule2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRuleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_routingRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoutingRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_explainRouting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_explainRouting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExplainRouting(ctx, fc.Args["input"].(model.ExplainRoutingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoutingExplanation) graphql.Marshaler {
+			return ec.marshalNRoutingExplanation2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_explainRouting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoutingExplanation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_explainRouting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_tasks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14571,6 +15543,603 @@ func (ec *executionContext) _Routing_reason(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Routing_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Routing", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoutingExplanation_queueId(ctx context.Context, field graphql.CollectedField, obj *model.RoutingExplanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingExplanation_queueId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueueID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingExplanation_queueId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingExplanation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoutingExplanation_tagIds(ctx context.Context, field graphql.CollectedField, obj *model.RoutingExplanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingExplanation_tagIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TagIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingExplanation_tagIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingExplanation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoutingExplanation_priority(ctx context.Context, field graphql.CollectedField, obj *model.RoutingExplanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingExplanation_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Priority) graphql.Marshaler {
+			return ec.marshalNPriority2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐPriority(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingExplanation_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingExplanation", field, false, false, "Priority")
+}
+
+func (ec *executionContext) _RoutingExplanation_ruleId(ctx context.Context, field graphql.CollectedField, obj *model.RoutingExplanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingExplanation_ruleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingExplanation_ruleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingExplanation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoutingExplanation_menuOption(ctx context.Context, field graphql.CollectedField, obj *model.RoutingExplanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingExplanation_menuOption(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MenuOption, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingExplanation_menuOption(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingExplanation", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoutingExplanation_steps(ctx context.Context, field graphql.CollectedField, obj *model.RoutingExplanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingExplanation_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ExplainStep) graphql.Marshaler {
+			return ec.marshalNExplainStep2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExplainStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingExplanation_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingExplanation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExplainStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingRule_id(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoutingRule_name(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoutingRule_position(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RoutingRule_conditions(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conditions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RuleCondition) graphql.Marshaler {
+			return ec.marshalNRuleCondition2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleConditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingRule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleCondition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingRule_actions(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_actions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RuleAction) graphql.Marshaler {
+			return ec.marshalNRuleAction2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingRule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleAction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingRule_continue(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_continue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Continue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_continue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RoutingRule_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RoutingRule_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RoutingRulePayload_routingRule(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRulePayload_routingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoutingRule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoutingRule) graphql.Marshaler {
+			return ec.marshalORoutingRule2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRulePayload_routingRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingRulePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoutingRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingRulePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRulePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRulePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingRulePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RuleAction_type(ctx context.Context, field graphql.CollectedField, obj *model.RuleAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleAction_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleAction_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleAction_queueId(ctx context.Context, field graphql.CollectedField, obj *model.RuleAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleAction_queueId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueueID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleAction_queueId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RuleAction_tagIds(ctx context.Context, field graphql.CollectedField, obj *model.RuleAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleAction_tagIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TagIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleAction_tagIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RuleAction_priority(ctx context.Context, field graphql.CollectedField, obj *model.RuleAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleAction_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Priority) graphql.Marshaler {
+			return ec.marshalOPriority2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐPriority(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleAction_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleAction", field, false, false, "Priority")
+}
+
+func (ec *executionContext) _RuleAction_agentId(ctx context.Context, field graphql.CollectedField, obj *model.RuleAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleAction_agentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleAction_agentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RuleAction_text(ctx context.Context, field graphql.CollectedField, obj *model.RuleAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleAction_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleAction_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleCondition_type(ctx context.Context, field graphql.CollectedField, obj *model.RuleCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleCondition_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleCondition_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleCondition", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleCondition_value(ctx context.Context, field graphql.CollectedField, obj *model.RuleCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleCondition_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleCondition_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleCondition", field, false, false, "String")
 }
 
 func (ec *executionContext) _SendTextMessagePayload_message(ctx context.Context, field graphql.CollectedField, obj *model.SendTextMessagePayload) (ret graphql.Marshaler) {
@@ -18627,6 +20196,76 @@ func UnmarshalCreateQueueInput(ctx context.Context, raw any) (model.CreateQueueI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateRoutingRuleInput(ctx context.Context, obj any) (model.CreateRoutingRuleInput, error) {
+	var it model.CreateRoutingRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "position", "conditions", "actions", "continue"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "conditions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conditions"))
+			data, err := ec.unmarshalORuleConditionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleConditionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Conditions = data
+		case "actions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actions"))
+			data, err := ec.unmarshalNRuleActionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actions = data
+		case "continue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("continue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Continue = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateRoutingRuleInput unmarshals raw into the CreateRoutingRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateRoutingRuleInput(ctx context.Context, raw any) (model.CreateRoutingRuleInput, error) {
+	var out model.CreateRoutingRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateRoutingRuleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateTagInput(ctx context.Context, obj any) (model.CreateTagInput, error) {
 	var it model.CreateTagInput
 	if obj == nil {
@@ -18991,6 +20630,48 @@ func UnmarshalDeleteQueueInput(ctx context.Context, raw any) (model.DeleteQueueI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteRoutingRuleInput(ctx context.Context, obj any) (model.DeleteRoutingRuleInput, error) {
+	var it model.DeleteRoutingRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ruleId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ruleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteRoutingRuleInput unmarshals raw into the DeleteRoutingRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteRoutingRuleInput(ctx context.Context, raw any) (model.DeleteRoutingRuleInput, error) {
+	var out model.DeleteRoutingRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteRoutingRuleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeleteTagInput(ctx context.Context, obj any) (model.DeleteTagInput, error) {
 	var it model.DeleteTagInput
 	if obj == nil {
@@ -19030,6 +20711,69 @@ func (ec *executionContext) unmarshalInputDeleteTagInput(ctx context.Context, ob
 func UnmarshalDeleteTagInput(ctx context.Context, raw any) (model.DeleteTagInput, error) {
 	var out model.DeleteTagInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteTagInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExplainRoutingInput(ctx context.Context, obj any) (model.ExplainRoutingInput, error) {
+	var it model.ExplainRoutingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"channelId", "from", "text", "at"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "channelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExplainRoutingInput unmarshals raw into the ExplainRoutingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExplainRoutingInput(ctx context.Context, raw any) (model.ExplainRoutingInput, error) {
+	var out model.ExplainRoutingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExplainRoutingInput", raw, &out)
 	return out, err
 }
 
@@ -19359,6 +21103,132 @@ func (ec *executionContext) unmarshalInputRevokeApiKeyInput(ctx context.Context,
 func UnmarshalRevokeApiKeyInput(ctx context.Context, raw any) (model.RevokeAPIKeyInput, error) {
 	var out model.RevokeAPIKeyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeApiKeyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRuleActionInput(ctx context.Context, obj any) (model.RuleActionInput, error) {
+	var it model.RuleActionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "queueId", "tagIds", "priority", "agentId", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "queueId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("queueId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QueueID = data
+		case "tagIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tagIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TagIds = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOPriority2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐPriority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "agentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgentID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRuleActionInput unmarshals raw into the RuleActionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRuleActionInput(ctx context.Context, raw any) (model.RuleActionInput, error) {
+	var out model.RuleActionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RuleActionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRuleConditionInput(ctx context.Context, obj any) (model.RuleConditionInput, error) {
+	var it model.RuleConditionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRuleConditionInput unmarshals raw into the RuleConditionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRuleConditionInput(ctx context.Context, raw any) (model.RuleConditionInput, error) {
+	var out model.RuleConditionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RuleConditionInput", raw, &out)
 	return out, err
 }
 
@@ -20430,6 +22300,83 @@ func (ec *executionContext) unmarshalInputUpdateQueueInput(ctx context.Context, 
 func UnmarshalUpdateQueueInput(ctx context.Context, raw any) (model.UpdateQueueInput, error) {
 	var out model.UpdateQueueInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateQueueInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateRoutingRuleInput(ctx context.Context, obj any) (model.UpdateRoutingRuleInput, error) {
+	var it model.UpdateRoutingRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ruleId", "name", "position", "conditions", "actions", "continue"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ruleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "conditions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conditions"))
+			data, err := ec.unmarshalORuleConditionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleConditionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Conditions = data
+		case "actions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actions"))
+			data, err := ec.unmarshalORuleActionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actions = data
+		case "continue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("continue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Continue = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateRoutingRuleInput unmarshals raw into the UpdateRoutingRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateRoutingRuleInput(ctx context.Context, raw any) (model.UpdateRoutingRuleInput, error) {
+	var out model.UpdateRoutingRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateRoutingRuleInput", raw, &out)
 	return out, err
 }
 
@@ -21905,6 +23852,44 @@ func (ec *executionContext) _DeleteQueuePayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var deleteRoutingRulePayloadImplementors = []string{"DeleteRoutingRulePayload"}
+
+func (ec *executionContext) _DeleteRoutingRulePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteRoutingRulePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteRoutingRulePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteRoutingRulePayload")
+		case "deletedRoutingRuleId":
+			out.Values[i] = ec._DeleteRoutingRulePayload_deletedRoutingRuleId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteRoutingRulePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deleteTagPayloadImplementors = []string{"DeleteTagPayload"}
 
 func (ec *executionContext) _DeleteTagPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteTagPayload) graphql.Marshaler {
@@ -21923,6 +23908,59 @@ func (ec *executionContext) _DeleteTagPayload(ctx context.Context, sel ast.Selec
 			}
 		case "userErrors":
 			out.Values[i] = ec._DeleteTagPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var explainStepImplementors = []string{"ExplainStep"}
+
+func (ec *executionContext) _ExplainStep(ctx context.Context, sel ast.SelectionSet, obj *model.ExplainStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, explainStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExplainStep")
+		case "kind":
+			out.Values[i] = ec._ExplainStep_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleId":
+			out.Values[i] = ec._ExplainStep_ruleId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "matched":
+			out.Values[i] = ec._ExplainStep_matched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stopped":
+			out.Values[i] = ec._ExplainStep_stopped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ExplainStep_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22721,6 +24759,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "createRoutingRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createRoutingRule(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateRoutingRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateRoutingRule(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteRoutingRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteRoutingRule(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "sendMediaMessage":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_sendMediaMessage(ctx, field)
@@ -23368,6 +25427,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_conversation(ctx, field)
 				})
+		case "routingRules":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_routingRules(ctx, field)
+				})
+		case "explainRouting":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_explainRouting(ctx, field)
+				})
 		case "tasks":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -23688,6 +25759,266 @@ func (ec *executionContext) _Routing(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = ec._Routing_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var routingExplanationImplementors = []string{"RoutingExplanation"}
+
+func (ec *executionContext) _RoutingExplanation(ctx context.Context, sel ast.SelectionSet, obj *model.RoutingExplanation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routingExplanationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoutingExplanation")
+		case "queueId":
+			out.Values[i] = ec._RoutingExplanation_queueId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tagIds":
+			out.Values[i] = ec._RoutingExplanation_tagIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "priority":
+			out.Values[i] = ec._RoutingExplanation_priority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleId":
+			out.Values[i] = ec._RoutingExplanation_ruleId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "menuOption":
+			out.Values[i] = ec._RoutingExplanation_menuOption(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "steps":
+			out.Values[i] = ec._RoutingExplanation_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var routingRuleImplementors = []string{"RoutingRule"}
+
+func (ec *executionContext) _RoutingRule(ctx context.Context, sel ast.SelectionSet, obj *model.RoutingRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routingRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoutingRule")
+		case "id":
+			out.Values[i] = ec._RoutingRule_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._RoutingRule_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._RoutingRule_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conditions":
+			out.Values[i] = ec._RoutingRule_conditions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actions":
+			out.Values[i] = ec._RoutingRule_actions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "continue":
+			out.Values[i] = ec._RoutingRule_continue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._RoutingRule_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._RoutingRule_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var routingRulePayloadImplementors = []string{"RoutingRulePayload"}
+
+func (ec *executionContext) _RoutingRulePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RoutingRulePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routingRulePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoutingRulePayload")
+		case "routingRule":
+			out.Values[i] = ec._RoutingRulePayload_routingRule(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RoutingRulePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ruleActionImplementors = []string{"RuleAction"}
+
+func (ec *executionContext) _RuleAction(ctx context.Context, sel ast.SelectionSet, obj *model.RuleAction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleActionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleAction")
+		case "type":
+			out.Values[i] = ec._RuleAction_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "queueId":
+			out.Values[i] = ec._RuleAction_queueId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tagIds":
+			out.Values[i] = ec._RuleAction_tagIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "priority":
+			out.Values[i] = ec._RuleAction_priority(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "agentId":
+			out.Values[i] = ec._RuleAction_agentId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._RuleAction_text(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ruleConditionImplementors = []string{"RuleCondition"}
+
+func (ec *executionContext) _RuleCondition(ctx context.Context, sel ast.SelectionSet, obj *model.RuleCondition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleConditionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleCondition")
+		case "type":
+			out.Values[i] = ec._RuleCondition_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._RuleCondition_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -25430,6 +27761,11 @@ func (ec *executionContext) unmarshalNCreateQueueInput2githubᚗcomᚋcentralita
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateRoutingRuleInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateRoutingRuleInput(ctx context.Context, v any) (model.CreateRoutingRuleInput, error) {
+	res, err := ec.unmarshalInputCreateRoutingRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateTagInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateTagInput(ctx context.Context, v any) (model.CreateTagInput, error) {
 	res, err := ec.unmarshalInputCreateTagInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25479,6 +27815,11 @@ func (ec *executionContext) unmarshalNDeleteQueueInput2githubᚗcomᚋcentralita
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDeleteRoutingRuleInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteRoutingRuleInput(ctx context.Context, v any) (model.DeleteRoutingRuleInput, error) {
+	res, err := ec.unmarshalInputDeleteRoutingRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDeleteTagInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteTagInput(ctx context.Context, v any) (model.DeleteTagInput, error) {
 	res, err := ec.unmarshalInputDeleteTagInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25519,6 +27860,35 @@ var (
 		domain.DeliveryReceived:  "RECEIVED",
 	}
 )
+
+func (ec *executionContext) unmarshalNExplainRoutingInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExplainRoutingInput(ctx context.Context, v any) (model.ExplainRoutingInput, error) {
+	res, err := ec.unmarshalInputExplainRoutingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExplainStep2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExplainStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ExplainStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExplainStep2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExplainStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNExplainStep2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExplainStep(ctx context.Context, sel ast.SelectionSet, v *model.ExplainStep) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExplainStep!")
+		return graphql.Null
+	}
+	return ec._ExplainStep(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
@@ -26124,6 +28494,110 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNRoutingExplanation2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingExplanation(ctx context.Context, sel ast.SelectionSet, v *model.RoutingExplanation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RoutingExplanation!")
+		return graphql.Null
+	}
+	return ec._RoutingExplanation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRoutingRule2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RoutingRule) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRoutingRule2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRule(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRoutingRule2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRule(ctx context.Context, sel ast.SelectionSet, v *model.RoutingRule) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RoutingRule!")
+		return graphql.Null
+	}
+	return ec._RoutingRule(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRuleAction2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RuleAction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRuleAction2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRuleAction2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleAction(ctx context.Context, sel ast.SelectionSet, v *model.RuleAction) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RuleAction!")
+		return graphql.Null
+	}
+	return ec._RuleAction(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRuleActionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionInputᚄ(ctx context.Context, v any) ([]*model.RuleActionInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RuleActionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRuleActionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNRuleActionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionInput(ctx context.Context, v any) (*model.RuleActionInput, error) {
+	res, err := ec.unmarshalInputRuleActionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRuleCondition2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleConditionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RuleCondition) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRuleCondition2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleCondition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRuleCondition2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleCondition(ctx context.Context, sel ast.SelectionSet, v *model.RuleCondition) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RuleCondition!")
+		return graphql.Null
+	}
+	return ec._RuleCondition(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRuleConditionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleConditionInput(ctx context.Context, v any) (*model.RuleConditionInput, error) {
+	res, err := ec.unmarshalInputRuleConditionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSendInteractiveMessageInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendInteractiveMessageInput(ctx context.Context, v any) (model.SendInteractiveMessageInput, error) {
 	res, err := ec.unmarshalInputSendInteractiveMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26377,6 +28851,11 @@ func (ec *executionContext) unmarshalNUpdateContactInput2githubᚗcomᚋcentrali
 
 func (ec *executionContext) unmarshalNUpdateQueueInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateQueueInput(ctx context.Context, v any) (model.UpdateQueueInput, error) {
 	res, err := ec.unmarshalInputUpdateQueueInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateRoutingRuleInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateRoutingRuleInput(ctx context.Context, v any) (model.UpdateRoutingRuleInput, error) {
+	res, err := ec.unmarshalInputUpdateRoutingRuleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -26930,6 +29409,13 @@ func (ec *executionContext) marshalODeleteQueuePayload2ᚖgithubᚗcomᚋcentral
 	return ec._DeleteQueuePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODeleteRoutingRulePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteRoutingRulePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteRoutingRulePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeleteRoutingRulePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalODeleteTagPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteTagPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteTagPayload) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -27317,6 +29803,54 @@ func (ec *executionContext) marshalORouting2ᚖgithubᚗcomᚋcentralitaᚋcentr
 		return graphql.Null
 	}
 	return ec._Routing(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORoutingRule2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRule(ctx context.Context, sel ast.SelectionSet, v *model.RoutingRule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RoutingRule(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORoutingRulePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRulePayload(ctx context.Context, sel ast.SelectionSet, v *model.RoutingRulePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RoutingRulePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORuleActionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionInputᚄ(ctx context.Context, v any) ([]*model.RuleActionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RuleActionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRuleActionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORuleConditionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleConditionInputᚄ(ctx context.Context, v any) ([]*model.RuleConditionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RuleConditionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRuleConditionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleConditionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOSendTextMessagePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendTextMessagePayload(ctx context.Context, sel ast.SelectionSet, v *model.SendTextMessagePayload) graphql.Marshaler {

@@ -167,6 +167,15 @@ type CreateQueueInput struct {
 	Description *string `json:"description,omitempty"`
 }
 
+type CreateRoutingRuleInput struct {
+	Name string `json:"name"`
+	// Last when omitted.
+	Position   *int                  `json:"position,omitempty"`
+	Conditions []*RuleConditionInput `json:"conditions,omitempty"`
+	Actions    []*RuleActionInput    `json:"actions"`
+	Continue   *bool                 `json:"continue,omitempty"`
+}
+
 type CreateTagInput struct {
 	Name  string  `json:"name"`
 	Color *string `json:"color,omitempty"`
@@ -223,6 +232,15 @@ type DeleteQueuePayload struct {
 	UserErrors     []*UserError `json:"userErrors"`
 }
 
+type DeleteRoutingRuleInput struct {
+	RuleID string `json:"ruleId"`
+}
+
+type DeleteRoutingRulePayload struct {
+	DeletedRoutingRuleID *string      `json:"deletedRoutingRuleId,omitempty"`
+	UserErrors           []*UserError `json:"userErrors"`
+}
+
 type DeleteTagInput struct {
 	TagID string `json:"tagId"`
 }
@@ -230,6 +248,25 @@ type DeleteTagInput struct {
 type DeleteTagPayload struct {
 	DeletedTagID *string      `json:"deletedTagId,omitempty"`
 	UserErrors   []*UserError `json:"userErrors"`
+}
+
+type ExplainRoutingInput struct {
+	ChannelID string `json:"channelId"`
+	// The sender's number, digits with an optional +.
+	From string  `json:"from"`
+	Text *string `json:"text,omitempty"`
+	// Business hours are judged at this instant; now when omitted.
+	At *time.Time `json:"at,omitempty"`
+}
+
+// One thing explainRouting tested: a rule, or the welcome bot's keywords.
+type ExplainStep struct {
+	// rule or welcome_bot
+	Kind    string  `json:"kind"`
+	RuleID  *string `json:"ruleId,omitempty"`
+	Matched bool    `json:"matched"`
+	Stopped bool    `json:"stopped"`
+	Reason  string  `json:"reason"`
 }
 
 type ListRowInput struct {
@@ -317,6 +354,66 @@ type ReplyButtonInput struct {
 
 type RevokeAPIKeyInput struct {
 	APIKeyID string `json:"apiKeyId"`
+}
+
+// Where a message would go, and why.
+type RoutingExplanation struct {
+	QueueID    string          `json:"queueId"`
+	TagIds     []string        `json:"tagIds"`
+	Priority   domain.Priority `json:"priority"`
+	RuleID     *string         `json:"ruleId,omitempty"`
+	MenuOption *string         `json:"menuOption,omitempty"`
+	Steps      []*ExplainStep  `json:"steps"`
+}
+
+// One entry of the workspace's ordered routing list, tested on a new conversation's first message
+// before the welcome bot. A match stops the list unless continue is true.
+type RoutingRule struct {
+	ID         string           `json:"id"`
+	Name       string           `json:"name"`
+	Position   int              `json:"position"`
+	Conditions []*RuleCondition `json:"conditions"`
+	Actions    []*RuleAction    `json:"actions"`
+	Continue   bool             `json:"continue"`
+	CreatedAt  time.Time        `json:"createdAt"`
+	UpdatedAt  time.Time        `json:"updatedAt"`
+}
+
+type RoutingRulePayload struct {
+	RoutingRule *RoutingRule `json:"routingRule,omitempty"`
+	UserErrors  []*UserError `json:"userErrors"`
+}
+
+// An action of a routing rule: set_queue (queueId), add_tags (tagIds), set_priority (priority), assign_agent (agentId) or auto_reply (text).
+type RuleAction struct {
+	Type     string           `json:"type"`
+	QueueID  *string          `json:"queueId,omitempty"`
+	TagIds   []string         `json:"tagIds"`
+	Priority *domain.Priority `json:"priority,omitempty"`
+	AgentID  *string          `json:"agentId,omitempty"`
+	Text     *string          `json:"text,omitempty"`
+}
+
+type RuleActionInput struct {
+	Type     string           `json:"type"`
+	QueueID  *string          `json:"queueId,omitempty"`
+	TagIds   []string         `json:"tagIds,omitempty"`
+	Priority *domain.Priority `json:"priority,omitempty"`
+	AgentID  *string          `json:"agentId,omitempty"`
+	Text     *string          `json:"text,omitempty"`
+}
+
+// A condition of a routing rule. type is menu_option, keyword, regex (RE2, at most 200 characters),
+// business_hours (open or closed), country (ISO 3166 alpha-2 of the sender's number), channel_id,
+// tag_id or ad_source (the ad id, or * for any ad).
+type RuleCondition struct {
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+type RuleConditionInput struct {
+	Type  string `json:"type"`
+	Value string `json:"value"`
 }
 
 type SendInteractiveMessageInput struct {
@@ -509,6 +606,15 @@ type UpdateQueueInput struct {
 	QueueID     string  `json:"queueId"`
 	Name        *string `json:"name,omitempty"`
 	Description *string `json:"description,omitempty"`
+}
+
+type UpdateRoutingRuleInput struct {
+	RuleID     string                `json:"ruleId"`
+	Name       *string               `json:"name,omitempty"`
+	Position   *int                  `json:"position,omitempty"`
+	Conditions []*RuleConditionInput `json:"conditions,omitempty"`
+	Actions    []*RuleActionInput    `json:"actions,omitempty"`
+	Continue   *bool                 `json:"continue,omitempty"`
 }
 
 type UpdateTagInput struct {
