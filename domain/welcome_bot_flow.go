@@ -198,6 +198,9 @@ func (s *Service) routeConversation(ctx context.Context, bot *WelcomeBot, conver
 			c.AssigneeID, c.Status = t.AssigneeID, StatusOpen
 		}
 		d := t.Decision
+		if d.RuleID == "" && c.Routing != nil {
+			d.RuleID = c.Routing.RuleID // a rule that continued to the bot still placed it
+		}
 		c.Routing = &d
 		return EventConversationRouted, map[string]any{"queue_id": c.QueueID, "from_queue_id": from,
 			"reason": d.Reason, "menu_option": d.MenuOption, "rule_id": d.RuleID, "by": t.By,

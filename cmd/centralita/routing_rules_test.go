@@ -57,6 +57,8 @@ func TestRoutingRulesDecideBeforeTheBot(t *testing.T) {
 	conv = w.conversation("51987654321")
 	require.Equal(t, w.pagos, conv["queue_id"])
 	require.ElementsMatch(t, []any{vip, w.cobranza}, conv["tags"])
+	require.Equal(t, map[string]any{"rule_id": peru, "menu_option": "pagos", "reason": "menu"}, conv["routing"],
+		"the rule that continued is kept beside the option")
 
 	// A keyword rule placed first wins over Mexico; a regex rule too.
 	w.c.expect(http.StatusOK, http.MethodPatch, "/v1/routing-rules/"+mx, w.tn.OwnerToken, map[string]any{"position": 10})
