@@ -80,7 +80,7 @@ func concretePath(t *testing.T, path string, w world) string {
 	t.Helper()
 	byCollection := map[string]string{"conversations": w.ConversationID, "messages": w.MessageID,
 		"tasks": w.TaskID, "contacts": w.ContactID, "queues": w.QueueID, "users": w.AgentID,
-		"tags": w.TagID, "channels": w.ChannelID, "api-keys": w.APIKeyID}
+		"tags": w.TagID, "channels": w.ChannelID, "api-keys": w.APIKeyID, "routing-rules": w.RoutingRuleID}
 	parts := strings.Split(path, "/")
 	for i, part := range parts {
 		switch part {

@@ -152,6 +152,7 @@ type world struct {
 	AgentID, AgentToken           string
 	SupervisorID, SupervisorToken string
 	APIKeyID, APIKeySecret        string
+	RoutingRuleID                 string
 }
 
 var worldSeq atomic.Int64
@@ -184,5 +185,8 @@ func (c *restClient) populate(name string) world {
 	w.SupervisorID, w.SupervisorToken = c.app.member(w.tenant, prefix+"-sup@example.com", "supervisor", w.QueueID)
 	key := object(c.t, c.expect(201, "POST", "/v1/api-keys", tok, map[string]any{"name": "crm"}))
 	w.APIKeyID, w.APIKeySecret = key["id"].(string), key["secret"].(string)
+	w.RoutingRuleID = idOf(c.t, c.expect(201, "POST", "/v1/routing-rules", tok, map[string]any{"name": "VIP",
+		"conditions": []any{map[string]any{"type": "tag_id", "value": w.TagID}},
+		"actions":    []any{map[string]any{"type": "set_queue", "queue_id": w.QueueID}}}))
 	return w
 }
