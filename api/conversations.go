@@ -51,6 +51,8 @@ type conversationView struct {
 	PreviousConversationID *string `json:"previous_conversation_id"`
 	// SLA is where it stands against its queue's SLA policy; null without one.
 	SLA *conversationSLAView `json:"sla"`
+	// Routing says which rule or menu option placed the conversation.
+	Routing *routingView `json:"routing"`
 }
 
 func viewConversation(c *domain.Conversation) conversationView {
@@ -63,7 +65,8 @@ func viewConversation(c *domain.Conversation) conversationView {
 		FirstHumanResponseAt:  optionalStamp(c.FirstHumanResponseAt),
 		LastCustomerMessageAt: optionalStamp(c.LastCustomerMessageAt), ClosedAt: optionalStamp(c.ClosedAt),
 		PreviousConversationID: nullable(c.PreviousConversationID),
-		SLA:                    viewConversationSLA(c.SLA)}
+		SLA:                    viewConversationSLA(c.SLA),
+		Routing:                viewRouting(c.Routing)}
 }
 
 type createConversationRequest struct {

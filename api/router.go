@@ -109,6 +109,8 @@ func NewRouter(d Deps) *gin.Engine {
 	h.registerLifecycle(private)
 	h.registerBusinessHours(private)
 	h.registerSLAPolicies(private)
+	h.registerWelcomeBot(private)
+	h.registerRoutingRules(private)
 	return r
 }
 

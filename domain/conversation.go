@@ -107,6 +107,9 @@ type Conversation struct {
 	// clocks start and stop on them.
 	SLARepliedAt     *time.Time
 	SLAAwaitingSince *time.Time
+	// Routing says which rule or menu option placed the conversation and
+	// why; nil until the bot or a rule decides.
+	Routing *RoutingDecision
 }
 
 // NewConversation is the input for opening a conversation through the API.

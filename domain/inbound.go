@@ -215,7 +215,7 @@ func (s *Service) receiveOnce(ctx context.Context, ch *Channel, in InboundMessag
 		if _, err := s.recordInbound(ctx, conv.ID, msg); err != nil {
 			return err
 		}
-		if err := s.routeMenuReply(ctx, ch, conv.ID, msg.Interactive); err != nil {
+		if err := s.welcomeBotStep(ctx, ch, conv.ID, msg); err != nil {
 			return err
 		}
 		if opened {

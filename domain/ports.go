@@ -191,6 +191,8 @@ type Store interface {
 	QueueStore
 	BusinessHoursStore
 	SLAPolicyStore
+	WelcomeBotStore
+	RoutingRuleStore
 	TagStore
 	ChannelStore
 	ContactStore

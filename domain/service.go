@@ -21,6 +21,10 @@ type Options struct {
 	// PhoneE164 derives the dialable number of a WhatsApp id ("" when it
 	// cannot); the channel adapter provides it. Nil leaves numbers unknown.
 	PhoneE164 func(waID string) string
+	// PhoneCountry derives the ISO 3166 alpha-2 country of a WhatsApp id
+	// ("" when it cannot), for routing rules; the channel adapter provides
+	// it. Nil leaves countries unknown.
+	PhoneCountry func(waID string) string
 	// Sealer encrypts channel credentials at rest. Nil refuses credentials.
 	Sealer Sealer
 	// Blobs keeps media files (uploads and downloaded inbound media). Nil

@@ -67,6 +67,9 @@ type conversationRow struct {
 	NumberLastCustomerMessageAt *utcTime `gorm:"column:number_last_customer_message_at;->"`
 
 	SLA slaColumns `gorm:"embedded"`
+	// Written only by UpdateConversation: a new conversation is not routed
+	// yet (and older schemas, which migration tests write to, lack it).
+	Routing jsonColumn[*routingJSON] `gorm:"column:routing;<-:update"`
 }
 
 func (conversationRow) TableName() string { return "conversations" }
@@ -81,7 +84,7 @@ func conversationFromDomain(c *domain.Conversation) conversationRow {
 		LastCustomerMessageAt: storedTimePtr(c.LastCustomerMessageAt), ClosedAt: storedTimePtr(c.ClosedAt),
 		LeadSource:             referralColumn{c.LeadSource},
 		PreviousConversationID: nullable(c.PreviousConversationID), PendingSince: storedTimePtr(c.PendingSince),
-		SLA: slaColumnsFromDomain(c)}
+		SLA: slaColumnsFromDomain(c), Routing: routingToJSON(c.Routing)}
 }
 
 func (r *conversationRow) toDomain() *domain.Conversation {
@@ -96,7 +99,7 @@ func (r *conversationRow) toDomain() *domain.Conversation {
 		LeadSource:                  r.LeadSource.r,
 		PreviousConversationID:      str(r.PreviousConversationID), PendingSince: timePtr(r.PendingSince),
 		SLA: r.SLA.sla(), SLARepliedAt: timePtr(r.SLA.SLARepliedAt),
-		SLAAwaitingSince: timePtr(r.SLA.SLAAwaitingSince)}
+		SLAAwaitingSince: timePtr(r.SLA.SLAAwaitingSince), Routing: routingFromJSON(r.Routing)}
 }
 
 // conversationTagRow links a tag to a conversation.

@@ -202,7 +202,7 @@ func (s *Store) UpdateConversation(ctx context.Context, c *domain.Conversation) 
 		"last_activity_at": row.LastActivityAt, "first_human_response_at": row.FirstHumanResponseAt,
 		"last_customer_message_at": row.LastCustomerMessageAt, "closed_at": row.ClosedAt,
 		"lead_source": row.LeadSource, "previous_conversation_id": row.PreviousConversationID,
-		"pending_since": row.PendingSince,
+		"pending_since": row.PendingSince, "routing": row.Routing,
 	}
 	maps.Copy(updates, row.SLA.updates())
 	res := db.Table("conversations").

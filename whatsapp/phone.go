@@ -30,3 +30,18 @@ func E164FromWaID(waID string) string {
 	}
 	return phonenumbers.Format(num, phonenumbers.E164)
 }
+
+// CountryFromWaID is the ISO 3166 alpha-2 country of a WhatsApp user id
+// ("MX" for 5215512345678), or "" when the number is not valid. Routing
+// rules send customers to the team of their country with it.
+func CountryFromWaID(waID string) string {
+	e164 := E164FromWaID(waID)
+	if e164 == "" {
+		return ""
+	}
+	num, err := phonenumbers.Parse(e164, "")
+	if err != nil {
+		return ""
+	}
+	return phonenumbers.GetRegionCodeForNumber(num)
+}

@@ -23,3 +23,21 @@ func TestE164FromWaID(t *testing.T) {
 		require.Equal(t, want, E164FromWaID(waID), waID)
 	}
 }
+
+func TestCountryFromWaID(t *testing.T) {
+	for waID, want := range map[string]string{
+		"5215512345678": "MX", // Mexico's old mobile prefix
+		"525512345678":  "MX",
+		"5491123456789": "AR",
+		"51987654321":   "PE",
+		"56987654321":   "CL",
+		"551187654321":  "BR", // before the ninth digit
+		"16505551234":   "US",
+		"12345":         "",
+		"abc":           "",
+	} {
+		if got := CountryFromWaID(waID); got != want {
+			t.Errorf("CountryFromWaID(%q) = %q, want %q", waID, got, want)
+		}
+	}
+}

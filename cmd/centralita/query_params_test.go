@@ -81,7 +81,8 @@ func concretePath(t *testing.T, path string, w world) string {
 	byCollection := map[string]string{"conversations": w.ConversationID, "messages": w.MessageID,
 		"tasks": w.TaskID, "contacts": w.ContactID, "queues": w.QueueID, "users": w.AgentID,
 		"tags": w.TagID, "channels": w.ChannelID, "api-keys": w.APIKeyID, "close-reasons": w.CloseReasonID,
-		"business-hours": w.BusinessHoursID, "sla-policies": w.SLAPolicyID}
+		"business-hours": w.BusinessHoursID, "sla-policies": w.SLAPolicyID,
+		"routing-rules": w.RoutingRuleID}
 	parts := strings.Split(path, "/")
 	for i, part := range parts {
 		switch part {

@@ -74,6 +74,12 @@ func crossTenantCases(a, b world) map[string][]crossProbe {
 		"GET /v1/sla-policies/{id}":                   one("/v1/sla-policies/"+a.SLAPolicyID, a.SLAPolicyID, nil),
 		"PATCH /v1/sla-policies/{id}":                 one("/v1/sla-policies/"+a.SLAPolicyID, a.SLAPolicyID, name),
 		"DELETE /v1/sla-policies/{id}":                one("/v1/sla-policies/"+a.SLAPolicyID, a.SLAPolicyID, nil),
+		"GET /v1/channels/{id}/welcome-bot":           one("/v1/channels/"+a.ChannelID+"/welcome-bot", a.ChannelID, nil),
+		"PUT /v1/channels/{id}/welcome-bot":           one("/v1/channels/"+a.ChannelID+"/welcome-bot", a.ChannelID, map[string]any{"enabled": false}),
+		"DELETE /v1/channels/{id}/welcome-bot":        one("/v1/channels/"+a.ChannelID+"/welcome-bot", a.ChannelID, nil),
+		"GET /v1/routing-rules/{id}":                  one("/v1/routing-rules/"+a.RoutingRuleID, a.RoutingRuleID, nil),
+		"PATCH /v1/routing-rules/{id}":                one("/v1/routing-rules/"+a.RoutingRuleID, a.RoutingRuleID, name),
+		"DELETE /v1/routing-rules/{id}":               one("/v1/routing-rules/"+a.RoutingRuleID, a.RoutingRuleID, nil),
 		// A's message has no media, so this proves only the id check; the
 		// media tests probe a real file across workspaces.
 		"GET /v1/messages/{id}/media":       one("/v1/messages/"+a.MessageID+"/media", a.MessageID, nil),
@@ -91,7 +97,8 @@ func snapshotWorld(c *restClient, w world) map[string]string {
 	for _, path := range []string{"/v1/workspace", conv, conv + "/messages", conv + "/notes", conv + "/tasks",
 		"/v1/contacts/" + w.ContactID, "/v1/contacts", "/v1/queues", "/v1/tags", "/v1/channels", "/v1/users",
 		"/v1/users/" + w.AgentID, "/v1/api-keys", "/v1/tasks", "/v1/conversations", "/v1/close-reasons",
-		conv + "/events", "/v1/business-hours", "/v1/sla-policies"} {
+		conv + "/events", "/v1/business-hours", "/v1/sla-policies", "/v1/routing-rules",
+		"/v1/welcome-bot"} {
 		out[path] = string(c.expect(200, "GET", path, w.OwnerToken, nil).Body)
 	}
 	return out

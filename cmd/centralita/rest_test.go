@@ -154,6 +154,7 @@ type world struct {
 	APIKeyID, APIKeySecret        string
 	CloseReasonID                 string // one of the defaults
 	BusinessHoursID, SLAPolicyID  string
+	RoutingRuleID                 string
 }
 
 var worldSeq atomic.Int64
@@ -192,5 +193,8 @@ func (c *restClient) populate(name string) world {
 		"weekly": []map[string]any{{"day": "mon", "open": "09:00", "close": "18:00"}}}))
 	w.SLAPolicyID = idOf(c.t, c.expect(201, "POST", "/v1/sla-policies", tok, map[string]any{
 		"name": "Estándar", "first_response_seconds": 900, "escalation": map[string]any{"action": "raise_priority"}}))
+	w.RoutingRuleID = idOf(c.t, c.expect(201, "POST", "/v1/routing-rules", tok, map[string]any{"name": "VIP",
+		"conditions": []any{map[string]any{"type": "tag_id", "value": w.TagID}},
+		"actions":    []any{map[string]any{"type": "set_queue", "queue_id": w.QueueID}}}))
 	return w
 }

@@ -48,6 +48,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Queue() QueueResolver
 	Reaction() ReactionResolver
+	Routing() RoutingResolver
 	SlaPolicy() SlaPolicyResolver
 	Tag() TagResolver
 	Task() TaskResolver
@@ -132,6 +133,7 @@ type ComplexityRoot struct {
 		RedirectUntil      func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
 		WABAID             func(childComplexity int) int
+		WelcomeBot         func(childComplexity int) int
 	}
 
 	ChannelPayload struct {
@@ -202,6 +204,7 @@ type ComplexityRoot struct {
 		PreviousConversationID func(childComplexity int) int
 		Priority               func(childComplexity int) int
 		Queue                  func(childComplexity int) int
+		Routing                func(childComplexity int) int
 		SLA                    func(childComplexity int) int
 		ServiceWindow          func(childComplexity int) int
 		Status                 func(childComplexity int) int
@@ -271,6 +274,11 @@ type ComplexityRoot struct {
 		UserErrors       func(childComplexity int) int
 	}
 
+	DeleteChannelWelcomeBotPayload struct {
+		ChannelID  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	DeleteCloseReasonPayload struct {
 		DeletedCloseReasonID func(childComplexity int) int
 		UserErrors           func(childComplexity int) int
@@ -279,6 +287,11 @@ type ComplexityRoot struct {
 	DeleteQueuePayload struct {
 		DeletedQueueID func(childComplexity int) int
 		UserErrors     func(childComplexity int) int
+	}
+
+	DeleteRoutingRulePayload struct {
+		DeletedRoutingRuleID func(childComplexity int) int
+		UserErrors           func(childComplexity int) int
 	}
 
 	DeleteSlaPolicyPayload struct {
@@ -296,6 +309,14 @@ type ComplexityRoot struct {
 		NotifyUsers func(childComplexity int) int
 		Queue       func(childComplexity int) int
 		Tag         func(childComplexity int) int
+	}
+
+	ExplainStep struct {
+		Kind    func(childComplexity int) int
+		Matched func(childComplexity int) int
+		Reason  func(childComplexity int) int
+		RuleID  func(childComplexity int) int
+		Stopped func(childComplexity int) int
 	}
 
 	Interactive struct {
@@ -402,6 +423,7 @@ type ComplexityRoot struct {
 		CreateContact            func(childComplexity int, input model.CreateContactInput) int
 		CreateConversation       func(childComplexity int, input model.CreateConversationInput) int
 		CreateQueue              func(childComplexity int, input model.CreateQueueInput) int
+		CreateRoutingRule        func(childComplexity int, input model.CreateRoutingRuleInput) int
 		CreateSLAPolicy          func(childComplexity int, input model.CreateSLAPolicyInput) int
 		CreateTag                func(childComplexity int, input model.CreateTagInput) int
 		CreateTask               func(childComplexity int, input model.CreateTaskInput) int
@@ -409,8 +431,10 @@ type ComplexityRoot struct {
 		DeactivateUser           func(childComplexity int, input model.DeactivateUserInput) int
 		DeleteBusinessHours      func(childComplexity int, input model.DeleteBusinessHoursInput) int
 		DeleteChannel            func(childComplexity int, input model.DeleteChannelInput) int
+		DeleteChannelWelcomeBot  func(childComplexity int, input model.DeleteChannelWelcomeBotInput) int
 		DeleteCloseReason        func(childComplexity int, input model.DeleteCloseReasonInput) int
 		DeleteQueue              func(childComplexity int, input model.DeleteQueueInput) int
+		DeleteRoutingRule        func(childComplexity int, input model.DeleteRoutingRuleInput) int
 		DeleteSLAPolicy          func(childComplexity int, input model.DeleteSLAPolicyInput) int
 		DeleteTag                func(childComplexity int, input model.DeleteTagInput) int
 		MarkConversationRead     func(childComplexity int, input model.MarkConversationReadInput) int
@@ -431,9 +455,11 @@ type ComplexityRoot struct {
 		UpdateCloseReason        func(childComplexity int, input model.UpdateCloseReasonInput) int
 		UpdateContact            func(childComplexity int, input model.UpdateContactInput) int
 		UpdateQueue              func(childComplexity int, input model.UpdateQueueInput) int
+		UpdateRoutingRule        func(childComplexity int, input model.UpdateRoutingRuleInput) int
 		UpdateSLAPolicy          func(childComplexity int, input model.UpdateSLAPolicyInput) int
 		UpdateTag                func(childComplexity int, input model.UpdateTagInput) int
 		UpdateUser               func(childComplexity int, input model.UpdateUserInput) int
+		UpdateWelcomeBot         func(childComplexity int, input model.WelcomeBotInput) int
 		UpdateWorkspace          func(childComplexity int, input model.UpdateWorkspaceInput) int
 	}
 
@@ -501,25 +527,28 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APIKeys       func(childComplexity int) int
-		Board         func(childComplexity int, first *int, filter *model.BoardFilter) int
-		BusinessHours func(childComplexity int) int
-		Channels      func(childComplexity int) int
-		CloseReasons  func(childComplexity int) int
-		Contact       func(childComplexity int, id string) int
-		Contacts      func(childComplexity int, first *int, after *string, filter *model.ContactFilter, sort *domain.Sort) int
-		Conversation  func(childComplexity int, id string) int
-		Conversations func(childComplexity int, first *int, after *string, filter *model.ConversationFilter, sort *domain.Sort) int
-		Me            func(childComplexity int) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, ids []string) int
-		Queues        func(childComplexity int) int
-		SLAPolicies   func(childComplexity int) int
-		Tags          func(childComplexity int) int
-		Tasks         func(childComplexity int, first *int, after *string, filter *model.TaskFilter, sort *domain.Sort) int
-		User          func(childComplexity int, id string) int
-		Users         func(childComplexity int, first *int, after *string, filter *model.UserFilter) int
-		Workspace     func(childComplexity int) int
+		APIKeys        func(childComplexity int) int
+		Board          func(childComplexity int, first *int, filter *model.BoardFilter) int
+		BusinessHours  func(childComplexity int) int
+		Channels       func(childComplexity int) int
+		CloseReasons   func(childComplexity int) int
+		Contact        func(childComplexity int, id string) int
+		Contacts       func(childComplexity int, first *int, after *string, filter *model.ContactFilter, sort *domain.Sort) int
+		Conversation   func(childComplexity int, id string) int
+		Conversations  func(childComplexity int, first *int, after *string, filter *model.ConversationFilter, sort *domain.Sort) int
+		ExplainRouting func(childComplexity int, input model.ExplainRoutingInput) int
+		Me             func(childComplexity int) int
+		Node           func(childComplexity int, id string) int
+		Nodes          func(childComplexity int, ids []string) int
+		Queues         func(childComplexity int) int
+		RoutingRules   func(childComplexity int) int
+		SLAPolicies    func(childComplexity int) int
+		Tags           func(childComplexity int) int
+		Tasks          func(childComplexity int, first *int, after *string, filter *model.TaskFilter, sort *domain.Sort) int
+		User           func(childComplexity int, id string) int
+		Users          func(childComplexity int, first *int, after *string, filter *model.UserFilter) int
+		WelcomeBot     func(childComplexity int) int
+		Workspace      func(childComplexity int) int
 	}
 
 	Queue struct {
@@ -557,6 +586,51 @@ type ComplexityRoot struct {
 	ReplyButton struct {
 		ID    func(childComplexity int) int
 		Title func(childComplexity int) int
+	}
+
+	Routing struct {
+		MenuOption func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		RuleID     func(childComplexity int) int
+	}
+
+	RoutingExplanation struct {
+		MenuOption func(childComplexity int) int
+		Priority   func(childComplexity int) int
+		QueueID    func(childComplexity int) int
+		RuleID     func(childComplexity int) int
+		Steps      func(childComplexity int) int
+		TagIds     func(childComplexity int) int
+	}
+
+	RoutingRule struct {
+		Actions    func(childComplexity int) int
+		Conditions func(childComplexity int) int
+		Continue   func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Position   func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
+	RoutingRulePayload struct {
+		RoutingRule func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
+	}
+
+	RuleAction struct {
+		AgentID  func(childComplexity int) int
+		Priority func(childComplexity int) int
+		QueueID  func(childComplexity int) int
+		TagIds   func(childComplexity int) int
+		Text     func(childComplexity int) int
+		Type     func(childComplexity int) int
+	}
+
+	RuleCondition struct {
+		Type  func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	SendTextMessagePayload struct {
@@ -683,6 +757,33 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	WelcomeBot struct {
+		ChannelID         func(childComplexity int) int
+		Enabled           func(childComplexity int) int
+		FallbackQueueID   func(childComplexity int) int
+		Greeting          func(childComplexity int) int
+		MaxReprompts      func(childComplexity int) int
+		Options           func(childComplexity int) int
+		OutOfHoursMessage func(childComplexity int) int
+		StickyHours       func(childComplexity int) int
+		Style             func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+	}
+
+	WelcomeBotOption struct {
+		Key      func(childComplexity int) int
+		Keywords func(childComplexity int) int
+		Priority func(childComplexity int) int
+		QueueID  func(childComplexity int) int
+		TagIds   func(childComplexity int) int
+		Title    func(childComplexity int) int
+	}
+
+	WelcomeBotPayload struct {
+		UserErrors func(childComplexity int) int
+		WelcomeBot func(childComplexity int) int
+	}
+
 	Workspace struct {
 		AutoClosePendingHours func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
@@ -720,6 +821,8 @@ type ChannelResolver interface {
 	RedirectEveryHours(ctx context.Context, obj *domain.Channel) (int, error)
 
 	DefaultQueue(ctx context.Context, obj *domain.Channel) (*domain.Queue, error)
+
+	WelcomeBot(ctx context.Context, obj *domain.Channel) (*model.WelcomeBot, error)
 }
 type ContactResolver interface {
 	WaID(ctx context.Context, obj *domain.Contact) (*string, error)
@@ -810,6 +913,9 @@ type MutationResolver interface {
 	DeleteCloseReason(ctx context.Context, input model.DeleteCloseReasonInput) (*model.DeleteCloseReasonPayload, error)
 	SendTemplateMessage(ctx context.Context, input model.SendTemplateMessageInput) (*model.SendTextMessagePayload, error)
 	SendTextMessage(ctx context.Context, input model.SendTextMessageInput) (*model.SendTextMessagePayload, error)
+	CreateRoutingRule(ctx context.Context, input model.CreateRoutingRuleInput) (*model.RoutingRulePayload, error)
+	UpdateRoutingRule(ctx context.Context, input model.UpdateRoutingRuleInput) (*model.RoutingRulePayload, error)
+	DeleteRoutingRule(ctx context.Context, input model.DeleteRoutingRuleInput) (*model.DeleteRoutingRulePayload, error)
 	SendMediaMessage(ctx context.Context, input model.SendMediaMessageInput) (*model.SendTextMessagePayload, error)
 	SendInteractiveMessage(ctx context.Context, input model.SendInteractiveMessageInput) (*model.SendTextMessagePayload, error)
 	SendReaction(ctx context.Context, input model.SendReactionInput) (*model.SendTextMessagePayload, error)
@@ -827,6 +933,8 @@ type MutationResolver interface {
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*model.UserPayload, error)
 	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*model.UserPayload, error)
 	DeactivateUser(ctx context.Context, input model.DeactivateUserInput) (*model.UserPayload, error)
+	UpdateWelcomeBot(ctx context.Context, input model.WelcomeBotInput) (*model.WelcomeBotPayload, error)
+	DeleteChannelWelcomeBot(ctx context.Context, input model.DeleteChannelWelcomeBotInput) (*model.DeleteChannelWelcomeBotPayload, error)
 }
 type NoteResolver interface {
 	Author(ctx context.Context, obj *domain.Note) (*domain.User, error)
@@ -852,11 +960,14 @@ type QueryResolver interface {
 	Conversation(ctx context.Context, id string) (*domain.Conversation, error)
 	CloseReasons(ctx context.Context) ([]*domain.CloseReason, error)
 	Board(ctx context.Context, first *int, filter *model.BoardFilter) (*model.Board, error)
+	RoutingRules(ctx context.Context) ([]*model.RoutingRule, error)
+	ExplainRouting(ctx context.Context, input model.ExplainRoutingInput) (*model.RoutingExplanation, error)
 	BusinessHours(ctx context.Context) ([]*domain.BusinessHours, error)
 	SLAPolicies(ctx context.Context) ([]*domain.SLAPolicy, error)
 	Tasks(ctx context.Context, first *int, after *string, filter *model.TaskFilter, sort *domain.Sort) (*model.TaskConnection, error)
 	Users(ctx context.Context, first *int, after *string, filter *model.UserFilter) (*model.UserConnection, error)
 	User(ctx context.Context, id string) (*domain.User, error)
+	WelcomeBot(ctx context.Context) (*model.WelcomeBot, error)
 }
 type QueueResolver interface {
 	Description(ctx context.Context, obj *domain.Queue) (*string, error)
@@ -867,6 +978,10 @@ type QueueResolver interface {
 }
 type ReactionResolver interface {
 	Target(ctx context.Context, obj *domain.Reaction) (*domain.Message, error)
+}
+type RoutingResolver interface {
+	RuleID(ctx context.Context, obj *domain.RoutingDecision) (*string, error)
+	MenuOption(ctx context.Context, obj *domain.RoutingDecision) (*string, error)
 }
 type SlaPolicyResolver interface {
 	FirstResponseSeconds(ctx context.Context, obj *domain.SLAPolicy) (*int, error)
@@ -1189,6 +1304,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Channel.WABAID(childComplexity), true
+	case "Channel.welcomeBot":
+		if e.ComplexityRoot.Channel.WelcomeBot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.WelcomeBot(childComplexity), true
 
 	case "ChannelPayload.channel":
 		if e.ComplexityRoot.ChannelPayload.Channel == nil {
@@ -1493,6 +1614,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Queue(childComplexity), true
+	case "Conversation.routing":
+		if e.ComplexityRoot.Conversation.Routing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.Routing(childComplexity), true
 	case "Conversation.sla":
 		if e.ComplexityRoot.Conversation.SLA == nil {
 			break
@@ -1731,6 +1858,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeleteChannelPayload.UserErrors(childComplexity), true
 
+	case "DeleteChannelWelcomeBotPayload.channelId":
+		if e.ComplexityRoot.DeleteChannelWelcomeBotPayload.ChannelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteChannelWelcomeBotPayload.ChannelID(childComplexity), true
+	case "DeleteChannelWelcomeBotPayload.userErrors":
+		if e.ComplexityRoot.DeleteChannelWelcomeBotPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteChannelWelcomeBotPayload.UserErrors(childComplexity), true
+
 	case "DeleteCloseReasonPayload.deletedCloseReasonId":
 		if e.ComplexityRoot.DeleteCloseReasonPayload.DeletedCloseReasonID == nil {
 			break
@@ -1756,6 +1896,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteQueuePayload.UserErrors(childComplexity), true
+
+	case "DeleteRoutingRulePayload.deletedRoutingRuleId":
+		if e.ComplexityRoot.DeleteRoutingRulePayload.DeletedRoutingRuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteRoutingRulePayload.DeletedRoutingRuleID(childComplexity), true
+	case "DeleteRoutingRulePayload.userErrors":
+		if e.ComplexityRoot.DeleteRoutingRulePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteRoutingRulePayload.UserErrors(childComplexity), true
 
 	case "DeleteSlaPolicyPayload.deletedSlaPolicyId":
 		if e.ComplexityRoot.DeleteSlaPolicyPayload.DeletedSLAPolicyID == nil {
@@ -1807,6 +1960,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Escalation.Tag(childComplexity), true
+
+	case "ExplainStep.kind":
+		if e.ComplexityRoot.ExplainStep.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExplainStep.Kind(childComplexity), true
+	case "ExplainStep.matched":
+		if e.ComplexityRoot.ExplainStep.Matched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExplainStep.Matched(childComplexity), true
+	case "ExplainStep.reason":
+		if e.ComplexityRoot.ExplainStep.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExplainStep.Reason(childComplexity), true
+	case "ExplainStep.ruleId":
+		if e.ComplexityRoot.ExplainStep.RuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExplainStep.RuleID(childComplexity), true
+	case "ExplainStep.stopped":
+		if e.ComplexityRoot.ExplainStep.Stopped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExplainStep.Stopped(childComplexity), true
 
 	case "Interactive.buttons":
 		if e.ComplexityRoot.Interactive.Buttons == nil {
@@ -2338,6 +2522,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateQueue(childComplexity, args["input"].(model.CreateQueueInput)), true
+	case "Mutation.createRoutingRule":
+		if e.ComplexityRoot.Mutation.CreateRoutingRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createRoutingRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateRoutingRule(childComplexity, args["input"].(model.CreateRoutingRuleInput)), true
 	case "Mutation.createSlaPolicy":
 		if e.ComplexityRoot.Mutation.CreateSLAPolicy == nil {
 			break
@@ -2415,6 +2610,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteChannel(childComplexity, args["input"].(model.DeleteChannelInput)), true
+	case "Mutation.deleteChannelWelcomeBot":
+		if e.ComplexityRoot.Mutation.DeleteChannelWelcomeBot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteChannelWelcomeBot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteChannelWelcomeBot(childComplexity, args["input"].(model.DeleteChannelWelcomeBotInput)), true
 	case "Mutation.deleteCloseReason":
 		if e.ComplexityRoot.Mutation.DeleteCloseReason == nil {
 			break
@@ -2437,6 +2643,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteQueue(childComplexity, args["input"].(model.DeleteQueueInput)), true
+	case "Mutation.deleteRoutingRule":
+		if e.ComplexityRoot.Mutation.DeleteRoutingRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteRoutingRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteRoutingRule(childComplexity, args["input"].(model.DeleteRoutingRuleInput)), true
 	case "Mutation.deleteSlaPolicy":
 		if e.ComplexityRoot.Mutation.DeleteSLAPolicy == nil {
 			break
@@ -2657,6 +2874,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateQueue(childComplexity, args["input"].(model.UpdateQueueInput)), true
+	case "Mutation.updateRoutingRule":
+		if e.ComplexityRoot.Mutation.UpdateRoutingRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRoutingRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateRoutingRule(childComplexity, args["input"].(model.UpdateRoutingRuleInput)), true
 	case "Mutation.updateSlaPolicy":
 		if e.ComplexityRoot.Mutation.UpdateSLAPolicy == nil {
 			break
@@ -2690,6 +2918,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["input"].(model.UpdateUserInput)), true
+	case "Mutation.updateWelcomeBot":
+		if e.ComplexityRoot.Mutation.UpdateWelcomeBot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateWelcomeBot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateWelcomeBot(childComplexity, args["input"].(model.WelcomeBotInput)), true
 	case "Mutation.updateWorkspace":
 		if e.ComplexityRoot.Mutation.UpdateWorkspace == nil {
 			break
@@ -2989,6 +3228,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Conversations(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ConversationFilter), args["sort"].(*domain.Sort)), true
+	case "Query.explainRouting":
+		if e.ComplexityRoot.Query.ExplainRouting == nil {
+			break
+		}
+
+		args, err := ec.field_Query_explainRouting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExplainRouting(childComplexity, args["input"].(model.ExplainRoutingInput)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -3024,6 +3274,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Queues(childComplexity), true
+	case "Query.routingRules":
+		if e.ComplexityRoot.Query.RoutingRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RoutingRules(childComplexity), true
 	case "Query.slaPolicies":
 		if e.ComplexityRoot.Query.SLAPolicies == nil {
 			break
@@ -3069,6 +3325,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.UserFilter)), true
+	case "Query.welcomeBot":
+		if e.ComplexityRoot.Query.WelcomeBot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.WelcomeBot(childComplexity), true
 	case "Query.workspace":
 		if e.ComplexityRoot.Query.Workspace == nil {
 			break
@@ -3212,6 +3474,174 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReplyButton.Title(childComplexity), true
+
+	case "Routing.menuOption":
+		if e.ComplexityRoot.Routing.MenuOption == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routing.MenuOption(childComplexity), true
+	case "Routing.reason":
+		if e.ComplexityRoot.Routing.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routing.Reason(childComplexity), true
+	case "Routing.ruleId":
+		if e.ComplexityRoot.Routing.RuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routing.RuleID(childComplexity), true
+
+	case "RoutingExplanation.menuOption":
+		if e.ComplexityRoot.RoutingExplanation.MenuOption == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingExplanation.MenuOption(childComplexity), true
+	case "RoutingExplanation.priority":
+		if e.ComplexityRoot.RoutingExplanation.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingExplanation.Priority(childComplexity), true
+	case "RoutingExplanation.queueId":
+		if e.ComplexityRoot.RoutingExplanation.QueueID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingExplanation.QueueID(childComplexity), true
+	case "RoutingExplanation.ruleId":
+		if e.ComplexityRoot.RoutingExplanation.RuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingExplanation.RuleID(childComplexity), true
+	case "RoutingExplanation.steps":
+		if e.ComplexityRoot.RoutingExplanation.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingExplanation.Steps(childComplexity), true
+	case "RoutingExplanation.tagIds":
+		if e.ComplexityRoot.RoutingExplanation.TagIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingExplanation.TagIds(childComplexity), true
+
+	case "RoutingRule.actions":
+		if e.ComplexityRoot.RoutingRule.Actions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.Actions(childComplexity), true
+	case "RoutingRule.conditions":
+		if e.ComplexityRoot.RoutingRule.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.Conditions(childComplexity), true
+	case "RoutingRule.continue":
+		if e.ComplexityRoot.RoutingRule.Continue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.Continue(childComplexity), true
+	case "RoutingRule.createdAt":
+		if e.ComplexityRoot.RoutingRule.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.CreatedAt(childComplexity), true
+	case "RoutingRule.id":
+		if e.ComplexityRoot.RoutingRule.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.ID(childComplexity), true
+	case "RoutingRule.name":
+		if e.ComplexityRoot.RoutingRule.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.Name(childComplexity), true
+	case "RoutingRule.position":
+		if e.ComplexityRoot.RoutingRule.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.Position(childComplexity), true
+	case "RoutingRule.updatedAt":
+		if e.ComplexityRoot.RoutingRule.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.UpdatedAt(childComplexity), true
+
+	case "RoutingRulePayload.routingRule":
+		if e.ComplexityRoot.RoutingRulePayload.RoutingRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRulePayload.RoutingRule(childComplexity), true
+	case "RoutingRulePayload.userErrors":
+		if e.ComplexityRoot.RoutingRulePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRulePayload.UserErrors(childComplexity), true
+
+	case "RuleAction.agentId":
+		if e.ComplexityRoot.RuleAction.AgentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleAction.AgentID(childComplexity), true
+	case "RuleAction.priority":
+		if e.ComplexityRoot.RuleAction.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleAction.Priority(childComplexity), true
+	case "RuleAction.queueId":
+		if e.ComplexityRoot.RuleAction.QueueID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleAction.QueueID(childComplexity), true
+	case "RuleAction.tagIds":
+		if e.ComplexityRoot.RuleAction.TagIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleAction.TagIds(childComplexity), true
+	case "RuleAction.text":
+		if e.ComplexityRoot.RuleAction.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleAction.Text(childComplexity), true
+	case "RuleAction.type":
+		if e.ComplexityRoot.RuleAction.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleAction.Type(childComplexity), true
+
+	case "RuleCondition.type":
+		if e.ComplexityRoot.RuleCondition.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleCondition.Type(childComplexity), true
+	case "RuleCondition.value":
+		if e.ComplexityRoot.RuleCondition.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleCondition.Value(childComplexity), true
 
 	case "SendTextMessagePayload.message":
 		if e.ComplexityRoot.SendTextMessagePayload.Message == nil {
@@ -3651,6 +4081,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserPayload.UserErrors(childComplexity), true
 
+	case "WelcomeBot.channelId":
+		if e.ComplexityRoot.WelcomeBot.ChannelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.ChannelID(childComplexity), true
+	case "WelcomeBot.enabled":
+		if e.ComplexityRoot.WelcomeBot.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.Enabled(childComplexity), true
+	case "WelcomeBot.fallbackQueueId":
+		if e.ComplexityRoot.WelcomeBot.FallbackQueueID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.FallbackQueueID(childComplexity), true
+	case "WelcomeBot.greeting":
+		if e.ComplexityRoot.WelcomeBot.Greeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.Greeting(childComplexity), true
+	case "WelcomeBot.maxReprompts":
+		if e.ComplexityRoot.WelcomeBot.MaxReprompts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.MaxReprompts(childComplexity), true
+	case "WelcomeBot.options":
+		if e.ComplexityRoot.WelcomeBot.Options == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.Options(childComplexity), true
+	case "WelcomeBot.outOfHoursMessage":
+		if e.ComplexityRoot.WelcomeBot.OutOfHoursMessage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.OutOfHoursMessage(childComplexity), true
+	case "WelcomeBot.stickyHours":
+		if e.ComplexityRoot.WelcomeBot.StickyHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.StickyHours(childComplexity), true
+	case "WelcomeBot.style":
+		if e.ComplexityRoot.WelcomeBot.Style == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.Style(childComplexity), true
+	case "WelcomeBot.updatedAt":
+		if e.ComplexityRoot.WelcomeBot.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBot.UpdatedAt(childComplexity), true
+
+	case "WelcomeBotOption.key":
+		if e.ComplexityRoot.WelcomeBotOption.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotOption.Key(childComplexity), true
+	case "WelcomeBotOption.keywords":
+		if e.ComplexityRoot.WelcomeBotOption.Keywords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotOption.Keywords(childComplexity), true
+	case "WelcomeBotOption.priority":
+		if e.ComplexityRoot.WelcomeBotOption.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotOption.Priority(childComplexity), true
+	case "WelcomeBotOption.queueId":
+		if e.ComplexityRoot.WelcomeBotOption.QueueID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotOption.QueueID(childComplexity), true
+	case "WelcomeBotOption.tagIds":
+		if e.ComplexityRoot.WelcomeBotOption.TagIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotOption.TagIds(childComplexity), true
+	case "WelcomeBotOption.title":
+		if e.ComplexityRoot.WelcomeBotOption.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotOption.Title(childComplexity), true
+
+	case "WelcomeBotPayload.userErrors":
+		if e.ComplexityRoot.WelcomeBotPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotPayload.UserErrors(childComplexity), true
+	case "WelcomeBotPayload.welcomeBot":
+		if e.ComplexityRoot.WelcomeBotPayload.WelcomeBot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelcomeBotPayload.WelcomeBot(childComplexity), true
+
 	case "Workspace.autoClosePendingHours":
 		if e.ComplexityRoot.Workspace.AutoClosePendingHours == nil {
 			break
@@ -3757,6 +4298,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateContactInput", ec.unmarshalInputCreateContactInput),
 			graphql.NewInputUnmarshaler("CreateConversationInput", ec.unmarshalInputCreateConversationInput),
 			graphql.NewInputUnmarshaler("CreateQueueInput", ec.unmarshalInputCreateQueueInput),
+			graphql.NewInputUnmarshaler("CreateRoutingRuleInput", ec.unmarshalInputCreateRoutingRuleInput),
 			graphql.NewInputUnmarshaler("CreateSlaPolicyInput", ec.unmarshalInputCreateSlaPolicyInput),
 			graphql.NewInputUnmarshaler("CreateTagInput", ec.unmarshalInputCreateTagInput),
 			graphql.NewInputUnmarshaler("CreateTaskInput", ec.unmarshalInputCreateTaskInput),
@@ -3764,11 +4306,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeactivateUserInput", ec.unmarshalInputDeactivateUserInput),
 			graphql.NewInputUnmarshaler("DeleteBusinessHoursInput", ec.unmarshalInputDeleteBusinessHoursInput),
 			graphql.NewInputUnmarshaler("DeleteChannelInput", ec.unmarshalInputDeleteChannelInput),
+			graphql.NewInputUnmarshaler("DeleteChannelWelcomeBotInput", ec.unmarshalInputDeleteChannelWelcomeBotInput),
 			graphql.NewInputUnmarshaler("DeleteCloseReasonInput", ec.unmarshalInputDeleteCloseReasonInput),
 			graphql.NewInputUnmarshaler("DeleteQueueInput", ec.unmarshalInputDeleteQueueInput),
+			graphql.NewInputUnmarshaler("DeleteRoutingRuleInput", ec.unmarshalInputDeleteRoutingRuleInput),
 			graphql.NewInputUnmarshaler("DeleteSlaPolicyInput", ec.unmarshalInputDeleteSlaPolicyInput),
 			graphql.NewInputUnmarshaler("DeleteTagInput", ec.unmarshalInputDeleteTagInput),
 			graphql.NewInputUnmarshaler("EscalationInput", ec.unmarshalInputEscalationInput),
+			graphql.NewInputUnmarshaler("ExplainRoutingInput", ec.unmarshalInputExplainRoutingInput),
 			graphql.NewInputUnmarshaler("ListRowInput", ec.unmarshalInputListRowInput),
 			graphql.NewInputUnmarshaler("ListSectionInput", ec.unmarshalInputListSectionInput),
 			graphql.NewInputUnmarshaler("MarkConversationReadInput", ec.unmarshalInputMarkConversationReadInput),
@@ -3776,6 +4321,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("QueueMemberInput", ec.unmarshalInputQueueMemberInput),
 			graphql.NewInputUnmarshaler("ReplyButtonInput", ec.unmarshalInputReplyButtonInput),
 			graphql.NewInputUnmarshaler("RevokeApiKeyInput", ec.unmarshalInputRevokeApiKeyInput),
+			graphql.NewInputUnmarshaler("RuleActionInput", ec.unmarshalInputRuleActionInput),
+			graphql.NewInputUnmarshaler("RuleConditionInput", ec.unmarshalInputRuleConditionInput),
 			graphql.NewInputUnmarshaler("SendInteractiveMessageInput", ec.unmarshalInputSendInteractiveMessageInput),
 			graphql.NewInputUnmarshaler("SendMediaMessageInput", ec.unmarshalInputSendMediaMessageInput),
 			graphql.NewInputUnmarshaler("SendReactionInput", ec.unmarshalInputSendReactionInput),
@@ -3793,11 +4340,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateCloseReasonInput", ec.unmarshalInputUpdateCloseReasonInput),
 			graphql.NewInputUnmarshaler("UpdateContactInput", ec.unmarshalInputUpdateContactInput),
 			graphql.NewInputUnmarshaler("UpdateQueueInput", ec.unmarshalInputUpdateQueueInput),
+			graphql.NewInputUnmarshaler("UpdateRoutingRuleInput", ec.unmarshalInputUpdateRoutingRuleInput),
 			graphql.NewInputUnmarshaler("UpdateSlaPolicyInput", ec.unmarshalInputUpdateSlaPolicyInput),
 			graphql.NewInputUnmarshaler("UpdateTagInput", ec.unmarshalInputUpdateTagInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UpdateWorkspaceInput", ec.unmarshalInputUpdateWorkspaceInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
+			graphql.NewInputUnmarshaler("WelcomeBotInput", ec.unmarshalInputWelcomeBotInput),
+			graphql.NewInputUnmarshaler("WelcomeBotOptionInput", ec.unmarshalInputWelcomeBotOptionInput),
 		)
 	}
 	first := true
@@ -4798,6 +5348,129 @@ extend type Mutation {
   sendTextMessage(input: SendTextMessageInput!): SendTextMessagePayload
 }
 `, BuiltIn: false},
+	{Name: "../routing_rules.graphqls", Input: `"""
+A condition of a routing rule. type is menu_option, keyword, regex (RE2, at most 200 characters),
+business_hours (open or closed), country (ISO 3166 alpha-2 of the sender's number), channel_id,
+tag_id or ad_source (the ad id, or * for any ad).
+"""
+type RuleCondition {
+  type: String!
+  value: String!
+}
+
+"An action of a routing rule: set_queue (queueId), add_tags (tagIds), set_priority (priority), assign_agent (agentId) or auto_reply (text)."
+type RuleAction {
+  type: String!
+  queueId: ID
+  tagIds: [ID!]!
+  priority: Priority
+  agentId: ID
+  text: String
+}
+
+"""
+One entry of the workspace's ordered routing list, tested on a new conversation's first message
+before the welcome bot. A match stops the list unless continue is true.
+"""
+type RoutingRule {
+  id: ID!
+  name: String!
+  position: Int!
+  conditions: [RuleCondition!]!
+  actions: [RuleAction!]!
+  continue: Boolean!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+
+"One thing explainRouting tested: a rule, or the welcome bot's keywords."
+type ExplainStep {
+  "rule or welcome_bot"
+  kind: String!
+  ruleId: ID
+  matched: Boolean!
+  stopped: Boolean!
+  reason: String!
+}
+
+"Where a message would go, and why."
+type RoutingExplanation {
+  queueId: ID!
+  tagIds: [ID!]!
+  priority: Priority!
+  ruleId: ID
+  menuOption: String
+  steps: [ExplainStep!]!
+}
+
+input ExplainRoutingInput {
+  channelId: ID!
+  "The sender's number, digits with an optional +."
+  from: String!
+  text: String
+  "Business hours are judged at this instant; now when omitted."
+  at: DateTime
+}
+
+input RuleConditionInput {
+  type: String!
+  value: String!
+}
+
+input RuleActionInput {
+  type: String!
+  queueId: ID
+  tagIds: [ID!]
+  priority: Priority
+  agentId: ID
+  text: String
+}
+
+input CreateRoutingRuleInput {
+  name: String!
+  "Last when omitted."
+  position: Int
+  conditions: [RuleConditionInput!]
+  actions: [RuleActionInput!]!
+  continue: Boolean
+}
+
+input UpdateRoutingRuleInput {
+  ruleId: ID!
+  name: String
+  position: Int
+  conditions: [RuleConditionInput!]
+  actions: [RuleActionInput!]
+  continue: Boolean
+}
+
+input DeleteRoutingRuleInput {
+  ruleId: ID!
+}
+
+type RoutingRulePayload {
+  routingRule: RoutingRule
+  userErrors: [UserError!]!
+}
+
+type DeleteRoutingRulePayload {
+  deletedRoutingRuleId: ID
+  userErrors: [UserError!]!
+}
+
+extend type Query {
+  "The workspace's routing rules in evaluation order (admins)."
+  routingRules: [RoutingRule!]!
+  "Where a new conversation's first message would go and every step tested; writes nothing (admins)."
+  explainRouting(input: ExplainRoutingInput!): RoutingExplanation!
+}
+
+extend type Mutation {
+  createRoutingRule(input: CreateRoutingRuleInput!): RoutingRulePayload
+  updateRoutingRule(input: UpdateRoutingRuleInput!): RoutingRulePayload
+  deleteRoutingRule(input: DeleteRoutingRuleInput!): DeleteRoutingRulePayload
+}
+`, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `# Centralita GraphQL API: root types, Relay node lookup and shared types.
 # Every id is the domain's opaque id, identical in REST and webhooks.
 
@@ -5416,6 +6089,119 @@ extend type Mutation {
   deactivateUser(input: DeactivateUserInput!): UserPayload
 }
 `, BuiltIn: false},
+	{Name: "../welcome_bot.graphqls", Input: `"How the welcome bot shows its menu: numbered text lines, reply buttons (up to 3) or a list (up to 10)."
+enum WelcomeBotStyle {
+  TEXT
+  BUTTONS
+  LIST
+}
+
+"One entry of the welcome bot's menu."
+type WelcomeBotOption {
+  "The option's reply id on buttons and list rows."
+  key: String!
+  title: String!
+  queueId: ID!
+  tagIds: [ID!]!
+  "Null keeps the conversation's priority."
+  priority: Priority
+  "Words that route a customer's first sentence straight to this option."
+  keywords: [String!]!
+}
+
+"""
+The first-level bot: greets a new conversation with a menu, reads the answer and routes it. The
+workspace has one; a number may have its own.
+"""
+type WelcomeBot {
+  "The number this bot is for; null for the workspace's."
+  channelId: ID
+  enabled: Boolean!
+  greeting: String!
+  style: WelcomeBotStyle!
+  options: [WelcomeBotOption!]!
+  "Where a customer who never answers clearly goes; null leaves them where they landed."
+  fallbackQueueId: ID
+  maxReprompts: Int!
+  "A customer writing within this many hours of a closed conversation goes back to its queue and agent."
+  stickyHours: Int!
+  "Sent when the chosen queue is closed; {next_opening} becomes its next opening."
+  outOfHoursMessage: String!
+  "Null until configured."
+  updatedAt: DateTime
+}
+
+"Which rule or menu option placed a conversation, and why."
+type Routing {
+  ruleId: ID
+  "The welcome bot option's key."
+  menuOption: String
+  "menu, keyword, fallback, sticky or rule."
+  reason: String!
+}
+
+extend type Conversation {
+  "Which rule or menu option placed the conversation; null until one did."
+  routing: Routing
+}
+
+extend type Channel {
+  "This number's own welcome bot (admins); null when the workspace's applies."
+  welcomeBot: WelcomeBot
+}
+
+extend type Query {
+  "The workspace's welcome bot (admins); disabled with no options until configured."
+  welcomeBot: WelcomeBot!
+}
+
+input WelcomeBotOptionInput {
+  key: String!
+  title: String!
+  queueId: ID!
+  tagIds: [ID!]
+  priority: Priority
+  keywords: [String!]
+}
+
+"The whole configuration; it replaces the previous one."
+input WelcomeBotInput {
+  "The number to configure; omitted for the workspace's bot."
+  channelId: ID
+  enabled: Boolean!
+  greeting: String
+  "Defaults to TEXT."
+  style: WelcomeBotStyle
+  options: [WelcomeBotOptionInput!]
+  fallbackQueueId: ID
+  "Defaults to 2."
+  maxReprompts: Int
+  stickyHours: Int
+  outOfHoursMessage: String
+}
+
+input DeleteChannelWelcomeBotInput {
+  channelId: ID!
+}
+
+type WelcomeBotPayload {
+  welcomeBot: WelcomeBot
+  userErrors: [UserError!]!
+}
+
+type DeleteChannelWelcomeBotPayload {
+  "The number whose own bot was removed."
+  channelId: ID
+  userErrors: [UserError!]!
+}
+
+extend type Mutation {
+  "Replace the workspace's welcome bot, or a number's own with channelId (admins)."
+  updateWelcomeBot(input: WelcomeBotInput!): WelcomeBotPayload
+  "Remove a number's own welcome bot: the workspace's applies again (admins)."
+  deleteChannelWelcomeBot(input: DeleteChannelWelcomeBotInput!): DeleteChannelWelcomeBotPayload
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -5569,6 +6355,8 @@ func (ec *executionContext) childFields_Channel(ctx context.Context, field graph
 		return ec.fieldContext_Channel_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Channel_updatedAt(ctx, field)
+	case "welcomeBot":
+		return ec.fieldContext_Channel_welcomeBot(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Channel", field.Name)
 }
@@ -5723,6 +6511,8 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 		return ec.fieldContext_Conversation_previousConversationId(ctx, field)
 	case "sla":
 		return ec.fieldContext_Conversation_sla(ctx, field)
+	case "routing":
+		return ec.fieldContext_Conversation_routing(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Conversation", field.Name)
 }
@@ -5847,6 +6637,16 @@ func (ec *executionContext) childFields_DeleteChannelPayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type DeleteChannelPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteChannelWelcomeBotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channelId":
+		return ec.fieldContext_DeleteChannelWelcomeBotPayload_channelId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteChannelWelcomeBotPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteChannelWelcomeBotPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteCloseReasonPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "deletedCloseReasonId":
@@ -5865,6 +6665,16 @@ func (ec *executionContext) childFields_DeleteQueuePayload(ctx context.Context, 
 		return ec.fieldContext_DeleteQueuePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteQueuePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteRoutingRulePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedRoutingRuleId":
+		return ec.fieldContext_DeleteRoutingRulePayload_deletedRoutingRuleId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteRoutingRulePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteRoutingRulePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteSlaPolicyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5899,6 +6709,22 @@ func (ec *executionContext) childFields_Escalation(ctx context.Context, field gr
 		return ec.fieldContext_Escalation_notifyUsers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Escalation", field.Name)
+}
+
+func (ec *executionContext) childFields_ExplainStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ExplainStep_kind(ctx, field)
+	case "ruleId":
+		return ec.fieldContext_ExplainStep_ruleId(ctx, field)
+	case "matched":
+		return ec.fieldContext_ExplainStep_matched(ctx, field)
+	case "stopped":
+		return ec.fieldContext_ExplainStep_stopped(ctx, field)
+	case "reason":
+		return ec.fieldContext_ExplainStep_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExplainStep", field.Name)
 }
 
 func (ec *executionContext) childFields_Interactive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6281,6 +7107,96 @@ func (ec *executionContext) childFields_ReplyButton(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ReplyButton", field.Name)
 }
 
+func (ec *executionContext) childFields_Routing(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ruleId":
+		return ec.fieldContext_Routing_ruleId(ctx, field)
+	case "menuOption":
+		return ec.fieldContext_Routing_menuOption(ctx, field)
+	case "reason":
+		return ec.fieldContext_Routing_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Routing", field.Name)
+}
+
+func (ec *executionContext) childFields_RoutingExplanation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "queueId":
+		return ec.fieldContext_RoutingExplanation_queueId(ctx, field)
+	case "tagIds":
+		return ec.fieldContext_RoutingExplanation_tagIds(ctx, field)
+	case "priority":
+		return ec.fieldContext_RoutingExplanation_priority(ctx, field)
+	case "ruleId":
+		return ec.fieldContext_RoutingExplanation_ruleId(ctx, field)
+	case "menuOption":
+		return ec.fieldContext_RoutingExplanation_menuOption(ctx, field)
+	case "steps":
+		return ec.fieldContext_RoutingExplanation_steps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoutingExplanation", field.Name)
+}
+
+func (ec *executionContext) childFields_RoutingRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RoutingRule_id(ctx, field)
+	case "name":
+		return ec.fieldContext_RoutingRule_name(ctx, field)
+	case "position":
+		return ec.fieldContext_RoutingRule_position(ctx, field)
+	case "conditions":
+		return ec.fieldContext_RoutingRule_conditions(ctx, field)
+	case "actions":
+		return ec.fieldContext_RoutingRule_actions(ctx, field)
+	case "continue":
+		return ec.fieldContext_RoutingRule_continue(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_RoutingRule_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_RoutingRule_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoutingRule", field.Name)
+}
+
+func (ec *executionContext) childFields_RoutingRulePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "routingRule":
+		return ec.fieldContext_RoutingRulePayload_routingRule(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RoutingRulePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoutingRulePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_RuleAction_type(ctx, field)
+	case "queueId":
+		return ec.fieldContext_RuleAction_queueId(ctx, field)
+	case "tagIds":
+		return ec.fieldContext_RuleAction_tagIds(ctx, field)
+	case "priority":
+		return ec.fieldContext_RuleAction_priority(ctx, field)
+	case "agentId":
+		return ec.fieldContext_RuleAction_agentId(ctx, field)
+	case "text":
+		return ec.fieldContext_RuleAction_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleAction", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_RuleCondition_type(ctx, field)
+	case "value":
+		return ec.fieldContext_RuleCondition_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleCondition", field.Name)
+}
+
 func (ec *executionContext) childFields_SendTextMessagePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "message":
@@ -6527,6 +7443,60 @@ func (ec *executionContext) childFields_UserPayload(ctx context.Context, field g
 		return ec.fieldContext_UserPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_WelcomeBot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channelId":
+		return ec.fieldContext_WelcomeBot_channelId(ctx, field)
+	case "enabled":
+		return ec.fieldContext_WelcomeBot_enabled(ctx, field)
+	case "greeting":
+		return ec.fieldContext_WelcomeBot_greeting(ctx, field)
+	case "style":
+		return ec.fieldContext_WelcomeBot_style(ctx, field)
+	case "options":
+		return ec.fieldContext_WelcomeBot_options(ctx, field)
+	case "fallbackQueueId":
+		return ec.fieldContext_WelcomeBot_fallbackQueueId(ctx, field)
+	case "maxReprompts":
+		return ec.fieldContext_WelcomeBot_maxReprompts(ctx, field)
+	case "stickyHours":
+		return ec.fieldContext_WelcomeBot_stickyHours(ctx, field)
+	case "outOfHoursMessage":
+		return ec.fieldContext_WelcomeBot_outOfHoursMessage(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_WelcomeBot_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WelcomeBot", field.Name)
+}
+
+func (ec *executionContext) childFields_WelcomeBotOption(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_WelcomeBotOption_key(ctx, field)
+	case "title":
+		return ec.fieldContext_WelcomeBotOption_title(ctx, field)
+	case "queueId":
+		return ec.fieldContext_WelcomeBotOption_queueId(ctx, field)
+	case "tagIds":
+		return ec.fieldContext_WelcomeBotOption_tagIds(ctx, field)
+	case "priority":
+		return ec.fieldContext_WelcomeBotOption_priority(ctx, field)
+	case "keywords":
+		return ec.fieldContext_WelcomeBotOption_keywords(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WelcomeBotOption", field.Name)
+}
+
+func (ec *executionContext) childFields_WelcomeBotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "welcomeBot":
+		return ec.fieldContext_WelcomeBotPayload_welcomeBot(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_WelcomeBotPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WelcomeBotPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Workspace(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7007,6 +7977,20 @@ func (ec *executionContext) field_Mutation_createQueue_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createRoutingRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateRoutingRuleInput, error) {
+			return ec.unmarshalNCreateRoutingRuleInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateRoutingRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createSlaPolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7091,6 +8075,20 @@ func (ec *executionContext) field_Mutation_deleteBusinessHours_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteChannelWelcomeBot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteChannelWelcomeBotInput, error) {
+			return ec.unmarshalNDeleteChannelWelcomeBotInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteChannelWelcomeBotInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteChannel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7125,6 +8123,20 @@ func (ec *executionContext) field_Mutation_deleteQueue_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteQueueInput, error) {
 			return ec.unmarshalNDeleteQueueInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteQueueInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteRoutingRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteRoutingRuleInput, error) {
+			return ec.unmarshalNDeleteRoutingRuleInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteRoutingRuleInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7413,6 +8425,20 @@ func (ec *executionContext) field_Mutation_updateQueue_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateRoutingRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateRoutingRuleInput, error) {
+			return ec.unmarshalNUpdateRoutingRuleInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateRoutingRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateSlaPolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7447,6 +8473,20 @@ func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateUserInput, error) {
 			return ec.unmarshalNUpdateUserInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateWelcomeBot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WelcomeBotInput, error) {
+			return ec.unmarshalNWelcomeBotInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7606,6 +8646,20 @@ func (ec *executionContext) field_Query_conversations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["sort"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_explainRouting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ExplainRoutingInput, error) {
+			return ec.unmarshalNExplainRoutingInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExplainRoutingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -8934,6 +9988,38 @@ func (ec *executionContext) _Channel_updatedAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Channel_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Channel_welcomeBot(ctx context.Context, field graphql.CollectedField, obj *domain.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_welcomeBot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Channel().WelcomeBot(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WelcomeBot) graphql.Marshaler {
+			return ec.marshalOWelcomeBot2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBot(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_welcomeBot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Channel",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelcomeBot(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ChannelPayload_channel(ctx context.Context, field graphql.CollectedField, obj *model.ChannelPayload) (ret graphql.Marshaler) {
@@ -10449,6 +11535,38 @@ func (ec *executionContext) fieldContext_Conversation_sla(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Conversation_routing(ctx context.Context, field graphql.CollectedField, obj *domain.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_routing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Routing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.RoutingDecision) graphql.Marshaler {
+			return ec.marshalORouting2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐRoutingDecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_routing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conversation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Routing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ConversationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ConversationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11274,6 +12392,61 @@ func (ec *executionContext) fieldContext_DeleteChannelPayload_userErrors(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _DeleteChannelWelcomeBotPayload_channelId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteChannelWelcomeBotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteChannelWelcomeBotPayload_channelId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChannelID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteChannelWelcomeBotPayload_channelId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteChannelWelcomeBotPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteChannelWelcomeBotPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteChannelWelcomeBotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteChannelWelcomeBotPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteChannelWelcomeBotPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteChannelWelcomeBotPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeleteCloseReasonPayload_deletedCloseReasonId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteCloseReasonPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11374,6 +12547,61 @@ func (ec *executionContext) _DeleteQueuePayload_userErrors(ctx context.Context, 
 func (ec *executionContext) fieldContext_DeleteQueuePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "DeleteQueuePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteRoutingRulePayload_deletedRoutingRuleId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteRoutingRulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteRoutingRulePayload_deletedRoutingRuleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedRoutingRuleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteRoutingRulePayload_deletedRoutingRuleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteRoutingRulePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteRoutingRulePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteRoutingRulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteRoutingRulePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteRoutingRulePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteRoutingRulePayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -11611,6 +12839,121 @@ func (ec *executionContext) fieldContext_Escalation_notifyUsers(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ExplainStep_kind(ctx context.Context, field graphql.CollectedField, obj *model.ExplainStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExplainStep_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExplainStep_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExplainStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExplainStep_ruleId(ctx context.Context, field graphql.CollectedField, obj *model.ExplainStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExplainStep_ruleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExplainStep_ruleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExplainStep", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ExplainStep_matched(ctx context.Context, field graphql.CollectedField, obj *model.ExplainStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExplainStep_matched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExplainStep_matched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExplainStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ExplainStep_stopped(ctx context.Context, field graphql.CollectedField, obj *model.ExplainStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExplainStep_stopped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stopped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExplainStep_stopped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExplainStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ExplainStep_reason(ctx context.Context, field graphql.CollectedField, obj *model.ExplainStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExplainStep_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExplainStep_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExplainStep", field, false, false, "String")
 }
 
 func (ec *executionContext) _Interactive_kind(ctx context.Context, field graphql.CollectedField, obj *domain.Interactive) (ret graphql.Marshaler) {
@@ -14518,6 +15861,138 @@ func (ec *executionContext) fieldContext_Mutation_sendTextMessage(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createRoutingRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createRoutingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateRoutingRule(ctx, fc.Args["input"].(model.CreateRoutingRuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoutingRulePayload) graphql.Marshaler {
+			return ec.marshalORoutingRulePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRulePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createRoutingRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoutingRulePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createRoutingRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateRoutingRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateRoutingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateRoutingRule(ctx, fc.Args["input"].(model.UpdateRoutingRuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoutingRulePayload) graphql.Marshaler {
+			return ec.marshalORoutingRulePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRulePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateRoutingRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoutingRulePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateRoutingRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteRoutingRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteRoutingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteRoutingRule(ctx, fc.Args["input"].(model.DeleteRoutingRuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteRoutingRulePayload) graphql.Marshaler {
+			return ec.marshalODeleteRoutingRulePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteRoutingRulePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteRoutingRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteRoutingRulePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteRoutingRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_sendMediaMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15260,6 +16735,94 @@ func (ec *executionContext) fieldContext_Mutation_deactivateUser(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deactivateUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateWelcomeBot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateWelcomeBot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateWelcomeBot(ctx, fc.Args["input"].(model.WelcomeBotInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WelcomeBotPayload) graphql.Marshaler {
+			return ec.marshalOWelcomeBotPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateWelcomeBot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelcomeBotPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateWelcomeBot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteChannelWelcomeBot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteChannelWelcomeBot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteChannelWelcomeBot(ctx, fc.Args["input"].(model.DeleteChannelWelcomeBotInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteChannelWelcomeBotPayload) graphql.Marshaler {
+			return ec.marshalODeleteChannelWelcomeBotPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteChannelWelcomeBotPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteChannelWelcomeBot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteChannelWelcomeBotPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteChannelWelcomeBot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16638,6 +18201,82 @@ func (ec *executionContext) fieldContext_Query_board(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_routingRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_routingRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().RoutingRules(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RoutingRule) graphql.Marshaler {
+			return ec.marshalNRoutingRule2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRuleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_routingRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoutingRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_explainRouting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_explainRouting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExplainRouting(ctx, fc.Args["input"].(model.ExplainRoutingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoutingExplanation) graphql.Marshaler {
+			return ec.marshalNRoutingExplanation2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_explainRouting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoutingExplanation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_explainRouting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_businessHours(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16830,6 +18469,38 @@ func (ec *executionContext) fieldContext_Query_user(ctx context.Context, field g
 	if fc.Args, err = ec.field_Query_user_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_welcomeBot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_welcomeBot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().WelcomeBot(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WelcomeBot) graphql.Marshaler {
+			return ec.marshalNWelcomeBot2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBot(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_welcomeBot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelcomeBot(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -17468,6 +19139,672 @@ func (ec *executionContext) _ReplyButton_title(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_ReplyButton_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReplyButton", field, false, false, "String")
+}
+
+func (ec *executionContext) _Routing_ruleId(ctx context.Context, field graphql.CollectedField, obj *domain.RoutingDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Routing_ruleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Routing().RuleID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Routing_ruleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Routing", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Routing_menuOption(ctx context.Context, field graphql.CollectedField, obj *domain.RoutingDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Routing_menuOption(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Routing().MenuOption(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Routing_menuOption(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Routing", field, true, true, "String")
+}
+
+func (ec *executionContext) _Routing_reason(ctx context.Context, field graphql.CollectedField, obj *domain.RoutingDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Routing_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Routing_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Routing", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoutingExplanation_queueId(ctx context.Context, field graphql.CollectedField, obj *model.RoutingExplanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingExplanation_queueId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueueID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingExplanation_queueId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingExplanation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoutingExplanation_tagIds(ctx context.Context, field graphql.CollectedField, obj *model.RoutingExplanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingExplanation_tagIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TagIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingExplanation_tagIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingExplanation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoutingExplanation_priority(ctx context.Context, field graphql.CollectedField, obj *model.RoutingExplanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingExplanation_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Priority) graphql.Marshaler {
+			return ec.marshalNPriority2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐPriority(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingExplanation_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingExplanation", field, false, false, "Priority")
+}
+
+func (ec *executionContext) _RoutingExplanation_ruleId(ctx context.Context, field graphql.CollectedField, obj *model.RoutingExplanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingExplanation_ruleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingExplanation_ruleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingExplanation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoutingExplanation_menuOption(ctx context.Context, field graphql.CollectedField, obj *model.RoutingExplanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingExplanation_menuOption(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MenuOption, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingExplanation_menuOption(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingExplanation", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoutingExplanation_steps(ctx context.Context, field graphql.CollectedField, obj *model.RoutingExplanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingExplanation_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ExplainStep) graphql.Marshaler {
+			return ec.marshalNExplainStep2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExplainStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingExplanation_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingExplanation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExplainStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingRule_id(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoutingRule_name(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoutingRule_position(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RoutingRule_conditions(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conditions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RuleCondition) graphql.Marshaler {
+			return ec.marshalNRuleCondition2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleConditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingRule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleCondition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingRule_actions(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_actions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RuleAction) graphql.Marshaler {
+			return ec.marshalNRuleAction2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingRule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleAction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingRule_continue(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_continue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Continue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_continue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RoutingRule_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RoutingRule_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RoutingRulePayload_routingRule(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRulePayload_routingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoutingRule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoutingRule) graphql.Marshaler {
+			return ec.marshalORoutingRule2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRulePayload_routingRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingRulePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoutingRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingRulePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRulePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRulePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingRulePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RuleAction_type(ctx context.Context, field graphql.CollectedField, obj *model.RuleAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleAction_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleAction_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleAction_queueId(ctx context.Context, field graphql.CollectedField, obj *model.RuleAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleAction_queueId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueueID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleAction_queueId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RuleAction_tagIds(ctx context.Context, field graphql.CollectedField, obj *model.RuleAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleAction_tagIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TagIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleAction_tagIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RuleAction_priority(ctx context.Context, field graphql.CollectedField, obj *model.RuleAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleAction_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Priority) graphql.Marshaler {
+			return ec.marshalOPriority2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐPriority(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleAction_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleAction", field, false, false, "Priority")
+}
+
+func (ec *executionContext) _RuleAction_agentId(ctx context.Context, field graphql.CollectedField, obj *model.RuleAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleAction_agentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleAction_agentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RuleAction_text(ctx context.Context, field graphql.CollectedField, obj *model.RuleAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleAction_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleAction_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleCondition_type(ctx context.Context, field graphql.CollectedField, obj *model.RuleCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleCondition_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleCondition_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleCondition", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleCondition_value(ctx context.Context, field graphql.CollectedField, obj *model.RuleCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleCondition_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleCondition_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleCondition", field, false, false, "String")
 }
 
 func (ec *executionContext) _SendTextMessagePayload_message(ctx context.Context, field graphql.CollectedField, obj *model.SendTextMessagePayload) (ret graphql.Marshaler) {
@@ -19286,6 +21623,447 @@ func (ec *executionContext) _UserPayload_userErrors(ctx context.Context, field g
 func (ec *executionContext) fieldContext_UserPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "UserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WelcomeBot_channelId(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_channelId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChannelID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_channelId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WelcomeBot_enabled(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _WelcomeBot_greeting(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_greeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Greeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_greeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "String")
+}
+
+func (ec *executionContext) _WelcomeBot_style(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_style(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Style, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WelcomeBotStyle) graphql.Marshaler {
+			return ec.marshalNWelcomeBotStyle2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotStyle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_style(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "WelcomeBotStyle")
+}
+
+func (ec *executionContext) _WelcomeBot_options(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_options(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Options, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.WelcomeBotOption) graphql.Marshaler {
+			return ec.marshalNWelcomeBotOption2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOptionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_options(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WelcomeBot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelcomeBotOption(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WelcomeBot_fallbackQueueId(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_fallbackQueueId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FallbackQueueID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_fallbackQueueId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WelcomeBot_maxReprompts(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_maxReprompts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxReprompts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_maxReprompts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WelcomeBot_stickyHours(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_stickyHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StickyHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_stickyHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WelcomeBot_outOfHoursMessage(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_outOfHoursMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutOfHoursMessage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_outOfHoursMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "String")
+}
+
+func (ec *executionContext) _WelcomeBot_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBot_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBot_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBot", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _WelcomeBotOption_key(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotOption_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotOption_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBotOption", field, false, false, "String")
+}
+
+func (ec *executionContext) _WelcomeBotOption_title(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotOption_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotOption_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBotOption", field, false, false, "String")
+}
+
+func (ec *executionContext) _WelcomeBotOption_queueId(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotOption_queueId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueueID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotOption_queueId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBotOption", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WelcomeBotOption_tagIds(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotOption_tagIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TagIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotOption_tagIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBotOption", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WelcomeBotOption_priority(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotOption_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Priority) graphql.Marshaler {
+			return ec.marshalOPriority2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐPriority(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotOption_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBotOption", field, false, false, "Priority")
+}
+
+func (ec *executionContext) _WelcomeBotOption_keywords(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotOption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotOption_keywords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keywords, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotOption_keywords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelcomeBotOption", field, false, false, "String")
+}
+
+func (ec *executionContext) _WelcomeBotPayload_welcomeBot(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotPayload_welcomeBot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WelcomeBot, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WelcomeBot) graphql.Marshaler {
+			return ec.marshalOWelcomeBot2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBot(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotPayload_welcomeBot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WelcomeBotPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelcomeBot(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WelcomeBotPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.WelcomeBotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelcomeBotPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelcomeBotPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WelcomeBotPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -21756,6 +24534,76 @@ func UnmarshalCreateQueueInput(ctx context.Context, raw any) (model.CreateQueueI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateRoutingRuleInput(ctx context.Context, obj any) (model.CreateRoutingRuleInput, error) {
+	var it model.CreateRoutingRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "position", "conditions", "actions", "continue"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "conditions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conditions"))
+			data, err := ec.unmarshalORuleConditionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleConditionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Conditions = data
+		case "actions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actions"))
+			data, err := ec.unmarshalNRuleActionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actions = data
+		case "continue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("continue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Continue = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateRoutingRuleInput unmarshals raw into the CreateRoutingRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateRoutingRuleInput(ctx context.Context, raw any) (model.CreateRoutingRuleInput, error) {
+	var out model.CreateRoutingRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateRoutingRuleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateSlaPolicyInput(ctx context.Context, obj any) (model.CreateSLAPolicyInput, error) {
 	var it model.CreateSLAPolicyInput
 	if obj == nil {
@@ -22155,6 +25003,48 @@ func UnmarshalDeleteChannelInput(ctx context.Context, raw any) (model.DeleteChan
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteChannelWelcomeBotInput(ctx context.Context, obj any) (model.DeleteChannelWelcomeBotInput, error) {
+	var it model.DeleteChannelWelcomeBotInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"channelId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "channelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteChannelWelcomeBotInput unmarshals raw into the DeleteChannelWelcomeBotInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteChannelWelcomeBotInput(ctx context.Context, raw any) (model.DeleteChannelWelcomeBotInput, error) {
+	var out model.DeleteChannelWelcomeBotInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteChannelWelcomeBotInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeleteCloseReasonInput(ctx context.Context, obj any) (model.DeleteCloseReasonInput, error) {
 	var it model.DeleteCloseReasonInput
 	if obj == nil {
@@ -22236,6 +25126,48 @@ func (ec *executionContext) unmarshalInputDeleteQueueInput(ctx context.Context, 
 func UnmarshalDeleteQueueInput(ctx context.Context, raw any) (model.DeleteQueueInput, error) {
 	var out model.DeleteQueueInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteQueueInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteRoutingRuleInput(ctx context.Context, obj any) (model.DeleteRoutingRuleInput, error) {
+	var it model.DeleteRoutingRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ruleId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ruleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteRoutingRuleInput unmarshals raw into the DeleteRoutingRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteRoutingRuleInput(ctx context.Context, raw any) (model.DeleteRoutingRuleInput, error) {
+	var out model.DeleteRoutingRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteRoutingRuleInput", raw, &out)
 	return out, err
 }
 
@@ -22383,6 +25315,69 @@ func (ec *executionContext) unmarshalInputEscalationInput(ctx context.Context, o
 func UnmarshalEscalationInput(ctx context.Context, raw any) (model.EscalationInput, error) {
 	var out model.EscalationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EscalationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExplainRoutingInput(ctx context.Context, obj any) (model.ExplainRoutingInput, error) {
+	var it model.ExplainRoutingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"channelId", "from", "text", "at"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "channelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExplainRoutingInput unmarshals raw into the ExplainRoutingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExplainRoutingInput(ctx context.Context, raw any) (model.ExplainRoutingInput, error) {
+	var out model.ExplainRoutingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExplainRoutingInput", raw, &out)
 	return out, err
 }
 
@@ -22712,6 +25707,132 @@ func (ec *executionContext) unmarshalInputRevokeApiKeyInput(ctx context.Context,
 func UnmarshalRevokeApiKeyInput(ctx context.Context, raw any) (model.RevokeAPIKeyInput, error) {
 	var out model.RevokeAPIKeyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeApiKeyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRuleActionInput(ctx context.Context, obj any) (model.RuleActionInput, error) {
+	var it model.RuleActionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "queueId", "tagIds", "priority", "agentId", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "queueId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("queueId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QueueID = data
+		case "tagIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tagIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TagIds = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOPriority2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐPriority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "agentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgentID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRuleActionInput unmarshals raw into the RuleActionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRuleActionInput(ctx context.Context, raw any) (model.RuleActionInput, error) {
+	var out model.RuleActionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RuleActionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRuleConditionInput(ctx context.Context, obj any) (model.RuleConditionInput, error) {
+	var it model.RuleConditionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRuleConditionInput unmarshals raw into the RuleConditionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRuleConditionInput(ctx context.Context, raw any) (model.RuleConditionInput, error) {
+	var out model.RuleConditionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RuleConditionInput", raw, &out)
 	return out, err
 }
 
@@ -23947,6 +27068,83 @@ func UnmarshalUpdateQueueInput(ctx context.Context, raw any) (model.UpdateQueueI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateRoutingRuleInput(ctx context.Context, obj any) (model.UpdateRoutingRuleInput, error) {
+	var it model.UpdateRoutingRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ruleId", "name", "position", "conditions", "actions", "continue"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ruleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "conditions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conditions"))
+			data, err := ec.unmarshalORuleConditionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleConditionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Conditions = data
+		case "actions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actions"))
+			data, err := ec.unmarshalORuleActionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actions = data
+		case "continue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("continue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Continue = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateRoutingRuleInput unmarshals raw into the UpdateRoutingRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateRoutingRuleInput(ctx context.Context, raw any) (model.UpdateRoutingRuleInput, error) {
+	var out model.UpdateRoutingRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateRoutingRuleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateSlaPolicyInput(ctx context.Context, obj any) (model.UpdateSLAPolicyInput, error) {
 	var it model.UpdateSLAPolicyInput
 	if obj == nil {
@@ -24315,6 +27513,181 @@ func (ec *executionContext) unmarshalInputUserFilter(ctx context.Context, obj an
 func UnmarshalUserFilter(ctx context.Context, raw any) (model.UserFilter, error) {
 	var out model.UserFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputWelcomeBotInput(ctx context.Context, obj any) (model.WelcomeBotInput, error) {
+	var it model.WelcomeBotInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"channelId", "enabled", "greeting", "style", "options", "fallbackQueueId", "maxReprompts", "stickyHours", "outOfHoursMessage"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "channelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelID = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		case "greeting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("greeting"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Greeting = data
+		case "style":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("style"))
+			data, err := ec.unmarshalOWelcomeBotStyle2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotStyle(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Style = data
+		case "options":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("options"))
+			data, err := ec.unmarshalOWelcomeBotOptionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOptionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Options = data
+		case "fallbackQueueId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fallbackQueueId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FallbackQueueID = data
+		case "maxReprompts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxReprompts"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxReprompts = data
+		case "stickyHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stickyHours"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StickyHours = data
+		case "outOfHoursMessage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outOfHoursMessage"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutOfHoursMessage = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWelcomeBotInput unmarshals raw into the WelcomeBotInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWelcomeBotInput(ctx context.Context, raw any) (model.WelcomeBotInput, error) {
+	var out model.WelcomeBotInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WelcomeBotInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputWelcomeBotOptionInput(ctx context.Context, obj any) (model.WelcomeBotOptionInput, error) {
+	var it model.WelcomeBotOptionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "title", "queueId", "tagIds", "priority", "keywords"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "queueId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("queueId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QueueID = data
+		case "tagIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tagIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TagIds = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOPriority2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐPriority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "keywords":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keywords"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Keywords = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWelcomeBotOptionInput unmarshals raw into the WelcomeBotOptionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWelcomeBotOptionInput(ctx context.Context, raw any) (model.WelcomeBotOptionInput, error) {
+	var out model.WelcomeBotOptionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WelcomeBotOptionInput", raw, &out)
 	return out, err
 }
 
@@ -24931,6 +28304,12 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "welcomeBot":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Channel_welcomeBot(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25440,6 +28819,11 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "routing":
+			out.Values[i] = ec._Conversation_routing(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25891,6 +29275,44 @@ func (ec *executionContext) _DeleteChannelPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var deleteChannelWelcomeBotPayloadImplementors = []string{"DeleteChannelWelcomeBotPayload"}
+
+func (ec *executionContext) _DeleteChannelWelcomeBotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteChannelWelcomeBotPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteChannelWelcomeBotPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteChannelWelcomeBotPayload")
+		case "channelId":
+			out.Values[i] = ec._DeleteChannelWelcomeBotPayload_channelId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteChannelWelcomeBotPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deleteCloseReasonPayloadImplementors = []string{"DeleteCloseReasonPayload"}
 
 func (ec *executionContext) _DeleteCloseReasonPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteCloseReasonPayload) graphql.Marshaler {
@@ -25947,6 +29369,44 @@ func (ec *executionContext) _DeleteQueuePayload(ctx context.Context, sel ast.Sel
 			}
 		case "userErrors":
 			out.Values[i] = ec._DeleteQueuePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteRoutingRulePayloadImplementors = []string{"DeleteRoutingRulePayload"}
+
+func (ec *executionContext) _DeleteRoutingRulePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteRoutingRulePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteRoutingRulePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteRoutingRulePayload")
+		case "deletedRoutingRuleId":
+			out.Values[i] = ec._DeleteRoutingRulePayload_deletedRoutingRuleId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteRoutingRulePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26077,6 +29537,59 @@ func (ec *executionContext) _Escalation(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Escalation_notifyUsers(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var explainStepImplementors = []string{"ExplainStep"}
+
+func (ec *executionContext) _ExplainStep(ctx context.Context, sel ast.SelectionSet, obj *model.ExplainStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, explainStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExplainStep")
+		case "kind":
+			out.Values[i] = ec._ExplainStep_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleId":
+			out.Values[i] = ec._ExplainStep_ruleId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "matched":
+			out.Values[i] = ec._ExplainStep_matched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stopped":
+			out.Values[i] = ec._ExplainStep_stopped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ExplainStep_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -26893,6 +30406,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "createRoutingRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createRoutingRule(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateRoutingRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateRoutingRule(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteRoutingRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteRoutingRule(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "sendMediaMessage":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_sendMediaMessage(ctx, field)
@@ -27008,6 +30542,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deactivateUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deactivateUser(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateWelcomeBot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateWelcomeBot(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteChannelWelcomeBot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteChannelWelcomeBot(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -27580,6 +31128,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_board(ctx, field)
 				})
+		case "routingRules":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_routingRules(ctx, field)
+				})
+		case "explainRouting":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_explainRouting(ctx, field)
+				})
 		case "businessHours":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -27609,6 +31169,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_user(ctx, field)
+				})
+		case "welcomeBot":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_welcomeBot(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -27876,6 +31442,311 @@ func (ec *executionContext) _ReplyButton(ctx context.Context, sel ast.SelectionS
 			}
 		case "title":
 			out.Values[i] = ec._ReplyButton_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var routingImplementors = []string{"Routing"}
+
+func (ec *executionContext) _Routing(ctx context.Context, sel ast.SelectionSet, obj *domain.RoutingDecision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Routing")
+		case "ruleId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Routing_ruleId(ctx, field, obj)
+				})
+		case "menuOption":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Routing_menuOption(ctx, field, obj)
+				})
+		case "reason":
+			out.Values[i] = ec._Routing_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var routingExplanationImplementors = []string{"RoutingExplanation"}
+
+func (ec *executionContext) _RoutingExplanation(ctx context.Context, sel ast.SelectionSet, obj *model.RoutingExplanation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routingExplanationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoutingExplanation")
+		case "queueId":
+			out.Values[i] = ec._RoutingExplanation_queueId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tagIds":
+			out.Values[i] = ec._RoutingExplanation_tagIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "priority":
+			out.Values[i] = ec._RoutingExplanation_priority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleId":
+			out.Values[i] = ec._RoutingExplanation_ruleId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "menuOption":
+			out.Values[i] = ec._RoutingExplanation_menuOption(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "steps":
+			out.Values[i] = ec._RoutingExplanation_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var routingRuleImplementors = []string{"RoutingRule"}
+
+func (ec *executionContext) _RoutingRule(ctx context.Context, sel ast.SelectionSet, obj *model.RoutingRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routingRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoutingRule")
+		case "id":
+			out.Values[i] = ec._RoutingRule_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._RoutingRule_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._RoutingRule_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conditions":
+			out.Values[i] = ec._RoutingRule_conditions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actions":
+			out.Values[i] = ec._RoutingRule_actions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "continue":
+			out.Values[i] = ec._RoutingRule_continue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._RoutingRule_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._RoutingRule_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var routingRulePayloadImplementors = []string{"RoutingRulePayload"}
+
+func (ec *executionContext) _RoutingRulePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RoutingRulePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routingRulePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoutingRulePayload")
+		case "routingRule":
+			out.Values[i] = ec._RoutingRulePayload_routingRule(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RoutingRulePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ruleActionImplementors = []string{"RuleAction"}
+
+func (ec *executionContext) _RuleAction(ctx context.Context, sel ast.SelectionSet, obj *model.RuleAction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleActionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleAction")
+		case "type":
+			out.Values[i] = ec._RuleAction_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "queueId":
+			out.Values[i] = ec._RuleAction_queueId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tagIds":
+			out.Values[i] = ec._RuleAction_tagIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "priority":
+			out.Values[i] = ec._RuleAction_priority(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "agentId":
+			out.Values[i] = ec._RuleAction_agentId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._RuleAction_text(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ruleConditionImplementors = []string{"RuleCondition"}
+
+func (ec *executionContext) _RuleCondition(ctx context.Context, sel ast.SelectionSet, obj *model.RuleCondition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleConditionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleCondition")
+		case "type":
+			out.Values[i] = ec._RuleCondition_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._RuleCondition_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28738,6 +32609,180 @@ func (ec *executionContext) _UserPayload(ctx context.Context, sel ast.SelectionS
 			}
 		case "userErrors":
 			out.Values[i] = ec._UserPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var welcomeBotImplementors = []string{"WelcomeBot"}
+
+func (ec *executionContext) _WelcomeBot(ctx context.Context, sel ast.SelectionSet, obj *model.WelcomeBot) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, welcomeBotImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WelcomeBot")
+		case "channelId":
+			out.Values[i] = ec._WelcomeBot_channelId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "enabled":
+			out.Values[i] = ec._WelcomeBot_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "greeting":
+			out.Values[i] = ec._WelcomeBot_greeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "style":
+			out.Values[i] = ec._WelcomeBot_style(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "options":
+			out.Values[i] = ec._WelcomeBot_options(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fallbackQueueId":
+			out.Values[i] = ec._WelcomeBot_fallbackQueueId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxReprompts":
+			out.Values[i] = ec._WelcomeBot_maxReprompts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stickyHours":
+			out.Values[i] = ec._WelcomeBot_stickyHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outOfHoursMessage":
+			out.Values[i] = ec._WelcomeBot_outOfHoursMessage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._WelcomeBot_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var welcomeBotOptionImplementors = []string{"WelcomeBotOption"}
+
+func (ec *executionContext) _WelcomeBotOption(ctx context.Context, sel ast.SelectionSet, obj *model.WelcomeBotOption) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, welcomeBotOptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WelcomeBotOption")
+		case "key":
+			out.Values[i] = ec._WelcomeBotOption_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._WelcomeBotOption_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "queueId":
+			out.Values[i] = ec._WelcomeBotOption_queueId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tagIds":
+			out.Values[i] = ec._WelcomeBotOption_tagIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "priority":
+			out.Values[i] = ec._WelcomeBotOption_priority(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "keywords":
+			out.Values[i] = ec._WelcomeBotOption_keywords(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var welcomeBotPayloadImplementors = []string{"WelcomeBotPayload"}
+
+func (ec *executionContext) _WelcomeBotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WelcomeBotPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, welcomeBotPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WelcomeBotPayload")
+		case "welcomeBot":
+			out.Values[i] = ec._WelcomeBotPayload_welcomeBot(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._WelcomeBotPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -29849,6 +33894,11 @@ func (ec *executionContext) unmarshalNCreateQueueInput2githubᚗcomᚋcentralita
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateRoutingRuleInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateRoutingRuleInput(ctx context.Context, v any) (model.CreateRoutingRuleInput, error) {
+	res, err := ec.unmarshalInputCreateRoutingRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateSlaPolicyInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐCreateSLAPolicyInput(ctx context.Context, v any) (model.CreateSLAPolicyInput, error) {
 	res, err := ec.unmarshalInputCreateSlaPolicyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -29906,6 +33956,11 @@ func (ec *executionContext) unmarshalNDeleteChannelInput2githubᚗcomᚋcentrali
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDeleteChannelWelcomeBotInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteChannelWelcomeBotInput(ctx context.Context, v any) (model.DeleteChannelWelcomeBotInput, error) {
+	res, err := ec.unmarshalInputDeleteChannelWelcomeBotInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDeleteCloseReasonInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteCloseReasonInput(ctx context.Context, v any) (model.DeleteCloseReasonInput, error) {
 	res, err := ec.unmarshalInputDeleteCloseReasonInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -29913,6 +33968,11 @@ func (ec *executionContext) unmarshalNDeleteCloseReasonInput2githubᚗcomᚋcent
 
 func (ec *executionContext) unmarshalNDeleteQueueInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteQueueInput(ctx context.Context, v any) (model.DeleteQueueInput, error) {
 	res, err := ec.unmarshalInputDeleteQueueInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDeleteRoutingRuleInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteRoutingRuleInput(ctx context.Context, v any) (model.DeleteRoutingRuleInput, error) {
+	res, err := ec.unmarshalInputDeleteRoutingRuleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -30009,6 +34069,35 @@ var (
 func (ec *executionContext) unmarshalNEscalationInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐEscalationInput(ctx context.Context, v any) (*model.EscalationInput, error) {
 	res, err := ec.unmarshalInputEscalationInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNExplainRoutingInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExplainRoutingInput(ctx context.Context, v any) (model.ExplainRoutingInput, error) {
+	res, err := ec.unmarshalInputExplainRoutingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExplainStep2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExplainStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ExplainStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExplainStep2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExplainStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNExplainStep2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExplainStep(ctx context.Context, sel ast.SelectionSet, v *model.ExplainStep) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExplainStep!")
+		return graphql.Null
+	}
+	return ec._ExplainStep(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -30615,6 +34704,110 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNRoutingExplanation2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingExplanation(ctx context.Context, sel ast.SelectionSet, v *model.RoutingExplanation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RoutingExplanation!")
+		return graphql.Null
+	}
+	return ec._RoutingExplanation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRoutingRule2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RoutingRule) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRoutingRule2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRule(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRoutingRule2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRule(ctx context.Context, sel ast.SelectionSet, v *model.RoutingRule) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RoutingRule!")
+		return graphql.Null
+	}
+	return ec._RoutingRule(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRuleAction2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RuleAction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRuleAction2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRuleAction2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleAction(ctx context.Context, sel ast.SelectionSet, v *model.RuleAction) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RuleAction!")
+		return graphql.Null
+	}
+	return ec._RuleAction(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRuleActionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionInputᚄ(ctx context.Context, v any) ([]*model.RuleActionInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RuleActionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRuleActionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNRuleActionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionInput(ctx context.Context, v any) (*model.RuleActionInput, error) {
+	res, err := ec.unmarshalInputRuleActionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRuleCondition2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleConditionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RuleCondition) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRuleCondition2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleCondition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRuleCondition2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleCondition(ctx context.Context, sel ast.SelectionSet, v *model.RuleCondition) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RuleCondition!")
+		return graphql.Null
+	}
+	return ec._RuleCondition(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRuleConditionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleConditionInput(ctx context.Context, v any) (*model.RuleConditionInput, error) {
+	res, err := ec.unmarshalInputRuleConditionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSendInteractiveMessageInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendInteractiveMessageInput(ctx context.Context, v any) (model.SendInteractiveMessageInput, error) {
 	res, err := ec.unmarshalInputSendInteractiveMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30769,6 +34962,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNTag2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐTagᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Tag) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -30914,6 +35136,11 @@ func (ec *executionContext) unmarshalNUpdateQueueInput2githubᚗcomᚋcentralita
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateRoutingRuleInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateRoutingRuleInput(ctx context.Context, v any) (model.UpdateRoutingRuleInput, error) {
+	res, err := ec.unmarshalInputUpdateRoutingRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateSlaPolicyInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateSLAPolicyInput(ctx context.Context, v any) (model.UpdateSLAPolicyInput, error) {
 	res, err := ec.unmarshalInputUpdateSlaPolicyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31012,6 +35239,58 @@ func (ec *executionContext) marshalNUserError2ᚖgithubᚗcomᚋcentralitaᚋcen
 		return graphql.Null
 	}
 	return ec._UserError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWelcomeBot2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBot(ctx context.Context, sel ast.SelectionSet, v *model.WelcomeBot) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WelcomeBot!")
+		return graphql.Null
+	}
+	return ec._WelcomeBot(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWelcomeBotInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotInput(ctx context.Context, v any) (model.WelcomeBotInput, error) {
+	res, err := ec.unmarshalInputWelcomeBotInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWelcomeBotOption2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.WelcomeBotOption) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWelcomeBotOption2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOption(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWelcomeBotOption2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOption(ctx context.Context, sel ast.SelectionSet, v *model.WelcomeBotOption) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WelcomeBotOption!")
+		return graphql.Null
+	}
+	return ec._WelcomeBotOption(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWelcomeBotOptionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOptionInput(ctx context.Context, v any) (*model.WelcomeBotOptionInput, error) {
+	res, err := ec.unmarshalInputWelcomeBotOptionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNWelcomeBotStyle2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotStyle(ctx context.Context, v any) (model.WelcomeBotStyle, error) {
+	var res model.WelcomeBotStyle
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWelcomeBotStyle2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotStyle(ctx context.Context, sel ast.SelectionSet, v model.WelcomeBotStyle) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNWorkspace2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐWorkspace(ctx context.Context, sel ast.SelectionSet, v *domain.Workspace) graphql.Marshaler {
@@ -31505,6 +35784,13 @@ func (ec *executionContext) marshalODeleteChannelPayload2ᚖgithubᚗcomᚋcentr
 	return ec._DeleteChannelPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODeleteChannelWelcomeBotPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteChannelWelcomeBotPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteChannelWelcomeBotPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeleteChannelWelcomeBotPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalODeleteCloseReasonPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteCloseReasonPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteCloseReasonPayload) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -31517,6 +35803,13 @@ func (ec *executionContext) marshalODeleteQueuePayload2ᚖgithubᚗcomᚋcentral
 		return graphql.Null
 	}
 	return ec._DeleteQueuePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODeleteRoutingRulePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteRoutingRulePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteRoutingRulePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeleteRoutingRulePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalODeleteTagPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteTagPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteTagPayload) graphql.Marshaler {
@@ -31926,6 +36219,61 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalORouting2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐRoutingDecision(ctx context.Context, sel ast.SelectionSet, v *domain.RoutingDecision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Routing(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORoutingRule2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRule(ctx context.Context, sel ast.SelectionSet, v *model.RoutingRule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RoutingRule(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORoutingRulePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRoutingRulePayload(ctx context.Context, sel ast.SelectionSet, v *model.RoutingRulePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RoutingRulePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORuleActionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionInputᚄ(ctx context.Context, v any) ([]*model.RuleActionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RuleActionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRuleActionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleActionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORuleConditionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleConditionInputᚄ(ctx context.Context, v any) ([]*model.RuleConditionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RuleConditionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRuleConditionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐRuleConditionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalOSendTextMessagePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐSendTextMessagePayload(ctx context.Context, sel ast.SelectionSet, v *model.SendTextMessagePayload) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -32132,6 +36480,53 @@ func (ec *executionContext) marshalOUserPayload2ᚖgithubᚗcomᚋcentralitaᚋc
 		return graphql.Null
 	}
 	return ec._UserPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOWelcomeBot2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBot(ctx context.Context, sel ast.SelectionSet, v *model.WelcomeBot) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WelcomeBot(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOWelcomeBotOptionInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOptionInputᚄ(ctx context.Context, v any) ([]*model.WelcomeBotOptionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.WelcomeBotOptionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWelcomeBotOptionInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotOptionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOWelcomeBotPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotPayload(ctx context.Context, sel ast.SelectionSet, v *model.WelcomeBotPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WelcomeBotPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOWelcomeBotStyle2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotStyle(ctx context.Context, v any) (*model.WelcomeBotStyle, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.WelcomeBotStyle)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOWelcomeBotStyle2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWelcomeBotStyle(ctx context.Context, sel ast.SelectionSet, v *model.WelcomeBotStyle) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOWorkspace2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐWorkspace(ctx context.Context, sel ast.SelectionSet, v *domain.Workspace) graphql.Marshaler {

@@ -233,6 +233,15 @@ type CreateQueueInput struct {
 	AssignmentMode *assignment.Mode `json:"assignmentMode,omitempty"`
 }
 
+type CreateRoutingRuleInput struct {
+	Name string `json:"name"`
+	// Last when omitted.
+	Position   *int                  `json:"position,omitempty"`
+	Conditions []*RuleConditionInput `json:"conditions,omitempty"`
+	Actions    []*RuleActionInput    `json:"actions"`
+	Continue   *bool                 `json:"continue,omitempty"`
+}
+
 type CreateSLAPolicyInput struct {
 	Name                 string `json:"name"`
 	FirstResponseSeconds *int   `json:"firstResponseSeconds,omitempty"`
@@ -289,6 +298,16 @@ type DeleteChannelPayload struct {
 	UserErrors       []*UserError `json:"userErrors"`
 }
 
+type DeleteChannelWelcomeBotInput struct {
+	ChannelID string `json:"channelId"`
+}
+
+type DeleteChannelWelcomeBotPayload struct {
+	// The number whose own bot was removed.
+	ChannelID  *string      `json:"channelId,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type DeleteCloseReasonInput struct {
 	CloseReasonID string `json:"closeReasonId"`
 }
@@ -306,6 +325,15 @@ type DeleteQueueInput struct {
 type DeleteQueuePayload struct {
 	DeletedQueueID *string      `json:"deletedQueueId,omitempty"`
 	UserErrors     []*UserError `json:"userErrors"`
+}
+
+type DeleteRoutingRuleInput struct {
+	RuleID string `json:"ruleId"`
+}
+
+type DeleteRoutingRulePayload struct {
+	DeletedRoutingRuleID *string      `json:"deletedRoutingRuleId,omitempty"`
+	UserErrors           []*UserError `json:"userErrors"`
 }
 
 type DeleteSLAPolicyInput struct {
@@ -332,6 +360,25 @@ type EscalationInput struct {
 	QueueID       *string                 `json:"queueId,omitempty"`
 	TagID         *string                 `json:"tagId,omitempty"`
 	NotifyUserIds []string                `json:"notifyUserIds,omitempty"`
+}
+
+type ExplainRoutingInput struct {
+	ChannelID string `json:"channelId"`
+	// The sender's number, digits with an optional +.
+	From string  `json:"from"`
+	Text *string `json:"text,omitempty"`
+	// Business hours are judged at this instant; now when omitted.
+	At *time.Time `json:"at,omitempty"`
+}
+
+// One thing explainRouting tested: a rule, or the welcome bot's keywords.
+type ExplainStep struct {
+	// rule or welcome_bot
+	Kind    string  `json:"kind"`
+	RuleID  *string `json:"ruleId,omitempty"`
+	Matched bool    `json:"matched"`
+	Stopped bool    `json:"stopped"`
+	Reason  string  `json:"reason"`
 }
 
 type ListRowInput struct {
@@ -419,6 +466,66 @@ type ReplyButtonInput struct {
 
 type RevokeAPIKeyInput struct {
 	APIKeyID string `json:"apiKeyId"`
+}
+
+// Where a message would go, and why.
+type RoutingExplanation struct {
+	QueueID    string          `json:"queueId"`
+	TagIds     []string        `json:"tagIds"`
+	Priority   domain.Priority `json:"priority"`
+	RuleID     *string         `json:"ruleId,omitempty"`
+	MenuOption *string         `json:"menuOption,omitempty"`
+	Steps      []*ExplainStep  `json:"steps"`
+}
+
+// One entry of the workspace's ordered routing list, tested on a new conversation's first message
+// before the welcome bot. A match stops the list unless continue is true.
+type RoutingRule struct {
+	ID         string           `json:"id"`
+	Name       string           `json:"name"`
+	Position   int              `json:"position"`
+	Conditions []*RuleCondition `json:"conditions"`
+	Actions    []*RuleAction    `json:"actions"`
+	Continue   bool             `json:"continue"`
+	CreatedAt  time.Time        `json:"createdAt"`
+	UpdatedAt  time.Time        `json:"updatedAt"`
+}
+
+type RoutingRulePayload struct {
+	RoutingRule *RoutingRule `json:"routingRule,omitempty"`
+	UserErrors  []*UserError `json:"userErrors"`
+}
+
+// An action of a routing rule: set_queue (queueId), add_tags (tagIds), set_priority (priority), assign_agent (agentId) or auto_reply (text).
+type RuleAction struct {
+	Type     string           `json:"type"`
+	QueueID  *string          `json:"queueId,omitempty"`
+	TagIds   []string         `json:"tagIds"`
+	Priority *domain.Priority `json:"priority,omitempty"`
+	AgentID  *string          `json:"agentId,omitempty"`
+	Text     *string          `json:"text,omitempty"`
+}
+
+type RuleActionInput struct {
+	Type     string           `json:"type"`
+	QueueID  *string          `json:"queueId,omitempty"`
+	TagIds   []string         `json:"tagIds,omitempty"`
+	Priority *domain.Priority `json:"priority,omitempty"`
+	AgentID  *string          `json:"agentId,omitempty"`
+	Text     *string          `json:"text,omitempty"`
+}
+
+// A condition of a routing rule. type is menu_option, keyword, regex (RE2, at most 200 characters),
+// business_hours (open or closed), country (ISO 3166 alpha-2 of the sender's number), channel_id,
+// tag_id or ad_source (the ad id, or * for any ad).
+type RuleCondition struct {
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+type RuleConditionInput struct {
+	Type  string `json:"type"`
+	Value string `json:"value"`
 }
 
 type SendInteractiveMessageInput struct {
@@ -645,6 +752,15 @@ type UpdateQueueInput struct {
 	AssignmentMode *assignment.Mode `json:"assignmentMode,omitempty"`
 }
 
+type UpdateRoutingRuleInput struct {
+	RuleID     string                `json:"ruleId"`
+	Name       *string               `json:"name,omitempty"`
+	Position   *int                  `json:"position,omitempty"`
+	Conditions []*RuleConditionInput `json:"conditions,omitempty"`
+	Actions    []*RuleActionInput    `json:"actions,omitempty"`
+	Continue   *bool                 `json:"continue,omitempty"`
+}
+
 // escalation, when given, replaces the escalation whole.
 type UpdateSLAPolicyInput struct {
 	SLAPolicyID          string           `json:"slaPolicyId"`
@@ -718,6 +834,69 @@ type UserFilter struct {
 
 type UserPayload struct {
 	User       *domain.User `json:"user,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// The first-level bot: greets a new conversation with a menu, reads the answer and routes it. The
+// workspace has one; a number may have its own.
+type WelcomeBot struct {
+	// The number this bot is for; null for the workspace's.
+	ChannelID *string             `json:"channelId,omitempty"`
+	Enabled   bool                `json:"enabled"`
+	Greeting  string              `json:"greeting"`
+	Style     WelcomeBotStyle     `json:"style"`
+	Options   []*WelcomeBotOption `json:"options"`
+	// Where a customer who never answers clearly goes; null leaves them where they landed.
+	FallbackQueueID *string `json:"fallbackQueueId,omitempty"`
+	MaxReprompts    int     `json:"maxReprompts"`
+	// A customer writing within this many hours of a closed conversation goes back to its queue and agent.
+	StickyHours int `json:"stickyHours"`
+	// Sent when the chosen queue is closed; {next_opening} becomes its next opening.
+	OutOfHoursMessage string `json:"outOfHoursMessage"`
+	// Null until configured.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+}
+
+// The whole configuration; it replaces the previous one.
+type WelcomeBotInput struct {
+	// The number to configure; omitted for the workspace's bot.
+	ChannelID *string `json:"channelId,omitempty"`
+	Enabled   bool    `json:"enabled"`
+	Greeting  *string `json:"greeting,omitempty"`
+	// Defaults to TEXT.
+	Style           *WelcomeBotStyle         `json:"style,omitempty"`
+	Options         []*WelcomeBotOptionInput `json:"options,omitempty"`
+	FallbackQueueID *string                  `json:"fallbackQueueId,omitempty"`
+	// Defaults to 2.
+	MaxReprompts      *int    `json:"maxReprompts,omitempty"`
+	StickyHours       *int    `json:"stickyHours,omitempty"`
+	OutOfHoursMessage *string `json:"outOfHoursMessage,omitempty"`
+}
+
+// One entry of the welcome bot's menu.
+type WelcomeBotOption struct {
+	// The option's reply id on buttons and list rows.
+	Key     string   `json:"key"`
+	Title   string   `json:"title"`
+	QueueID string   `json:"queueId"`
+	TagIds  []string `json:"tagIds"`
+	// Null keeps the conversation's priority.
+	Priority *domain.Priority `json:"priority,omitempty"`
+	// Words that route a customer's first sentence straight to this option.
+	Keywords []string `json:"keywords"`
+}
+
+type WelcomeBotOptionInput struct {
+	Key      string           `json:"key"`
+	Title    string           `json:"title"`
+	QueueID  string           `json:"queueId"`
+	TagIds   []string         `json:"tagIds,omitempty"`
+	Priority *domain.Priority `json:"priority,omitempty"`
+	Keywords []string         `json:"keywords,omitempty"`
+}
+
+type WelcomeBotPayload struct {
+	WelcomeBot *WelcomeBot  `json:"welcomeBot,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
 }
 
@@ -894,6 +1073,64 @@ func (e *TemplateHeaderType) UnmarshalJSON(b []byte) error {
 }
 
 func (e TemplateHeaderType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How the welcome bot shows its menu: numbered text lines, reply buttons (up to 3) or a list (up to 10).
+type WelcomeBotStyle string
+
+const (
+	WelcomeBotStyleText    WelcomeBotStyle = "TEXT"
+	WelcomeBotStyleButtons WelcomeBotStyle = "BUTTONS"
+	WelcomeBotStyleList    WelcomeBotStyle = "LIST"
+)
+
+var AllWelcomeBotStyle = []WelcomeBotStyle{
+	WelcomeBotStyleText,
+	WelcomeBotStyleButtons,
+	WelcomeBotStyleList,
+}
+
+func (e WelcomeBotStyle) IsValid() bool {
+	switch e {
+	case WelcomeBotStyleText, WelcomeBotStyleButtons, WelcomeBotStyleList:
+		return true
+	}
+	return false
+}
+
+func (e WelcomeBotStyle) String() string {
+	return string(e)
+}
+
+func (e *WelcomeBotStyle) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WelcomeBotStyle(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WelcomeBotStyle", str)
+	}
+	return nil
+}
+
+func (e WelcomeBotStyle) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WelcomeBotStyle) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WelcomeBotStyle) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
