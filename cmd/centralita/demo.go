@@ -129,7 +129,6 @@ func seedDemoWorkspace(ctx context.Context, a *app) (demoInfo, error) {
 	ana := s.user("ana@demo.centralita.dev", "Ana Ventas", domain.RoleAgent, ventas)
 	luis := s.user("luis@demo.centralita.dev", "Luis Soporte", domain.RoleAgent, soporte)
 	marta := s.user("marta@demo.centralita.dev", "Marta Cobranzas", domain.RoleAgent, cobranzas)
-	_ = sofia
 	vip, lead, reclamo, factura, legacy := s.tag("vip", "#d4a017"), s.tag("lead", "#2e8b57"),
 		s.tag("reclamo", "#c0392b"), s.tag("factura", "#2c3e50"), s.tag("numero-antiguo", "#7f8c8d")
 	official := s.channel("Línea oficial", "100000000000001", "+51 1 555 0100", domain.ChannelModeOfficial)
@@ -178,6 +177,9 @@ func seedDemoWorkspace(ctx context.Context, a *app) (demoInfo, error) {
 	c6 := s.conversation(diego, oldNumber, ventas)
 	s.inbound(c6, "Hola, este es el número de ventas?")
 	s.tagConv(c6, legacy)
+
+	s.switchboard(demoSwitchboard{general: general, ventas: ventas, soporte: soporte, cobranzas: cobranzas,
+		supervisor: sofia.ID, lead: lead, reclamo: reclamo, factura: factura})
 	return demoInfo{WorkspaceID: ws, Seeded: true}, s.err
 }
 
