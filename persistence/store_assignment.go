@@ -27,6 +27,7 @@ func (s *Store) LockAssignment(ctx context.Context) error {
 
 type candidateRow struct {
 	ID             string   `gorm:"column:id"`
+	Role           string   `gorm:"column:role"`
 	Availability   string   `gorm:"column:availability"`
 	Active         bool     `gorm:"column:active"`
 	Capacity       int      `gorm:"column:capacity"`
@@ -34,7 +35,7 @@ type candidateRow struct {
 	LastAssignedAt *utcTime `gorm:"column:last_assigned_at"`
 }
 
-const candidatesSQL = `SELECT u.id, u.availability, u.active, u.capacity, u.last_assigned_at,
+const candidatesSQL = `SELECT u.id, u.role, u.availability, u.active, u.capacity, u.last_assigned_at,
   (SELECT count(*) FROM conversations c
     WHERE c.workspace_id = u.workspace_id AND c.assignee_id = u.id AND c.status <> 'closed') AS open
 FROM users u JOIN queue_members m ON m.workspace_id = u.workspace_id AND m.user_id = u.id
@@ -53,7 +54,7 @@ func (s *Store) AssignmentCandidates(ctx context.Context, queueID string) ([]dom
 	}
 	out := make([]domain.AssignmentCandidate, len(rows))
 	for i, r := range rows {
-		out[i] = domain.AssignmentCandidate{ID: r.ID, Online: r.Active && r.Availability == string(domain.AvailabilityOnline),
+		out[i] = domain.AssignmentCandidate{ID: r.ID, Agent: r.Role == string(domain.RoleAgent), Online: r.Active && r.Availability == string(domain.AvailabilityOnline),
 			Open: r.Open, Capacity: r.Capacity, LastAssignedAt: timePtr(r.LastAssignedAt)}
 	}
 	return out, nil

@@ -32,6 +32,9 @@ func (m Mode) Automatic() bool { return m == RoundRobin || m == LeastBusy }
 // Candidate is a member of the queue as assignment sees them.
 type Candidate struct {
 	ID string
+	// Agent is true for the agent role: supervisors, admins and owners
+	// take conversations by hand, never automatically.
+	Agent bool
 	// Online is true only for an active user whose availability is online:
 	// away and offline agents get nothing new.
 	Online bool
@@ -44,7 +47,7 @@ type Candidate struct {
 	LastAssignedAt *time.Time
 }
 
-func (c Candidate) fits() bool { return c.Online && c.Open < c.Capacity }
+func (c Candidate) fits() bool { return c.Agent && c.Online && c.Open < c.Capacity }
 
 // Pick chooses who gets the next conversation, or reports false when
 // nobody fits (all away, offline or full) and the conversation waits.

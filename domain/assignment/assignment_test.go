@@ -11,11 +11,11 @@ func at(minute int) *time.Time {
 }
 
 func online(id string, open, capacity int) Candidate {
-	return Candidate{ID: id, Online: true, Open: open, Capacity: capacity}
+	return Candidate{ID: id, Agent: true, Online: true, Open: open, Capacity: capacity}
 }
 
 func TestPick(t *testing.T) {
-	away := Candidate{ID: "usr_b", Online: false, Open: 0, Capacity: 5}
+	away := Candidate{ID: "usr_b", Agent: true, Online: false, Open: 0, Capacity: 5}
 	for _, tc := range []struct {
 		name       string
 		mode       Mode
@@ -51,11 +51,11 @@ func TestPick(t *testing.T) {
 		{"least busy skips the away", LeastBusy,
 			[]Candidate{online("usr_a", 3, 5), away}, "", "usr_a"},
 		{"least busy tie: longest since last assignment", LeastBusy,
-			[]Candidate{{ID: "usr_a", Online: true, Open: 1, Capacity: 5, LastAssignedAt: at(30)},
-				{ID: "usr_b", Online: true, Open: 1, Capacity: 5, LastAssignedAt: at(10)}}, "", "usr_b"},
+			[]Candidate{{ID: "usr_a", Agent: true, Online: true, Open: 1, Capacity: 5, LastAssignedAt: at(30)},
+				{ID: "usr_b", Agent: true, Online: true, Open: 1, Capacity: 5, LastAssignedAt: at(10)}}, "", "usr_b"},
 		{"least busy tie: never assigned goes first", LeastBusy,
-			[]Candidate{{ID: "usr_a", Online: true, Open: 1, Capacity: 5, LastAssignedAt: at(1)},
-				{ID: "usr_b", Online: true, Open: 1, Capacity: 5}}, "", "usr_b"},
+			[]Candidate{{ID: "usr_a", Agent: true, Online: true, Open: 1, Capacity: 5, LastAssignedAt: at(1)},
+				{ID: "usr_b", Agent: true, Online: true, Open: 1, Capacity: 5}}, "", "usr_b"},
 		{"least busy full tie: by id", LeastBusy,
 			[]Candidate{online("usr_b", 0, 5), online("usr_a", 0, 5)}, "", "usr_a"},
 		{"least busy: capacity zero takes nothing", LeastBusy,
@@ -77,7 +77,7 @@ func TestPickIsFairOverManyConversations(t *testing.T) {
 	for _, mode := range []Mode{RoundRobin, LeastBusy} {
 		t.Run(string(mode), func(t *testing.T) {
 			members := []Candidate{online("usr_a", 0, 10), online("usr_b", 2, 10), online("usr_c", 0, 10),
-				{ID: "usr_d", Online: false, Capacity: 10}}
+				{ID: "usr_d", Agent: true, Online: false, Capacity: 10}}
 			last := ""
 			for n := 0; n < 22; n++ {
 				id, ok := Pick(mode, members, last)
@@ -106,5 +106,18 @@ func TestPickIsFairOverManyConversations(t *testing.T) {
 				t.Fatalf("open after dealing = %v, want %v", got, want)
 			}
 		})
+	}
+}
+
+func TestOnlyAgentsAreAssignedAutomatically(t *testing.T) {
+	supervisor := Candidate{ID: "usr_a", Online: true, Capacity: 5}
+	agent := Candidate{ID: "usr_b", Agent: true, Online: true, Capacity: 5}
+	for _, mode := range []Mode{RoundRobin, LeastBusy} {
+		if got, ok := Pick(mode, []Candidate{supervisor, agent}, ""); !ok || got != "usr_b" {
+			t.Errorf("%s picked %q, %v; want the agent", mode, got, ok)
+		}
+		if got, ok := Pick(mode, []Candidate{supervisor}, ""); ok {
+			t.Errorf("%s gave a supervisor %q a conversation", mode, got)
+		}
 	}
 }
