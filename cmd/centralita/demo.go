@@ -191,7 +191,7 @@ func printDemo(w io.Writer, addr string, info demoInfo) {
 	fmt.Fprintf(w, `Centralita demo workspace %s (%s)
   Log in:  curl -s -X POST http://%s/v1/auth/login -H 'Content-Type: application/json' \
              -d '{"email":"%s","password":"%s"}'
-  Agents:  ana@, luis@, marta@ (agents), sofia@ (supervisor) @demo.centralita.dev, same password
+  Agents:  ana@, luis@, pablo@, marta@ (agents), sofia@ (supervisor) @demo.centralita.dev, same password
   API key: %s   (admin; demo only)
   Try:     curl -s -H 'Authorization: Bearer %s' http://%s/v1/conversations
   Customers write (official + legacy number):
