@@ -74,4 +74,3 @@ func officeHours() []domain.Shift {
 	}
 	return shifts
 }
-
