@@ -113,7 +113,7 @@ func TestRoutingRulesRefuseBadRules(t *testing.T) {
 	const create = `mutation($in: CreateRoutingRuleInput!) { createRoutingRule(input: $in) { routingRule { id position actions { type queueId } } userErrors { code field } } }`
 	d := w.a.gqlOK(w.tn.OwnerToken, create, map[string]any{"in": map[string]any{"name": "x",
 		"conditions": []any{map[string]any{"type": "regex", "value": "a(b"}}, "actions": []any{map[string]any{"type": "set_queue", "queueId": w.soporte}}}})
-	jsonEq(t, `{"routingRule":null,"userErrors":[{"code":"BAD_USER_INPUT","field":["input","conditions[0].value"]}]}`, d.get(t, "createRoutingRule"))
+	jsonEq(t, `{"routingRule":null,"userErrors":[{"code":"BAD_USER_INPUT","field":["input","conditions","0","value"]}]}`, d.get(t, "createRoutingRule"))
 	require.Equal(t, 0, w.a.count("routing_rules"))
 	d = w.a.gqlOK(w.tn.OwnerToken, create, map[string]any{"in": map[string]any{"name": "Soporte",
 		"conditions": []any{map[string]any{"type": "keyword", "value": "falla"}}, "actions": []any{map[string]any{"type": "set_queue", "queueId": w.soporte}}}})

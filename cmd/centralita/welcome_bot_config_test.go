@@ -65,7 +65,7 @@ func TestWelcomeBotRefusesBadMenus(t *testing.T) {
 		map[string]any{"in": map[string]any{"enabled": true, "greeting": "Hola", "options": []any{
 			map[string]any{"key": "a", "title": "A", "queueId": deleted}}}})
 	require.Nil(t, d.get(t, "updateWelcomeBot.welcomeBot"))
-	jsonEq(t, `[{"code":"BAD_USER_INPUT","field":["input","options[0].queueId"]}]`, d.get(t, "updateWelcomeBot.userErrors"))
+	jsonEq(t, `[{"code":"BAD_USER_INPUT","field":["input","options","0","queueId"]}]`, d.get(t, "updateWelcomeBot.userErrors"))
 
 	// Only admins configure the bot; another workspace's number is unknown.
 	_, agentToken := w.a.member(w.tn, "agente@bot.example", domain.RoleAgent, w.ventas)

@@ -53,9 +53,12 @@ func TestWelcomeBotTellsOutOfHoursCustomersTheNextOpening(t *testing.T) {
 }
 
 // A customer who comes back within sticky_hours of a closed conversation
-// goes straight back to its queue and agent, without the menu.
+// goes straight back to its queue and agent, without the menu. (With the
+// workspace's reopen window the closed conversation would reopen instead:
+// stickiness is for the new conversations after it, so the window is off.)
 func TestWelcomeBotSendsReturningCustomersBackToTheirAgent(t *testing.T) {
 	w := newBotWorld(t)
+	w.c.expect(http.StatusOK, http.MethodPatch, "/v1/workspace", w.tn.OwnerToken, map[string]any{"reopen_window_hours": 0})
 	agentID, agentToken := w.a.member(w.tn, "vendedora@bot.example", domain.RoleAgent, w.ventas)
 	const customer = "573001112233"
 	w.says(customer, "wamid.r1", "hola")
