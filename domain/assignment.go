@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/centralita/centralita/domain/assignment"
@@ -77,11 +78,17 @@ func asAutoAssign(ctx context.Context) (context.Context, error) {
 // that assigns automatically to an online member with room; when nobody
 // fits it waits, and assignWaiting hands it out when capacity frees.
 func (s *Service) assignIfAutomatic(ctx context.Context, conversationID string) error {
+	return s.assignIfAutomaticExcept(ctx, conversationID, "")
+}
+
+// assignIfAutomaticExcept is assignIfAutomatic passing over one user (the
+// agent an SLA escalation takes the conversation from).
+func (s *Service) assignIfAutomaticExcept(ctx context.Context, conversationID, skip string) error {
 	ctx, err := asAutoAssign(ctx)
 	if err != nil {
 		return err
 	}
-	_, err = s.autoAssign(ctx, conversationID)
+	_, err = s.autoAssign(ctx, conversationID, skip)
 	return err
 }
 
@@ -96,7 +103,7 @@ const (
 
 // autoAssign runs one automatic assignment under the workspace's
 // assignment lock. ctx acts as the system.
-func (s *Service) autoAssign(ctx context.Context, conversationID string) (autoAssignOutcome, error) {
+func (s *Service) autoAssign(ctx context.Context, conversationID string, skip ...string) (autoAssignOutcome, error) {
 	outcome := autoAssignSkipped
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
 		c, err := s.store.FindConversation(ctx, conversationID)
@@ -115,6 +122,7 @@ func (s *Service) autoAssign(ctx context.Context, conversationID string) (autoAs
 		if err != nil {
 			return err
 		}
+		candidates = slices.DeleteFunc(candidates, func(c AssignmentCandidate) bool { return slices.Contains(skip, c.ID) })
 		last, err := s.store.LastAssignedUser(ctx, q.ID)
 		if err != nil {
 			return err

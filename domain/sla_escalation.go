@@ -119,13 +119,25 @@ func (s *Service) escalate(ctx context.Context, conversationID string, e Escalat
 	var err error
 	switch e.Action {
 	case EscalateReassign:
-		// Back to its queue, unassigned: whoever assigns work picks it up.
-		_, err = s.change(ctx, conversationID, func(_ Principal, c *Conversation) (string, map[string]any, error) {
-			if c.AssigneeID == "" {
-				return "", nil, nil
+		// Back to its queue, unassigned, and (in a queue that assigns
+		// automatically) on to another online agent than the one who did
+		// not answer; in a manual queue someone claims it.
+		err = s.store.InTx(ctx, func(ctx context.Context) error {
+			if err := s.lockAssignment(ctx); err != nil { // before any row, as every assigner does
+				return err
 			}
-			c.AssigneeID = ""
-			return EventConversationAssigned, map[string]any{"assignee_id": nil, "by": "rule"}, nil
+			var previous string
+			_, err := s.change(ctx, conversationID, func(_ Principal, c *Conversation) (string, map[string]any, error) {
+				if c.AssigneeID == "" {
+					return "", nil, nil
+				}
+				previous, c.AssigneeID = c.AssigneeID, ""
+				return EventConversationAssigned, map[string]any{"assignee_id": nil, "by": "rule"}, nil
+			})
+			if err != nil || previous == "" {
+				return err
+			}
+			return s.assignIfAutomaticExcept(ctx, conversationID, previous)
 		})
 	case EscalateMoveQueue:
 		if _, qerr := s.store.FindQueue(ctx, e.QueueID); ErrorCode(qerr) == CodeNotFound {
