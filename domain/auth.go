@@ -26,13 +26,15 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*User, string, erro
 		return nil, "", FieldError("email", "email and password are required")
 	}
 	now := s.now()
-	emailKey, ipKey := "email:"+email, "ip:"+in.ClientIP
-	if err := s.takeAttempt(emailKey, s.opts.LoginAttempts, now); err != nil {
+	// The address is checked first: a source over its budget must not add
+	// failures to an email it has not yet guessed at. See login_throttle.go.
+	ipKey := "ip:" + in.ClientIP
+	if err := s.takeAttempt(ipKey, s.opts.LoginAttempts*10, now); err != nil {
 		return nil, "", err
 	}
-	if err := s.takeAttempt(ipKey, s.opts.LoginAttempts*10, now); err != nil {
-		s.throttle.refund(emailKey)
-		return nil, "", err
+	if ok, wait := s.logins.take(email, in.ClientIP, s.opts.LoginAttempts*10, s.opts.LoginWindow, now); !ok {
+		s.throttle.refund(ipKey)
+		return nil, "", rateLimited(wait)
 	}
 	denied := Errorf(CodeUnauthenticated, "invalid email or password")
 	if slices.Contains(s.opts.RefusedSecrets, in.Password) {
@@ -65,7 +67,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*User, string, erro
 		return nil, "", FieldError("workspace_id", "this email belongs to several workspaces: send workspace_id")
 	}
 	u := matches[0]
-	s.throttle.clear(emailKey)
+	s.logins.succeeded(email, in.ClientIP)
 	s.throttle.refund(ipKey)
 	token, err := s.openSession(ctx, u, NewID(PrefixSession))
 	if err != nil {
@@ -78,10 +80,14 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*User, string, erro
 // when the key has used its budget for the window.
 func (s *Service) takeAttempt(key string, limit int, now time.Time) error {
 	if ok, wait := s.throttle.take(key, limit, s.opts.LoginWindow, now); !ok {
-		return &Error{Code: CodeRateLimited, Message: "too many attempts; try again later",
-			RetryAfterSeconds: int(math.Ceil(wait.Seconds()))}
+		return rateLimited(wait)
 	}
 	return nil
+}
+
+func rateLimited(wait time.Duration) error {
+	return &Error{Code: CodeRateLimited, Message: "too many attempts; try again later",
+		RetryAfterSeconds: int(math.Ceil(wait.Seconds()))}
 }
 
 // timingHash is a real hash from the configured hasher, verified against

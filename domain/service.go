@@ -14,8 +14,9 @@ import (
 type Options struct {
 	Now        func() time.Time
 	RefreshTTL time.Duration
-	// LoginAttempts is how many failed logins an email (and, ten times as
-	// many, an IP) may make per LoginWindow before being throttled.
+	// LoginAttempts scales login throttling: an IP, and an email across
+	// all sources, may fail ten times as many logins per LoginWindow (see
+	// login_throttle.go); a password change may fail LoginAttempts times.
 	LoginAttempts int
 	LoginWindow   time.Duration
 	// PhoneE164 derives the dialable number of a WhatsApp id ("" when it
@@ -44,6 +45,7 @@ type Service struct {
 	now      func() time.Time
 	opts     Options
 	throttle *throttle
+	logins   *loginThrottle
 	timers   timers
 
 	dummyOnce sync.Once
@@ -65,7 +67,7 @@ func NewService(store Store, hasher PasswordHasher, opts Options) *Service {
 		opts.LoginWindow = 15 * time.Minute
 	}
 	s := &Service{store: store, hasher: hasher, now: func() time.Time { return opts.Now().UTC() },
-		opts: opts, throttle: newThrottle()}
+		opts: opts, throttle: newThrottle(), logins: newLoginThrottle()}
 	s.HandleTimer(TimerAutoClosePending, s.autoClosePending)
 	s.HandleTimer(TimerOfflineGrace, s.offlineGraceEnded)
 	s.HandleTimer(TimerSLA, s.onSLATimer)
