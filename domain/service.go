@@ -45,6 +45,7 @@ type Service struct {
 	opts     Options
 	throttle *throttle
 	timers   timers
+	sessions *sessionCache
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -65,7 +66,7 @@ func NewService(store Store, hasher PasswordHasher, opts Options) *Service {
 		opts.LoginWindow = 15 * time.Minute
 	}
 	s := &Service{store: store, hasher: hasher, now: func() time.Time { return opts.Now().UTC() },
-		opts: opts, throttle: newThrottle()}
+		opts: opts, throttle: newThrottle(), sessions: newSessionCache()}
 	s.HandleTimer(TimerAutoClosePending, s.autoClosePending)
 	s.HandleTimer(TimerOfflineGrace, s.offlineGraceEnded)
 	s.HandleTimer(TimerSLA, s.onSLATimer)
