@@ -44,13 +44,13 @@ func (h *handlers) login(c *gin.Context) {
 	if !decodeBody(c, &req) {
 		return
 	}
-	u, refresh, err := h.svc.Login(c.Request.Context(), domain.LoginInput{Email: *req.Email, Password: *req.Password,
+	u, grant, err := h.svc.Login(c.Request.Context(), domain.LoginInput{Email: *req.Email, Password: *req.Password,
 		WorkspaceID: deref(req.WorkspaceID), ClientIP: c.ClientIP()})
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	h.renderSession(c, u, refresh)
+	h.renderSession(c, u, grant)
 }
 
 func (h *handlers) refresh(c *gin.Context) {
@@ -58,22 +58,22 @@ func (h *handlers) refresh(c *gin.Context) {
 	if !decodeBody(c, &req) {
 		return
 	}
-	u, refresh, err := h.svc.Refresh(c.Request.Context(), *req.RefreshToken)
+	u, grant, err := h.svc.Refresh(c.Request.Context(), *req.RefreshToken)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	h.renderSession(c, u, refresh)
+	h.renderSession(c, u, grant)
 }
 
-func (h *handlers) renderSession(c *gin.Context, u *domain.User, refresh string) {
-	access, _, err := h.tokens.Issue(u)
+func (h *handlers) renderSession(c *gin.Context, u *domain.User, grant domain.SessionGrant) {
+	access, _, err := h.tokens.Issue(u, grant.SessionID)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	respond(c, http.StatusOK, sessionView{AccessToken: access, TokenType: "Bearer",
-		ExpiresIn: int(h.tokens.TTL().Seconds()), RefreshToken: refresh, User: viewUser(u)})
+		ExpiresIn: int(h.tokens.TTL().Seconds()), RefreshToken: grant.RefreshToken, User: viewUser(u)})
 }
 
 func (h *handlers) logout(c *gin.Context) {

@@ -152,7 +152,8 @@ func authenticate(svc *domain.Service, tokens *Tokens) gin.HandlerFunc {
 				fail(c, denied)
 				return
 			}
-			p, err = svc.AuthenticateUser(ctx, claims.WorkspaceID, claims.Subject, claims.TokenVersion)
+			p, err = svc.AuthenticateUser(ctx, domain.AccessClaims{WorkspaceID: claims.WorkspaceID,
+				UserID: claims.Subject, SessionID: claims.SessionID, TokenVersion: claims.TokenVersion})
 		}
 		if err != nil {
 			if domain.ErrorCode(err) == domain.CodeUnauthenticated {

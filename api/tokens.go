@@ -42,6 +42,9 @@ type accessClaims struct {
 	WorkspaceID  string `json:"wid"`
 	Role         string `json:"role"`
 	TokenVersion int    `json:"tv"`
+	// SessionID names the refresh-token session the token was minted for;
+	// every request checks it so logout and revocation take effect at once.
+	SessionID string `json:"sid"`
 }
 
 // NewTokens builds a token issuer. The secret must have at least 32 bytes
@@ -75,8 +78,8 @@ func NewTokens(secret []byte, issuer string, ttl time.Duration, now func() time.
 // TTL is how long an access token lives.
 func (t *Tokens) TTL() time.Duration { return t.ttl }
 
-// Issue mints an access token for a user.
-func (t *Tokens) Issue(u *domain.User) (string, time.Time, error) {
+// Issue mints an access token for a user's session.
+func (t *Tokens) Issue(u *domain.User, sessionID string) (string, time.Time, error) {
 	now := t.now().UTC().Truncate(time.Second)
 	exp := now.Add(t.ttl)
 	claims := accessClaims{
@@ -91,6 +94,7 @@ func (t *Tokens) Issue(u *domain.User) (string, time.Time, error) {
 		WorkspaceID:  u.WorkspaceID,
 		Role:         string(u.Role),
 		TokenVersion: u.TokenVersion,
+		SessionID:    sessionID,
 	}
 	token := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
 	token.Header["typ"] = accessTokenType
@@ -120,7 +124,8 @@ func (t *Tokens) parse(raw string) (*accessClaims, error) {
 	if err != nil || !token.Valid {
 		return nil, errInvalidToken
 	}
-	if !domain.ValidID(domain.PrefixUser, claims.Subject) || !domain.ValidID(domain.PrefixWorkspace, claims.WorkspaceID) {
+	if !domain.ValidID(domain.PrefixUser, claims.Subject) || !domain.ValidID(domain.PrefixWorkspace, claims.WorkspaceID) ||
+		!domain.ValidID(domain.PrefixSession, claims.SessionID) {
 		return nil, errInvalidToken
 	}
 	return claims, nil

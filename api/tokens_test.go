@@ -34,7 +34,8 @@ func TestTokenRoundTrip(t *testing.T) {
 	tokens, err := NewTokens(testSecret, "centralita", 15*time.Minute, fixedClock(now))
 	require.NoError(t, err)
 	u := testUser()
-	raw, exp, err := tokens.Issue(u)
+	sid := domain.NewID(domain.PrefixSession)
+	raw, exp, err := tokens.Issue(u, sid)
 	require.NoError(t, err)
 	require.Equal(t, now.Add(15*time.Minute), exp)
 	claims, err := tokens.parse(raw)
@@ -43,6 +44,7 @@ func TestTokenRoundTrip(t *testing.T) {
 	require.Equal(t, u.WorkspaceID, claims.WorkspaceID)
 	require.Equal(t, 3, claims.TokenVersion)
 	require.Equal(t, "agent", claims.Role)
+	require.Equal(t, sid, claims.SessionID)
 }
 
 // sign builds a token by hand so each test can break one rule.
@@ -64,7 +66,7 @@ func TestTokensRejectHostileTokens(t *testing.T) {
 	u := testUser()
 	good := func() jwt.MapClaims {
 		return jwt.MapClaims{"iss": "centralita", "aud": []string{"centralita-api"}, "sub": u.ID,
-			"wid": u.WorkspaceID, "role": "agent", "tv": 3, "iat": now.Unix(), "exp": now.Add(time.Minute).Unix()}
+			"wid": u.WorkspaceID, "role": "agent", "tv": 3, "sid": domain.NewID(domain.PrefixSession), "iat": now.Unix(), "exp": now.Add(time.Minute).Unix()}
 	}
 	typ := map[string]any{"typ": "at+jwt"}
 	valid := sign(t, jwt.SigningMethodHS256, testSecret, typ, good())
@@ -104,6 +106,8 @@ func TestTokensRejectHostileTokens(t *testing.T) {
 		"HS512":              sign(t, jwt.SigningMethodHS512, testSecret, typ, good()),
 		"bad sub":            sign(t, jwt.SigningMethodHS256, testSecret, typ, with("sub", "1 OR 1=1")),
 		"no wid":             sign(t, jwt.SigningMethodHS256, testSecret, typ, with("wid", nil)),
+		"no sid":             sign(t, jwt.SigningMethodHS256, testSecret, typ, with("sid", nil)),
+		"bad sid":            sign(t, jwt.SigningMethodHS256, testSecret, typ, with("sid", "ses_../x")),
 		"kid traversal":      sign(t, jwt.SigningMethodHS256, []byte("x"), map[string]any{"typ": "at+jwt", "kid": "../../etc/passwd"}, good()),
 		"huge":               "a." + strings.Repeat("b", 1<<20) + ".c",
 		"garbage":            "not-a-token",
@@ -120,7 +124,7 @@ func TestTokensAcceptWithinLeeway(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	issuer, err := NewTokens(testSecret, "centralita", time.Minute, fixedClock(now))
 	require.NoError(t, err)
-	raw, _, err := issuer.Issue(testUser())
+	raw, _, err := issuer.Issue(testUser(), domain.NewID(domain.PrefixSession))
 	require.NoError(t, err)
 	later, err := NewTokens(testSecret, "centralita", time.Minute, fixedClock(now.Add(time.Minute+10*time.Second)))
 	require.NoError(t, err)

@@ -16,33 +16,40 @@ type LoginInput struct {
 	ClientIP    string
 }
 
-// Login checks a password and opens a session. It returns the user and a
-// refresh token; the adapter mints the short-lived access token.
+// SessionGrant is what login and refresh hand out: the refresh token and the
+// id of its session, which the access token carries so it dies with it.
+type SessionGrant struct {
+	SessionID    string
+	RefreshToken string
+}
+
+// Login checks a password and opens a session. It returns the user and the
+// session's grant; the adapter mints the short-lived access token.
 // Errors: invalid, unauthenticated (same message for unknown email and wrong
 // password), rate_limited.
-func (s *Service) Login(ctx context.Context, in LoginInput) (*User, string, error) {
+func (s *Service) Login(ctx context.Context, in LoginInput) (*User, SessionGrant, error) {
 	email := NormalizeEmail(in.Email)
 	if email == "" || in.Password == "" {
-		return nil, "", FieldError("email", "email and password are required")
+		return nil, SessionGrant{}, FieldError("email", "email and password are required")
 	}
 	now := s.now()
 	// The address is checked first: a source over its budget must not add
 	// failures to an email it has not yet guessed at. See login_throttle.go.
 	ipKey := "ip:" + in.ClientIP
 	if err := s.takeAttempt(ipKey, s.opts.LoginAttempts*10, now); err != nil {
-		return nil, "", err
+		return nil, SessionGrant{}, err
 	}
 	if ok, wait := s.logins.take(email, in.ClientIP, s.opts.LoginAttempts*10, s.opts.LoginWindow, now); !ok {
 		s.throttle.refund(ipKey)
-		return nil, "", rateLimited(wait)
+		return nil, SessionGrant{}, rateLimited(wait)
 	}
 	denied := Errorf(CodeUnauthenticated, "invalid email or password")
 	if slices.Contains(s.opts.RefusedSecrets, in.Password) {
-		return nil, "", denied
+		return nil, SessionGrant{}, denied
 	}
 	users, err := s.store.FindActiveUsersByEmail(ctx, email)
 	if err != nil {
-		return nil, "", err
+		return nil, SessionGrant{}, err
 	}
 	var matches []*User
 	for _, u := range users {
@@ -59,21 +66,21 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*User, string, erro
 		s.hasher.Verify(s.timingHash(), in.Password)
 	}
 	if len(matches) == 0 {
-		return nil, "", denied
+		return nil, SessionGrant{}, denied
 	}
 	// Only a caller who knows the password learns that the email belongs
 	// to several workspaces.
 	if len(matches) > 1 {
-		return nil, "", FieldError("workspace_id", "this email belongs to several workspaces: send workspace_id")
+		return nil, SessionGrant{}, FieldError("workspace_id", "this email belongs to several workspaces: send workspace_id")
 	}
 	u := matches[0]
 	s.logins.succeeded(email, in.ClientIP)
 	s.throttle.refund(ipKey)
-	token, err := s.openSession(ctx, u, NewID(PrefixSession))
+	grant, err := s.openSession(ctx, u, NewID(PrefixSession))
 	if err != nil {
-		return nil, "", err
+		return nil, SessionGrant{}, err
 	}
-	return u, token, nil
+	return u, grant, nil
 }
 
 // takeAttempt counts one password attempt for key, or answers rate_limited
@@ -97,26 +104,26 @@ func (s *Service) timingHash() string {
 	return s.dummyHash
 }
 
-func (s *Service) openSession(ctx context.Context, u *User, familyID string) (string, error) {
-	token := randomToken("rt_")
+func (s *Service) openSession(ctx context.Context, u *User, familyID string) (SessionGrant, error) {
+	grant := SessionGrant{SessionID: NewID(PrefixSession), RefreshToken: randomToken("rt_")}
 	now := s.now()
-	err := s.store.CreateSession(ctx, &Session{ID: NewID(PrefixSession), WorkspaceID: u.WorkspaceID,
-		UserID: u.ID, FamilyID: familyID, TokenHash: HashToken(token),
+	err := s.store.CreateSession(ctx, &Session{ID: grant.SessionID, WorkspaceID: u.WorkspaceID,
+		UserID: u.ID, FamilyID: familyID, TokenHash: HashToken(grant.RefreshToken),
 		ExpiresAt: now.Add(s.opts.RefreshTTL), CreatedAt: now})
-	return token, err
+	return grant, err
 }
 
 // Refresh spends a refresh token and returns the user and its successor.
 // Presenting a token that was already spent revokes its whole family: one
 // of the two holders is a thief.
 // Errors: unauthenticated.
-func (s *Service) Refresh(ctx context.Context, token string) (*User, string, error) {
+func (s *Service) Refresh(ctx context.Context, token string) (*User, SessionGrant, error) {
 	denied := Errorf(CodeUnauthenticated, "refresh token is not valid")
 	if token == "" {
-		return nil, "", denied
+		return nil, SessionGrant{}, denied
 	}
 	var user *User
-	var next string
+	var next SessionGrant
 	reused := false
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
 		ses, err := s.store.FindSessionByHash(ctx, HashToken(token))
@@ -147,10 +154,11 @@ func (s *Service) Refresh(ctx context.Context, token string) (*User, string, err
 		return err
 	})
 	if reused {
-		return nil, "", Errorf(CodeUnauthenticated, "refresh token was already used; every session of this login was revoked")
+		s.sessions.forget()
+		return nil, SessionGrant{}, Errorf(CodeUnauthenticated, "refresh token was already used; every session of this login was revoked")
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, SessionGrant{}, err
 	}
 	return user, next, nil
 }
@@ -165,7 +173,11 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if err != nil {
 		return err
 	}
-	return s.store.RevokeSessionFamily(ctx, ses.FamilyID, s.now())
+	if err := s.store.RevokeSessionFamily(ctx, ses.FamilyID, s.now()); err != nil {
+		return err
+	}
+	s.sessions.forget()
+	return nil
 }
 
 // ChangePassword replaces the caller's password and ends every session and
@@ -198,7 +210,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	if err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(ctx context.Context) error {
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
 		u.PasswordHash = hash
 		u.TokenVersion++
 		u.UpdatedAt = s.now()
@@ -207,21 +219,8 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 		}
 		return s.store.RevokeUserSessions(ctx, u.ID, s.now())
 	})
-}
-
-// AuthenticateUser turns the claims of a verified access token into a
-// principal, re-reading the user so deactivation, role changes and password
-// changes take effect at once.
-// Errors: unauthenticated.
-func (s *Service) AuthenticateUser(ctx context.Context, workspaceID, userID string, tokenVersion int) (Principal, error) {
-	u, err := s.store.FindUserForAuth(ctx, workspaceID, userID)
-	if err != nil || !u.Active || u.TokenVersion != tokenVersion {
-		if err != nil && ErrorCode(err) != CodeNotFound {
-			return Principal{}, err
-		}
-		return Principal{}, Errorf(CodeUnauthenticated, "access token is no longer valid")
-	}
-	return Principal{WorkspaceID: u.WorkspaceID, UserID: u.ID, Role: u.Role, QueueIDs: u.QueueIDs}, nil
+	s.sessions.forget()
+	return err
 }
 
 // AuthenticateAPIKey turns an API key secret into a principal.

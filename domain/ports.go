@@ -176,6 +176,7 @@ type AuthStore interface {
 	TouchAPIKey(ctx context.Context, id string, at time.Time) error
 	CreateSession(ctx context.Context, s *Session) error
 	FindSessionByHash(ctx context.Context, tokenHash string) (*Session, error)
+	FindSessionByID(ctx context.Context, id string) (*Session, error)
 	// MarkSessionUsed sets used_at only if it is still unset and reports
 	// whether it did, so two concurrent refreshes cannot both win.
 	MarkSessionUsed(ctx context.Context, id string, at time.Time) (bool, error)

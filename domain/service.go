@@ -47,6 +47,7 @@ type Service struct {
 	throttle *throttle
 	logins   *loginThrottle
 	timers   timers
+	sessions *sessionCache
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -67,7 +68,7 @@ func NewService(store Store, hasher PasswordHasher, opts Options) *Service {
 		opts.LoginWindow = 15 * time.Minute
 	}
 	s := &Service{store: store, hasher: hasher, now: func() time.Time { return opts.Now().UTC() },
-		opts: opts, throttle: newThrottle(), logins: newLoginThrottle()}
+		opts: opts, throttle: newThrottle(), logins: newLoginThrottle(), sessions: newSessionCache()}
 	s.HandleTimer(TimerAutoClosePending, s.autoClosePending)
 	s.HandleTimer(TimerOfflineGrace, s.offlineGraceEnded)
 	s.HandleTimer(TimerSLA, s.onSLATimer)

@@ -198,6 +198,9 @@ func (s *Service) UpdateUser(ctx context.Context, id string, in UserUpdate) (*Us
 		}
 		return s.followStaffChange(ctx, &before, u)
 	})
+	if !u.Active {
+		s.sessions.forget()
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -153,6 +153,15 @@ func (s *Store) FindSessionByHash(ctx context.Context, tokenHash string) (*domai
 	return row.toDomain(), nil
 }
 
+// FindSessionByID finds a session by its id, as an access token names it.
+func (s *Store) FindSessionByID(ctx context.Context, id string) (*domain.Session, error) {
+	var row sessionRow
+	if err := s.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, writeError(err, "session")
+	}
+	return row.toDomain(), nil
+}
+
 // MarkSessionUsed spends a session only if nobody spent it before: of two
 // concurrent refreshes with the same token exactly one sees true.
 func (s *Store) MarkSessionUsed(ctx context.Context, id string, at time.Time) (bool, error) {

@@ -191,8 +191,9 @@ func TestMarkSessionUsedOnlyOnce(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background() // AuthStore is unscoped
-	_, token, err := e.svc.Login(ctx, domain.LoginInput{Email: "owner@acme.test", Password: "correct horse battery"})
+	_, grant, err := e.svc.Login(ctx, domain.LoginInput{Email: "owner@acme.test", Password: "correct horse battery"})
 	must(t, err)
+	token := grant.RefreshToken
 	ses, err := e.store.FindSessionByHash(ctx, domain.HashToken(token))
 	must(t, err)
 	var wg sync.WaitGroup
@@ -233,22 +234,23 @@ func TestRefreshRotatesAndAuthenticates(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	u, token, err := e.svc.Login(ctx, domain.LoginInput{Email: "owner@acme.test", Password: "correct horse battery"})
+	u, first, err := e.svc.Login(ctx, domain.LoginInput{Email: "owner@acme.test", Password: "correct horse battery"})
 	must(t, err)
-	u2, next, err := e.svc.Refresh(ctx, token)
+	u2, next, err := e.svc.Refresh(ctx, first.RefreshToken)
 	must(t, err)
-	if u2.ID != u.ID || next == token {
+	if u2.ID != u.ID || next.RefreshToken == first.RefreshToken || next.SessionID == first.SessionID {
 		t.Fatal("refresh did not rotate")
 	}
-	p, err := e.svc.AuthenticateUser(ctx, u.WorkspaceID, u.ID, u.TokenVersion)
+	claims := domain.AccessClaims{WorkspaceID: u.WorkspaceID, UserID: u.ID, SessionID: next.SessionID, TokenVersion: u.TokenVersion}
+	p, err := e.svc.AuthenticateUser(ctx, claims)
 	must(t, err)
 	if p.WorkspaceID != u.WorkspaceID {
 		t.Fatalf("principal %+v", p)
 	}
 	must(t, e.svc.ChangePassword(domain.WithPrincipal(ctx, p), "correct horse battery", "new password 123"))
-	_, err = e.svc.AuthenticateUser(ctx, u.WorkspaceID, u.ID, u.TokenVersion)
+	_, err = e.svc.AuthenticateUser(ctx, claims)
 	wantCode(t, err, domain.CodeUnauthenticated)
-	_, _, err = e.svc.Refresh(ctx, next)
+	_, _, err = e.svc.Refresh(ctx, next.RefreshToken)
 	wantCode(t, err, domain.CodeUnauthenticated)
 }
 
