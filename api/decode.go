@@ -247,3 +247,11 @@ func syncPageRequest(c *gin.Context) (domain.PageRequest, error) {
 	}
 	return page, nil
 }
+
+// given is a nullable field's value for an update: nil when absent, "" when null.
+func (n nullableString) given() *string {
+	if !n.Present {
+		return nil
+	}
+	return &n.Value
+}

@@ -55,14 +55,6 @@ type updateQueueRequest struct {
 	SLAPolicyID     nullableString `json:"sla_policy_id"`
 }
 
-// given is a nullable field's value for an update: nil when absent, "" when null.
-func (n nullableString) given() *string {
-	if !n.Present {
-		return nil
-	}
-	return &n.Value
-}
-
 func (h *handlers) listQueues(c *gin.Context) {
 	queues, err := h.svc.Queues(c.Request.Context())
 	if err != nil {

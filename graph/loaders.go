@@ -22,6 +22,10 @@ type Loaders struct {
 	ConversationTagIDs *dataloadgen.Loader[string, []string]
 	LastMessages       *dataloadgen.Loader[string, *domain.Message]
 	Messages           *dataloadgen.Loader[string, *domain.Message]
+	// SLA policies and business-hours plans are small per-workspace
+	// catalogs: one listing serves every queue and conversation of a page.
+	SLAPolicies   *dataloadgen.Loader[string, *domain.SLAPolicy]
+	BusinessHours *dataloadgen.Loader[string, *domain.BusinessHours]
 }
 
 const loaderWait = 2 * time.Millisecond
@@ -38,6 +42,12 @@ func NewLoaders(svc *domain.Service) *Loaders {
 		ConversationTagIDs: dataloadgen.NewLoader(byKey(svc.TagIDsByConversationIDs), opt),
 		LastMessages:       dataloadgen.NewLoader(byKey(svc.LastMessagesByConversationIDs), opt),
 		Messages:           dataloadgen.NewLoader(byID(svc.MessagesByIDs, func(m *domain.Message) string { return m.ID }), opt),
+		SLAPolicies: dataloadgen.NewLoader(byID(func(ctx context.Context, _ []string) ([]*domain.SLAPolicy, error) {
+			return svc.SLAPolicies(ctx)
+		}, func(p *domain.SLAPolicy) string { return p.ID }), opt),
+		BusinessHours: dataloadgen.NewLoader(byID(func(ctx context.Context, _ []string) ([]*domain.BusinessHours, error) {
+			return svc.AllBusinessHours(ctx)
+		}, func(b *domain.BusinessHours) string { return b.ID }), opt),
 	}
 }
 

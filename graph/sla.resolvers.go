@@ -15,11 +15,7 @@ import (
 
 // Policy is the resolver for the policy field.
 func (r *conversationSlaResolver) Policy(ctx context.Context, obj *domain.ConversationSLA) (*domain.SLAPolicy, error) {
-	p, err := r.svc.SLAPolicy(ctx, obj.PolicyID)
-	if domain.ErrorCode(err) == domain.CodeNotFound {
-		return nil, nil // deleted since; the due times stand
-	}
-	return p, err
+	return loadOne(ctx, For(ctx).SLAPolicies, obj.PolicyID) // nil when deleted since; the due times stand
 }
 
 // Queue is the resolver for the queue field.
@@ -108,18 +104,12 @@ func (r *queryResolver) SLAPolicies(ctx context.Context) ([]*domain.SLAPolicy, e
 
 // BusinessHours is the resolver for the businessHours field.
 func (r *queueResolver) BusinessHours(ctx context.Context, obj *domain.Queue) (*domain.BusinessHours, error) {
-	if obj.BusinessHoursID == "" {
-		return nil, nil
-	}
-	return r.svc.BusinessHours(ctx, obj.BusinessHoursID)
+	return loadOne(ctx, For(ctx).BusinessHours, obj.BusinessHoursID)
 }
 
 // SLAPolicy is the resolver for the slaPolicy field.
 func (r *queueResolver) SLAPolicy(ctx context.Context, obj *domain.Queue) (*domain.SLAPolicy, error) {
-	if obj.SLAPolicyID == "" {
-		return nil, nil
-	}
-	return r.svc.SLAPolicy(ctx, obj.SLAPolicyID)
+	return loadOne(ctx, For(ctx).SLAPolicies, obj.SLAPolicyID)
 }
 
 // FirstResponseSeconds is the resolver for the firstResponseSeconds field.
