@@ -113,8 +113,17 @@ func (s *Service) queueSchedule(ctx context.Context, queueID string) (*businessh
 		return nil, nil
 	}
 	q, err := s.store.FindQueue(ctx, queueID)
-	if err != nil || q.BusinessHoursID == "" {
+	if err != nil {
 		return nil, err
+	}
+	return s.scheduleOf(ctx, q)
+}
+
+// scheduleOf is the calendar of a loaded queue's business hours; nil when
+// it has none (always open).
+func (s *Service) scheduleOf(ctx context.Context, q *Queue) (*businesshours.Schedule, error) {
+	if q.BusinessHoursID == "" {
+		return nil, nil
 	}
 	b, err := s.store.FindBusinessHours(ctx, q.BusinessHoursID)
 	if err != nil {

@@ -103,7 +103,7 @@ func (s *Service) queueSLA(ctx context.Context, queueID string) (*SLAPolicy, *bu
 	if err != nil {
 		return nil, nil, err
 	}
-	sched, err := s.queueSchedule(ctx, queueID)
+	sched, err := s.scheduleOf(ctx, q) // the queue is loaded already
 	if err != nil {
 		return nil, nil, err
 	}

@@ -14,9 +14,16 @@ import (
 // still routes (routeMenuReply). Nothing automatic speaks once a person
 // holds or answered the conversation (botMaySpeak).
 func (s *Service) welcomeBotStep(ctx context.Context, ch *Channel, conversationID string, msg *Message) error {
+	// Most messages arrive in conversations a person already holds or
+	// answered: nothing automatic acts there (nor does routeMenuReply,
+	// which needs a new, unassigned conversation), so stop before reading
+	// the bot and the rules.
+	conv, err := s.store.FindConversation(ctx, conversationID)
+	if err != nil || !botMaySpeak(conv) {
+		return err
+	}
 	var bot *WelcomeBot
 	var rules []*RoutingRule
-	var err error
 	// A legacy number in redirect mode points customers elsewhere; the
 	// switchboard works only on numbers that take conversations.
 	if ch.Mode != ChannelModeRedirect {
@@ -29,10 +36,6 @@ func (s *Service) welcomeBotStep(ctx context.Context, ch *Channel, conversationI
 	}
 	if bot == nil && len(rules) == 0 {
 		return s.routeMenuReply(ctx, ch, conversationID, msg.Interactive)
-	}
-	conv, err := s.store.FindConversation(ctx, conversationID)
-	if err != nil || !botMaySpeak(conv) {
-		return err
 	}
 	st, err := s.store.FindBotState(ctx, conv.ID)
 	first := ErrorCode(err) == CodeNotFound
