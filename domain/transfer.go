@@ -18,9 +18,10 @@ type TransferInput struct {
 // Transfer hands a conversation on. To a queue alone, it leaves it
 // unassigned there and the queue hands it out if it assigns
 // automatically; to an agent, they must be active and a member of the
-// conversation's queue or of the target queue. Supervisors transfer
-// within their queues, admins anywhere, agents only their own
-// conversations. Errors: invalid (naming the field), forbidden, not_found.
+// conversation's queue or of the target queue. Who may transfer is the
+// access table's (supervisors within their queues and what they hold,
+// admins anywhere, agents only what they hold).
+// Errors: invalid (naming the field), forbidden, not_found.
 func (s *Service) Transfer(ctx context.Context, id string, in TransferInput) (*Conversation, error) {
 	if in.QueueID == "" && in.AssigneeID == "" {
 		return nil, FieldError("queue_id", "give queue_id, assignee_id or both")
