@@ -3,6 +3,8 @@ package domain
 import (
 	"context"
 	"slices"
+
+	"github.com/centralita/centralita/domain/access"
 )
 
 // Contacts lists the workspace's contacts, newest first. Every role may read
@@ -53,6 +55,9 @@ func (s *Service) CreateContact(ctx context.Context, in ContactInput) (*Contact,
 	if err != nil {
 		return nil, err
 	}
+	if err := p.may(access.EditContact); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	c := &Contact{ID: NewID(PrefixContact), WorkspaceID: p.WorkspaceID, CustomAttributes: map[string]any{},
 		CreatedAt: now, UpdatedAt: now}
@@ -86,6 +91,9 @@ func (s *Service) createContact(ctx context.Context, c *Contact) (*Contact, erro
 func (s *Service) UpdateContact(ctx context.Context, id string, in ContactInput) (*Contact, error) {
 	c, err := s.Contact(ctx, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := mayEditContacts(ctx); err != nil {
 		return nil, err
 	}
 	applyContactInput(c, in)
@@ -144,6 +152,9 @@ func (s *Service) TagContact(ctx context.Context, contactID, tagID string, tagge
 		if err != nil {
 			return err
 		}
+		if err := mayEditContacts(ctx); err != nil {
+			return err
+		}
 		if _, err := s.Tag(ctx, tagID); err != nil {
 			return err
 		}
@@ -164,4 +175,14 @@ func (s *Service) TagContact(ctx context.Context, contactID, tagID string, tagge
 		return nil, err
 	}
 	return s.store.FindContact(ctx, contactID)
+}
+
+// mayEditContacts: the customer base is shared, every role edits it (the
+// access table's edit_contact).
+func mayEditContacts(ctx context.Context) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	return p.may(access.EditContact)
 }

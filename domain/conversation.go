@@ -3,6 +3,8 @@ package domain
 import (
 	"fmt"
 	"time"
+
+	"github.com/centralita/centralita/domain/access"
 )
 
 // ConversationStatus is where a conversation is in its lifecycle.
@@ -152,7 +154,7 @@ type Visibility struct {
 
 // ConversationVisibility returns what the principal may see.
 func ConversationVisibility(p Principal) Visibility {
-	if p.IsAdmin() {
+	if access.Visible(p.accessRole(), access.OtherQueue) {
 		return Visibility{All: true}
 	}
 	return Visibility{AssigneeID: p.UserID, QueueIDs: p.QueueIDs}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 	"time"
+
+	"github.com/centralita/centralita/domain/access"
 )
 
 // Conversations lists the inbox: what the caller may see, filtered, newest
@@ -55,8 +57,8 @@ func (s *Service) Conversation(ctx context.Context, id string) (*Conversation, e
 	if err != nil {
 		return nil, err
 	}
-	if !ConversationVisibility(p).CanSee(c) {
-		return nil, NotFound("conversation")
+	if err := p.mayOn(access.Read, c); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -118,7 +120,7 @@ func (s *Service) openConversation(ctx context.Context, in NewConversation) (*Co
 		ChannelID: in.ChannelID, QueueID: in.QueueID, Status: StatusNew, Priority: in.Priority,
 		Version: 1, CreatedAt: now, UpdatedAt: now, LastActivityAt: now,
 		PreviousConversationID: in.PreviousConversationID}
-	if !p.IsAdmin() && !p.InQueue(in.QueueID) {
+	if p.mayOn(access.Read, c) != nil {
 		if p.UserID == "" {
 			return nil, Errorf(CodeForbidden, "this key may only open conversations in its queues")
 		}
@@ -228,6 +230,9 @@ func (s *Service) Claim(ctx context.Context, id string) (*Conversation, error) {
 		if p.UserID == "" {
 			return "", nil, Errorf(CodeForbidden, "only users can claim conversations")
 		}
+		if err := p.mayOn(access.Claim, c); err != nil {
+			return "", nil, err
+		}
 		if c.AssigneeID == p.UserID {
 			return "", nil, nil
 		}
@@ -284,8 +289,8 @@ func (s *Service) Assign(ctx context.Context, id, assigneeID string) (*Conversat
 func (s *Service) assign(ctx context.Context, id, assigneeID string, assignee *User, previous *string) (*Conversation, error) {
 	return s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
 		*previous = ""
-		if !p.IsAdmin() && !(p.Role == RoleSupervisor && p.InQueue(c.QueueID)) {
-			return "", nil, Errorf(CodeForbidden, "only supervisors of the queue and admins can assign")
+		if err := p.mayOn(access.Assign, c); err != nil {
+			return "", nil, err
 		}
 		if c.AssigneeID == assigneeID {
 			return "", nil, nil
@@ -300,7 +305,8 @@ func (s *Service) assign(ctx context.Context, id, assigneeID string, assignee *U
 }
 
 // ChangeStatus moves a conversation through its lifecycle; closing needs a
-// reason. Errors: not_found, invalid, conflict (transition not allowed).
+// reason. Errors: not_found, invalid, forbidden, conflict (transition not
+// allowed).
 func (s *Service) ChangeStatus(ctx context.Context, id string, in StatusChange) (*Conversation, error) {
 	if !in.Status.Valid() {
 		return nil, FieldError("status", "status must be new, open, pending_customer or closed")
@@ -333,11 +339,11 @@ func (s *Service) ChangeStatus(ctx context.Context, id string, in StatusChange) 
 func (s *Service) changeStatus(ctx context.Context, id string, in StatusChange, closed *string) (*Conversation, error) {
 	return s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
 		*closed = ""
+		if err := p.mayOn(access.Status, c); err != nil {
+			return "", nil, err
+		}
 		if !CanTransition(c.Status, in.Status) {
 			return "", nil, transitionError(c.Status, in.Status)
-		}
-		if err := agentMayAct(p, c); err != nil {
-			return "", nil, err
 		}
 		from := c.Status
 		c.Status = in.Status
@@ -353,13 +359,14 @@ func (s *Service) changeStatus(ctx context.Context, id string, in StatusChange, 
 	})
 }
 
-// SetPriority changes a conversation's priority. Errors: not_found, invalid.
+// SetPriority changes a conversation's priority. Errors: not_found,
+// invalid, forbidden.
 func (s *Service) SetPriority(ctx context.Context, id string, priority Priority) (*Conversation, error) {
 	if !priority.Valid() {
 		return nil, FieldError("priority", "priority must be low, normal, high or urgent")
 	}
 	return s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
-		if err := agentMayAct(p, c); err != nil {
+		if err := p.mayOn(access.Priority, c); err != nil {
 			return "", nil, err
 		}
 		if c.Priority == priority {
@@ -373,12 +380,16 @@ func (s *Service) SetPriority(ctx context.Context, id string, priority Priority)
 // TagConversation adds (or, with tagged false, removes) a tag. Both are
 // idempotent. A change is a change of the conversation: it moves its
 // version and updated_at, so an incremental sync sees it.
-// Errors: not_found (conversation or tag).
+// Errors: not_found (conversation or tag), forbidden (read-only to the
+// caller).
 func (s *Service) TagConversation(ctx context.Context, id, tagID string, tagged bool) (*Conversation, error) {
 	if _, err := s.Tag(ctx, tagID); err != nil {
 		return nil, err
 	}
 	c, err := s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
+		if err := p.mayOn(access.Tag, c); err != nil {
+			return "", nil, err
+		}
 		if slices.Contains(c.TagIDs, tagID) == tagged {
 			return "", nil, nil
 		}
@@ -409,16 +420,6 @@ func (s *Service) TagIDsByConversationIDs(ctx context.Context, ids []string) (ma
 		return nil, err
 	}
 	return s.store.TagIDsByConversationIDs(ctx, ids)
-}
-
-// agentMayAct enforces that an agent only changes conversations that are
-// theirs or still unassigned: a colleague's conversation is read-only to
-// them (supervisors and admins may act on any conversation they see).
-func agentMayAct(p Principal, c *Conversation) error {
-	if p.Role == RoleAgent && !p.System && c.AssigneeID != "" && c.AssigneeID != p.UserID {
-		return Errorf(CodeForbidden, "conversation is assigned to another agent")
-	}
-	return nil
 }
 
 func actor(p Principal) string {

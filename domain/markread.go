@@ -3,6 +3,8 @@ package domain
 import (
 	"context"
 	"time"
+
+	"github.com/centralita/centralita/domain/access"
 )
 
 // ReadStore records that inbound messages were marked read.
@@ -66,7 +68,7 @@ func (s *Service) mayMarkRead(ctx context.Context, conversationID string) error 
 	if err != nil {
 		return err
 	}
-	return agentMayAct(p, c)
+	return p.mayOn(access.Reply, c)
 }
 
 func (s *Service) markRead(ctx context.Context, m *Message) (*Message, error) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/centralita/centralita/domain/access"
 )
 
 // Messages lists a visible conversation's messages, newest first.
@@ -72,7 +74,7 @@ func (s *Service) send(ctx context.Context, conversationID string, draft *Messag
 		if c.Status == StatusClosed {
 			return "", nil, Errorf(CodeConflict, "conversation is closed; reopen it before replying")
 		}
-		if err := agentMayAct(p, c); err != nil {
+		if err := p.mayOn(access.Reply, c); err != nil {
 			return "", nil, err
 		}
 		// WhatsApp refuses free-form messages outside the window (131047);
@@ -146,8 +148,9 @@ func (s *Service) Notes(ctx context.Context, conversationID string, page PageReq
 	return s.store.FindNotes(ctx, conversationID, PageQuery{Limit: limit, After: cur})
 }
 
-// AddNote writes an internal note; it is never sent to the customer.
-// Errors: not_found, invalid.
+// AddNote writes an internal note; it is never sent to the customer, so
+// agents may also note a colleague's conversation.
+// Errors: not_found, invalid, forbidden.
 func (s *Service) AddNote(ctx context.Context, conversationID, body string) (*Note, error) {
 	body = strings.TrimSpace(body)
 	if body == "" || len([]rune(body)) > 10000 {
@@ -161,6 +164,9 @@ func (s *Service) AddNote(ctx context.Context, conversationID, body string) (*No
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
 		c, err := s.Conversation(ctx, conversationID)
 		if err != nil {
+			return err
+		}
+		if err := p.mayOn(access.Note, c); err != nil {
 			return err
 		}
 		n = &Note{ID: NewID(PrefixNote), WorkspaceID: c.WorkspaceID, ConversationID: c.ID,
@@ -204,8 +210,9 @@ func (s *Service) Tasks(ctx context.Context, f TaskFilter, page PageRequest) (Pa
 	return s.store.FindTasks(ctx, f, pq)
 }
 
-// CreateTask adds a follow-up on a conversation or a contact.
-// Errors: not_found, invalid.
+// CreateTask adds a follow-up on a conversation (where the caller may
+// act: see access.CreateTask) or a contact (anyone).
+// Errors: not_found, invalid, forbidden.
 func (s *Service) CreateTask(ctx context.Context, in NewTask) (*Task, error) {
 	p, err := principal(ctx)
 	if err != nil {
@@ -229,9 +236,15 @@ func (s *Service) CreateTask(ctx context.Context, in NewTask) (*Task, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := p.mayOn(access.CreateTask, c); err != nil {
+			return nil, err
+		}
 		t.ConversationID, t.ContactID = c.ID, c.ContactID
 	} else {
 		if _, err := s.Contact(ctx, in.ContactID); err != nil {
+			return nil, err
+		}
+		if err := p.may(access.CreateTask); err != nil {
 			return nil, err
 		}
 		t.ContactID = in.ContactID
@@ -253,25 +266,32 @@ func (s *Service) CreateTask(ctx context.Context, in NewTask) (*Task, error) {
 	return t, nil
 }
 
-// CompleteTask marks a task done (or, with done false, reopens it).
-// Errors: not_found.
+// CompleteTask marks a task done (or, with done false, reopens it). A
+// task assigned to the caller is theirs wherever it is; a colleague's is
+// read-only to agents (see access.CompleteTask).
+// Errors: not_found, forbidden.
 func (s *Service) CompleteTask(ctx context.Context, id string, done bool) (*Task, error) {
-	if _, err := principal(ctx); err != nil {
+	p, err := principal(ctx)
+	if err != nil {
 		return nil, err
 	}
 	if !ValidID(PrefixTask, id) {
 		return nil, NotFound("task")
 	}
 	var t *Task
-	err := s.store.InTx(ctx, func(ctx context.Context) error {
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
 		var err error
 		if t, err = s.store.FindTask(ctx, id); err != nil {
 			return err
 		}
+		var conv *Conversation
 		if t.ConversationID != "" {
-			if _, err := s.Conversation(ctx, t.ConversationID); err != nil {
+			if conv, err = s.Conversation(ctx, t.ConversationID); err != nil {
 				return NotFound("task")
 			}
+		}
+		if err := p.decide(access.CompleteTask, p.taskRelation(t, conv), "task"); err != nil {
+			return err
 		}
 		if t.Done == done {
 			return nil

@@ -3,6 +3,8 @@ package domain
 import (
 	"context"
 	"slices"
+
+	"github.com/centralita/centralita/domain/access"
 )
 
 // Role is what a user or API key may do inside its workspace.
@@ -56,8 +58,9 @@ type Principal struct {
 	System bool
 }
 
-// IsAdmin reports whether the principal manages the workspace.
-func (p Principal) IsAdmin() bool { return p.System || p.Role.AtLeast(RoleAdmin) }
+// IsAdmin reports whether the principal manages the workspace (the access
+// table's configure action).
+func (p Principal) IsAdmin() bool { return p.may(access.Configure) == nil }
 
 // InQueue reports whether the principal is a member of the queue.
 func (p Principal) InQueue(queueID string) bool {
@@ -95,10 +98,7 @@ func requireAdmin(ctx context.Context) (Principal, error) {
 	if err != nil {
 		return p, err
 	}
-	if !p.IsAdmin() {
-		return p, Errorf(CodeForbidden, "only admins can do this")
-	}
-	return p, nil
+	return p, p.may(access.Configure)
 }
 
 type requestIDKey struct{}

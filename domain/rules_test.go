@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/centralita/centralita/domain/access"
 )
 
 func TestConversationTransitions(t *testing.T) {
@@ -96,6 +98,38 @@ func TestVisibility(t *testing.T) {
 	require.True(t, ConversationVisibility(Principal{Role: RoleAgent, UserID: "usr_y", QueueIDs: []string{"que_a"}}).CanSee(conv))
 	require.False(t, ConversationVisibility(Principal{Role: RoleAgent, UserID: "usr_y", QueueIDs: []string{"que_b"}}).CanSee(conv))
 	require.False(t, ConversationVisibility(Principal{Role: RoleSupervisor}).CanSee(&Conversation{}))
+}
+
+// The listing filter (Visibility, applied in SQL by persistence) and the
+// access table's read rule agree for every role and relation, API keys
+// (no user, no queues) and system callers included.
+func TestVisibilityAgreesWithAccessTable(t *testing.T) {
+	convs := map[string]*Conversation{
+		"own":        {QueueID: "que_a", AssigneeID: "usr_me"},
+		"own_abroad": {QueueID: "que_z", AssigneeID: "usr_me"},
+		"unassigned": {QueueID: "que_a"},
+		"colleague":  {QueueID: "que_a", AssigneeID: "usr_col"},
+		"other":      {QueueID: "que_z", AssigneeID: "usr_col"},
+		"other_free": {QueueID: "que_z"},
+		"no_queue":   {},
+	}
+	for _, role := range []Role{RoleOwner, RoleAdmin, RoleSupervisor, RoleAgent} {
+		for _, p := range []Principal{
+			{Role: role, UserID: "usr_me", QueueIDs: []string{"que_a"}},
+			{Role: role, APIKeyID: "key_1"},
+		} {
+			for name, c := range convs {
+				read := p.mayOn(access.Read, c)
+				require.Equal(t, read == nil, ConversationVisibility(p).CanSee(c), "%s %+v on %s", role, p, name)
+				if read != nil {
+					require.Equal(t, CodeNotFound, ErrorCode(read))
+				}
+			}
+		}
+	}
+	for name, c := range convs {
+		require.NoError(t, Principal{System: true}.mayOn(access.Read, c), name)
+	}
 }
 
 func TestThrottleCountsAttemptsUntilWindowEnds(t *testing.T) {

@@ -3,6 +3,8 @@ package domain
 import (
 	"context"
 	"strings"
+
+	"github.com/centralita/centralita/domain/access"
 )
 
 // TransferInput moves a conversation to another queue, another agent, or
@@ -16,9 +18,10 @@ type TransferInput struct {
 // Transfer hands a conversation on. To a queue alone, it leaves it
 // unassigned there and the queue hands it out if it assigns
 // automatically; to an agent, they must be active and a member of the
-// conversation's queue or of the target queue. Supervisors transfer
-// within their queues, admins anywhere, agents only their own
-// conversations. Errors: invalid (naming the field), forbidden, not_found.
+// conversation's queue or of the target queue. Who may transfer is the
+// access table's (supervisors within their queues and what they hold,
+// admins anywhere, agents only what they hold).
+// Errors: invalid (naming the field), forbidden, not_found.
 func (s *Service) Transfer(ctx context.Context, id string, in TransferInput) (*Conversation, error) {
 	if in.QueueID == "" && in.AssigneeID == "" {
 		return nil, FieldError("queue_id", "give queue_id, assignee_id or both")
@@ -64,7 +67,7 @@ func (s *Service) Transfer(ctx context.Context, id string, in TransferInput) (*C
 		var previous string
 		var err error
 		out, err = s.change(ctx, id, func(p Principal, c *Conversation) (string, map[string]any, error) {
-			if err := mayTransfer(p, c); err != nil {
+			if err := p.mayOn(access.Transfer, c); err != nil {
 				return "", nil, err
 			}
 			queueID := c.QueueID
@@ -108,20 +111,6 @@ func (s *Service) Transfer(ctx context.Context, id string, in TransferInput) (*C
 		return nil, err
 	}
 	return out, nil
-}
-
-// mayTransfer: admins anywhere, supervisors within their queues, agents
-// only what they hold.
-func mayTransfer(p Principal, c *Conversation) error {
-	switch {
-	case p.IsAdmin():
-		return nil
-	case p.Role == RoleSupervisor && p.InQueue(c.QueueID):
-		return nil
-	case p.Role == RoleAgent && p.UserID != "" && c.AssigneeID == p.UserID:
-		return nil
-	}
-	return Errorf(CodeForbidden, "only the conversation's agent, supervisors of its queue and admins can transfer it")
 }
 
 func (u *User) inQueue(queueID string) bool {

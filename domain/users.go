@@ -1,6 +1,10 @@
 package domain
 
-import "context"
+import (
+	"context"
+
+	"github.com/centralita/centralita/domain/access"
+)
 
 // Me returns the calling user. Errors: unauthenticated, not_found (API keys).
 func (s *Service) Me(ctx context.Context) (*User, error) {
@@ -72,8 +76,10 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*User, error) {
 	if !in.Role.Valid() {
 		return nil, FieldError("role", "role must be owner, admin, supervisor or agent")
 	}
-	if in.Role == RoleOwner && !p.Role.AtLeast(RoleOwner) {
-		return nil, Errorf(CodeForbidden, "only owners can create owners")
+	if in.Role == RoleOwner {
+		if err := p.may(access.ManageOwners); err != nil {
+			return nil, err
+		}
 	}
 	capacity := DefaultCapacity
 	if in.Capacity != nil {
@@ -138,8 +144,10 @@ func (s *Service) UpdateUser(ctx context.Context, id string, in UserUpdate) (*Us
 		return nil, Errorf(CodeForbidden, "only admins can change this user")
 	}
 	before := *u
-	if (u.Role == RoleOwner || (in.Role != nil && *in.Role == RoleOwner)) && !self && !p.Role.AtLeast(RoleOwner) {
-		return nil, Errorf(CodeForbidden, "only owners can change owners")
+	if (u.Role == RoleOwner || (in.Role != nil && *in.Role == RoleOwner)) && !self {
+		if err := p.may(access.ManageOwners); err != nil {
+			return nil, err
+		}
 	}
 	if in.Name != nil {
 		if u.Name, err = validateName("name", *in.Name, 120); err != nil {
