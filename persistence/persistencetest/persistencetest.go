@@ -116,6 +116,28 @@ func NewURL(t testing.TB) string {
 	return shared.urlFor(createDatabase(context.Background(), t))
 }
 
+// NewEmptyURLs creates an empty Postgres database, not migrated, dropped
+// when the test ends, and returns its admin URL (the role that will own
+// the schema) and its AppRole URL, for tests of migrating as one role and
+// running as another. It skips the test on SQLite.
+func NewEmptyURLs(t testing.TB) (ownerURL, appURL string) {
+	t.Helper()
+	if Dialect() == persistence.DialectSQLite {
+		t.Skip("Postgres only")
+	}
+	ctx := context.Background()
+	serverOnce.Do(func() { shared, sharedErr = startServer(ctx, os.Getenv(EnvDatabaseURL)) })
+	if sharedErr != nil {
+		t.Fatalf("persistencetest: %v", sharedErr)
+	}
+	name := databaseName("ctl_t")
+	if _, err := shared.admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("persistencetest: create test database: %v", err)
+	}
+	t.Cleanup(func() { dropDatabase(context.Background(), shared.admin, name) })
+	return shared.adminURLFor(name), shared.urlFor(name)
+}
+
 // createDatabase clones the migrated template into a database dropped when
 // the test ends.
 func createDatabase(ctx context.Context, t testing.TB) string {
