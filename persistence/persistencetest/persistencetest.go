@@ -15,6 +15,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -212,6 +213,17 @@ func (s *server) adminURLFor(database string) string {
 	u := *s.base
 	u.Path = "/" + database
 	return u.String()
+}
+
+// AdminURL is the admin's URL of the database NewURL named by dbURL, for
+// tests that grant or inspect what AppRole cannot.
+func AdminURL(t testing.TB, dbURL string) string {
+	t.Helper()
+	u, err := url.Parse(dbURL)
+	if err != nil || shared == nil {
+		t.Fatalf("persistencetest: %q is not a URL from NewURL", dbURL)
+	}
+	return shared.adminURLFor(strings.TrimPrefix(u.Path, "/"))
 }
 
 // ensureAppRole creates AppRole unless it exists. Test processes start at
