@@ -16,11 +16,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/centralita/centralita/domain"
 	"github.com/centralita/centralita/whatsapp"
@@ -65,8 +63,9 @@ type Runner struct {
 	insertTx func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error
 }
 
-// New migrates River's tables and builds the clients. Workers do not run
-// until Start.
+// New builds the clients on a database whose migrations (River's tables
+// included: persistence.DB.Migrate) are applied. Workers do not run until
+// Start.
 func New(ctx context.Context, cfg Config) (*Runner, error) {
 	if cfg.PerNumberRate <= 0 {
 		cfg.PerNumberRate = 80
@@ -120,9 +119,6 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 
 func newPostgres(ctx context.Context, cfg Config, riverCfg *river.Config, m *metrics) (*Runner, error) {
 	driver := riverpgxv5.New(cfg.Pool)
-	if err := migrate(ctx, driver); err != nil {
-		return nil, err
-	}
 	workers, err := river.NewClient[pgx.Tx](driver, riverCfg)
 	if err != nil {
 		return nil, err
@@ -142,9 +138,6 @@ func newPostgres(ctx context.Context, cfg Config, riverCfg *river.Config, m *met
 
 func newSQLite(ctx context.Context, cfg Config, riverCfg *river.Config, m *metrics) (*Runner, error) {
 	driver := riversqlite.New(cfg.SQLDB)
-	if err := migrate(ctx, driver); err != nil {
-		return nil, err
-	}
 	client, err := river.NewClient(driver, riverCfg)
 	if err != nil {
 		return nil, err
@@ -175,15 +168,6 @@ func startCounting[TTx any](client *river.Client[TTx], m *metrics) func(ctx cont
 		}()
 		return nil
 	}
-}
-
-func migrate[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error {
-	m, err := rivermigrate.New(driver, nil)
-	if err != nil {
-		return err
-	}
-	_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
-	return err
 }
 
 // Start runs the workers until Stop.

@@ -162,7 +162,10 @@ func (db *DB) openPostgres(ctx context.Context, cfg Config, gcfg *gorm.Config) e
 	if err != nil {
 		return fmt.Errorf("persistence: open postgres pool: %w", err)
 	}
-	sqlDB := stdlib.OpenDBFromPool(pool)
+	// As stdlib.OpenDBFromPool, with connections that set the row-level
+	// security settings of each transaction (rls.go).
+	sqlDB := sql.OpenDB(rlsConnector{stdlib.GetPoolConnector(pool)})
+	sqlDB.SetMaxIdleConns(0) // the pgxpool keeps the idle connections
 	sqlDB.SetMaxOpenConns(maxConns)
 	g, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), gcfg)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/persistence/persistencetest"
 )
 
 // Migration 00024 gives every existing workspace the default close reasons
@@ -14,13 +15,14 @@ func TestMigrationGivesEveryWorkspaceTheDefaultCloseReasons(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	must(t, e.db.MigrateDownTo(ctx, 23))
-	_, err := e.db.SQLDB().Exec(`INSERT INTO conversations (id, workspace_id, contact_id, status, priority, version,
+	owner := persistencetest.Owner(t, e.db) // RLS binds e.db's role, which owns nothing
+	must(t, owner.MigrateDownTo(ctx, 23))
+	_, err := persistencetest.SQL(t, e.db).Exec(`INSERT INTO conversations (id, workspace_id, contact_id, status, priority, version,
 		close_reason, created_at, updated_at, last_activity_at, closed_at)
 		VALUES ($1, $2, $3, 'closed', 'normal', 1, 'se fue contento', $4, $4, $4, $4)`,
 		"conv_legacyfreetextreason000000", e.a.ws.ID, e.contact(t, e.a.ctx, "51933333333", "Caro").ID, base.UTC())
 	must(t, err)
-	must(t, e.db.Migrate(ctx))
+	must(t, owner.Migrate(ctx))
 
 	want := []string{"follow_up", "no_response", "resolved", "spam", "transferred_to_other_channel"}
 	for _, tn := range []tenant{e.a, e.b} {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/persistence/persistencetest"
 )
 
 // Before migration 00014 a workspace could have several official numbers.
@@ -15,7 +16,8 @@ func TestMigrationLeavesOneOfficialNumberPerWorkspace(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	must(t, e.db.MigrateDownTo(ctx, 13))
+	owner := persistencetest.Owner(t, e.db) // RLS binds e.db's role, which owns nothing
+	must(t, owner.MigrateDownTo(ctx, 13))
 	channel := func(tn tenant, name, phoneNumberID string, mode domain.ChannelMode) string {
 		return e.oldChannel(t, tn, name, phoneNumberID, mode)
 	}
@@ -23,7 +25,7 @@ func TestMigrationLeavesOneOfficialNumberPerWorkspace(t *testing.T) {
 	alfa := channel(e.a, "Alfa", "1001", domain.ChannelModeOfficial)
 	legacy := channel(e.a, "Legacy", "1003", domain.ChannelModeRedirect)
 	theirs := channel(e.b, "Zeta", "2001", domain.ChannelModeOfficial)
-	must(t, e.db.Migrate(ctx))
+	must(t, owner.Migrate(ctx))
 
 	want := map[string]domain.ChannelMode{alfa: domain.ChannelModeOfficial, beta: domain.ChannelModeRedirect,
 		legacy: domain.ChannelModeRedirect, theirs: domain.ChannelModeOfficial}
@@ -47,7 +49,7 @@ func TestMigrationLeavesOneOfficialNumberPerWorkspace(t *testing.T) {
 func (e *env) oldChannel(t *testing.T, tn tenant, name, phoneNumberID string, mode domain.ChannelMode) string {
 	t.Helper()
 	id := domain.NewID(domain.PrefixChannel)
-	_, err := e.db.SQLDB().Exec(`INSERT INTO channels (id, workspace_id, name, phone_number_id, waba_id,
+	_, err := persistencetest.SQL(t, e.db).Exec(`INSERT INTO channels (id, workspace_id, name, phone_number_id, waba_id,
 		display_phone_number, mode, redirect_text, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, '1', $4, $5, 'x', $6, $6)`, id, tn.ws.ID, name, phoneNumberID, string(mode), base.UTC())
 	must(t, err)
@@ -59,7 +61,7 @@ func (e *env) oldChannel(t *testing.T, tn tenant, name, phoneNumberID string, mo
 func (e *env) oldConversation(t *testing.T, tn tenant, contactID string) *domain.Conversation {
 	t.Helper()
 	id := domain.NewID(domain.PrefixConversation)
-	_, err := e.db.SQLDB().Exec(`INSERT INTO conversations (id, workspace_id, contact_id, status, priority, version,
+	_, err := persistencetest.SQL(t, e.db).Exec(`INSERT INTO conversations (id, workspace_id, contact_id, status, priority, version,
 		created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, 'new', 'normal', 1, $4, $4, $4)`,
 		id, tn.ws.ID, contactID, base.UTC())
 	must(t, err)
@@ -75,9 +77,10 @@ func TestMigrationGivesEveryConversationANumberAndAQueue(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	must(t, e.db.MigrateDownTo(ctx, 14))
+	owner := persistencetest.Owner(t, e.db) // RLS binds e.db's role, which owns nothing
+	must(t, owner.MigrateDownTo(ctx, 14))
 	// Workspace A predates "General"; B already has one of that name.
-	_, err := e.db.SQLDB().Exec("DELETE FROM queues WHERE workspace_id = $1 AND name = 'General'", e.a.ws.ID)
+	_, err := persistencetest.SQL(t, e.db).Exec("DELETE FROM queues WHERE workspace_id = $1 AND name = 'General'", e.a.ws.ID)
 	must(t, err)
 	official := e.oldChannel(t, e.a, "Oficial", "3001", domain.ChannelModeOfficial)
 	e.oldChannel(t, e.a, "Antiguo", "3002", domain.ChannelModeRedirect)
@@ -91,7 +94,7 @@ func TestMigrationGivesEveryConversationANumberAndAQueue(t *testing.T) {
 	sup, err := e.svc.CreateUser(e.a.ctx, domain.NewUser{Email: "sup@a.test", Name: "Sup", Password: "correct horse battery",
 		Role: domain.RoleSupervisor})
 	must(t, err)
-	must(t, e.db.Migrate(ctx))
+	must(t, owner.Migrate(ctx))
 
 	for _, tn := range []tenant{e.a, e.b} {
 		ws, err := e.store.FindWorkspace(tn.ctx)

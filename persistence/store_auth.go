@@ -83,11 +83,13 @@ func (s *Store) AppendEvent(ctx context.Context, e *domain.Event) error {
 // workspace is known and are unscoped by nature; each looks up by a value
 // that is unique across all workspaces (an email within active users, an
 // id pair from a signed token, a secret or token hash) and is used only to
-// authenticate.
+// authenticate. On Postgres they run cross-tenant (rls.go), or in the
+// workspace their arguments name.
 
 // FindActiveUsersByEmail returns the active users with this email in every
 // workspace, with their QueueIDs.
 func (s *Store) FindActiveUsersByEmail(ctx context.Context, email string) ([]*domain.User, error) {
+	ctx = crossTenant(ctx)
 	var rows []userRow
 	err := s.conn(ctx).Where("email = ? AND active = ?", email, true).Order("workspace_id").Find(&rows).Error
 	if err != nil {
@@ -120,11 +122,12 @@ func (s *Store) FindActiveUsersByEmail(ctx context.Context, email string) ([]*do
 // FindUserForAuth reads the user named by a verified access token, with
 // QueueIDs (they become the principal's).
 func (s *Store) FindUserForAuth(ctx context.Context, workspaceID, userID string) (*domain.User, error) {
-	return s.findUser(ctx, workspaceID, userID)
+	return s.findUser(inWorkspace(ctx, workspaceID), workspaceID, userID)
 }
 
 // FindAPIKeyByHash finds a key by the hash of its secret.
 func (s *Store) FindAPIKeyByHash(ctx context.Context, secretHash string) (*domain.APIKey, error) {
+	ctx = crossTenant(ctx)
 	var row apiKeyRow
 	if err := s.conn(ctx).Where("secret_hash = ?", secretHash).Take(&row).Error; err != nil {
 		return nil, writeError(err, "API key")
@@ -134,6 +137,7 @@ func (s *Store) FindAPIKeyByHash(ctx context.Context, secretHash string) (*domai
 
 // TouchAPIKey records when a key was last used.
 func (s *Store) TouchAPIKey(ctx context.Context, id string, at time.Time) error {
+	ctx = crossTenant(ctx)
 	res := s.conn(ctx).Table("api_keys").Where("id = ?", id).Update("last_used_at", storedTime(&at))
 	return updated(res, "API key")
 }
@@ -141,11 +145,12 @@ func (s *Store) TouchAPIKey(ctx context.Context, id string, at time.Time) error 
 // CreateSession stores a refresh-token session.
 func (s *Store) CreateSession(ctx context.Context, ses *domain.Session) error {
 	row := sessionFromDomain(ses)
-	return writeError(s.conn(ctx).Create(&row).Error, "session")
+	return writeError(s.conn(inWorkspace(ctx, ses.WorkspaceID)).Create(&row).Error, "session")
 }
 
 // FindSessionByHash finds a session by the hash of its refresh token.
 func (s *Store) FindSessionByHash(ctx context.Context, tokenHash string) (*domain.Session, error) {
+	ctx = crossTenant(ctx)
 	var row sessionRow
 	if err := s.conn(ctx).Where("token_hash = ?", tokenHash).Take(&row).Error; err != nil {
 		return nil, writeError(err, "session")
@@ -155,6 +160,7 @@ func (s *Store) FindSessionByHash(ctx context.Context, tokenHash string) (*domai
 
 // FindSessionByID finds a session by its id, as an access token names it.
 func (s *Store) FindSessionByID(ctx context.Context, id string) (*domain.Session, error) {
+	ctx = crossTenant(ctx)
 	var row sessionRow
 	if err := s.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
 		return nil, writeError(err, "session")
@@ -165,6 +171,7 @@ func (s *Store) FindSessionByID(ctx context.Context, id string) (*domain.Session
 // MarkSessionUsed spends a session only if nobody spent it before: of two
 // concurrent refreshes with the same token exactly one sees true.
 func (s *Store) MarkSessionUsed(ctx context.Context, id string, at time.Time) (bool, error) {
+	ctx = crossTenant(ctx)
 	res := s.conn(ctx).Table("sessions").Where("id = ? AND used_at IS NULL", id).Update("used_at", storedTime(&at))
 	if res.Error != nil {
 		return false, writeError(res.Error, "session")
@@ -175,6 +182,7 @@ func (s *Store) MarkSessionUsed(ctx context.Context, id string, at time.Time) (b
 // RevokeSessionFamily revokes every session of a refresh-token family.
 // Already revoked sessions keep their first revocation instant.
 func (s *Store) RevokeSessionFamily(ctx context.Context, familyID string, at time.Time) error {
+	ctx = crossTenant(ctx)
 	err := s.conn(ctx).Table("sessions").Where("family_id = ? AND revoked_at IS NULL", familyID).
 		Update("revoked_at", storedTime(&at)).Error
 	return writeError(err, "session")
@@ -182,6 +190,7 @@ func (s *Store) RevokeSessionFamily(ctx context.Context, familyID string, at tim
 
 // RevokeUserSessions revokes every session of a user.
 func (s *Store) RevokeUserSessions(ctx context.Context, userID string, at time.Time) error {
+	ctx = crossTenant(ctx)
 	err := s.conn(ctx).Table("sessions").Where("user_id = ? AND revoked_at IS NULL", userID).
 		Update("revoked_at", storedTime(&at)).Error
 	return writeError(err, "session")

@@ -14,6 +14,7 @@ import (
 // FindChannelByPhoneNumberID routes a webhook to its channel. It is
 // unscoped by nature: the workspace is what it finds out.
 func (s *Store) FindChannelByPhoneNumberID(ctx context.Context, phoneNumberID string) (*domain.Channel, error) {
+	ctx = crossTenant(ctx)
 	var row channelRow
 	if err := s.conn(ctx).Where("phone_number_id = ?", phoneNumberID).Take(&row).Error; err != nil {
 		return nil, writeError(err, "channel")
@@ -24,6 +25,7 @@ func (s *Store) FindChannelByPhoneNumberID(ctx context.Context, phoneNumberID st
 // FindSealedAppSecrets lists the sealed app secrets of the channels that
 // have their own, in every workspace; only that column is read.
 func (s *Store) FindSealedAppSecrets(ctx context.Context) ([]string, error) {
+	ctx = crossTenant(ctx)
 	var sealed []string
 	err := s.conn(ctx).Model(&channelRow{}).Where("app_secret_sealed <> ''").Pluck("app_secret_sealed", &sealed).Error
 	if err != nil {
@@ -205,6 +207,7 @@ func (s *Store) ParkStatus(ctx context.Context, channelID string, st domain.Stat
 // PruneParkedStatuses deletes, in every workspace, the receipts parked
 // before cutoff whose message never appeared.
 func (s *Store) PruneParkedStatuses(ctx context.Context, cutoff time.Time) (int64, error) {
+	ctx = crossTenant(ctx)
 	res := s.conn(ctx).Where("parked_at < ?", storedTime(&cutoff)).Delete(&parkedStatusRow{})
 	return res.RowsAffected, writeError(res.Error, "status")
 }

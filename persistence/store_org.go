@@ -11,7 +11,7 @@ import (
 // can belong to a workspace that does not exist yet.
 func (s *Store) CreateWorkspace(ctx context.Context, w *domain.Workspace) error {
 	row := workspaceFromDomain(w)
-	return writeError(s.conn(ctx).Create(&row).Error, "workspace")
+	return writeError(s.conn(inWorkspace(ctx, w.ID)).Create(&row).Error, "workspace")
 }
 
 // FindWorkspace returns the caller's workspace.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -35,18 +36,51 @@ type app struct {
 	jobs    *jobs.Runner
 }
 
-// openDB opens and migrates the configured database.
+// openDB migrates the configured database and opens it for the
+// application. With CENTRALITA_MIGRATE_DATABASE_URL the migrations run as
+// that (owning) role, which then grants DATABASE_URL's role what it needs;
+// otherwise DATABASE_URL's role migrates and runs the application.
 func openDB(ctx context.Context, cfg Config, logger *slog.Logger) (*persistence.DB, error) {
+	if cfg.MigrateDatabaseURL != "" {
+		if err := migrateAsOwner(ctx, cfg, logger); err != nil {
+			return nil, err
+		}
+	}
 	db, err := persistence.Open(ctx, persistence.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir,
 		MaxOpenConns: cfg.DBMaxOpenConns, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
+	if cfg.MigrateDatabaseURL == "" {
+		if err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	if applies, err := db.RowSecurityApplies(ctx); err == nil && !applies && db.Dialect() == persistence.DialectPostgres {
+		logger.Warn("the database role is a superuser or has BYPASSRLS: row-level security does not apply to it " +
+			"(see README, Row-level security on Postgres)")
 	}
 	return db, nil
+}
+
+// migrateAsOwner applies the migrations as the schema's owner and grants
+// the application's role (DATABASE_URL's user) its rights.
+func migrateAsOwner(ctx context.Context, cfg Config, logger *slog.Logger) error {
+	appConfig, err := pgx.ParseConfig(cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL is not a valid Postgres URL")
+	}
+	owner, err := persistence.Open(ctx, persistence.Config{DatabaseURL: cfg.MigrateDatabaseURL, MaxOpenConns: 2,
+		Logger: logger})
+	if err != nil {
+		return fmt.Errorf("CENTRALITA_MIGRATE_DATABASE_URL: %w", err)
+	}
+	defer owner.Close()
+	if err := owner.Migrate(ctx); err != nil {
+		return err
+	}
+	return owner.GrantApp(ctx, appConfig.User)
 }
 
 func newService(cfg Config, db *persistence.DB) (*domain.Service, error) {

@@ -103,7 +103,7 @@ func (tm *team) assigneeOf(id string) string {
 // conversation named, with its actor, oldest first.
 func (tm *team) assignedEvents(conversationID string) []assignedEvent {
 	tm.t.Helper()
-	rows, err := tm.app.DB.SQLDB().Query(`SELECT actor_kind, actor_id, payload FROM events
+	rows, err := tm.app.sql().Query(`SELECT actor_kind, actor_id, payload FROM events
 		WHERE subject_id = $1 AND type = $2 ORDER BY created_at, id`, conversationID, domain.EventConversationAssigned)
 	require.NoError(tm.t, err)
 	defer rows.Close()

@@ -103,7 +103,7 @@ func TestTwoInstancesAssignWithinCapacity(t *testing.T) {
 	}
 
 	held := map[string]int{}
-	rows, err := first.DB.SQLDB().Query(`SELECT id, assignee_id FROM conversations WHERE workspace_id = $1`, tm.WorkspaceID)
+	rows, err := first.sql().Query(`SELECT id, assignee_id FROM conversations WHERE workspace_id = $1`, tm.WorkspaceID)
 	require.NoError(t, err)
 	defer rows.Close()
 	waiting := 0

@@ -21,7 +21,7 @@ func reasonKeys(t *testing.T, c *restClient, token string) []string {
 func (a *testApp) eventCount(conversationID string) int {
 	a.t.Helper()
 	var n int
-	require.NoError(a.t, a.DB.SQLDB().QueryRow("SELECT count(*) FROM events WHERE subject_id = $1",
+	require.NoError(a.t, a.sql().QueryRow("SELECT count(*) FROM events WHERE subject_id = $1",
 		conversationID).Scan(&n))
 	return n
 }

@@ -70,6 +70,10 @@ type Config struct {
 	// scrape must carry. See metricsAccess.
 	MetricsAddr  string `env:"CENTRALITA_METRICS_ADDR"`
 	MetricsToken string `env:"CENTRALITA_METRICS_TOKEN"`
+	// MigrateDatabaseURL, when set, is the connection of the role that owns
+	// the schema: migrations run with it, and the application connects as
+	// DATABASE_URL's role, which row-level security binds (see README).
+	MigrateDatabaseURL string `env:"CENTRALITA_MIGRATE_DATABASE_URL"`
 }
 
 // mediaDir is where the local blob store keeps files.
@@ -98,6 +102,10 @@ func (c *Config) validate() error {
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, fmt.Errorf("DATABASE_URL must be a postgres:// URL (leave it unset for embedded SQLite)"))
+	}
+	if c.MigrateDatabaseURL != "" && (c.DatabaseURL == "" || (!strings.HasPrefix(c.MigrateDatabaseURL, "postgres://") &&
+		!strings.HasPrefix(c.MigrateDatabaseURL, "postgresql://"))) {
+		errs = append(errs, fmt.Errorf("CENTRALITA_MIGRATE_DATABASE_URL must be a postgres:// URL, with DATABASE_URL set too"))
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		errs = append(errs, fmt.Errorf("CENTRALITA_JWT_SECRET must have at least 32 characters"))
@@ -216,7 +224,8 @@ func (c *Config) introspection() bool {
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("env", c.Env), slog.String("addr", c.Addr),
-		slog.String("database", c.databaseKind()), slog.String("data_dir", c.DataDir),
+		slog.String("database", c.databaseKind()), slog.Bool("separate_migration_role", c.MigrateDatabaseURL != ""),
+		slog.String("data_dir", c.DataDir),
 		slog.Bool("jwt_secret_set", c.JWTSecret != ""), slog.Bool("secret_key_set", c.SecretKey != ""), slog.Bool("graphiql", c.GraphiQL),
 		slog.Bool("introspection", c.introspection()), slog.String("access_token_ttl", c.AccessTokenTTL.String()),
 		slog.Bool("whatsapp_app_secret_set", c.WhatsAppAppSecret != ""),

@@ -112,7 +112,7 @@ func TestKillingTheServerLosesNothingAcknowledged(t *testing.T) {
 		require.Contains(t, inbound, wamid)
 	}
 	var rows int
-	require.NoError(t, db.SQLDB().QueryRow("SELECT count(*) FROM messages WHERE direction = 'inbound' AND provider_message_id LIKE 'wamid.crash.%'").Scan(&rows))
+	require.NoError(t, persistencetest.SQL(t, db).QueryRow("SELECT count(*) FROM messages WHERE direction = 'inbound' AND provider_message_id LIKE 'wamid.crash.%'").Scan(&rows))
 	require.Equal(t, len(inbound), rows, "no inbound message stored twice")
 
 	// Outbound: one message per acknowledged key, each accepted by Meta;
@@ -173,7 +173,7 @@ func seedCrashWorkspace(t *testing.T, cfg Config) (apiKey string, waIDs, convIDs
 
 // queryPairs runs a two-column query into a map.
 func queryPairs(t *testing.T, db *persistence.DB, query string) map[string]string {
-	rows, err := db.SQLDB().Query(query)
+	rows, err := persistencetest.SQL(t, db).Query(query)
 	require.NoError(t, err)
 	defer rows.Close()
 	out := map[string]string{}

@@ -90,7 +90,7 @@ func TestDemoSimulatedMediaDownloads(t *testing.T) {
 
 func inboundMessageIDs(t *testing.T, a *testApp) []string {
 	t.Helper()
-	rows, err := a.DB.SQLDB().Query("SELECT id FROM messages WHERE direction = 'inbound'")
+	rows, err := a.sql().Query("SELECT id FROM messages WHERE direction = 'inbound'")
 	require.NoError(t, err)
 	defer rows.Close()
 	var ids []string

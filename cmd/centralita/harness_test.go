@@ -8,6 +8,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -73,6 +74,12 @@ func newTestAppOn(t *testing.T, db *persistence.DB, options ...func(*Config)) *t
 	t.Cleanup(srv.Close)
 	return &testApp{t: t, app: a, URL: srv.URL, DB: db, Service: a.service, Config: cfg}
 }
+
+// sql is a connection to the test's database that row-level security
+// does not bind, for looking at rows (or arranging them) behind the
+// application's back; the application itself runs as
+// persistencetest.AppRole on Postgres.
+func (a *testApp) sql() *sql.DB { return persistencetest.SQL(a.t, a.DB) }
 
 // tenant is one bootstrapped workspace with its owner.
 type tenant struct {

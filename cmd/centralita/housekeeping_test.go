@@ -19,13 +19,13 @@ func TestHousekeepingPrunesReceiptsNoMessageClaimed(t *testing.T) {
 		require.Equal(t, http.StatusOK, a.deliver(body).Status)
 	}
 	require.Equal(t, 2, a.count("parked_statuses"))
-	_, err := a.DB.SQLDB().Exec("UPDATE parked_statuses SET parked_at = $1 WHERE provider_message_id = $2",
+	_, err := a.sql().Exec("UPDATE parked_statuses SET parked_at = $1 WHERE provider_message_id = $2",
 		time.Now().UTC().Add(-8*24*time.Hour), "wamid.other.old")
 	require.NoError(t, err)
 
 	a.startJobs()
 	require.Eventually(t, func() bool { return a.count("parked_statuses") == 1 }, 15*time.Second, 50*time.Millisecond)
 	var left string
-	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT provider_message_id FROM parked_statuses").Scan(&left))
+	require.NoError(t, a.sql().QueryRow("SELECT provider_message_id FROM parked_statuses").Scan(&left))
 	require.Equal(t, "wamid.other.recent", left)
 }

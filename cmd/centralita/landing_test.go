@@ -93,7 +93,7 @@ func TestConversationsAlwaysHaveANumber(t *testing.T) {
 
 	// A conversation left without a number by an older version cannot
 	// promise a delivery: 422, and nothing is stored.
-	_, err = a.DB.SQLDB().Exec("UPDATE conversations SET channel_id = NULL WHERE id = $1", conv.ID)
+	_, err = a.sql().Exec("UPDATE conversations SET channel_id = NULL WHERE id = $1", conv.ID)
 	require.NoError(t, err)
 	before := a.count("messages")
 	res = c.expect(http.StatusUnprocessableEntity, http.MethodPost, path, tn.OwnerToken, map[string]any{"template": map[string]any{
@@ -212,7 +212,7 @@ func TestMenuReplyRoutesToTheQueueItNames(t *testing.T) {
 	require.Equal(t, cobranzas, list[0]["queue_id"])
 	convID := list[0]["id"].(string)
 	var reason string
-	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT payload FROM events WHERE type = $1 AND subject_id = $2",
+	require.NoError(t, a.sql().QueryRow("SELECT payload FROM events WHERE type = $1 AND subject_id = $2",
 		domain.EventConversationRouted, convID).Scan(&reason))
 	var routing map[string]any
 	require.NoError(t, json.Unmarshal([]byte(reason), &routing))
@@ -224,7 +224,7 @@ func TestMenuReplyRoutesToTheQueueItNames(t *testing.T) {
 	require.Equal(t, http.StatusOK, a.deliver(interactiveReplyDelivery(number, "wamid.m2", customer, "cobranzas")).Status)
 	require.Equal(t, http.StatusOK, a.deliver(interactiveReplyDelivery(number, "wamid.m3", customer, "marketing")).Status)
 	var routed int
-	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT count(*) FROM events WHERE type = $1",
+	require.NoError(t, a.sql().QueryRow("SELECT count(*) FROM events WHERE type = $1",
 		domain.EventConversationRouted).Scan(&routed))
 	require.Equal(t, 1, routed)
 
@@ -250,7 +250,7 @@ func TestMenuReplyRoutesToTheQueueItNames(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, page.Items, 1)
 	var kind, id string
-	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT actor_kind, actor_id FROM events WHERE type = $1 AND subject_id = $2",
+	require.NoError(t, a.sql().QueryRow("SELECT actor_kind, actor_id FROM events WHERE type = $1 AND subject_id = $2",
 		domain.EventConversationRouted, page.Items[0].ID).Scan(&kind, &id))
 	require.Equal(t, []string{"rule", "menu_reply"}, []string{kind, id})
 	require.NotEqual(t, soporte, c.QueueID)

@@ -159,7 +159,7 @@ func TestCustomerWritingAfterCloseReopensOrStartsALinkedConversation(t *testing.
 func (a *testApp) completedTimers() int {
 	a.t.Helper()
 	var n int
-	require.NoError(a.t, a.DB.SQLDB().QueryRow(
+	require.NoError(a.t, a.sql().QueryRow(
 		"SELECT count(*) FROM river_job WHERE kind = 'domain_timer' AND state = 'completed'").Scan(&n))
 	return n
 }

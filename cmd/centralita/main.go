@@ -176,7 +176,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("migrate", "migrate\n\nApplies the versioned database migrations (DATABASE_URL, else SQLite in CENTRALITA_DATA_DIR) and exits.")
+	fs := newFlagSet("migrate", "migrate\n\nApplies the versioned database migrations (as CENTRALITA_MIGRATE_DATABASE_URL when set, else DATABASE_URL, else SQLite in CENTRALITA_DATA_DIR) and exits.")
 	if helped, err := parseFlags(fs, args, stdout, stderr); helped || err != nil {
 		return err
 	}

@@ -141,7 +141,7 @@ func TestRedeliveredMediaIsDownloadedOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, domain.MediaReady, after.Media.State)
 	var events int
-	require.NoError(t, w.DB.SQLDB().QueryRowContext(context.Background(),
+	require.NoError(t, w.sql().QueryRowContext(context.Background(),
 		"SELECT count(*) FROM events WHERE type = '"+domain.EventMessageMediaReady+"'").Scan(&events))
 	require.Equal(t, 1, events, "one media_ready event")
 }

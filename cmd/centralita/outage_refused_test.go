@@ -105,6 +105,8 @@ func limitedRole(t *testing.T, dbURL string) string {
 	_, _ = rand.Read(b)
 	role := "ctl_role_" + hex.EncodeToString(b)
 	adminExec(t, "CREATE ROLE "+role+" LOGIN NOSUPERUSER")
+	// The tests' application role owns nothing, so it cannot grant.
+	dbURL = persistencetest.AdminURL(t, dbURL)
 	db, err := sql.Open("pgx", dbURL)
 	require.NoError(t, err)
 	defer db.Close()

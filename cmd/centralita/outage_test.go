@@ -59,7 +59,7 @@ func TestWebhookAnswers503WhileTheDatabaseIsDown(t *testing.T) {
 	}
 	for _, table := range []string{"messages", "contacts", "conversations", "webhook_dead_letters"} {
 		var n int
-		require.NoError(t, probe.SQLDB().QueryRow("SELECT count(*) FROM "+table).Scan(&n))
+		require.NoError(t, persistencetest.SQL(t, probe).QueryRow("SELECT count(*) FROM "+table).Scan(&n))
 		require.Zero(t, n, table)
 	}
 }
@@ -91,7 +91,7 @@ func TestWebhookAnswers503WhenPostgresGoesAway(t *testing.T) {
 		require.Contains(t, string(res.Body), `"code":"unavailable"`, name)
 	}
 	var n int
-	require.NoError(t, probe.SQLDB().QueryRow("SELECT count(*) FROM messages").Scan(&n))
+	require.NoError(t, persistencetest.SQL(t, probe).QueryRow("SELECT count(*) FROM messages").Scan(&n))
 	require.Zero(t, n)
 }
 

@@ -64,7 +64,7 @@ func TestShuffledAndRepeatedReceiptsOnlyMoveForward(t *testing.T) {
 	}
 	require.Equal(t, map[string]string{sent[0].WAMID: "read", sent[1].WAMID: "delivered"}, byWamid)
 	var changes int
-	require.NoError(t, a.DB.SQLDB().QueryRow(
+	require.NoError(t, a.sql().QueryRow(
 		"SELECT count(*) FROM events WHERE type = 'message.status_changed'").Scan(&changes))
 	// queued→sent twice (the worker), then read for one and delivered for
 	// the other: nothing replayed counted again.

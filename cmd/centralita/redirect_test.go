@@ -100,8 +100,8 @@ func TestLegacyNumberStoresStaleMessagesWithoutAnswering(t *testing.T) {
 	body := textDeliveryAt("109999999999999", "wamid.stale", "51987654321", time.Now().Add(-48*time.Hour))
 	require.Equal(t, http.StatusOK, a.deliver(body).Status)
 	var inbound, bot int
-	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT count(*) FROM messages WHERE direction = 'inbound'").Scan(&inbound))
-	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT count(*) FROM messages WHERE author_kind = 'bot'").Scan(&bot))
+	require.NoError(t, a.sql().QueryRow("SELECT count(*) FROM messages WHERE direction = 'inbound'").Scan(&inbound))
+	require.NoError(t, a.sql().QueryRow("SELECT count(*) FROM messages WHERE author_kind = 'bot'").Scan(&bot))
 	require.Equal(t, 1, inbound, "the customer's message is kept")
 	require.Equal(t, 0, bot, "no automatic answer to a stale message")
 }

@@ -53,7 +53,7 @@ func (a *testApp) waitForAWaitingRetry(fake *whatsapp.FakeGraph) {
 	a.t.Helper()
 	require.Eventually(a.t, func() bool {
 		var state string
-		require.NoError(a.t, a.DB.SQLDB().QueryRow("SELECT state FROM river_job WHERE kind = 'whatsapp_send'").Scan(&state))
+		require.NoError(a.t, a.sql().QueryRow("SELECT state FROM river_job WHERE kind = 'whatsapp_send'").Scan(&state))
 		return state == "scheduled"
 	}, 15*time.Second, 10*time.Millisecond, "the retry never waited for a receipt")
 	require.Len(a.t, fake.Requests(), 1, "Meta was called once")
@@ -63,9 +63,9 @@ func (a *testApp) waitForAWaitingRetry(fake *whatsapp.FakeGraph) {
 // hour into the past.
 func (a *testApp) hourPasses() {
 	a.t.Helper()
-	_, err := a.DB.SQLDB().Exec("UPDATE send_attempts SET attempted_at = '2000-01-01 00:00:00+00:00'")
+	_, err := a.sql().Exec("UPDATE send_attempts SET attempted_at = '2000-01-01 00:00:00+00:00'")
 	require.NoError(a.t, err)
-	_, err = a.DB.SQLDB().Exec("UPDATE river_job SET state = 'available', scheduled_at = attempted_at WHERE kind = 'whatsapp_send' AND state = 'scheduled'")
+	_, err = a.sql().Exec("UPDATE river_job SET state = 'available', scheduled_at = attempted_at WHERE kind = 'whatsapp_send' AND state = 'scheduled'")
 	require.NoError(a.t, err)
 }
 
@@ -74,7 +74,7 @@ func (a *testApp) waitForJobs() {
 	a.t.Helper()
 	require.Eventually(a.t, func() bool {
 		var pending int
-		require.NoError(a.t, a.DB.SQLDB().QueryRow("SELECT count(*) FROM river_job WHERE state NOT IN ('completed', 'discarded', 'cancelled')").Scan(&pending))
+		require.NoError(a.t, a.sql().QueryRow("SELECT count(*) FROM river_job WHERE state NOT IN ('completed', 'discarded', 'cancelled')").Scan(&pending))
 		return pending == 0
 	}, 15*time.Second, 20*time.Millisecond)
 }

@@ -30,7 +30,7 @@ func TestGivingUpDoesNotUndoAReceiptCommittingMeanwhile(t *testing.T) {
 	// Stands for ApplyStatus holding the row: the receipt teaches the wamid
 	// and moves the message to delivered, then commits.
 	ctx := context.Background()
-	tx, err := a.DB.SQLDB().BeginTx(ctx, nil)
+	tx, err := a.sql().BeginTx(ctx, nil)
 	require.NoError(t, err)
 	_, err = tx.ExecContext(ctx, "SELECT id FROM messages WHERE id = $1 FOR UPDATE", m.ID)
 	require.NoError(t, err)

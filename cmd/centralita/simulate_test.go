@@ -110,7 +110,7 @@ func TestSimulateConcurrentlyWithEveryType(t *testing.T) {
 	require.LessOrEqual(t, report.P50Millis, report.P99Millis)
 
 	var deadLetters int
-	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT count(*) FROM webhook_dead_letters").Scan(&deadLetters))
+	require.NoError(t, a.sql().QueryRow("SELECT count(*) FROM webhook_dead_letters").Scan(&deadLetters))
 	require.Zero(t, deadLetters, "every payload parses cleanly")
 
 	inbound := simulatedInbox(t, a, tn)

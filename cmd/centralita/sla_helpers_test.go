@@ -22,7 +22,7 @@ type slaEvent struct {
 // eventsOf reads a conversation's events in order, straight from the table.
 func (a *testApp) eventsOf(conversationID string) []slaEvent {
 	a.t.Helper()
-	rows, err := a.DB.SQLDB().Query("SELECT type, actor_kind, actor_id, CAST(payload AS text) FROM events"+
+	rows, err := a.sql().Query("SELECT type, actor_kind, actor_id, CAST(payload AS text) FROM events"+
 		" WHERE subject_id = $1 ORDER BY id", conversationID)
 	require.NoError(a.t, err)
 	defer rows.Close()

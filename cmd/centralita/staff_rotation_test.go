@@ -50,7 +50,7 @@ func offlineGraceTimers(t *testing.T, a *testApp, userID string) []time.Time {
 	if a.DB.Dialect() == persistence.DialectSQLite {
 		query = `SELECT json(args) FROM river_job WHERE kind = 'domain_timer'` // stored as JSONB
 	}
-	rows, err := a.DB.SQLDB().Query(query)
+	rows, err := a.sql().Query(query)
 	require.NoError(t, err)
 	defer rows.Close()
 	var out []time.Time

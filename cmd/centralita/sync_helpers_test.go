@@ -29,7 +29,7 @@ func (a *testApp) pinUpdatedAt(table string, at time.Time, ids ...string) {
 	a.t.Helper()
 	require.NotEmpty(a.t, ids)
 	for _, id := range ids {
-		res, err := a.DB.SQLDB().Exec("UPDATE "+table+" SET updated_at = $1 WHERE id = $2", at, id)
+		res, err := a.sql().Exec("UPDATE "+table+" SET updated_at = $1 WHERE id = $2", at, id)
 		require.NoError(a.t, err)
 		n, err := res.RowsAffected()
 		require.NoError(a.t, err)

@@ -101,7 +101,7 @@ func TestEventsNameTheirActor(t *testing.T) {
 	require.Equal(t, 200, res.Status, string(res.Body))
 
 	actors := map[string][2]string{}
-	rows, err := a.DB.SQLDB().Query("SELECT type, actor_kind, actor_id FROM events WHERE subject_id = $1", conv.ID)
+	rows, err := a.sql().Query("SELECT type, actor_kind, actor_id FROM events WHERE subject_id = $1", conv.ID)
 	require.NoError(t, err)
 	defer rows.Close()
 	for rows.Next() {

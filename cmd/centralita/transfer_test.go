@@ -33,7 +33,7 @@ func TestTransferToAQueueReassignsThere(t *testing.T) {
 	require.Equal(t, "quiere cotizar 30 licencias", notes[0]["body"])
 	require.Equal(t, ana, notes[0]["author_id"])
 	var payload string
-	require.NoError(t, a.DB.SQLDB().QueryRow(`SELECT payload FROM events WHERE subject_id = $1 AND type = $2`,
+	require.NoError(t, a.sql().QueryRow(`SELECT payload FROM events WHERE subject_id = $1 AND type = $2`,
 		conv, domain.EventConversationTransferred).Scan(&payload))
 	require.Contains(t, payload, ventas)
 	require.Contains(t, payload, ana)

@@ -144,7 +144,7 @@ func TestBatchedAndRepeatedMessagesInOneDelivery(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 3, a.count("messages"))
 	var created int
-	require.NoError(t, a.DB.SQLDB().QueryRow(
+	require.NoError(t, a.sql().QueryRow(
 		"SELECT count(*) FROM events WHERE type = '"+domain.EventMessageCreated+"'").Scan(&created))
 	require.Equal(t, 3, created, "the repeat is not announced either")
 }

@@ -51,7 +51,7 @@ func TestWebhookQuarantinesAChangeForAnotherWABA(t *testing.T) {
 	require.Equal(t, 1, a.count("webhook_dead_letters"))
 	var kept []byte
 	var reason string
-	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT body, reason FROM webhook_dead_letters").Scan(&kept, &reason))
+	require.NoError(t, a.sql().QueryRow("SELECT body, reason FROM webhook_dead_letters").Scan(&kept, &reason))
 	require.Equal(t, body, kept, "the raw delivery is kept for a person to look at")
 	require.Contains(t, reason, "999999999999999")
 	require.Contains(t, reason, chB.PhoneNumberID)
@@ -84,7 +84,7 @@ func TestWebhookKeepsAnUnparseableBodySignedWithANumbersSecret(t *testing.T) {
 	}
 	require.Equal(t, 1, a.count("webhook_dead_letters"), "kept once, however often Meta retries")
 	var kept []byte
-	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT body FROM webhook_dead_letters").Scan(&kept))
+	require.NoError(t, a.sql().QueryRow("SELECT body FROM webhook_dead_letters").Scan(&kept))
 	require.Equal(t, garbage, kept)
 }
 

@@ -44,7 +44,7 @@ func (a *testApp) deliver(body []byte, signature ...string) response {
 func (a *testApp) count(table string) int {
 	a.t.Helper()
 	var n int
-	require.NoError(a.t, a.DB.SQLDB().QueryRow("SELECT count(*) FROM "+table).Scan(&n))
+	require.NoError(a.t, a.sql().QueryRow("SELECT count(*) FROM "+table).Scan(&n))
 	return n
 }
 
@@ -322,7 +322,7 @@ func TestChannelCredentialsAreSealedAndEnforced(t *testing.T) {
 	list := a.do(http.MethodGet, "/v1/channels", tn.APIKey, nil)
 	require.NotContains(t, string(list.Body), token)
 	var stored string
-	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT access_token_sealed FROM channels").Scan(&stored))
+	require.NoError(t, a.sql().QueryRow("SELECT access_token_sealed FROM channels").Scan(&stored))
 	require.NotContains(t, stored, token, "encrypted at rest")
 
 	body := fixture(t, "inbound_text.json")

@@ -117,7 +117,7 @@ func (w *botWorld) received(n int) []whatsapp.FakeSentMessage {
 // (actor_kind, actor_id, payload).
 func (w *botWorld) routedEvents(convID string) [][3]string {
 	w.t.Helper()
-	rows, err := w.a.DB.SQLDB().Query("SELECT actor_kind, actor_id, payload FROM events WHERE type = $1 AND subject_id = $2",
+	rows, err := w.a.sql().Query("SELECT actor_kind, actor_id, payload FROM events WHERE type = $1 AND subject_id = $2",
 		domain.EventConversationRouted, convID)
 	require.NoError(w.t, err)
 	defer rows.Close()

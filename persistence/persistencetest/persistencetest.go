@@ -15,6 +15,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -45,8 +46,20 @@ func Dialect() string {
 	return persistence.DialectSQLite
 }
 
+// AppRole is the role the tests' application connects to Postgres as: not
+// a superuser, without BYPASSRLS, owning nothing, as in production with
+// CENTRALITA_MIGRATE_DATABASE_URL, so that every Postgres test runs under
+// row-level security. The server's admin URL migrates the databases. The
+// role is created once per server (roles are cluster-wide).
+const AppRole = "centralita_test_app"
+
+// appRolePassword is the test role's password: the tests' server may ask
+// for one where the admin URL carries its own.
+const appRolePassword = "centralita-test-app"
+
 // New returns a migrated, empty database for one test, closed (and on
-// Postgres dropped) when the test ends.
+// Postgres dropped) when the test ends. On Postgres it is connected as
+// AppRole.
 func New(t testing.TB) *persistence.DB {
 	t.Helper()
 	ctx := context.Background()
@@ -72,6 +85,8 @@ type server struct {
 	base     *url.URL
 	template string
 	mu       sync.Mutex // CREATE DATABASE ... TEMPLATE is serialised
+	// inspectors are admin connections to test databases, by name (SQL).
+	inspectors sync.Map
 }
 
 var (
@@ -102,6 +117,28 @@ func NewURL(t testing.TB) string {
 	return shared.urlFor(createDatabase(context.Background(), t))
 }
 
+// NewEmptyURLs creates an empty Postgres database, not migrated, dropped
+// when the test ends, and returns its admin URL (the role that will own
+// the schema) and its AppRole URL, for tests of migrating as one role and
+// running as another. It skips the test on SQLite.
+func NewEmptyURLs(t testing.TB) (ownerURL, appURL string) {
+	t.Helper()
+	if Dialect() == persistence.DialectSQLite {
+		t.Skip("Postgres only")
+	}
+	ctx := context.Background()
+	serverOnce.Do(func() { shared, sharedErr = startServer(ctx, os.Getenv(EnvDatabaseURL)) })
+	if sharedErr != nil {
+		t.Fatalf("persistencetest: %v", sharedErr)
+	}
+	name := databaseName("ctl_t")
+	if _, err := shared.admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("persistencetest: create test database: %v", err)
+	}
+	t.Cleanup(func() { dropDatabase(context.Background(), shared.admin, name) })
+	return shared.adminURLFor(name), shared.urlFor(name)
+}
+
 // createDatabase clones the migrated template into a database dropped when
 // the test ends.
 func createDatabase(ctx context.Context, t testing.TB) string {
@@ -116,7 +153,12 @@ func createDatabase(ctx context.Context, t testing.TB) string {
 	if err != nil {
 		t.Fatalf("persistencetest: create test database: %v", err)
 	}
-	t.Cleanup(func() { dropDatabase(context.Background(), shared.admin, name) })
+	t.Cleanup(func() {
+		if inspector, ok := shared.inspectors.LoadAndDelete(name); ok {
+			_ = inspector.(*sql.DB).Close()
+		}
+		dropDatabase(context.Background(), shared.admin, name)
+	})
 	return name
 }
 
@@ -135,15 +177,21 @@ func startServer(ctx context.Context, rawURL string) (*server, error) {
 	}
 	s := &server{admin: admin, base: base}
 	s.dropStale(ctx)
+	if err := ensureAppRole(ctx, admin); err != nil {
+		return nil, err
+	}
 	s.template = databaseName("ctl_tmpl")
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+s.template); err != nil {
 		return nil, fmt.Errorf("create template database: %w", err)
 	}
-	db, err := persistence.Open(ctx, persistence.Config{DatabaseURL: s.urlFor(s.template), MaxOpenConns: 2})
+	db, err := persistence.Open(ctx, persistence.Config{DatabaseURL: s.adminURLFor(s.template), MaxOpenConns: 2})
 	if err != nil {
 		return nil, fmt.Errorf("open template database: %w", err)
 	}
 	err = db.Migrate(ctx)
+	if err == nil {
+		err = db.GrantApp(ctx, AppRole)
+	}
 	// The template must have no connections left, or cloning it fails.
 	_ = db.Close()
 	if err != nil {
@@ -152,10 +200,96 @@ func startServer(ctx context.Context, rawURL string) (*server, error) {
 	return s, nil
 }
 
+// urlFor is the application's URL of a database: as AppRole.
 func (s *server) urlFor(database string) string {
 	u := *s.base
 	u.Path = "/" + database
+	u.User = url.UserPassword(AppRole, appRolePassword)
 	return u.String()
+}
+
+// adminURLFor is the admin's URL of a database.
+func (s *server) adminURLFor(database string) string {
+	u := *s.base
+	u.Path = "/" + database
+	return u.String()
+}
+
+// AdminURL is the admin's URL of the database NewURL named by dbURL, for
+// tests that grant or inspect what AppRole cannot.
+func AdminURL(t testing.TB, dbURL string) string {
+	t.Helper()
+	u, err := url.Parse(dbURL)
+	if err != nil || shared == nil {
+		t.Fatalf("persistencetest: %q is not a URL from NewURL", dbURL)
+	}
+	return shared.adminURLFor(strings.TrimPrefix(u.Path, "/"))
+}
+
+// ensureAppRole creates AppRole unless it exists. Test processes start at
+// once: an advisory lock makes them take turns, and a creation that lost a
+// race anyway counts as done.
+func ensureAppRole(ctx context.Context, admin *sql.DB) error {
+	conn, err := admin.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	const lockKey = 7302665 // any constant shared by the test processes
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", lockKey); err != nil {
+		return fmt.Errorf("lock to create the test role: %w", err)
+	}
+	defer func() { _, _ = conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", lockKey) }()
+	_, err = conn.ExecContext(ctx, `DO $$ BEGIN
+		IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '`+AppRole+`') THEN
+			CREATE ROLE `+AppRole+` LOGIN PASSWORD '`+appRolePassword+`' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+		END IF;
+	EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+	END $$`)
+	if err != nil {
+		return fmt.Errorf("create the test role %s: %w", AppRole, err)
+	}
+	return nil
+}
+
+// SQL returns a connection to db's database that row-level security does
+// not bind (on Postgres, the admin's; on SQLite, db's own), for tests that
+// inspect or arrange rows behind the application's back.
+func SQL(t testing.TB, db *persistence.DB) *sql.DB {
+	t.Helper()
+	if db.Dialect() == persistence.DialectSQLite {
+		return db.SQLDB()
+	}
+	name := db.PgxPool().Config().ConnConfig.Database
+	if inspector, ok := shared.inspectors.Load(name); ok {
+		return inspector.(*sql.DB)
+	}
+	inspector, err := sql.Open("pgx", shared.adminURLFor(name))
+	if err != nil {
+		t.Fatalf("persistencetest: open admin connection: %v", err)
+	}
+	inspector.SetMaxOpenConns(2)
+	if existing, loaded := shared.inspectors.LoadOrStore(name, inspector); loaded {
+		_ = inspector.Close()
+		return existing.(*sql.DB)
+	}
+	return inspector
+}
+
+// Owner returns db's database opened as the role that owns its schema
+// (on SQLite, db itself), for tests that migrate down and up again.
+func Owner(t testing.TB, db *persistence.DB) *persistence.DB {
+	t.Helper()
+	if db.Dialect() == persistence.DialectSQLite {
+		return db
+	}
+	owner, err := persistence.Open(context.Background(), persistence.Config{
+		DatabaseURL: shared.adminURLFor(db.PgxPool().Config().ConnConfig.Database), MaxOpenConns: 2})
+	if err != nil {
+		t.Fatalf("persistencetest: open as owner: %v", err)
+	}
+	t.Cleanup(func() { _ = owner.Close() })
+	return owner
 }
 
 // dropStale drops the test databases of earlier test processes that are
