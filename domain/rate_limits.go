@@ -114,7 +114,7 @@ type rateCharge struct {
 func (s *Service) take(ctx context.Context, charges []rateCharge, message string) (ratelimit.Decision, error) {
 	now := s.now()
 	window := ratelimit.WindowStart(now, RateWindow)
-	active := charges[:0:0]
+	active := make([]rateCharge, 0, len(charges))
 	for _, c := range charges {
 		if c.policy.Quota > 0 {
 			active = append(active, c)
