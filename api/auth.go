@@ -8,11 +8,13 @@ import (
 	"github.com/centralita/centralita/domain"
 )
 
-func (h *handlers) registerAuth(v1 *gin.RouterGroup, auth gin.HandlerFunc) {
+// registerAuth adds the session routes; guard (authentication and rate
+// limits) applies to the password change only.
+func (h *handlers) registerAuth(v1 *gin.RouterGroup, guard ...gin.HandlerFunc) {
 	v1.POST("/auth/login", h.login)
 	v1.POST("/auth/refresh", h.refresh)
 	v1.POST("/auth/logout", h.logout)
-	v1.POST("/auth/password", auth, h.changePassword)
+	v1.POST("/auth/password", append(guard, h.changePassword)...)
 }
 
 type loginRequest struct {

@@ -28,11 +28,12 @@ const uploadMemory = 8 << 20
 
 // registerMediaUpload serves POST /v1/media outside the /v1 group: it needs
 // a body cap of its own, far above the JSON routes'.
-func (h *handlers) registerMediaUpload(r *gin.Engine, auth gin.HandlerFunc, maxFileBytes int64) {
+func (h *handlers) registerMediaUpload(r *gin.Engine, maxFileBytes int64, guard ...gin.HandlerFunc) {
 	if maxFileBytes <= 0 {
 		maxFileBytes = DefaultMaxUploadBytes
 	}
-	r.POST("/v1/media", limitBody(maxFileBytes+multipartOverhead), noStore, auth, h.uploadMedia(maxFileBytes))
+	chain := append([]gin.HandlerFunc{limitBody(maxFileBytes + multipartOverhead), noStore}, guard...)
+	r.POST("/v1/media", append(chain, h.uploadMedia(maxFileBytes))...)
 }
 
 type mediaFileView struct {

@@ -83,18 +83,21 @@ func NewRouter(d Deps) *gin.Engine {
 	registerOps(r, d)
 	h := &handlers{svc: d.Service, tokens: d.Tokens}
 	auth := authenticate(d.Service, d.Tokens)
+	// Authenticated routes count against the rate limits; login, refresh,
+	// the webhook, health and metrics do not (see rate_limit.go).
+	limit := rateLimit(d.Service, fail)
 	if d.GraphQL != nil {
-		r.POST("/graphql", apiBody, noStore, auth, gin.WrapH(d.GraphQL))
+		r.POST("/graphql", apiBody, noStore, auth, rateLimit(d.Service, refuseGraphQL), gin.WrapH(d.GraphQL))
 	}
 	if d.GraphiQL != nil {
 		r.GET("/graphql", gin.WrapH(d.GraphiQL))
 	}
 
 	registerWhatsApp(r, d.Service, d.WhatsApp, newWebhookMetrics(d.Registry))
-	h.registerMediaUpload(r, auth, d.MaxUploadBytes)
+	h.registerMediaUpload(r, d.MaxUploadBytes, auth, limit)
 	v1 := r.Group("/v1", apiBody, noStore)
-	h.registerAuth(v1, auth)
-	private := v1.Group("", auth)
+	h.registerAuth(v1, auth, limit)
+	private := v1.Group("", auth, limit)
 	h.registerAccount(private)
 	h.registerConversations(private)
 	h.registerMessages(private)

@@ -214,6 +214,7 @@ type Store interface {
 	TimelineStore
 	BoardStore
 	AssignmentStore
+	RateCounterStore
 }
 
 // PasswordHasher hashes and checks passwords (argon2id in production).

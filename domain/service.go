@@ -35,6 +35,8 @@ type Options struct {
 	// password) that never authenticate, whatever the database holds: a
 	// database once seeded with them must not open with them in production.
 	RefusedSecrets []string
+	// RateLimits are the API's per-minute quotas (all off when zero).
+	RateLimits RateLimits
 }
 
 // Service holds the business rules of the inbox. Adapters (REST, GraphQL,
@@ -48,6 +50,7 @@ type Service struct {
 	logins   *loginThrottle
 	timers   timers
 	sessions *sessionCache
+	refusals *rateRefusals
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -68,7 +71,7 @@ func NewService(store Store, hasher PasswordHasher, opts Options) *Service {
 		opts.LoginWindow = 15 * time.Minute
 	}
 	s := &Service{store: store, hasher: hasher, now: func() time.Time { return opts.Now().UTC() },
-		opts: opts, throttle: newThrottle(), logins: newLoginThrottle(), sessions: newSessionCache()}
+		opts: opts, throttle: newThrottle(), logins: newLoginThrottle(), sessions: newSessionCache(), refusals: newRateRefusals()}
 	s.HandleTimer(TimerAutoClosePending, s.autoClosePending)
 	s.HandleTimer(TimerOfflineGrace, s.offlineGraceEnded)
 	s.HandleTimer(TimerSLA, s.onSLATimer)

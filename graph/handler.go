@@ -75,6 +75,9 @@ func NewHandler(svc *domain.Service, cfg Config) http.Handler {
 	srv.Use(DepthLimit{Max: cfg.DepthLimit})
 	srv.Use(MutationFieldLimit{Max: maxMutationsPerDocument})
 	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	if svc != nil { // (handler tests run without one)
+		srv.Use(CostBudget{Service: svc}) // after the complexity limit: it spends what that measured
+	}
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(recoverFunc(cfg.Logger))
 	srv.AroundRootFields(requirePrincipal)

@@ -28,7 +28,8 @@ func guardRequest(next http.Handler, budget time.Duration) http.Handler {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), budget)
 		defer cancel()
-		r = r.WithContext(ctx)
+		note := &responseNote{header: w.Header()}
+		r = r.WithContext(context.WithValue(ctx, responseNoteKey{}, note))
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			var tooLarge *http.MaxBytesError
@@ -49,15 +50,24 @@ func guardRequest(next http.Handler, budget time.Duration) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		next.ServeHTTP(&budgetWriter{ResponseWriter: w, ctx: ctx}, r)
+		next.ServeHTTP(&budgetWriter{ResponseWriter: w, ctx: ctx, note: note}, r)
 	})
 }
 
 // budgetWriter answers TIMEOUT where gqlgen, finding the context ended
-// before it executed anything, would answer a bare null.
+// before it executed anything, would answer a bare null, and 429 where an
+// extension refused the operation for a spent cost budget.
 type budgetWriter struct {
 	http.ResponseWriter
-	ctx context.Context
+	ctx  context.Context
+	note *responseNote
+}
+
+func (w *budgetWriter) WriteHeader(status int) {
+	if w.note.limited {
+		status = http.StatusTooManyRequests
+	}
+	w.ResponseWriter.WriteHeader(status)
 }
 
 func (w *budgetWriter) Write(b []byte) (int, error) {

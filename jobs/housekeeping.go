@@ -11,7 +11,8 @@ import (
 )
 
 // HousekeepingArgs is the periodic job that deletes what has outlived its
-// use: receipts parked for messages that never appeared.
+// use: receipts parked for messages that never appeared, and the API's
+// rate counters of windows long past.
 type HousekeepingArgs struct{}
 
 // Kind implements river.JobArgs.
@@ -34,6 +35,13 @@ func (w *housekeepingWorker) Work(ctx context.Context, _ *river.Job[Housekeeping
 	}
 	if pruned > 0 {
 		w.logger.InfoContext(ctx, "pruned parked receipts", "count", pruned)
+	}
+	counters, err := w.svc.PruneRateCounters(ctx)
+	if err != nil {
+		return err
+	}
+	if counters > 0 {
+		w.logger.DebugContext(ctx, "pruned rate counters", "count", counters)
 	}
 	return nil
 }

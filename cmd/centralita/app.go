@@ -98,7 +98,8 @@ func newService(cfg Config, db *persistence.DB) (*domain.Service, error) {
 	}
 	hasher := api.Argon2id{MemoryKiB: cfg.Argon2MemoryKiB, Iterations: cfg.Argon2Iterations, Threads: 1}
 	return domain.NewService(db.Store(), hasher, domain.Options{RefreshTTL: cfg.RefreshTokenTTL,
-		PhoneE164: whatsapp.E164FromWaID, PhoneCountry: whatsapp.CountryFromWaID, Sealer: sealer, Blobs: blobs, RefusedSecrets: cfg.refusedSecrets()}), nil
+		PhoneE164: whatsapp.E164FromWaID, PhoneCountry: whatsapp.CountryFromWaID, Sealer: sealer, Blobs: blobs, RefusedSecrets: cfg.refusedSecrets(),
+		RateLimits: cfg.rateLimits()}), nil
 }
 
 // newApp wires the adapters around an open database. Background jobs are

@@ -74,6 +74,9 @@ type Config struct {
 	// the schema: migrations run with it, and the application connects as
 	// DATABASE_URL's role, which row-level security binds (see README).
 	MigrateDatabaseURL string `env:"CENTRALITA_MIGRATE_DATABASE_URL"`
+	// RateLimitConfig is embedded so its variables parse and report like
+	// the others (config_rate_limits.go).
+	RateLimitConfig
 }
 
 // mediaDir is where the local blob store keeps files.
@@ -191,6 +194,9 @@ func (c *Config) validate() error {
 	if _, err := c.logLevel(); err != nil {
 		errs = append(errs, err)
 	}
+	if err := c.RateLimitConfig.validate(c.GraphQLComplexity); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -230,7 +236,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("introspection", c.introspection()), slog.String("access_token_ttl", c.AccessTokenTTL.String()),
 		slog.Bool("whatsapp_app_secret_set", c.WhatsAppAppSecret != ""),
 		slog.Bool("whatsapp_verify_token_set", c.WhatsAppVerifyToken != ""),
-		slog.String("metrics_addr", c.MetricsAddr), slog.Bool("metrics_token_set", c.MetricsToken != ""))
+		slog.String("metrics_addr", c.MetricsAddr), slog.Bool("metrics_token_set", c.MetricsToken != ""),
+		slog.Int("api_rate_limit", c.APIRateLimit))
 }
 
 func (c *Config) databaseKind() string {

@@ -14,7 +14,7 @@ import (
 // variable and the value (never the Go field behind it).
 func TestUnparseableSettingsNameTheVariable(t *testing.T) {
 	var typed []string
-	for field := range reflect.TypeFor[Config]().Fields() {
+	for _, field := range reflect.VisibleFields(reflect.TypeFor[Config]()) { // embedded groups' too
 		name := field.Tag.Get("env")
 		kind := field.Type.Kind()
 		if kind == reflect.Pointer {
@@ -38,7 +38,8 @@ func TestUnparseableSettingsNameTheVariable(t *testing.T) {
 	// Durations are int64s: they were among the above.
 	require.Subset(t, typed, []string{"CENTRALITA_DB_MAX_CONNS", "CENTRALITA_GRAPHIQL",
 		"CENTRALITA_GRAPHQL_INTROSPECTION", "CENTRALITA_ACCESS_TOKEN_TTL", "CENTRALITA_ARGON2_ITERATIONS",
-		"CENTRALITA_MAX_BODY_BYTES", "WHATSAPP_SEND_RATE", "WHATSAPP_PAIR_INTERVAL"})
+		"CENTRALITA_MAX_BODY_BYTES", "WHATSAPP_SEND_RATE", "WHATSAPP_PAIR_INTERVAL",
+		"CENTRALITA_API_RATE_LIMIT", "CENTRALITA_API_WORKSPACE_RATE_LIMIT", "CENTRALITA_GRAPHQL_COST_BUDGET"})
 
 	// Several bad settings are all reported at once.
 	t.Setenv("WHATSAPP_SEND_RATE", "fast")
@@ -77,6 +78,12 @@ func TestOutOfRangeSettingsNameTheVariableAndValue(t *testing.T) {
 		{"WHATSAPP_SEND_RECEIPT_WAIT", "10ms", "between 1s and 1h"},
 		{"CENTRALITA_JOB_TIMEOUT", "100ms", "between 1s and 1h"},
 		{"CENTRALITA_JOB_RETRY_UNIT", "2h", "between 1ms and 1h"},
+		{"CENTRALITA_API_RATE_LIMIT", "-1", "between 0 (off) and 10000000"},
+		{"CENTRALITA_API_WORKSPACE_RATE_LIMIT", "-5", "between 0 (off) and 1000000000"},
+		// A budget below the complexity limit would refuse the largest
+		// legal query for ever.
+		{"CENTRALITA_GRAPHQL_COST_BUDGET", "4999", "CENTRALITA_GRAPHQL_COMPLEXITY_LIMIT (5000"},
+		{"CENTRALITA_GRAPHQL_COST_BUDGET", "-1", "must be 0 (off) or"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			t.Setenv(tc.name, tc.value)

@@ -29,3 +29,20 @@ func TestHousekeepingPrunesReceiptsNoMessageClaimed(t *testing.T) {
 	require.NoError(t, a.sql().QueryRow("SELECT provider_message_id FROM parked_statuses").Scan(&left))
 	require.Equal(t, "wamid.other.recent", left)
 }
+
+// The housekeeping job also deletes rate counters of windows over an hour
+// old, and keeps the current ones.
+func TestHousekeepingPrunesOldRateCounters(t *testing.T) {
+	a := newTestApp(t)
+	now := time.Now().UTC().Truncate(time.Minute)
+	for subject, window := range map[string]time.Time{"key:old": now.Add(-2 * time.Hour), "key:current": now} {
+		_, err := a.DB.SQLDB().Exec("INSERT INTO rate_counters (window_start, subject, count) VALUES ($1, $2, 3)",
+			window.Unix(), subject)
+		require.NoError(t, err)
+	}
+	a.startJobs()
+	require.Eventually(t, func() bool { return a.count("rate_counters") == 1 }, 15*time.Second, 50*time.Millisecond)
+	var left string
+	require.NoError(t, a.DB.SQLDB().QueryRow("SELECT subject FROM rate_counters").Scan(&left))
+	require.Equal(t, "key:current", left)
+}
