@@ -54,6 +54,14 @@ func inWorkspace(ctx context.Context, ws string) context.Context {
 	return context.WithValue(ctx, rlsKey{}, rlsSetting{workspaceID: ws})
 }
 
+// outsideTenancy marks ctx for a statement on a table that is not tenant
+// data (the rate counters, keyed by subject): it runs as it is, without the
+// transaction a principal's statement would otherwise get, so it stays one
+// round trip.
+func outsideTenancy(ctx context.Context) context.Context {
+	return context.WithValue(ctx, rlsKey{}, rlsSetting{})
+}
+
 // rlsFor is the setting statements run with under ctx: a store method's
 // explicit mark, else the principal's workspace, else nothing (tenant
 // tables then show no rows).

@@ -32,7 +32,7 @@ func (s *Store) AddToRateCounters(ctx context.Context, window time.Time, hits []
 		Subject string
 		Count   int64
 	}
-	if err := s.db.WithContext(ctx).Raw(sql.String(), args...).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(outsideTenancy(ctx)).Raw(sql.String(), args...).Scan(&rows).Error; err != nil {
 		return nil, writeError(err, "rate counter")
 	}
 	counts := make(map[string]int64, len(rows))
@@ -45,6 +45,6 @@ func (s *Store) AddToRateCounters(ctx context.Context, window time.Time, hits []
 // PruneRateCounters deletes the counters of windows that started before
 // cutoff.
 func (s *Store) PruneRateCounters(ctx context.Context, cutoff time.Time) (int64, error) {
-	res := s.db.WithContext(ctx).Exec("DELETE FROM rate_counters WHERE window_start < ?", cutoff.Unix())
+	res := s.db.WithContext(outsideTenancy(ctx)).Exec("DELETE FROM rate_counters WHERE window_start < ?", cutoff.Unix())
 	return res.RowsAffected, writeError(res.Error, "rate counter")
 }
