@@ -84,7 +84,7 @@ func NewRouter(d Deps) *gin.Engine {
 	h := &handlers{svc: d.Service, tokens: d.Tokens}
 	auth := authenticate(d.Service, d.Tokens)
 	if d.GraphQL != nil {
-		r.POST("/graphql", apiBody, noStore, auth, gin.WrapH(d.GraphQL))
+		r.POST("/graphql", apiBody, noStore, authenticateWith(d.Service, d.Tokens, failGraphQL), gin.WrapH(d.GraphQL))
 	}
 	if d.GraphiQL != nil {
 		r.GET("/graphql", gin.WrapH(d.GraphiQL))
