@@ -21,6 +21,7 @@ type loginRequest struct {
 	Email       *string `json:"email" required:"true"`
 	Password    *string `json:"password" required:"true"`
 	WorkspaceID *string `json:"workspace_id"`
+	DeviceToken *string `json:"device_token"`
 }
 
 type refreshRequest struct {
@@ -38,6 +39,7 @@ type sessionView struct {
 	TokenType    string   `json:"token_type"`
 	ExpiresIn    int      `json:"expires_in"`
 	RefreshToken string   `json:"refresh_token"`
+	DeviceToken  string   `json:"device_token,omitempty"`
 	User         userView `json:"user"`
 }
 
@@ -47,7 +49,7 @@ func (h *handlers) login(c *gin.Context) {
 		return
 	}
 	u, grant, err := h.svc.Login(c.Request.Context(), domain.LoginInput{Email: *req.Email, Password: *req.Password,
-		WorkspaceID: deref(req.WorkspaceID), ClientIP: c.ClientIP()})
+		WorkspaceID: deref(req.WorkspaceID), ClientIP: c.ClientIP(), DeviceToken: deref(req.DeviceToken)})
 	if err != nil {
 		fail(c, err)
 		return
@@ -75,7 +77,8 @@ func (h *handlers) renderSession(c *gin.Context, u *domain.User, grant domain.Se
 		return
 	}
 	respond(c, http.StatusOK, sessionView{AccessToken: access, TokenType: "Bearer",
-		ExpiresIn: int(h.tokens.TTL().Seconds()), RefreshToken: grant.RefreshToken, User: viewUser(u)})
+		ExpiresIn: int(h.tokens.TTL().Seconds()), RefreshToken: grant.RefreshToken, DeviceToken: grant.DeviceToken,
+		User: viewUser(u)})
 }
 
 func (h *handlers) logout(c *gin.Context) {

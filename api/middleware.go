@@ -131,8 +131,15 @@ func limitBody(maxBytes int64) gin.HandlerFunc {
 }
 
 // authenticate resolves the bearer credential into a domain.Principal in
-// the request context. Every refusal has the same body.
+// the request context. Every refusal has the same body, a problem+json.
 func authenticate(svc *domain.Service, tokens *Tokens) gin.HandlerFunc {
+	return authenticateWith(svc, tokens, fail)
+}
+
+// authenticateWith is authenticate answering refusals with refuse, so
+// /graphql can answer in GraphQL's shape (graphql_auth.go).
+func authenticateWith(svc *domain.Service, tokens *Tokens, refuse func(*gin.Context, error)) gin.HandlerFunc {
+	fail := refuse
 	denied := domain.Errorf(domain.CodeUnauthenticated, "missing, invalid or expired credentials")
 	return func(c *gin.Context) {
 		scheme, credential, ok := strings.Cut(c.GetHeader("Authorization"), " ")

@@ -87,7 +87,7 @@ func NewRouter(d Deps) *gin.Engine {
 	// the webhook, health and metrics do not (see rate_limit.go).
 	limit := rateLimit(d.Service, fail)
 	if d.GraphQL != nil {
-		r.POST("/graphql", apiBody, noStore, auth, rateLimit(d.Service, refuseGraphQL), gin.WrapH(d.GraphQL))
+		r.POST("/graphql", apiBody, noStore, authenticateWith(d.Service, d.Tokens, failGraphQL), rateLimit(d.Service, refuseGraphQL), gin.WrapH(d.GraphQL))
 	}
 	if d.GraphiQL != nil {
 		r.GET("/graphql", gin.WrapH(d.GraphiQL))

@@ -14,6 +14,9 @@ type LoginInput struct {
 	// WorkspaceID picks the workspace when the email belongs to several.
 	WorkspaceID string
 	ClientIP    string
+	// DeviceToken, from an earlier login or refresh of this email, counts
+	// the attempt apart from strangers' (login_device.go).
+	DeviceToken string
 }
 
 // SessionGrant is what login and refresh hand out: the refresh token and the
@@ -21,6 +24,8 @@ type LoginInput struct {
 type SessionGrant struct {
 	SessionID    string
 	RefreshToken string
+	// DeviceToken proves this client at its next login (login_device.go).
+	DeviceToken string
 }
 
 // Login checks a password and opens a session. It returns the user and the
@@ -33,15 +38,22 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*User, SessionGrant
 		return nil, SessionGrant{}, FieldError("email", "email and password are required")
 	}
 	now := s.now()
-	// The address is checked first: a source over its budget must not add
-	// failures to an email it has not yet guessed at. See login_throttle.go.
+	device, known := s.knownDevice(in.DeviceToken, email, now)
 	ipKey := "ip:" + in.ClientIP
-	if err := s.takeAttempt(ipKey, s.opts.LoginAttempts*10, now); err != nil {
-		return nil, SessionGrant{}, err
-	}
-	if ok, wait := s.logins.take(email, in.ClientIP, s.opts.LoginAttempts*10, s.opts.LoginWindow, now); !ok {
-		s.throttle.refund(ipKey)
-		return nil, SessionGrant{}, rateLimited(wait)
+	if known {
+		if ok, wait := s.logins.takeKnown(email, device, s.opts.LoginWindow, now); !ok {
+			return nil, SessionGrant{}, rateLimited(wait)
+		}
+	} else {
+		// The address is checked first: a source over its budget must not add
+		// failures to an email it has not yet guessed at. See login_throttle.go.
+		if err := s.takeAttempt(ipKey, s.opts.LoginAttempts*10, now); err != nil {
+			return nil, SessionGrant{}, err
+		}
+		if ok, wait := s.logins.take(email, in.ClientIP, s.opts.LoginAttempts*10, s.opts.LoginWindow, now); !ok {
+			s.throttle.refund(ipKey)
+			return nil, SessionGrant{}, rateLimited(wait)
+		}
 	}
 	denied := Errorf(CodeUnauthenticated, "invalid email or password")
 	if slices.Contains(s.opts.RefusedSecrets, in.Password) {
@@ -74,8 +86,12 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*User, SessionGrant
 		return nil, SessionGrant{}, FieldError("workspace_id", "this email belongs to several workspaces: send workspace_id")
 	}
 	u := matches[0]
-	s.logins.succeeded(email, in.ClientIP)
-	s.throttle.refund(ipKey)
+	if known {
+		s.logins.succeededKnown(email, device)
+	} else {
+		s.logins.succeeded(email, in.ClientIP)
+		s.throttle.refund(ipKey)
+	}
 	grant, err := s.openSession(ctx, u, NewID(PrefixSession))
 	if err != nil {
 		return nil, SessionGrant{}, err
@@ -105,8 +121,9 @@ func (s *Service) timingHash() string {
 }
 
 func (s *Service) openSession(ctx context.Context, u *User, familyID string) (SessionGrant, error) {
-	grant := SessionGrant{SessionID: NewID(PrefixSession), RefreshToken: randomToken("rt_")}
 	now := s.now()
+	grant := SessionGrant{SessionID: NewID(PrefixSession), RefreshToken: randomToken("rt_"),
+		DeviceToken: s.issueDeviceToken(NormalizeEmail(u.Email), now)}
 	err := s.store.CreateSession(ctx, &Session{ID: grant.SessionID, WorkspaceID: u.WorkspaceID,
 		UserID: u.ID, FamilyID: familyID, TokenHash: HashToken(grant.RefreshToken),
 		ExpiresAt: now.Add(s.opts.RefreshTTL), CreatedAt: now})

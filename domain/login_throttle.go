@@ -19,6 +19,11 @@ import (
 // (once), so a botnet gets one guess per address per window while the
 // owner, who has not failed, still gets in.
 //
+// A login that proves a known device (login_device.go) is counted apart:
+// on the device's own key, outside the email's ceiling and the address's
+// budget, so neither a stranger's failures nor a shared office address
+// keep the owner out of a device they already signed in from.
+//
 // Like the rest of the throttling it lives in process memory, per replica.
 const (
 	pairFreeFailures = 3
@@ -64,9 +69,21 @@ func newLoginThrottle() *loginThrottle {
 // email's ceiling is spent and this source has already failed for it.
 // forget is how long a quiet pair keeps its failures.
 func (t *loginThrottle) take(email, ip string, ceiling int, forget time.Duration, now time.Time) (bool, time.Duration) {
+	return t.takeAs(email, email+"\x00"+ip, ceiling, forget, now)
+}
+
+// takeKnown counts an attempt from a known device of email (a valid device
+// token, login_device.go) on that device's own key, with the same growing
+// waits, and apart from the email's ceiling: strangers' failures never
+// refuse it, and its failures never count against the email.
+func (t *loginThrottle) takeKnown(email, device string, forget time.Duration, now time.Time) (bool, time.Duration) {
+	return t.takeAs(email, email+"\x00device\x00"+device, 0, forget, now)
+}
+
+// takeAs counts an attempt on key; a ceiling of 0 skips the email's.
+func (t *loginThrottle) takeAs(email, key string, ceiling int, forget time.Duration, now time.Time) (bool, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	key := email + "\x00" + ip
 	p := t.pairs[key]
 	if p != nil && now.Sub(p.last) >= forget {
 		p = nil
@@ -81,8 +98,10 @@ func (t *loginThrottle) take(email, ip string, ceiling int, forget time.Duration
 		p.last = now
 		return false, pairDelay(p.count)
 	}
-	if ok, wait := t.email.take(email, ceiling, forget, now); !ok && p.count > 0 {
-		return false, wait
+	if ceiling > 0 {
+		if ok, wait := t.email.take(email, ceiling, forget, now); !ok && p.count > 0 {
+			return false, wait
+		}
 	}
 	p.count++
 	p.last = now
@@ -95,6 +114,14 @@ func (t *loginThrottle) succeeded(email, ip string) {
 	delete(t.pairs, email+"\x00"+ip)
 	t.mu.Unlock()
 	t.email.refund(email)
+}
+
+// succeededKnown forgets a known device's failures; the email's ceiling
+// was never touched.
+func (t *loginThrottle) succeededKnown(email, device string) {
+	t.mu.Lock()
+	delete(t.pairs, email+"\x00device\x00"+device)
+	t.mu.Unlock()
 }
 
 // sweep bounds memory under a spray of keys; called with mu held.

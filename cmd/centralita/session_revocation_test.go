@@ -16,14 +16,12 @@ func requireAccepted(t *testing.T, c *restClient, token string) {
 	c.app.gqlOK(token, `{ me { id } }`, nil)
 }
 
-// requireRefused checks an access token is refused at once on REST and
-// GraphQL with the uniform unauthenticated problem.
+// requireRefused checks an access token is refused at once on REST (the
+// uniform unauthenticated problem) and GraphQL (UNAUTHENTICATED).
 func requireRefused(t *testing.T, c *restClient, token string) {
 	t.Helper()
 	require.Equal(t, "unauthenticated", problemOf(t, c.expect(http.StatusUnauthorized, http.MethodGet, "/v1/me", token, nil)).Code)
-	res := c.app.do(http.MethodPost, "/graphql", token, map[string]any{"query": `{ me { id } }`})
-	require.Equal(t, http.StatusUnauthorized, res.Status, "graphql: %s", res.Body)
-	require.Equal(t, "unauthenticated", problemOf(t, res).Code)
+	requireGraphQLUnauthenticated(t, c.app, token)
 }
 
 func TestAccessTokenRefusedAfterLogout(t *testing.T) {
