@@ -70,6 +70,10 @@ type Config struct {
 	// scrape must carry. See metricsAccess.
 	MetricsAddr  string `env:"CENTRALITA_METRICS_ADDR"`
 	MetricsToken string `env:"CENTRALITA_METRICS_TOKEN"`
+	// DemoGraphLatency delays every answer of the demo's fake Graph API
+	// (serve --demo only), as Meta's own answers take time: the load
+	// tool's reply scenario sets it.
+	DemoGraphLatency time.Duration `env:"CENTRALITA_DEMO_GRAPH_LATENCY" envDefault:"0s"`
 }
 
 // mediaDir is where the local blob store keeps files.
