@@ -61,9 +61,15 @@ func medians(runs [][]Result) []Result {
 			m.Statement = &st
 		}
 		if m.Check != nil {
+			// Losses and doubles add up across runs; one is one too many.
 			c := *m.Check
+			c.Lost, c.Doubled = 0, 0
 			for _, r := range set {
 				c.OK = c.OK && r.Check != nil && r.Check.OK
+				if r.Check != nil {
+					c.Lost += r.Check.Lost
+					c.Doubled += r.Check.Doubled
+				}
 			}
 			m.Check = &c
 		}
