@@ -113,7 +113,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.Timeout <= 0 || o.Duration <= 0 || o.Duration > time.Hour || o.Repeat < 1 || o.Repeat > 10 {
 		return fmt.Errorf("bench: --duration within 0-1h, --timeout positive, --repeat within 1-10")
 	}
-	return o.run(context.WithValue(ctx, stderrKey{}, stderr), stdout, stderr)
+	return o.run(ctx, stdout, stderr)
 }
 
 func (o Options) run(ctx context.Context, stdout, stderr io.Writer) error {
@@ -145,14 +145,34 @@ func (o Options) run(ctx context.Context, stdout, stderr io.Writer) error {
 	default:
 		return fmt.Errorf("bench: unknown scenario %q (ingest, reply, inbox, seed)", o.Scenario)
 	}
-	var all [][]Result
-	for range o.Repeat {
+	// The inbox is seeded once and measured --repeat times on that one
+	// server (seeding a million conversations takes minutes); every other
+	// scenario gets a fresh server per run.
+	var shared *Target
+	if o.Scenario == "inbox" {
 		t, err := o.target(ctx, stderr)
 		if err != nil {
 			return err
 		}
+		defer t.Stop()
+		if err := o.seedInbox(ctx, t, stderr); err != nil {
+			return err
+		}
+		shared = t
+	}
+	var all [][]Result
+	for range o.Repeat {
+		t := shared
+		if t == nil {
+			var err error
+			if t, err = o.target(ctx, stderr); err != nil {
+				return err
+			}
+		}
 		results, err := runOnce(ctx, t)
-		t.Stop()
+		if shared == nil {
+			t.Stop()
+		}
 		for _, r := range results {
 			if perr := r.Print(stdout, stderr); perr != nil {
 				return perr
@@ -198,14 +218,17 @@ func (o Options) ingest(ctx context.Context, t *Target) ([]Result, error) {
 	return []Result{r}, err
 }
 
-type stderrKey struct{}
-
-// stderrOf is where progress goes (the human channel).
-func stderrOf(ctx context.Context) io.Writer {
-	if w, ok := ctx.Value(stderrKey{}).(io.Writer); ok {
-		return w
+// seedInbox fills a server the tool started (a running one at --url is
+// measured as it is).
+func (o Options) seedInbox(ctx context.Context, t *Target, stderr io.Writer) error {
+	if o.URL != "" {
+		return nil
 	}
-	return io.Discard
+	secs, err := Seed(ctx, t, SeedOptions{Conversations: o.Inbox.Conversations, MessagesPer: o.Inbox.MessagesPer}, stderr)
+	if err == nil {
+		fmt.Fprintf(stderr, "seeded %d conversations × %d messages in %.1f s\n", o.Inbox.Conversations, o.Inbox.MessagesPer, secs)
+	}
+	return err
 }
 
 // seedOnly seeds a running demo server's database (--url with
