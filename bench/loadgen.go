@@ -44,6 +44,9 @@ type Load struct {
 // Sample is one finished request.
 type Sample struct {
 	Latency time.Duration
+	// Lag is how late the request left against its schedule: the
+	// generator's own delay (a starved CPU), which Latency includes.
+	Lag     time.Duration
 	Outcome Outcome
 }
 
@@ -86,8 +89,9 @@ func (l Load) Run(ctx context.Context) ([]Sample, time.Duration) {
 			defer func() { <-slots }()
 			rctx, cancel := context.WithDeadline(ctx, scheduled.Add(l.Timeout))
 			defer cancel()
+			lag := time.Since(scheduled)
 			out := l.Do(rctx, i)
-			samples[i] = Sample{Latency: time.Since(scheduled), Outcome: out}
+			samples[i] = Sample{Latency: time.Since(scheduled), Lag: lag, Outcome: out}
 		}(i, scheduled)
 	}
 	wg.Wait()

@@ -37,6 +37,8 @@ func medians(runs [][]Result) []Result {
 			P95: med(func(r Result) float64 { return r.Latency.P95 }),
 			P99: med(func(r Result) float64 { return r.Latency.P99 }),
 			Max: med(func(r Result) float64 { return r.Latency.Max })}
+		m.GeneratorLag.P99 = med(func(r Result) float64 { return r.GeneratorLag.P99 })
+		m.GeneratorLag.Max = med(func(r Result) float64 { return r.GeneratorLag.Max })
 		m.Errors = map[string]int{}
 		for _, r := range set {
 			for k, n := range r.Errors {

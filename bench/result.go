@@ -25,6 +25,10 @@ type Result struct {
 	ItemsThroughput float64 `json:"items_per_s"`
 	DurationSeconds float64 `json:"duration_s"`
 	Latency         Latency `json:"latency_ms"`
+	// GeneratorLag is how late requests left against their schedule (the
+	// load tool's own delay, included in Latency): large values mean the
+	// machine could not drive the rate, not only that the server was slow.
+	GeneratorLag Latency `json:"generator_lag_ms"`
 	// OK counts requests answered with a success status; Errors counts the
 	// rest by kind: "status_503", "timeout", "connection", ...
 	OK     int            `json:"ok"`
@@ -58,6 +62,7 @@ func summarize(r *Result, samples []Sample, wall time.Duration, ok func(int) boo
 	r.Requests = len(samples)
 	r.Errors = map[string]int{}
 	lat := make([]time.Duration, 0, len(samples))
+	var lags []time.Duration
 	items := 0
 	for _, s := range samples {
 		switch {
@@ -71,9 +76,12 @@ func summarize(r *Result, samples []Sample, wall time.Duration, ok func(int) boo
 		}
 		if s.Outcome.Err != "generator_saturated" {
 			lat = append(lat, s.Latency)
+			lags = append(lags, s.Lag)
 		}
 	}
 	slices.Sort(lat)
+	slices.Sort(lags)
+	r.GeneratorLag = Latency{P50: pct(lags, 0.50), P95: pct(lags, 0.95), P99: pct(lags, 0.99), Max: pct(lags, 1)}
 	r.Latency = Latency{P50: pct(lat, 0.50), P95: pct(lat, 0.95), P99: pct(lat, 0.99), Max: pct(lat, 1)}
 	r.DurationSeconds = round(wall.Seconds(), 2)
 	if wall > 0 {
@@ -124,6 +132,9 @@ func (r Result) Summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s on %s: %.0f/s target, %.1f/s ok (%.1f items/s), p50 %.1f ms p99 %.1f ms max %.1f ms, %d errors",
 		name, r.Database, r.Rate, r.Throughput, r.ItemsThroughput, r.Latency.P50, r.Latency.P99, r.Latency.Max, r.ErrorCount())
+	if r.GeneratorLag.P99 >= 5 {
+		fmt.Fprintf(&b, " (the tool itself ran up to %.0f ms late at p99)", r.GeneratorLag.P99)
+	}
 	if r.Server != nil {
 		fmt.Fprintf(&b, ", server %.1f CPU s, peak RSS %.0f MB", r.Server.CPUSeconds, r.Server.PeakRSSMB)
 	}
