@@ -51,6 +51,9 @@ func RunIngest(ctx context.Context, t *Target, o IngestOptions) (Result, error) 
 	r := Result{Scenario: "ingest", Variant: fmt.Sprintf("batch%d", o.Batch), Database: t.Database(), Rate: o.Rate}
 	summarize(&r, samples, wall, nil)
 	r.Server = watch.done()
+	if t.DatabaseURL == "" && t.SQLitePath == "" {
+		return r, nil // a server at --url without --database-url or --sqlite: nothing to count in
+	}
 	check, err := checkStored(ctx, t, plan, samples, attempted)
 	if err != nil {
 		return r, err
