@@ -120,7 +120,11 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 	// One registry for the process: HTTP, database pool, jobs and webhooks.
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewDBStatsCollector(db.SQLDB(), "centralita"))
+		collectors.NewDBStatsCollector(db.SQLDB(), "centralita"),
+		// The load tool divides its delta by the requests it made.
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "centralita_db_statements_total",
+			Help: "SQL statements the server executed through its ORM (background job queries excluded)."},
+			func() float64 { return float64(db.QueryCount()) }))
 	graphClient := &whatsapp.Client{BaseURL: cfg.WhatsAppGraphURL, Version: cfg.WhatsAppGraphVersion,
 		HTTP: &http.Client{Timeout: 30 * time.Second}}
 	runner, err := jobs.New(ctx, jobs.Config{Dialect: db.Dialect(), SQLDB: db.SQLDB(), Pool: db.PgxPool(),

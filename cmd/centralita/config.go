@@ -77,6 +77,10 @@ type Config struct {
 	// RateLimitConfig is embedded so its variables parse and report like
 	// the others (config_rate_limits.go).
 	RateLimitConfig
+	// DemoGraphLatency delays every answer of the demo's fake Graph API
+	// (serve --demo only), as Meta's own answers take time: the load
+	// tool's reply scenario sets it.
+	DemoGraphLatency time.Duration `env:"CENTRALITA_DEMO_GRAPH_LATENCY" envDefault:"0s"`
 }
 
 // mediaDir is where the local blob store keeps files.

@@ -34,13 +34,15 @@ var demoNumbers = map[string]whatsapp.FakeNumber{
 // startDemoGraph serves a fake of Meta's Graph API on a loopback port, so
 // the demo's replies are really sent (to the fake) and get wamids; like Meta,
 // it then posts signed receipts (sent, delivered, read) to callbackURL.
-func startDemoGraph(callbackURL, appSecret string) (baseURL string, stop func(), err error) {
+// Every answer waits latency first, as Meta's take time.
+func startDemoGraph(callbackURL, appSecret string, latency time.Duration) (baseURL string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
 	fake := whatsapp.NewFakeGraph(whatsapp.FakeGraphOptions{Numbers: demoNumbers, AppSecret: appSecret})
 	registerDemoMedia(fake)
+	fake.SetLatency(latency)
 	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -21,7 +21,7 @@ import (
 // Graph API serves them, so every file downloads and comes back over REST.
 func TestDemoSimulatedMediaDownloads(t *testing.T) {
 	// Receipts go nowhere: nothing is sent in this test.
-	graphURL, stop, err := startDemoGraph("http://127.0.0.1:9/webhooks/whatsapp", testAppSecret)
+	graphURL, stop, err := startDemoGraph("http://127.0.0.1:9/webhooks/whatsapp", testAppSecret, 0)
 	require.NoError(t, err)
 	t.Cleanup(stop)
 	a := newTestApp(t, func(c *Config) { c.WhatsAppGraphURL = graphURL })

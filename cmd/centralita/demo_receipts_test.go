@@ -31,7 +31,7 @@ func TestDemoGraphSendsReceiptsBack(t *testing.T) {
 		io.Copy(w, res.Body)
 	}))
 	t.Cleanup(relay.Close)
-	graphURL, stop, err := startDemoGraph(relay.URL+"/webhooks/whatsapp", testAppSecret)
+	graphURL, stop, err := startDemoGraph(relay.URL+"/webhooks/whatsapp", testAppSecret, 0)
 	require.NoError(t, err)
 	t.Cleanup(stop)
 	a := newTestApp(t, func(c *Config) { c.WhatsAppGraphURL = graphURL })

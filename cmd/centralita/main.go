@@ -6,6 +6,8 @@
 //	                              create a workspace with its owner; prints JSON
 //	centralita simulate --url URL --app-secret S --numbers ID,ID [--count N --types T,T ...]
 //	                              post signed WhatsApp deliveries to a local server
+//	centralita bench SCENARIO [flags]
+//	                              open-loop load against a server on this machine (bench/)
 //	centralita help [COMMAND]     this list, or a command's flags
 package main
 
@@ -21,6 +23,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/centralita/centralita/bench"
 	"github.com/centralita/centralita/domain"
 )
 
@@ -40,6 +43,7 @@ Commands:
   migrate    apply the database migrations and exit
   bootstrap  create a workspace with its owner; prints JSON with its API key
   simulate   post signed WhatsApp webhook deliveries to a server on this machine
+  bench      open-loop load (ingest, reply, inbox) against a server on this machine; see BENCHMARKS.md
   help       show this, or a command's flags: centralita help simulate
 
 Settings come from the environment (CENTRALITA_ADDR, DATABASE_URL, ...; see README.md).
@@ -70,6 +74,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runBootstrap(ctx, args, stdout, stderr)
 	case "simulate":
 		return runSimulate(ctx, args, stdout, stderr)
+	case "bench":
+		return bench.Main(ctx, args, stdout, stderr)
 	}
 	return fmt.Errorf("unknown command %q (try: centralita help)", command)
 }
@@ -143,7 +149,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if cfg.WhatsAppAppSecret == "" {
 			cfg.WhatsAppAppSecret = demoAppSecret
 		}
-		graphURL, stop, err := startDemoGraph(demoCallbackURL(cfg.Addr), cfg.WhatsAppAppSecret)
+		graphURL, stop, err := startDemoGraph(demoCallbackURL(cfg.Addr), cfg.WhatsAppAppSecret, cfg.DemoGraphLatency)
 		if err != nil {
 			return err
 		}
