@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -61,7 +60,7 @@ type DB struct {
 	sql     *sql.DB
 	pool    *pgxpool.Pool // nil on SQLite
 	dialect string
-	queries atomic.Int64
+	queries *statementCounter
 	store   *Store
 }
 
@@ -81,7 +80,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		SkipDefaultTransaction: true, // single statements need no implicit tx
 		PrepareStmt:            false,
 	}
-	db := &DB{}
+	db := &DB{queries: &statementCounter{}}
 	var err error
 	switch {
 	case cfg.DatabaseURL == "":
@@ -107,7 +106,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("persistence: ping %s: %w", db.dialect, err)
 	}
-	db.store = &Store{db: db.gorm, dialect: db.dialect}
+	db.store = &Store{db: db.gorm, dialect: db.dialect, statements: db.queries}
 	return db, nil
 }
 
@@ -174,30 +173,6 @@ func (db *DB) openPostgres(ctx context.Context, cfg Config, gcfg *gorm.Config) e
 	return nil
 }
 
-// registerCounter counts every statement gorm executes, so tests can prove
-// that dataloaders batch instead of issuing one query per row.
-func (db *DB) registerCounter() error {
-	count := func(g *gorm.DB) {
-		if g.Statement.SQL.Len() > 0 && !g.DryRun {
-			db.queries.Add(1)
-		}
-	}
-	cb := db.gorm.Callback()
-	for _, err := range []error{
-		cb.Query().After("gorm:query").Register("centralita:count_query", count),
-		cb.Create().After("gorm:create").Register("centralita:count_create", count),
-		cb.Update().After("gorm:update").Register("centralita:count_update", count),
-		cb.Delete().After("gorm:delete").Register("centralita:count_delete", count),
-		cb.Row().After("gorm:row").Register("centralita:count_row", count),
-		cb.Raw().After("gorm:raw").Register("centralita:count_raw", count),
-	} {
-		if err != nil {
-			return fmt.Errorf("persistence: register query counter: %w", err)
-		}
-	}
-	return nil
-}
-
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 
@@ -220,8 +195,6 @@ func (db *DB) Dialect() string { return db.dialect }
 // Store returns the domain.Store backed by this database.
 func (db *DB) Store() *Store { return db.store }
 
-// QueryCount is the number of SQL statements executed through gorm so far.
-func (db *DB) QueryCount() int64 { return db.queries.Load() }
 
 // PgxPool is the Postgres pool (nil on SQLite), for the job system's
 // workers, which LISTEN for new jobs through it.
