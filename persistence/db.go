@@ -195,7 +195,6 @@ func (db *DB) Dialect() string { return db.dialect }
 // Store returns the domain.Store backed by this database.
 func (db *DB) Store() *Store { return db.store }
 
-
 // PgxPool is the Postgres pool (nil on SQLite), for the job system's
 // workers, which LISTEN for new jobs through it.
 func (db *DB) PgxPool() *pgxpool.Pool { return db.pool }
