@@ -113,7 +113,8 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		MaxUploadBytes: cfg.MaxUploadBytes,
 		TrustedProxies: cfg.TrustedProxies,
-		WhatsApp:       api.WhatsAppConfig{VerifyToken: cfg.WhatsAppVerifyToken, AppSecret: cfg.WhatsAppAppSecret},
+		WhatsApp: api.WhatsAppConfig{VerifyToken: cfg.WhatsAppVerifyToken, AppSecret: cfg.WhatsAppAppSecret,
+			MaxInFlight: cfg.webhookMaxInFlight()},
 	}
 	if cfg.GraphiQL {
 		deps.GraphiQL = graph.GraphiQLHandler("/graphql")
@@ -145,6 +146,13 @@ func (a *app) serve(ctx context.Context, ready chan<- string) error {
 		ln.Close()
 		return err
 	}
+	stopDebug, err := a.listenDebug()
+	if err != nil {
+		ln.Close()
+		stopMetrics(ctx)
+		return err
+	}
+	defer stopDebug(context.Background())
 	if a.jobs != nil {
 		if err := a.jobs.Start(ctx); err != nil {
 			ln.Close()

@@ -70,6 +70,22 @@ type Config struct {
 	// scrape must carry. See metricsAccess.
 	MetricsAddr  string `env:"CENTRALITA_METRICS_ADDR"`
 	MetricsToken string `env:"CENTRALITA_METRICS_TOKEN"`
+	// WebhookMaxInFlight bounds the WhatsApp deliveries worked on at once;
+	// more are answered 503 with Retry-After (Meta retries). 0 means the
+	// database pool size.
+	WebhookMaxInFlight int `env:"CENTRALITA_WEBHOOK_MAX_IN_FLIGHT"`
+	// DebugAddr, when set, serves Go's pprof profiles on a loopback
+	// listener of its own, never on Addr.
+	DebugAddr string `env:"CENTRALITA_DEBUG_ADDR"`
+}
+
+// webhookMaxInFlight is the bound on deliveries in progress: by default
+// one per database connection, as more would only wait for one.
+func (c *Config) webhookMaxInFlight() int {
+	if c.WebhookMaxInFlight > 0 {
+		return c.WebhookMaxInFlight
+	}
+	return c.DBMaxOpenConns
 }
 
 // mediaDir is where the local blob store keeps files.
@@ -180,6 +196,12 @@ func (c *Config) validate() error {
 			errs = append(errs, fmt.Errorf("CENTRALITA_METRICS_ADDR must be a host:port other than CENTRALITA_ADDR"))
 		}
 	}
+	if c.WebhookMaxInFlight < 0 {
+		errs = append(errs, badSetting("CENTRALITA_WEBHOOK_MAX_IN_FLIGHT", "must be 0 (the pool size) or more"))
+	}
+	if c.DebugAddr != "" && !loopbackAddr(c.DebugAddr) {
+		errs = append(errs, fmt.Errorf("CENTRALITA_DEBUG_ADDR must be a loopback host:port (127.0.0.1:6060): profiles are not for the network"))
+	}
 	if _, err := c.logLevel(); err != nil {
 		errs = append(errs, err)
 	}
@@ -221,7 +243,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("introspection", c.introspection()), slog.String("access_token_ttl", c.AccessTokenTTL.String()),
 		slog.Bool("whatsapp_app_secret_set", c.WhatsAppAppSecret != ""),
 		slog.Bool("whatsapp_verify_token_set", c.WhatsAppVerifyToken != ""),
-		slog.String("metrics_addr", c.MetricsAddr), slog.Bool("metrics_token_set", c.MetricsToken != ""))
+		slog.String("metrics_addr", c.MetricsAddr), slog.Bool("metrics_token_set", c.MetricsToken != ""),
+		slog.Int("webhook_max_in_flight", c.webhookMaxInFlight()), slog.String("debug_addr", c.DebugAddr))
 }
 
 func (c *Config) databaseKind() string {
@@ -257,4 +280,17 @@ func (c *Config) secret(configured, file string) ([]byte, error) {
 	}
 	secret := []byte(hex.EncodeToString(raw))
 	return secret, os.WriteFile(path, secret, 0o600)
+}
+
+// loopbackAddr reports whether addr is host:port on a loopback address.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
