@@ -33,6 +33,11 @@ const (
 // DefaultMaxOpenConns is the Postgres pool size when Config leaves it zero.
 const DefaultMaxOpenConns = 20
 
+// JobPoolConns is the size of the job system's own Postgres pool: one
+// LISTEN connection, the producer's fetches, the completer and the
+// leader's maintenance.
+const JobPoolConns = 5
+
 // SQLiteFileName is the database file created inside Config.DataDir.
 const SQLiteFileName = "centralita.db"
 
@@ -59,6 +64,7 @@ type DB struct {
 	gorm    *gorm.DB
 	sql     *sql.DB
 	pool    *pgxpool.Pool // nil on SQLite
+	jobPool *pgxpool.Pool // River's own connections; nil on SQLite
 	dialect string
 	queries *statementCounter
 	store   *Store
@@ -161,15 +167,28 @@ func (db *DB) openPostgres(ctx context.Context, cfg Config, gcfg *gorm.Config) e
 	if err != nil {
 		return fmt.Errorf("persistence: open postgres pool: %w", err)
 	}
+	// The job system's fetching, LISTEN, completion and leader election
+	// get connections of their own: sharing the request pool, they
+	// stalled under load ("JobGetAvailable timed out") while requests
+	// held every connection. The jobs' own work still goes through the
+	// request pool, in the domain's transactions.
+	jcfg := pcfg.Copy()
+	jcfg.MaxConns = JobPoolConns
+	jobPool, err := pgxpool.NewWithConfig(ctx, jcfg)
+	if err != nil {
+		pool.Close()
+		return fmt.Errorf("persistence: open postgres job pool: %w", err)
+	}
 	sqlDB := stdlib.OpenDBFromPool(pool)
 	sqlDB.SetMaxOpenConns(maxConns)
 	g, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), gcfg)
 	if err != nil {
 		_ = sqlDB.Close()
 		pool.Close()
+		jobPool.Close()
 		return fmt.Errorf("persistence: open postgres: %w", err)
 	}
-	db.gorm, db.sql, db.pool, db.dialect = g, sqlDB, pool, DialectPostgres
+	db.gorm, db.sql, db.pool, db.jobPool, db.dialect = g, sqlDB, pool, jobPool, DialectPostgres
 	return nil
 }
 
@@ -182,6 +201,7 @@ func (db *DB) Close() error {
 	if db.pool != nil {
 		// Closing the *sql.DB does not close the pgxpool under it.
 		db.pool.Close()
+		db.jobPool.Close()
 	}
 	return err
 }
@@ -195,6 +215,9 @@ func (db *DB) Dialect() string { return db.dialect }
 // Store returns the domain.Store backed by this database.
 func (db *DB) Store() *Store { return db.store }
 
-// PgxPool is the Postgres pool (nil on SQLite), for the job system's
-// workers, which LISTEN for new jobs through it.
+// PgxPool is the Postgres pool requests use (nil on SQLite).
 func (db *DB) PgxPool() *pgxpool.Pool { return db.pool }
+
+// JobPool is the job system's own Postgres pool (nil on SQLite): its
+// workers fetch, complete and LISTEN for new jobs through it.
+func (db *DB) JobPool() *pgxpool.Pool { return db.jobPool }

@@ -88,7 +88,7 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 		collectors.NewDBStatsCollector(db.SQLDB(), "centralita"))
 	graphClient := &whatsapp.Client{BaseURL: cfg.WhatsAppGraphURL, Version: cfg.WhatsAppGraphVersion,
 		HTTP: &http.Client{Timeout: 30 * time.Second}}
-	runner, err := jobs.New(ctx, jobs.Config{Dialect: db.Dialect(), SQLDB: db.SQLDB(), Pool: db.PgxPool(),
+	runner, err := jobs.New(ctx, jobs.Config{Dialect: db.Dialect(), SQLDB: db.SQLDB(), Pool: db.JobPool(),
 		Service: svc, Graph: graphClient, Logger: logger, PerNumberRate: cfg.WhatsAppSendRate,
 		PairInterval: cfg.WhatsAppPairInterval, PairBurst: cfg.WhatsAppPairBurst,
 		ReceiptWait: cfg.WhatsAppReceiptWait, JobTimeout: cfg.JobTimeout, RetryUnit: cfg.JobRetryUnit,
