@@ -57,7 +57,7 @@ func (s *Store) FindConversations(ctx context.Context, f domain.ConversationFilt
 	if !visible {
 		return domain.MakePage([]*domain.Conversation{}, pageLimit(pq), conversationCursor), nil
 	}
-	q = s.filterConversations(q, ws, f)
+	q = s.filterConversations(q, f)
 	var rows []conversationRow
 	if err := inbox.page(q, pq).Find(&rows).Error; err != nil {
 		return domain.Page[*domain.Conversation]{}, writeError(err, "conversation")
@@ -104,7 +104,7 @@ func (s *Store) visible(q *gorm.DB, vis domain.Visibility) (*gorm.DB, bool) {
 
 // filterConversations applies the inbox filters. User text is only ever a
 // bound parameter, with LIKE wildcards escaped.
-func (s *Store) filterConversations(q *gorm.DB, ws string, f domain.ConversationFilter) *gorm.DB {
+func (s *Store) filterConversations(q *gorm.DB, f domain.ConversationFilter) *gorm.DB {
 	if len(f.Status) > 0 {
 		statuses := make([]string, len(f.Status))
 		for i, st := range f.Status {
@@ -134,15 +134,14 @@ func (s *Store) filterConversations(q *gorm.DB, ws string, f domain.Conversation
 		q = q.Where("EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.workspace_id = c.workspace_id AND t.tag_id = ?)", f.TagID)
 	}
 	if f.Text != "" {
-		// Uncorrelated IN lists, so Postgres answers each from its trigram
-		// index (migration 00027) instead of probing every conversation
-		// of the inbox in turn; SQLite scans the workspace's contacts and
-		// messages once each.
+		// On Postgres each EXISTS becomes one hashed subplan answered from
+		// its trigram indexes (migration 00027); SQLite reads the
+		// workspace's contacts and messages.
 		like, pattern := s.likeOp(), containsPattern(f.Text)
-		q = q.Where("(c.contact_id IN (SELECT ct.id FROM contacts ct WHERE ct.workspace_id = ?"+
+		q = q.Where("(EXISTS (SELECT 1 FROM contacts ct WHERE ct.id = c.contact_id AND ct.workspace_id = c.workspace_id"+
 			" AND (ct.name "+like+" ? ESCAPE '\\' OR ct.wa_id "+like+" ? ESCAPE '\\' OR ct.phone_e164 "+like+" ? ESCAPE '\\'))"+
-			" OR c.id IN (SELECT m.conversation_id FROM messages m WHERE m.workspace_id = ?"+
-			" AND m.text "+like+" ? ESCAPE '\\'))", ws, pattern, pattern, pattern, ws, pattern)
+			" OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.workspace_id = c.workspace_id"+
+			" AND m.text "+like+" ? ESCAPE '\\'))", pattern, pattern, pattern, pattern)
 	}
 	return q
 }
