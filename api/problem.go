@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -97,6 +98,13 @@ func newProblem(err error, requestID string) problem {
 // only place an internal error is logged, once, with the request id.
 func fail(c *gin.Context, err error) {
 	ctx := c.Request.Context()
+	if errors.Is(ctx.Err(), context.Canceled) {
+		// The client gave up (and will retry, if it is Meta): nothing went
+		// wrong here, so it is neither logged as an error nor counted as
+		// a 500. Nobody reads the answer; 499 is nginx's name for it.
+		c.AbortWithStatus(StatusClientClosedRequest)
+		return
+	}
 	p := newProblem(err, domain.RequestID(ctx))
 	switch p.Code {
 	case domain.CodeInternal:
@@ -127,6 +135,10 @@ func writeProblem(c *gin.Context, p problem) {
 	}
 	c.Render(p.Status, jsonRender{contentType: problemContentType, value: p})
 }
+
+// StatusClientClosedRequest is recorded (in metrics and the access log)
+// for a request whose client went away before it was answered.
+const StatusClientClosedRequest = 499
 
 // errPayloadTooLarge is returned by decoding when the body exceeds the limit.
 var errPayloadTooLarge = &domain.Error{Code: codePayloadTooLarge, Message: "request body is too large"}

@@ -1,10 +1,18 @@
 package api
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/stretchr/testify/require"
 
 	"github.com/centralita/centralita/domain"
@@ -36,4 +44,38 @@ func TestProblemNamesTheField(t *testing.T) {
 	require.Equal(t, "urn:centralita:problem:invalid", p.Type)
 	require.Equal(t, []problemField{{Field: "close_reason", Message: "closing needs a close_reason"}}, p.Errors)
 	require.Equal(t, "req_1", p.RequestID)
+}
+
+// A client that hangs up is no server error: it is recorded as 499 and
+// not logged as a failure.
+func TestAClientThatGaveUpIsNotAServerError(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	reg := prometheus.NewRegistry()
+	r := gin.New()
+	r.Use(requestID(logger), accessLog(logger, registerOnce(reg, durationHistogram())))
+	r.GET("/slow", func(c *gin.Context) {
+		ctx, cancel := context.WithCancel(c.Request.Context())
+		c.Request = c.Request.WithContext(ctx)
+		cancel() // the client went away while the database was working
+		fail(c, fmt.Errorf("persistence: %w", ctx.Err()))
+	})
+	res := httptest.NewRecorder()
+	r.ServeHTTP(res, httptest.NewRequest(http.MethodGet, "/slow", nil))
+	require.Equal(t, StatusClientClosedRequest, res.Code)
+	require.NotContains(t, logs.String(), "request failed")
+	require.NotContains(t, logs.String(), `"level":"ERROR"`)
+	families, err := reg.Gather()
+	require.NoError(t, err)
+	require.Len(t, families, 1)
+	require.Equal(t, "499", labelValue(families[0].GetMetric()[0].GetLabel(), "status"))
+}
+
+func labelValue(labels []*dto.LabelPair, name string) string {
+	for _, l := range labels {
+		if l.GetName() == name {
+			return l.GetValue()
+		}
+	}
+	return ""
 }

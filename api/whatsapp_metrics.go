@@ -10,6 +10,7 @@ import (
 // webhookMetrics counts what Meta's webhook deliveries became. Labels are
 // closed sets: never a number, a workspace or an id.
 type webhookMetrics struct {
+	inFlight      prometheus.Gauge
 	deliveries    *prometheus.CounterVec // outcome
 	verifications *prometheus.CounterVec // outcome
 	items         *prometheus.CounterVec // kind, outcome
@@ -28,6 +29,8 @@ const (
 	deliveryUnreadable   = "unreadable"
 	deliveryUnavailable  = "unavailable"
 	deliveryFailed       = "failed"
+	deliveryOverloaded   = "overloaded"    // refused with 503: too many deliveries in flight
+	deliveryClientClosed = "client_closed" // the sender gave up before the answer
 )
 
 // Item outcomes, one per message, receipt or user id update of a delivery.
@@ -51,6 +54,10 @@ func newWebhookMetrics(reg prometheus.Registerer) *webhookMetrics {
 			Name: "centralita_whatsapp_webhook_deliveries_total",
 			Help: "POST /webhooks/whatsapp deliveries by outcome.",
 		}, []string{"outcome"})),
+		inFlight: registerOnce(reg, prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "centralita_whatsapp_webhook_in_flight",
+			Help: "POST /webhooks/whatsapp deliveries being worked on now (bounded by CENTRALITA_WEBHOOK_MAX_IN_FLIGHT).",
+		})),
 		verifications: registerOnce(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "centralita_whatsapp_webhook_verifications_total",
 			Help: "GET /webhooks/whatsapp subscription handshakes by outcome (accepted, refused).",
@@ -66,7 +73,8 @@ func newWebhookMetrics(reg prometheus.Registerer) *webhookMetrics {
 	}
 	// Every series exists from the start, so rates and alerts see zeros.
 	for _, o := range []string{deliveryApplied, deliveryDuplicate, deliveryIgnored, deliveryDeadLettered,
-		deliveryQuarantined, deliveryRefused, deliveryTooLarge, deliveryUnreadable, deliveryUnavailable, deliveryFailed} {
+		deliveryQuarantined, deliveryRefused, deliveryTooLarge, deliveryUnreadable, deliveryUnavailable, deliveryFailed,
+		deliveryOverloaded, deliveryClientClosed} {
 		m.deliveries.WithLabelValues(o)
 	}
 	m.verifications.WithLabelValues("accepted")
@@ -86,6 +94,7 @@ func newWebhookMetrics(reg prometheus.Registerer) *webhookMetrics {
 type deliveryTally struct {
 	applied, duplicates       int
 	deadLettered, quarantined bool
+	overloaded                bool
 }
 
 const tallyKey = "centralita.webhook_tally"
@@ -122,7 +131,12 @@ func (t *deliveryTally) outcome(status int) string {
 	case http.StatusBadRequest:
 		return deliveryUnreadable
 	case http.StatusServiceUnavailable:
+		if t.overloaded {
+			return deliveryOverloaded
+		}
 		return deliveryUnavailable
+	case StatusClientClosedRequest:
+		return deliveryClientClosed
 	default:
 		return deliveryFailed
 	}

@@ -21,6 +21,9 @@ import (
 type WhatsAppConfig struct {
 	VerifyToken string // echoed handshake token set in Meta's App Dashboard
 	AppSecret   string // signs every delivery (X-Hub-Signature-256)
+	// MaxInFlight bounds the deliveries worked on at once (0: unbounded);
+	// more are refused with 503 and Retry-After (see limitInFlight).
+	MaxInFlight int
 }
 
 // maxWebhookBytes is above Meta's ~3 MB payload ceiling.
@@ -38,7 +41,7 @@ type whatsappWebhook struct {
 func registerWhatsApp(r *gin.Engine, svc *domain.Service, cfg WhatsAppConfig, metrics *webhookMetrics) {
 	w := &whatsappWebhook{svc: svc, cfg: cfg, metrics: metrics}
 	r.GET("/webhooks/whatsapp", w.verify)
-	r.POST("/webhooks/whatsapp", metrics.countDelivery, limitBody(maxWebhookBytes), w.receive)
+	r.POST("/webhooks/whatsapp", metrics.countDelivery, limitInFlight(cfg.MaxInFlight, metrics.inFlight), limitBody(maxWebhookBytes), w.receive)
 }
 
 // verify answers Meta's subscription handshake.

@@ -123,6 +123,11 @@ type NewConversation struct {
 	// PreviousConversationID links a conversation the customer opened by
 	// writing after the reopen window to the one they wrote in before.
 	PreviousConversationID string
+
+	// Set by the inbound path, which has just read or written them in
+	// this transaction: they need not be looked up again.
+	knownContact *Contact
+	knownChannel *Channel
 }
 
 // ConversationFilter narrows an inbox listing. Empty fields do not filter.

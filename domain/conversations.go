@@ -104,8 +104,10 @@ func (s *Service) openConversation(ctx context.Context, in NewConversation) (*Co
 	if in.ContactID == "" {
 		return nil, FieldError("contact_id", "contact_id is required")
 	}
-	if _, err := s.Contact(ctx, in.ContactID); err != nil {
-		return nil, err
+	if in.knownContact == nil || in.knownContact.ID != in.ContactID {
+		if _, err := s.Contact(ctx, in.ContactID); err != nil {
+			return nil, err
+		}
 	}
 	if in.QueueID != "" {
 		if _, err := s.Queue(ctx, in.QueueID); err != nil {
@@ -165,6 +167,14 @@ const maxVersionRetries = 10
 // with an optimistic version check and the event mutate names. The extra
 // writes run in the same transaction after the conversation is saved.
 func (s *Service) change(ctx context.Context, id string, mutate func(p Principal, c *Conversation) (event string, payload map[string]any, err error), extra ...func(ctx context.Context) error) (*Conversation, error) {
+	return s.changeLoaded(ctx, &Conversation{ID: id}, mutate, extra...)
+}
+
+// changeLoaded is change on a conversation the caller already read in this
+// transaction (a Version of 0 means only its ID is known): the first
+// attempt mutates it without reading it again, a lost race reads it anew.
+func (s *Service) changeLoaded(ctx context.Context, loaded *Conversation, mutate func(p Principal, c *Conversation) (event string, payload map[string]any, err error), extra ...func(ctx context.Context) error) (*Conversation, error) {
+	id := loaded.ID
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -182,7 +192,9 @@ func (s *Service) change(ctx context.Context, id string, mutate func(p Principal
 		// took it meanwhile), so replaying it is safe.
 		for attempt := 1; ; attempt++ {
 			var err error
-			if c, err = s.Conversation(ctx, id); err != nil {
+			if attempt == 1 && loaded.Version > 0 && ConversationVisibility(p).CanSee(loaded) {
+				c = loaded
+			} else if c, err = s.Conversation(ctx, id); err != nil {
 				return err
 			}
 			from, fromAssignee = c.Status, c.AssigneeID

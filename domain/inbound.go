@@ -70,6 +70,14 @@ type InboundStore interface {
 	FindContactByUserID(ctx context.Context, userID string) (*Contact, error)
 	// FindContactByPhone returns the oldest contact with that E.164 number.
 	FindContactByPhone(ctx context.Context, phoneE164 string) (*Contact, error)
+	// FindSender finds a message's sender in one lookup: by BSUID, else
+	// wa_id, else the oldest contact with the E.164 number; empty ids are
+	// skipped. TagIDs are not loaded (nothing on the inbound path reads
+	// them from this contact).
+	FindSender(ctx context.Context, waID, userID, phoneE164 string) (*Contact, error)
+	// FindInboundConversation is FindActiveConversation with what the
+	// inbound path decides on, in the same read.
+	FindInboundConversation(ctx context.Context, contactID, channelID string) (*InboundConversation, error)
 	// FindActiveConversation returns the newest conversation of the contact
 	// on the channel that is not closed.
 	FindActiveConversation(ctx context.Context, contactID, channelID string) (*Conversation, error)
@@ -90,6 +98,18 @@ type InboundStore interface {
 	LastRedirectNotice(ctx context.Context, channelID, contactID string) (*time.Time, error)
 	// SaveDeadLetter keeps a signed delivery that could not be understood.
 	SaveDeadLetter(ctx context.Context, body []byte, reason string, at time.Time) error
+}
+
+// InboundConversation is a contact's active conversation on a number, read
+// with what storing a customer's message in it depends on, so the hottest
+// path reads it once.
+type InboundConversation struct {
+	*Conversation
+	// QueueHasSLA: the conversation's queue has an SLA policy to measure.
+	QueueHasSLA bool
+	// MayAutomate: a welcome bot (of the number or the workspace, enabled
+	// or not) or routing rules exist; when false neither can act.
+	MayAutomate bool
 }
 
 // ChannelForPhoneNumber routes an inbound delivery. Errors: not_found.
@@ -185,7 +205,7 @@ func (s *Service) receiveOnce(ctx context.Context, ch *Channel, in InboundMessag
 		} else if ErrorCode(err) != CodeNotFound {
 			return err
 		}
-		contact, err := s.contactForSender(ctx, in.WaID, in.UserID, in.ProfileName)
+		contact, newContact, err := s.contactForSender(ctx, in.WaID, in.UserID, in.ProfileName)
 		if err != nil {
 			return err
 		}
@@ -195,10 +215,11 @@ func (s *Service) receiveOnce(ctx context.Context, ch *Channel, in InboundMessag
 				return err
 			}
 		}
-		conv, opened, err := s.activeConversation(ctx, ch, contact)
+		active, opened, err := s.activeConversation(ctx, ch, contact, newContact)
 		if err != nil {
 			return err
 		}
+		conv := active.Conversation
 		msg := &Message{ID: NewID(PrefixMessage), WorkspaceID: ch.WorkspaceID, ConversationID: conv.ID,
 			ChannelID: ch.ID, Direction: DirectionInbound, AuthorKind: AuthorContact, AuthorID: contact.ID,
 			Type: in.Type, Text: in.Text, ProviderMessageID: in.ProviderMessageID,
@@ -212,10 +233,18 @@ func (s *Service) receiveOnce(ctx context.Context, ch *Channel, in InboundMessag
 		if err := s.linkQuoted(ctx, msg); err != nil {
 			return err
 		}
-		if _, err := s.recordInbound(ctx, conv.ID, msg); err != nil {
+		if !active.QueueHasSLA && !opened {
+			ctx = withoutSLA(ctx, conv.QueueID)
+		}
+		stored, err := s.recordInboundIn(ctx, conv, msg)
+		if err != nil {
 			return err
 		}
-		if err := s.welcomeBotStep(ctx, ch, conv.ID, msg); err != nil {
+		var automation *InboundConversation
+		if !opened {
+			automation = &InboundConversation{Conversation: stored, MayAutomate: active.MayAutomate}
+		}
+		if err := s.welcomeBotStep(ctx, ch, conv.ID, msg, automation); err != nil {
 			return err
 		}
 		if opened {
@@ -281,13 +310,22 @@ func (s *Service) linkQuoted(ctx context.Context, m *Message) error {
 
 // activeConversation finds the contact's conversation on the number, or
 // opens one (opened) that is routed and assigned once its first message
-// is stored.
-func (s *Service) activeConversation(ctx context.Context, ch *Channel, contact *Contact) (c *Conversation, opened bool, err error) {
-	c, err = s.store.FindActiveConversation(ctx, contact.ID, ch.ID)
-	if ErrorCode(err) == CodeNotFound {
-		return s.followUpConversation(ctx, ch, contact)
+// is stored. Only a found conversation carries the InboundConversation
+// hints; an opened one's are false.
+// A new contact has no conversation to look for.
+func (s *Service) activeConversation(ctx context.Context, ch *Channel, contact *Contact, newContact bool) (*InboundConversation, bool, error) {
+	if newContact {
+		c, err := s.openConversation(ctx, NewConversation{ContactID: contact.ID, ChannelID: ch.ID,
+			knownContact: contact, knownChannel: ch})
+		return &InboundConversation{Conversation: c, QueueHasSLA: true, MayAutomate: true}, err == nil, err
 	}
-	return c, false, err
+	found, err := s.store.FindInboundConversation(ctx, contact.ID, ch.ID)
+	if ErrorCode(err) == CodeNotFound {
+		c, opened, err := s.followUpConversation(ctx, ch, contact)
+		// A reopened conversation is measured and automated as usual.
+		return &InboundConversation{Conversation: c, QueueHasSLA: true, MayAutomate: true}, opened, err
+	}
+	return found, false, err
 }
 
 // ApplyStatus moves an outbound message's delivery status forward, never

@@ -53,7 +53,8 @@ func validUserID(id string) bool {
 // 521… and is on file as +52…; a contact created by a CRM has a phone but
 // no wa_id yet), else a new contact. Ids the contact lacks are filled in,
 // unless another contact already holds them (left for a person to merge).
-func (s *Service) contactForSender(ctx context.Context, waID, userID, profileName string) (*Contact, error) {
+// created says the contact is new.
+func (s *Service) contactForSender(ctx context.Context, waID, userID, profileName string) (c *Contact, created bool, err error) {
 	name := strings.TrimSpace(profileName)
 	if len([]rune(name)) > 200 {
 		name = string([]rune(name)[:200])
@@ -62,14 +63,15 @@ func (s *Service) contactForSender(ctx context.Context, waID, userID, profileNam
 	if s.opts.PhoneE164 != nil && waID != "" {
 		e164 = s.opts.PhoneE164(waID)
 	}
-	c, err := s.findSender(ctx, waID, userID, e164)
+	c, err = s.findSender(ctx, waID, userID, e164)
 	if ErrorCode(err) == CodeNotFound {
 		now := s.now()
-		return s.createContact(ctx, &Contact{ID: NewID(PrefixContact), WaID: waID,
+		c, err = s.createContact(ctx, &Contact{ID: NewID(PrefixContact), WaID: waID,
 			UserID: userID, PhoneE164: e164, Name: name, CustomAttributes: map[string]any{}, CreatedAt: now, UpdatedAt: now})
+		return c, err == nil, err
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	changed := false
 	if c.WaID == "" && waID != "" && s.unclaimed(ctx, s.store.FindContactByWaID, waID) {
@@ -86,28 +88,19 @@ func (s *Service) contactForSender(ctx context.Context, waID, userID, profileNam
 	}
 	if changed {
 		c.UpdatedAt = s.now()
-		return c, s.store.UpdateContact(ctx, c)
+		return c, false, s.store.UpdateContact(ctx, c)
 	}
-	return c, nil
+	return c, false, nil
 }
 
 // findSender looks a customer up by BSUID, then wa_id, then E.164 number,
 // skipping the ids it is not given.
+// The store does it in one lookup.
 func (s *Service) findSender(ctx context.Context, waID, userID, e164 string) (*Contact, error) {
-	if userID != "" {
-		if c, ferr := s.store.FindContactByUserID(ctx, userID); ErrorCode(ferr) != CodeNotFound {
-			return c, ferr
-		}
+	if waID == "" && userID == "" && e164 == "" {
+		return nil, NotFound("contact")
 	}
-	if waID != "" {
-		if c, ferr := s.store.FindContactByWaID(ctx, waID); ErrorCode(ferr) != CodeNotFound {
-			return c, ferr
-		}
-	}
-	if e164 != "" {
-		return s.store.FindContactByPhone(ctx, e164)
-	}
-	return nil, NotFound("contact")
+	return s.store.FindSender(ctx, waID, userID, e164)
 }
 
 // unclaimed reports whether no contact holds id yet. A lookup error counts

@@ -37,7 +37,9 @@ func (s *Service) requireQueue(ctx context.Context, field, id string) error {
 func (s *Service) land(ctx context.Context, in *NewConversation) error {
 	var ch *Channel
 	var err error
-	if in.ChannelID != "" {
+	if in.knownChannel != nil && in.knownChannel.ID == in.ChannelID {
+		ch = in.knownChannel
+	} else if in.ChannelID != "" {
 		if ch, err = s.Channel(ctx, in.ChannelID); err != nil {
 			return err
 		}

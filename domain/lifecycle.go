@@ -188,7 +188,7 @@ func (s *Service) autoClosePending(ctx context.Context, conversationID string, a
 // conversation starts, linked to it. opened says a new one was stored,
 // which the inbound path routes and assigns once the message is in.
 func (s *Service) followUpConversation(ctx context.Context, ch *Channel, contact *Contact) (c *Conversation, opened bool, err error) {
-	fresh := NewConversation{ContactID: contact.ID, ChannelID: ch.ID}
+	fresh := NewConversation{ContactID: contact.ID, ChannelID: ch.ID, knownContact: contact, knownChannel: ch}
 	last, err := s.store.FindLatestConversation(ctx, contact.ID, ch.ID)
 	if ErrorCode(err) == CodeNotFound {
 		c, err = s.openConversation(ctx, fresh)

@@ -340,7 +340,18 @@ func (s *Service) RecordInboundText(ctx context.Context, conversationID, text st
 // recordInbound stores a customer's message in a conversation. A customer
 // reply brings a pending_customer conversation back to open.
 func (s *Service) recordInbound(ctx context.Context, conversationID string, msg *Message) (*Message, error) {
-	_, err := s.change(ctx, conversationID, func(p Principal, c *Conversation) (string, map[string]any, error) {
+	_, err := s.recordInboundIn(ctx, &Conversation{ID: conversationID}, msg)
+	if err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+// recordInboundIn is recordInbound in a conversation the caller has read
+// in this transaction (only its ID when Version is 0, and it is read
+// here); it returns the conversation as saved.
+func (s *Service) recordInboundIn(ctx context.Context, loaded *Conversation, msg *Message) (*Conversation, error) {
+	return s.changeLoaded(ctx, loaded, func(p Principal, c *Conversation) (string, map[string]any, error) {
 		msg.ConversationID, msg.AuthorID = c.ID, c.ContactID
 		if msg.ChannelID == "" {
 			msg.ChannelID = c.ChannelID
@@ -363,8 +374,4 @@ func (s *Service) recordInbound(ctx context.Context, conversationID string, msg 
 		}
 		return EventMessageCreated, map[string]any{"message_id": msg.ID, "direction": string(msg.Direction)}, nil
 	}, func(ctx context.Context) error { return s.store.CreateMessage(ctx, msg) })
-	if err != nil {
-		return nil, err
-	}
-	return msg, nil
 }

@@ -86,7 +86,7 @@ func (p *SLAPolicy) clockPolicy() slaclock.Policy {
 // queueSLA is the policy of a queue and the calendar it counts in; a nil
 // policy when the queue has none (or it is gone).
 func (s *Service) queueSLA(ctx context.Context, queueID string) (*SLAPolicy, *businesshours.Schedule, error) {
-	if queueID == "" {
+	if queueID == "" || knownWithoutSLA(ctx, queueID) {
 		return nil, nil, nil
 	}
 	q, err := s.store.FindQueue(ctx, queueID)
@@ -195,4 +195,21 @@ func remember(sla *ConversationSLA, key string) {
 // from what was read back are the same due time.
 func sameInstant(a, b time.Time) bool {
 	return a.Truncate(time.Microsecond).Equal(b.Truncate(time.Microsecond))
+}
+
+// noSLAKey carries the id of a queue the caller read, in the open
+// transaction, as having no SLA policy: measuring a conversation there
+// needs no lookup (the inbound path reads it with the conversation).
+type noSLAKey struct{}
+
+func withoutSLA(ctx context.Context, queueID string) context.Context {
+	if queueID == "" {
+		return ctx
+	}
+	return context.WithValue(ctx, noSLAKey{}, queueID)
+}
+
+func knownWithoutSLA(ctx context.Context, queueID string) bool {
+	id, _ := ctx.Value(noSLAKey{}).(string)
+	return id != "" && id == queueID
 }

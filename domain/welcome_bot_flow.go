@@ -13,20 +13,28 @@ import (
 // the conversation. Without an enabled bot, a tapped reply naming a queue
 // still routes (routeMenuReply). Nothing automatic speaks once a person
 // holds or answered the conversation (botMaySpeak).
-func (s *Service) welcomeBotStep(ctx context.Context, ch *Channel, conversationID string, msg *Message) error {
+// known, when not nil, is the conversation as the message left it, read in
+// this transaction with whether automation may act at all.
+func (s *Service) welcomeBotStep(ctx context.Context, ch *Channel, conversationID string, msg *Message, known *InboundConversation) error {
 	// Most messages arrive in conversations a person already holds or
 	// answered: nothing automatic acts there (nor does routeMenuReply,
 	// which needs a new, unassigned conversation), so stop before reading
 	// the bot and the rules.
-	conv, err := s.store.FindConversation(ctx, conversationID)
-	if err != nil || !botMaySpeak(conv) {
+	var conv *Conversation
+	var err error
+	if known != nil {
+		conv = known.Conversation
+	} else if conv, err = s.store.FindConversation(ctx, conversationID); err != nil {
 		return err
+	}
+	if !botMaySpeak(conv) {
+		return nil
 	}
 	var bot *WelcomeBot
 	var rules []*RoutingRule
 	// A legacy number in redirect mode points customers elsewhere; the
 	// switchboard works only on numbers that take conversations.
-	if ch.Mode != ChannelModeRedirect {
+	if ch.Mode != ChannelModeRedirect && (known == nil || known.MayAutomate) {
 		if bot, err = s.botFor(ctx, ch.ID); err != nil {
 			return err
 		}

@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -33,6 +32,11 @@ const (
 
 // DefaultMaxOpenConns is the Postgres pool size when Config leaves it zero.
 const DefaultMaxOpenConns = 20
+
+// JobPoolConns is the size of the job system's own Postgres pool: one
+// LISTEN connection, the producer's fetches, the completer and the
+// leader's maintenance.
+const JobPoolConns = 5
 
 // SQLiteFileName is the database file created inside Config.DataDir.
 const SQLiteFileName = "centralita.db"
@@ -60,8 +64,9 @@ type DB struct {
 	gorm    *gorm.DB
 	sql     *sql.DB
 	pool    *pgxpool.Pool // nil on SQLite
+	jobPool *pgxpool.Pool // River's own connections; nil on SQLite
 	dialect string
-	queries atomic.Int64
+	queries *statementCounter
 	store   *Store
 }
 
@@ -81,7 +86,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		SkipDefaultTransaction: true, // single statements need no implicit tx
 		PrepareStmt:            false,
 	}
-	db := &DB{}
+	db := &DB{queries: &statementCounter{}}
 	var err error
 	switch {
 	case cfg.DatabaseURL == "":
@@ -107,7 +112,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("persistence: ping %s: %w", db.dialect, err)
 	}
-	db.store = &Store{db: db.gorm, dialect: db.dialect}
+	db.store = &Store{db: db.gorm, dialect: db.dialect, statements: db.queries}
 	return db, nil
 }
 
@@ -162,6 +167,18 @@ func (db *DB) openPostgres(ctx context.Context, cfg Config, gcfg *gorm.Config) e
 	if err != nil {
 		return fmt.Errorf("persistence: open postgres pool: %w", err)
 	}
+	// The job system's fetching, LISTEN, completion and leader election
+	// get connections of their own: sharing the request pool, they
+	// stalled under load ("JobGetAvailable timed out") while requests
+	// held every connection. The jobs' own work still goes through the
+	// request pool, in the domain's transactions.
+	jcfg := pcfg.Copy()
+	jcfg.MaxConns = JobPoolConns
+	jobPool, err := pgxpool.NewWithConfig(ctx, jcfg)
+	if err != nil {
+		pool.Close()
+		return fmt.Errorf("persistence: open postgres job pool: %w", err)
+	}
 	// As stdlib.OpenDBFromPool, with connections that set the row-level
 	// security settings of each transaction (rls.go).
 	sqlDB := sql.OpenDB(rlsConnector{stdlib.GetPoolConnector(pool)})
@@ -171,33 +188,10 @@ func (db *DB) openPostgres(ctx context.Context, cfg Config, gcfg *gorm.Config) e
 	if err != nil {
 		_ = sqlDB.Close()
 		pool.Close()
+		jobPool.Close()
 		return fmt.Errorf("persistence: open postgres: %w", err)
 	}
-	db.gorm, db.sql, db.pool, db.dialect = g, sqlDB, pool, DialectPostgres
-	return nil
-}
-
-// registerCounter counts every statement gorm executes, so tests can prove
-// that dataloaders batch instead of issuing one query per row.
-func (db *DB) registerCounter() error {
-	count := func(g *gorm.DB) {
-		if g.Statement.SQL.Len() > 0 && !g.DryRun {
-			db.queries.Add(1)
-		}
-	}
-	cb := db.gorm.Callback()
-	for _, err := range []error{
-		cb.Query().After("gorm:query").Register("centralita:count_query", count),
-		cb.Create().After("gorm:create").Register("centralita:count_create", count),
-		cb.Update().After("gorm:update").Register("centralita:count_update", count),
-		cb.Delete().After("gorm:delete").Register("centralita:count_delete", count),
-		cb.Row().After("gorm:row").Register("centralita:count_row", count),
-		cb.Raw().After("gorm:raw").Register("centralita:count_raw", count),
-	} {
-		if err != nil {
-			return fmt.Errorf("persistence: register query counter: %w", err)
-		}
-	}
+	db.gorm, db.sql, db.pool, db.jobPool, db.dialect = g, sqlDB, pool, jobPool, DialectPostgres
 	return nil
 }
 
@@ -210,6 +204,7 @@ func (db *DB) Close() error {
 	if db.pool != nil {
 		// Closing the *sql.DB does not close the pgxpool under it.
 		db.pool.Close()
+		db.jobPool.Close()
 	}
 	return err
 }
@@ -223,9 +218,9 @@ func (db *DB) Dialect() string { return db.dialect }
 // Store returns the domain.Store backed by this database.
 func (db *DB) Store() *Store { return db.store }
 
-// QueryCount is the number of SQL statements executed through gorm so far.
-func (db *DB) QueryCount() int64 { return db.queries.Load() }
-
-// PgxPool is the Postgres pool (nil on SQLite), for the job system's
-// workers, which LISTEN for new jobs through it.
+// PgxPool is the Postgres pool requests use (nil on SQLite).
 func (db *DB) PgxPool() *pgxpool.Pool { return db.pool }
+
+// JobPool is the job system's own Postgres pool (nil on SQLite): its
+// workers fetch, complete and LISTEN for new jobs through it.
+func (db *DB) JobPool() *pgxpool.Pool { return db.jobPool }

@@ -20,6 +20,7 @@ type Store struct {
 	// wiring (the job system lives in another package).
 	enqueue       Enqueuer
 	scheduleTimer TimerScheduler
+	statements    *statementCounter
 }
 
 // Enqueuer inserts a durable job about a message inside tx.
@@ -47,6 +48,7 @@ func (s *Store) ScheduleTimer(ctx context.Context, t domain.Timer) error {
 	if err != nil {
 		return err
 	}
+	s.statements.add("job insert: timer " + string(t.Kind))
 	return s.scheduleTimer(ctx, tx, ws, t)
 }
 
@@ -64,6 +66,7 @@ func (s *Store) Enqueue(ctx context.Context, kind domain.JobKind, messageID stri
 	if err != nil {
 		return err
 	}
+	s.statements.add("job insert: " + string(kind))
 	return s.enqueue(ctx, sqlTx, kind, ws, messageID)
 }
 
@@ -94,9 +97,11 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	if _, ok := ctx.Value(txKey{s}).(*gorm.DB); ok {
 		return fn(ctx)
 	}
+	s.statements.add("BEGIN")
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{s}, tx))
 	})
+	s.statements.add("COMMIT or ROLLBACK")
 	if err != nil {
 		if _, ok := domain.AsError(err); ok {
 			return err

@@ -73,10 +73,14 @@ func (s *Store) FindConversations(ctx context.Context, f domain.ConversationFilt
 // subquery reads the conversations_contact_channel index, in the same
 // statement, so listings stay one query.
 func conversationsWithWindow(db *gorm.DB) *gorm.DB {
-	return db.Table("conversations AS c").Select("c.*, (SELECT MAX(o.last_customer_message_at) FROM conversations o" +
-		" WHERE o.workspace_id = c.workspace_id AND o.contact_id = c.contact_id AND o.channel_id = c.channel_id)" +
-		" AS number_last_customer_message_at")
+	return db.Table("conversations AS c").Select(conversationColumns)
 }
+
+// conversationColumns are a conversation's columns (as c) with its
+// number's service window.
+const conversationColumns = "c.*, (SELECT MAX(o.last_customer_message_at) FROM conversations o" +
+	" WHERE o.workspace_id = c.workspace_id AND o.contact_id = c.contact_id AND o.channel_id = c.channel_id)" +
+	" AS number_last_customer_message_at"
 
 func conversationCursor(c *domain.Conversation) domain.Cursor {
 	return domain.Cursor{Time: c.LastActivityAt, ID: c.ID}
@@ -130,6 +134,9 @@ func (s *Store) filterConversations(q *gorm.DB, f domain.ConversationFilter) *go
 		q = q.Where("EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.workspace_id = c.workspace_id AND t.tag_id = ?)", f.TagID)
 	}
 	if f.Text != "" {
+		// On Postgres each EXISTS becomes one hashed subplan answered from
+		// its trigram indexes (migration 00027); SQLite reads the
+		// workspace's contacts and messages.
 		like, pattern := s.likeOp(), containsPattern(f.Text)
 		q = q.Where("(EXISTS (SELECT 1 FROM contacts ct WHERE ct.id = c.contact_id AND ct.workspace_id = c.workspace_id"+
 			" AND (ct.name "+like+" ? ESCAPE '\\' OR ct.wa_id "+like+" ? ESCAPE '\\' OR ct.phone_e164 "+like+" ? ESCAPE '\\'))"+

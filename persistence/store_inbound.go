@@ -51,7 +51,7 @@ func (s *Store) findContactBy(ctx context.Context, column, value string) (*domai
 		return nil, err
 	}
 	var row contactRow
-	if err := db.Where("workspace_id = ? AND "+column+" = ?", ws, value).Take(&row).Error; err != nil {
+	if err := db.Where("workspace_id = ? AND "+column+" = ? AND "+column+" <> ''", ws, value).Take(&row).Error; err != nil {
 		return nil, writeError(err, "contact")
 	}
 	contacts := []*domain.Contact{row.toDomain()}
@@ -66,7 +66,7 @@ func (s *Store) FindContactByPhone(ctx context.Context, phoneE164 string) (*doma
 		return nil, err
 	}
 	var row contactRow
-	err = db.Where("workspace_id = ? AND phone_e164 = ?", ws, phoneE164).Order("created_at, id").Take(&row).Error
+	err = db.Where("workspace_id = ? AND phone_e164 = ? AND phone_e164 <> ''", ws, phoneE164).Order("created_at, id").Take(&row).Error
 	if err != nil {
 		return nil, writeError(err, "contact")
 	}
@@ -99,7 +99,10 @@ func (s *Store) FindMessageByProviderID(ctx context.Context, channelID, provider
 		return nil, err
 	}
 	var row messageRow
-	err = db.Where("workspace_id = ? AND channel_id = ? AND provider_message_id = ?", ws, channelID, providerMessageID).
+	// The literal predicate matches the partial unique index's, so a
+	// generic cached plan (and SQLite) uses it instead of scanning.
+	err = db.Where("workspace_id = ? AND channel_id = ? AND provider_message_id = ? AND provider_message_id <> ''",
+		ws, channelID, providerMessageID).
 		Take(&row).Error
 	if err != nil {
 		return nil, writeError(err, "message")
@@ -115,7 +118,7 @@ func (s *Store) FindMessageByIdempotencyKey(ctx context.Context, key string) (*d
 		return nil, err
 	}
 	var row messageRow
-	if err := db.Where("workspace_id = ? AND idempotency_key = ?", ws, key).Take(&row).Error; err != nil {
+	if err := db.Where("workspace_id = ? AND idempotency_key = ? AND idempotency_key <> ''", ws, key).Take(&row).Error; err != nil {
 		return nil, writeError(err, "message")
 	}
 	return row.toDomain(), nil

@@ -127,7 +127,7 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 			func() float64 { return float64(db.QueryCount()) }))
 	graphClient := &whatsapp.Client{BaseURL: cfg.WhatsAppGraphURL, Version: cfg.WhatsAppGraphVersion,
 		HTTP: &http.Client{Timeout: 30 * time.Second}}
-	runner, err := jobs.New(ctx, jobs.Config{Dialect: db.Dialect(), SQLDB: db.SQLDB(), Pool: db.PgxPool(),
+	runner, err := jobs.New(ctx, jobs.Config{Dialect: db.Dialect(), SQLDB: db.SQLDB(), Pool: db.JobPool(),
 		Service: svc, Graph: graphClient, Logger: logger, PerNumberRate: cfg.WhatsAppSendRate,
 		PairInterval: cfg.WhatsAppPairInterval, PairBurst: cfg.WhatsAppPairBurst,
 		ReceiptWait: cfg.WhatsAppReceiptWait, JobTimeout: cfg.JobTimeout, RetryUnit: cfg.JobRetryUnit,
@@ -152,7 +152,8 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		MaxUploadBytes: cfg.MaxUploadBytes,
 		TrustedProxies: cfg.TrustedProxies,
-		WhatsApp:       api.WhatsAppConfig{VerifyToken: cfg.WhatsAppVerifyToken, AppSecret: cfg.WhatsAppAppSecret},
+		WhatsApp: api.WhatsAppConfig{VerifyToken: cfg.WhatsAppVerifyToken, AppSecret: cfg.WhatsAppAppSecret,
+			MaxInFlight: cfg.webhookMaxInFlight()},
 	}
 	if cfg.GraphiQL {
 		deps.GraphiQL = graph.GraphiQLHandler("/graphql")
@@ -184,6 +185,13 @@ func (a *app) serve(ctx context.Context, ready chan<- string) error {
 		ln.Close()
 		return err
 	}
+	stopDebug, err := a.listenDebug()
+	if err != nil {
+		ln.Close()
+		stopMetrics(ctx)
+		return err
+	}
+	defer stopDebug(context.Background())
 	if a.jobs != nil {
 		if err := a.jobs.Start(ctx); err != nil {
 			ln.Close()

@@ -81,6 +81,22 @@ type Config struct {
 	// (serve --demo only), as Meta's own answers take time: the load
 	// tool's reply scenario sets it.
 	DemoGraphLatency time.Duration `env:"CENTRALITA_DEMO_GRAPH_LATENCY" envDefault:"0s"`
+	// WebhookMaxInFlight bounds the WhatsApp deliveries worked on at once;
+	// more are answered 503 with Retry-After (Meta retries). 0 means the
+	// database pool size.
+	WebhookMaxInFlight int `env:"CENTRALITA_WEBHOOK_MAX_IN_FLIGHT"`
+	// DebugAddr, when set, serves Go's pprof profiles on a loopback
+	// listener of its own, never on Addr.
+	DebugAddr string `env:"CENTRALITA_DEBUG_ADDR"`
+}
+
+// webhookMaxInFlight is the bound on deliveries in progress: by default
+// one per database connection, as more would only wait for one.
+func (c *Config) webhookMaxInFlight() int {
+	if c.WebhookMaxInFlight > 0 {
+		return c.WebhookMaxInFlight
+	}
+	return c.DBMaxOpenConns
 }
 
 // mediaDir is where the local blob store keeps files.
@@ -195,6 +211,12 @@ func (c *Config) validate() error {
 			errs = append(errs, fmt.Errorf("CENTRALITA_METRICS_ADDR must be a host:port other than CENTRALITA_ADDR"))
 		}
 	}
+	if c.WebhookMaxInFlight < 0 {
+		errs = append(errs, badSetting("CENTRALITA_WEBHOOK_MAX_IN_FLIGHT", "must be 0 (the pool size) or more"))
+	}
+	if c.DebugAddr != "" && !loopbackAddr(c.DebugAddr) {
+		errs = append(errs, fmt.Errorf("CENTRALITA_DEBUG_ADDR must be a loopback host:port (127.0.0.1:6060): profiles are not for the network"))
+	}
 	if _, err := c.logLevel(); err != nil {
 		errs = append(errs, err)
 	}
@@ -241,7 +263,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("whatsapp_app_secret_set", c.WhatsAppAppSecret != ""),
 		slog.Bool("whatsapp_verify_token_set", c.WhatsAppVerifyToken != ""),
 		slog.String("metrics_addr", c.MetricsAddr), slog.Bool("metrics_token_set", c.MetricsToken != ""),
-		slog.Int("api_rate_limit", c.APIRateLimit))
+		slog.Int("api_rate_limit", c.APIRateLimit),
+		slog.Int("webhook_max_in_flight", c.webhookMaxInFlight()), slog.String("debug_addr", c.DebugAddr))
 }
 
 func (c *Config) databaseKind() string {
@@ -277,4 +300,17 @@ func (c *Config) secret(configured, file string) ([]byte, error) {
 	}
 	secret := []byte(hex.EncodeToString(raw))
 	return secret, os.WriteFile(path, secret, 0o600)
+}
+
+// loopbackAddr reports whether addr is host:port on a loopback address.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -13,10 +13,12 @@ import (
 // one acknowledged must be stored (they race to create the contact and the
 // conversation), and there is still one contact and one conversation.
 func TestWebhookConcurrentFirstMessagesAreAllStored(t *testing.T) {
-	a := newTestApp(t)
+	const customers, perCustomer = 5, 4
+	// Every delivery is let in at once, so they really race (past the
+	// in-flight bound they would be refused for Meta to retry instead).
+	a := newTestApp(t, func(c *Config) { c.WebhookMaxInFlight = customers * perCustomer })
 	tn := a.bootstrap("Burst Co")
 	a.channel(tn, "106540352242922")
-	const customers, perCustomer = 5, 4
 	var wg sync.WaitGroup
 	for c := range customers {
 		for m := range perCustomer {
