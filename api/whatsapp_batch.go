@@ -10,6 +10,10 @@ import (
 	"github.com/centralita/centralita/whatsapp"
 )
 
+// maxItemsPerTransaction is the most items a delivery records in one
+// transaction: Meta sends at most 50 per POST.
+const maxItemsPerTransaction = 50
+
 // record stores a delivery's items, one transaction per workspace it
 // names (domain.InDelivery): one commit for up to Meta's 50 items instead
 // of one each. An item the domain refuses is undone alone by its savepoint
@@ -21,8 +25,10 @@ import (
 func (w *whatsappWebhook) record(c *gin.Context, plan []routedChange) error {
 	ctx := c.Request.Context()
 	for _, group := range byWorkspace(plan) {
-		if group.items() <= 1 {
-			// Its own transaction already: no savepoint to pay for.
+		if n := group.items(); n <= 1 || n > maxItemsPerTransaction {
+			// One item has its own transaction already: no savepoint to
+			// pay for. Past Meta's 50, savepoints outgrow what Postgres
+			// tracks cheaply (64 subtransactions per transaction).
 			if err := w.applyEach(c, group); err != nil {
 				return err
 			}
@@ -46,6 +52,9 @@ func (w *whatsappWebhook) record(c *gin.Context, plan []routedChange) error {
 				count()
 			}
 			continue
+		}
+		if ctx.Err() != nil {
+			return err // the client hung up: there is nobody to record for
 		}
 		loggerFrom(c).WarnContext(ctx, "whatsapp delivery recorded item by item after its transaction failed",
 			slog.String("error", err.Error()))
