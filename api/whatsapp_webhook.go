@@ -128,11 +128,9 @@ func (w *whatsappWebhook) receive(c *gin.Context) {
 		// Quarantine is the delivery's outcome even beside bad items.
 		tallyOf(c).quarantined = len(r.quarantined) > 0
 	}
-	for _, rc := range r.plan {
-		if err := w.apply(c, rc.channel, rc.change); err != nil {
-			fail(c, err)
-			return
-		}
+	if err := w.record(c, r.plan); err != nil {
+		fail(c, err)
+		return
 	}
 	c.Status(http.StatusOK)
 }
@@ -177,61 +175,6 @@ func (w *whatsappWebhook) signedByANumber(c *gin.Context, body []byte, signature
 		return false, err
 	}
 	return whatsapp.VerifySignature(body, signature, secrets...), nil
-}
-
-// apply records one change's messages and receipts. Items the domain
-// rejects are logged and skipped: one bad item never drops the others.
-func (w *whatsappWebhook) apply(c *gin.Context, ch *domain.Channel, change whatsapp.Change) error {
-	ctx, log := c.Request.Context(), loggerFrom(c)
-	sys := domain.SystemContext(ctx, ch.WorkspaceID)
-	// Only items the domain calls invalid are skipped (one bad item never
-	// drops the others), and they are kept as dead letters, since the
-	// delivery is acknowledged; anything else fails the delivery so Meta
-	// retries it, and the items already written are redelivery no-ops.
-	skip := func(kind, id string, raw []byte, err error) error {
-		if domain.ErrorCode(err) != domain.CodeInvalid {
-			return err
-		}
-		reason := kind + " " + id + " skipped: " + domain.ErrorMessage(err)
-		log.WarnContext(ctx, "whatsapp item skipped", slog.String("kind", kind), slog.String("id", id),
-			slog.String("reason", domain.ErrorMessage(err)))
-		if err := w.svc.DeadLetter(ctx, raw, reason); err != nil {
-			return err
-		}
-		w.metrics.deadLetter(c, deadLetterRefusedItem)
-		w.metrics.item(c, kind, itemDeadLettered)
-		return nil
-	}
-	for _, m := range change.Messages {
-		created, err := w.svc.ReceiveMessage(sys, ch, inboundFromWhatsApp(m, change.Contacts))
-		if err != nil {
-			if err := skip("message", m.ProviderMessageID, m.Raw, err); err != nil {
-				return err
-			}
-			continue
-		}
-		w.metrics.item(c, "message", itemOutcome(created))
-	}
-	for _, st := range change.Statuses {
-		if err := w.svc.ApplyStatus(sys, ch, statusFromWhatsApp(st)); err != nil {
-			if err := skip("status", st.ProviderMessageID, st.Raw, err); err != nil {
-				return err
-			}
-			continue
-		}
-		// A receipt is recorded whether or not it moves its message.
-		w.metrics.item(c, "status", itemApplied)
-	}
-	for _, u := range change.UserIDUpdates {
-		if err := w.svc.FollowUserIDUpdate(sys, ch, u.WaID, u.PreviousUserID, u.CurrentUserID); err != nil {
-			if err := skip("user_id_update", u.CurrentUserID, change.Value, err); err != nil {
-				return err
-			}
-			continue
-		}
-		w.metrics.item(c, "user_id_update", itemApplied)
-	}
-	return nil
 }
 
 func itemOutcome(created bool) string {

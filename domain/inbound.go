@@ -199,7 +199,9 @@ func (s *Service) ReceiveMessage(ctx context.Context, ch *Channel, in InboundMes
 
 func (s *Service) receiveOnce(ctx context.Context, ch *Channel, in InboundMessage) (bool, error) {
 	created := false
-	err := s.store.InTx(ctx, func(ctx context.Context) error {
+	// Under a savepoint: inside a delivery's transaction (InDelivery) a
+	// failure undoes this message alone.
+	err := s.store.Savepoint(ctx, func(ctx context.Context) error {
 		if _, err := s.store.FindMessageByProviderID(ctx, ch.ID, in.ProviderMessageID); err == nil {
 			return nil // a redelivery
 		} else if ErrorCode(err) != CodeNotFound {
@@ -343,7 +345,7 @@ func (s *Service) ApplyStatus(ctx context.Context, ch *Channel, st StatusUpdate)
 	if st.ProviderMessageID == "" || st.Status.rank() == 0 || st.Status == DeliveryQueued {
 		return nil // unknown receipts (deleted, nonsense) are ignored
 	}
-	return s.store.InTx(ctx, func(ctx context.Context) error {
+	return s.store.Savepoint(ctx, func(ctx context.Context) error { // as receiveOnce
 		m, err := s.store.FindMessageByProviderID(ctx, ch.ID, st.ProviderMessageID)
 		if err == nil {
 			if m, err = s.store.LockMessage(ctx, m.ID); err != nil {

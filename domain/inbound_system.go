@@ -74,7 +74,7 @@ func (s *Service) FollowUserIDUpdate(ctx context.Context, ch *Channel, waID, pre
 	if !validUserID(current) {
 		return FieldError("user_id", "the current user id is not a WhatsApp business-scoped user id")
 	}
-	return s.store.InTx(ctx, func(ctx context.Context) error {
+	return s.store.Savepoint(ctx, func(ctx context.Context) error { // as receiveOnce
 		c, err := s.findSender(ctx, waID, previous, "")
 		if ErrorCode(err) == CodeNotFound {
 			return nil

@@ -14,6 +14,10 @@ import (
 // Tx runs fn in one database transaction carried by the ctx given to fn.
 type Tx interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	// Savepoint runs fn inside the transaction open in ctx under a
+	// savepoint, so a failure undoes fn's writes alone; without an open
+	// transaction it is InTx.
+	Savepoint(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
 // PageQuery is a validated page request.

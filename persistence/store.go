@@ -103,15 +103,51 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	})
 	s.statements.add("COMMIT or ROLLBACK")
 	if err != nil {
-		if _, ok := domain.AsError(err); ok {
-			return err
-		}
-		if isOutage(err) { // BEGIN or COMMIT could not reach the database
-			return &outageError{cause: err}
-		}
-		return fmt.Errorf("persistence: transaction: %w", err)
+		return txError(err)
 	}
 	return nil
+}
+
+// txError is a failed transaction's error: the domain's own as it is, an
+// unreachable database as an outage.
+func txError(err error) error {
+	if _, ok := domain.AsError(err); ok {
+		return err
+	}
+	if isOutage(err) { // BEGIN, COMMIT or a savepoint could not reach the database
+		return &outageError{cause: err}
+	}
+	return fmt.Errorf("persistence: transaction: %w", err)
+}
+
+// itemSavepoint names the savepoint Savepoint sets. One name serves every
+// item: SQL's ROLLBACK TO undoes to the latest savepoint of that name.
+const itemSavepoint = "centralita_item"
+
+// Savepoint runs fn so that a failure undoes fn's writes alone: under a
+// savepoint of the transaction open in ctx (the rest of the transaction
+// goes on), else in a transaction of its own. A savepoint that succeeded
+// is not released: that would cost a round trip per item on Postgres, and
+// the next one nests inside it until the transaction ends (a batch is
+// bounded by the delivery, at most 50 items from Meta).
+func (s *Store) Savepoint(ctx context.Context, fn func(ctx context.Context) error) error {
+	tx, ok := ctx.Value(txKey{s}).(*gorm.DB)
+	if !ok {
+		return s.InTx(ctx, fn)
+	}
+	if err := tx.WithContext(ctx).Exec("SAVEPOINT " + itemSavepoint).Error; err != nil {
+		return txError(err)
+	}
+	err := fn(ctx)
+	if err == nil {
+		return nil
+	}
+	if rerr := tx.WithContext(ctx).Exec("ROLLBACK TO SAVEPOINT " + itemSavepoint).Error; rerr != nil {
+		// The transaction cannot go on, whatever fn's error said: its
+		// caller rolls it back.
+		return txError(fmt.Errorf("%w (undoing: %v)", rerr, err))
+	}
+	return err
 }
 
 // conn returns the transaction in ctx, or the pool. Every statement goes

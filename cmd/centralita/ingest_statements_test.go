@@ -31,7 +31,8 @@ func (a *testApp) statementsOf(body []byte) []string {
 // sends it: the budgets below are ceilings (counting the channel lookup,
 // BEGIN and COMMIT), so a change that adds a lookup to the hottest path
 // fails here with the statements it ran. Before the ingest work they were
-// 37, 20 and 4.
+// 37, 20 and 4. (A delivery of several items shares one transaction, a
+// savepoint per item: see ingest_batch_test.go.)
 func TestIngestStatementBudget(t *testing.T) {
 	a := newTestApp(t)
 	tn := a.bootstrap("Budget Co")
