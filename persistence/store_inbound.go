@@ -131,11 +131,16 @@ func (s *Store) LastRedirectNotice(ctx context.Context, channelID, contactID str
 	if err != nil {
 		return nil, err
 	}
+	// The contact's conversations first (conversations_contact), then their
+	// bot messages (messages_bot_by_conversation, whose predicate the query
+	// repeats literally so a generic plan can use it). The channel is
+	// compared as an expression so no planner prefers the number's index,
+	// which holds every message of the number.
 	var row messageRow
 	err = db.Table("messages m").Select("m.*").
-		Joins("JOIN conversations c ON c.id = m.conversation_id AND c.workspace_id = m.workspace_id").
-		Where("m.workspace_id = ? AND m.channel_id = ? AND c.contact_id = ? AND m.author_kind = ? AND m.author_id = ?",
-			ws, channelID, contactID, string(domain.AuthorBot), domain.BotLegacyRedirect).
+		Where("m.author_kind = 'bot' AND m.author_id = ? AND m.workspace_id = ? AND m.channel_id || '' = ?"+
+			" AND m.conversation_id IN (SELECT c.id FROM conversations c WHERE c.workspace_id = ? AND c.contact_id = ?)",
+			domain.BotLegacyRedirect, ws, channelID, ws, contactID).
 		Order("m.created_at DESC").Take(&row).Error
 	if err != nil {
 		if domain.ErrorCode(writeError(err, "message")) == domain.CodeNotFound {
