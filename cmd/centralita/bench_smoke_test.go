@@ -66,7 +66,10 @@ func TestBenchSmoke(t *testing.T) {
 			require.True(t, r.Check.OK, "%+v", r.Check)
 			require.Zero(t, r.Check.Lost)
 			require.Zero(t, r.Check.Doubled)
-			require.Positive(t, r.Check.Stored)
+			// A seconds-long run on a busy machine may have every delivery
+			// answered 503 (the in-flight bound); what was acknowledged
+			// must be stored.
+			require.GreaterOrEqual(t, r.Check.Stored, r.Check.Acknowledged)
 			require.LessOrEqual(t, r.Check.Stored, r.Check.UniqueSent)
 			if postgres {
 				require.NotNil(t, r.Raw, "on Postgres the raw limit runs beside the scenario")
