@@ -63,6 +63,9 @@ type Event struct {
 	SubjectID string
 	Payload   map[string]any
 	CreatedAt time.Time
+	// Position is the event's place in its workspace's commit-ordered
+	// feed; set when the event is read back from the store.
+	Position EventPosition
 }
 
 // Event types.

@@ -166,9 +166,16 @@ type APIKeyStore interface {
 	UpdateAPIKey(ctx context.Context, k *APIKey) error
 }
 
-// EventStore records domain events in the caller's transaction.
+// EventStore records domain events in the caller's transaction and reads
+// them back in commit order.
 type EventStore interface {
 	AppendEvent(ctx context.Context, e *Event) error
+	// ListEventsAfter returns up to q.Limit events of the principal's
+	// workspace positioned after q.After, in commit order: an event whose
+	// transaction commits later than a read never appears behind a
+	// position that read returned, so a reader resuming from its last
+	// position misses nothing.
+	ListEventsAfter(ctx context.Context, q EventFeedQuery) ([]*Event, error)
 }
 
 // AuthStore holds the few lookups that happen before a workspace is known.

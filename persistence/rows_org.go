@@ -242,6 +242,9 @@ type eventRow struct {
 	SubjectID   string     `gorm:"column:subject_id"`
 	Payload     jsonObject `gorm:"column:payload"`
 	CreatedAt   utcTime    `gorm:"column:created_at;autoCreateTime:false"`
+	// Tx and Seq are the feed position, set by the database's defaults.
+	Tx  int64 `gorm:"column:tx;->"`
+	Seq int64 `gorm:"column:seq;->"`
 }
 
 func (eventRow) TableName() string { return "events" }

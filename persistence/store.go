@@ -21,6 +21,7 @@ type Store struct {
 	enqueue       Enqueuer
 	scheduleTimer TimerScheduler
 	statements    *statementCounter
+	eventSinks    []EventSink
 }
 
 // Enqueuer inserts a durable job about a message inside tx.
@@ -98,6 +99,8 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 		return fn(ctx)
 	}
 	s.statements.add("BEGIN")
+	events := &committedEvents{}
+	ctx = context.WithValue(ctx, committedEventsKey{s}, events)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{s}, tx))
 	})
@@ -105,6 +108,7 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	if err != nil {
 		return txError(err)
 	}
+	s.publish(events)
 	return nil
 }
 
@@ -138,10 +142,13 @@ func (s *Store) Savepoint(ctx context.Context, fn func(ctx context.Context) erro
 	if err := tx.WithContext(ctx).Exec("SAVEPOINT " + itemSavepoint).Error; err != nil {
 		return txError(err)
 	}
+	events := s.eventsOf(ctx)
+	appended := events.mark()
 	err := fn(ctx)
 	if err == nil {
 		return nil
 	}
+	events.truncate(appended) // the rolled-back item's events never happened
 	if rerr := tx.WithContext(ctx).Exec("ROLLBACK TO SAVEPOINT " + itemSavepoint).Error; rerr != nil {
 		// The transaction cannot go on, whatever fn's error said: its
 		// caller rolls it back.

@@ -64,21 +64,6 @@ func (s *Store) UpdateAPIKey(ctx context.Context, k *domain.APIKey) error {
 	return updated(res, "API key")
 }
 
-// AppendEvent records a domain event in the caller's transaction.
-func (s *Store) AppendEvent(ctx context.Context, e *domain.Event) error {
-	db, ws, err := s.scope(ctx)
-	if err != nil {
-		return err
-	}
-	if err := own(&e.WorkspaceID, ws); err != nil {
-		return err
-	}
-	row := eventRow{ID: e.ID, WorkspaceID: e.WorkspaceID, Type: e.Type, ActorKind: string(e.Actor.Kind),
-		ActorID: e.Actor.ID, SubjectID: e.SubjectID,
-		Payload: jsonObject(e.Payload), CreatedAt: storedTime(&e.CreatedAt)}
-	return writeError(db.Create(&row).Error, "event")
-}
-
 // The methods below implement domain.AuthStore. They run before any
 // workspace is known and are unscoped by nature; each looks up by a value
 // that is unique across all workspaces (an email within active users, an

@@ -137,5 +137,6 @@ func (r *eventRow) toDomain() *domain.Event {
 	}
 	return &domain.Event{ID: r.ID, WorkspaceID: r.WorkspaceID, Type: r.Type,
 		Actor:     domain.Actor{Kind: domain.ActorKind(r.ActorKind), ID: r.ActorID},
-		SubjectID: r.SubjectID, Payload: payload, CreatedAt: r.CreatedAt.Time}
+		SubjectID: r.SubjectID, Payload: payload, CreatedAt: r.CreatedAt.Time,
+		Position: domain.EventPosition{Tx: r.Tx, Seq: r.Seq}}
 }
