@@ -226,8 +226,7 @@ func (s *Service) changeLoaded(ctx context.Context, loaded *Conversation, mutate
 				return err
 			}
 		}
-		payload["conversation_id"] = c.ID
-		if err := s.record(ctx, event, c.ID, payload); err != nil {
+		if err := s.record(ctx, event, c.ID, withPlacement(payload, c)); err != nil {
 			return err
 		}
 		return s.afterChange(ctx, c, from, fromAssignee, event)

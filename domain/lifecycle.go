@@ -120,14 +120,14 @@ func (s *Service) trackPending(c *Conversation, from ConversationStatus) {
 // began waiting for the customer.
 func (s *Service) afterChange(ctx context.Context, c *Conversation, from ConversationStatus, fromAssignee, event string) error {
 	if c.Status != from && event != EventConversationStatusChanged {
-		if err := s.record(ctx, EventConversationStatusChanged, c.ID, map[string]any{"conversation_id": c.ID,
-			"from": string(from), "to": string(c.Status), "cause": event}); err != nil {
+		if err := s.record(ctx, EventConversationStatusChanged, c.ID, withPlacement(map[string]any{
+			"from": string(from), "to": string(c.Status), "cause": event}, c)); err != nil {
 			return err
 		}
 	}
 	if c.AssigneeID != fromAssignee && event != EventConversationAssigned && event != EventConversationTransferred {
-		if err := s.record(ctx, EventConversationAssigned, c.ID, map[string]any{"conversation_id": c.ID,
-			"assignee_id": c.AssigneeID, "cause": event}); err != nil {
+		if err := s.record(ctx, EventConversationAssigned, c.ID, withPlacement(map[string]any{
+			"assignee_id": c.AssigneeID, "cause": event}, c)); err != nil {
 			return err
 		}
 	}

@@ -174,7 +174,7 @@ func (s *Service) AddNote(ctx context.Context, conversationID, body string) (*No
 		if err := s.store.CreateNote(ctx, n); err != nil {
 			return err
 		}
-		return s.record(ctx, EventNoteCreated, c.ID, map[string]any{"conversation_id": c.ID, "note_id": n.ID})
+		return s.record(ctx, EventNoteCreated, c.ID, withPlacement(map[string]any{"note_id": n.ID}, c))
 	})
 	if err != nil {
 		return nil, err
@@ -307,7 +307,7 @@ func (s *Service) CompleteTask(ctx context.Context, id string, done bool) (*Task
 		if !done {
 			return nil
 		}
-		return s.record(ctx, EventTaskCompleted, t.ID, map[string]any{"task_id": t.ID})
+		return s.record(ctx, EventTaskCompleted, t.ID, map[string]any{"task_id": t.ID, "conversation_id": t.ConversationID})
 	})
 	if err != nil {
 		return nil, err

@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"sync"
 	"time"
+
+	"github.com/centralita/centralita/domain/eventbus"
 )
 
 // Options tunes a Service. Zero values take the defaults.
@@ -37,6 +39,9 @@ type Options struct {
 	RefusedSecrets []string
 	// RateLimits are the API's per-minute quotas (all off when zero).
 	RateLimits RateLimits
+	// LiveBuffer is how many events a live subscriber may fall behind
+	// before it is dropped (default 256).
+	LiveBuffer int
 }
 
 // Service holds the business rules of the inbox. Adapters (REST, GraphQL,
@@ -51,6 +56,7 @@ type Service struct {
 	timers   timers
 	sessions *sessionCache
 	refusals *rateRefusals
+	live     *eventbus.Hub[*LiveEvent]
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -67,11 +73,15 @@ func NewService(store Store, hasher PasswordHasher, opts Options) *Service {
 	if opts.LoginAttempts == 0 {
 		opts.LoginAttempts = 10
 	}
+	if opts.LiveBuffer <= 0 {
+		opts.LiveBuffer = defaultLiveBuffer
+	}
 	if opts.LoginWindow == 0 {
 		opts.LoginWindow = 15 * time.Minute
 	}
 	s := &Service{store: store, hasher: hasher, now: func() time.Time { return opts.Now().UTC() },
-		opts: opts, throttle: newThrottle(), logins: newLoginThrottle(), sessions: newSessionCache(), refusals: newRateRefusals()}
+		opts: opts, throttle: newThrottle(), logins: newLoginThrottle(), sessions: newSessionCache(), refusals: newRateRefusals(),
+		live: eventbus.New[*LiveEvent]()}
 	s.HandleTimer(TimerAutoClosePending, s.autoClosePending)
 	s.HandleTimer(TimerOfflineGrace, s.offlineGraceEnded)
 	s.HandleTimer(TimerSLA, s.onSLATimer)
