@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -141,27 +142,20 @@ func authenticate(svc *domain.Service, tokens *Tokens) gin.HandlerFunc {
 func authenticateWith(svc *domain.Service, tokens *Tokens, refuse func(*gin.Context, error)) gin.HandlerFunc {
 	fail := refuse
 	denied := domain.Errorf(domain.CodeUnauthenticated, "missing, invalid or expired credentials")
+	check := Authenticator(svc, tokens)
 	return func(c *gin.Context) {
 		scheme, credential, ok := strings.Cut(c.GetHeader("Authorization"), " ")
-		credential = strings.TrimSpace(credential)
-		if !ok || !strings.EqualFold(scheme, "Bearer") || credential == "" || len(credential) > maxTokenLength {
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
 			fail(c, denied)
 			return
 		}
 		ctx := c.Request.Context()
-		var p domain.Principal
-		var err error
-		if strings.HasPrefix(credential, "ck_") {
-			p, err = svc.AuthenticateAPIKey(ctx, credential)
-		} else {
-			claims, perr := tokens.parse(credential)
-			if perr != nil {
-				fail(c, denied)
-				return
-			}
-			p, err = svc.AuthenticateUser(ctx, domain.AccessClaims{WorkspaceID: claims.WorkspaceID,
-				UserID: claims.Subject, SessionID: claims.SessionID, TokenVersion: claims.TokenVersion})
+		recheck, err := check(ctx, strings.TrimSpace(credential))
+		if err != nil {
+			fail(c, denied)
+			return
 		}
+		p, err := recheck(ctx)
 		if err != nil {
 			if domain.ErrorCode(err) == domain.CodeUnauthenticated {
 				err = denied
@@ -171,5 +165,31 @@ func authenticateWith(svc *domain.Service, tokens *Tokens, refuse func(*gin.Cont
 		}
 		c.Request = c.Request.WithContext(domain.WithPrincipal(ctx, p))
 		c.Next()
+	}
+}
+
+// Authenticator checks a bearer credential, an API key (ck_…) or an access
+// token, the way every request is checked: the token's signature and
+// expiry at once, then (in recheck) the key, or the session and the user,
+// in the database. GraphQL's WebSocket connections use it for
+// connection_init and call recheck again while they stay open.
+func Authenticator(svc *domain.Service, tokens *Tokens) func(ctx context.Context, credential string) (func(context.Context) (domain.Principal, error), error) {
+	denied := domain.Errorf(domain.CodeUnauthenticated, "missing, invalid or expired credentials")
+	return func(ctx context.Context, credential string) (func(context.Context) (domain.Principal, error), error) {
+		if credential == "" || len(credential) > maxTokenLength {
+			return nil, denied
+		}
+		if strings.HasPrefix(credential, "ck_") {
+			return func(ctx context.Context) (domain.Principal, error) {
+				return svc.AuthenticateAPIKey(ctx, credential)
+			}, nil
+		}
+		claims, err := tokens.parse(credential)
+		if err != nil {
+			return nil, denied
+		}
+		ac := domain.AccessClaims{WorkspaceID: claims.WorkspaceID, UserID: claims.Subject,
+			SessionID: claims.SessionID, TokenVersion: claims.TokenVersion}
+		return func(ctx context.Context) (domain.Principal, error) { return svc.AuthenticateUser(ctx, ac) }, nil
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -30,7 +31,9 @@ type Deps struct {
 	Registry       *prometheus.Registry
 	// Metrics says whether and how GET /metrics is served here.
 	Metrics MetricsAccess
-	// GraphQL is served at POST /graphql behind authentication (nil: absent).
+	// GraphQL is served at POST /graphql behind authentication (nil:
+	// absent), and its WebSocket upgrade at GET /graphql, which
+	// authenticates in connection_init.
 	GraphQL http.Handler
 	// GraphiQL, when set, is served at GET /graphql without authentication.
 	GraphiQL     http.Handler
@@ -89,8 +92,8 @@ func NewRouter(d Deps) *gin.Engine {
 	if d.GraphQL != nil {
 		r.POST("/graphql", apiBody, noStore, authenticateWith(d.Service, d.Tokens, failGraphQL), rateLimit(d.Service, refuseGraphQL), gin.WrapH(d.GraphQL))
 	}
-	if d.GraphiQL != nil {
-		r.GET("/graphql", gin.WrapH(d.GraphiQL))
+	if d.GraphQL != nil || d.GraphiQL != nil {
+		r.GET("/graphql", graphQLGet(d.GraphQL, d.GraphiQL))
 	}
 
 	registerWhatsApp(r, d.Service, d.WhatsApp, newWebhookMetrics(d.Registry))
@@ -144,4 +147,20 @@ func registerOps(r *gin.Engine, d Deps) {
 		r.GET("/metrics", metricsRoute(d.Registry, d.Logger, d.Metrics.Token)...)
 	}
 	r.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", d.OpenAPI) })
+}
+
+// graphQLGet serves GET /graphql: a WebSocket upgrade goes to GraphQL's
+// subscription transport (credentials come in connection_init, so no
+// authentication here), anything else to GraphiQL when it is on.
+func graphQLGet(graphQL, graphiQL http.Handler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		switch {
+		case graphQL != nil && strings.EqualFold(c.GetHeader("Upgrade"), "websocket"):
+			graphQL.ServeHTTP(c.Writer, c.Request)
+		case graphiQL != nil:
+			graphiQL.ServeHTTP(c.Writer, c.Request)
+		default:
+			fail(c, &domain.Error{Code: codeMethodNotAllowed, Message: "method not allowed on this route"})
+		}
+	}
 }

@@ -82,12 +82,15 @@ func (l *LiveSubscription) Close() { l.sub.Close() }
 func (l *LiveSubscription) Dropped() bool { return l.sub.Dropped() }
 
 // ConversationID is the conversation the event is about ("" for none).
-func (le *LiveEvent) ConversationID() string {
-	if id, _ := le.Event.Payload["conversation_id"].(string); id != "" {
+func (le *LiveEvent) ConversationID() string { return le.Event.ConversationID() }
+
+// ConversationID is the conversation the event is about ("" for none).
+func (e *Event) ConversationID() string {
+	if id, _ := e.Payload["conversation_id"].(string); id != "" {
 		return id
 	}
-	if audienceOf(le.Event.Type) == audienceConversation && ValidID(PrefixConversation, le.Event.SubjectID) {
-		return le.Event.SubjectID
+	if audienceOf(e.Type) == audienceConversation && ValidID(PrefixConversation, e.SubjectID) {
+		return e.SubjectID
 	}
 	return ""
 }

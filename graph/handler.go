@@ -27,6 +27,20 @@ type Config struct {
 	// its end, as when the client goes away, no further field is resolved.
 	Timeout time.Duration
 	Logger  *slog.Logger
+	// Authenticate checks connection_init's credential; nil serves no
+	// subscriptions (no WebSocket transport).
+	Authenticate Authenticator
+	// AllowedOrigins are the host patterns (e.g. "app.example.com",
+	// "*.example.com") of browser pages on other origins that may open a
+	// subscription socket; same-origin pages and clients sending no
+	// Origin (servers, scripts) are always allowed.
+	AllowedOrigins []string
+	// KeepAlive is the interval of the server's pings (default 25s); a
+	// client that answers none for two intervals is disconnected.
+	KeepAlive time.Duration
+	// LiveRecheck is how often a socket's credential is checked again
+	// (default one minute).
+	LiveRecheck time.Duration
 }
 
 const (
@@ -45,7 +59,8 @@ const (
 	defaultTimeout     = 30 * time.Second
 )
 
-// NewHandler serves GraphQL over POST only (no GET, no array batching).
+// NewHandler serves GraphQL over POST (no GET, no array batching) and,
+// when cfg.Authenticate is set, subscriptions over WebSocket.
 // The principal and request id come from the context (api's middleware);
 // loaders are created per request.
 func NewHandler(svc *domain.Service, cfg Config) http.Handler {
@@ -65,6 +80,10 @@ func NewHandler(svc *domain.Service, cfg Config) http.Handler {
 	setComplexity(&gc.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(gc))
 	srv.AddTransport(transport.POST{})
+	if cfg.Authenticate != nil {
+		srv.AddTransport(websocketTransport(cfg))
+		srv.AroundResponses(freshLoadersPerEvent(svc))
+	}
 	srv.SetParserTokenLimit(parserTokenLimit)
 	srv.SetDisableSuggestion(true)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
@@ -82,7 +101,7 @@ func NewHandler(svc *domain.Service, cfg Config) http.Handler {
 	srv.SetRecoverFunc(recoverFunc(cfg.Logger))
 	srv.AroundRootFields(requirePrincipal)
 	srv.AroundFields(stopWhenDone)
-	return guardRequest(WithLoaders(svc, srv), cfg.Timeout)
+	return clearUpgradeDeadlines(guardRequest(WithLoaders(svc, srv), cfg.Timeout))
 }
 
 // requirePrincipal answers UNAUTHENTICATED for every field when the request

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -68,6 +69,12 @@ type DB struct {
 	dialect string
 	queries *statementCounter
 	store   *Store
+	// stopLive ends the live-event goroutines (live_listen.go).
+	stopLive context.CancelFunc
+	liveDone sync.WaitGroup
+	liveMu   sync.Mutex
+	// livePublishers receive what the LISTEN connection brings.
+	livePublishers []EventSink
 }
 
 // Open opens and pings the database. It does not migrate: call Migrate.
@@ -200,6 +207,10 @@ func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 
 // Close releases every connection.
 func (db *DB) Close() error {
+	if db.stopLive != nil {
+		db.stopLive()
+		db.liveDone.Wait()
+	}
 	err := db.sql.Close()
 	if db.pool != nil {
 		// Closing the *sql.DB does not close the pgxpool under it.

@@ -35,7 +35,16 @@ type Config struct {
 	GraphQLDepth         int           `env:"CENTRALITA_GRAPHQL_DEPTH_LIMIT" envDefault:"12"`
 	// GraphQLTimeout is the server's time budget per GraphQL request.
 	GraphQLTimeout time.Duration `env:"CENTRALITA_GRAPHQL_TIMEOUT" envDefault:"30s"`
-	MaxBodyBytes   int64         `env:"CENTRALITA_MAX_BODY_BYTES" envDefault:"1048576"`
+	// GraphQLOrigins are the browser origins (host patterns) besides the
+	// API's own that may open a subscription WebSocket.
+	GraphQLOrigins []string `env:"CENTRALITA_GRAPHQL_ORIGINS" envSeparator:","`
+	// LiveBuffer is how many events a live subscriber may fall behind
+	// before it is dropped.
+	LiveBuffer int `env:"CENTRALITA_LIVE_BUFFER" envDefault:"256"`
+	// LiveRecheck is how often an open subscription socket's credential
+	// is checked again (revocation, role and queue changes).
+	LiveRecheck  time.Duration `env:"CENTRALITA_LIVE_RECHECK" envDefault:"1m"`
+	MaxBodyBytes int64         `env:"CENTRALITA_MAX_BODY_BYTES" envDefault:"1048576"`
 	// MaxUploadBytes caps files sent to POST /v1/media (WhatsApp's per-type
 	// limits apply below it).
 	MaxUploadBytes       int64         `env:"CENTRALITA_MAX_UPLOAD_BYTES" envDefault:"104857600"`
@@ -180,6 +189,12 @@ func (c *Config) validate() error {
 	}
 	if c.GraphQLTimeout < 100*time.Millisecond || c.GraphQLTimeout > time.Hour {
 		errs = append(errs, badSetting("CENTRALITA_GRAPHQL_TIMEOUT", "must be between 100ms and 1h"))
+	}
+	if c.LiveBuffer < 0 {
+		errs = append(errs, badSetting("CENTRALITA_LIVE_BUFFER", "must be at least 1"))
+	}
+	if c.LiveRecheck < 0 || (c.LiveRecheck > 0 && c.LiveRecheck < time.Second) {
+		errs = append(errs, badSetting("CENTRALITA_LIVE_RECHECK", "must be at least 1s"))
 	}
 	if c.Argon2MemoryKiB < 8 || c.Argon2MemoryKiB > api.Argon2MaxMemoryKiB {
 		errs = append(errs, badSetting("CENTRALITA_ARGON2_MEMORY_KIB",

@@ -623,6 +623,9 @@ type SLAPolicyPayload struct {
 	UserErrors []*UserError      `json:"userErrors"`
 }
 
+type Subscription struct {
+}
+
 type TagConversationInput struct {
 	ConversationID string `json:"conversationId"`
 	TagID          string `json:"tagId"`
