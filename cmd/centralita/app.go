@@ -99,7 +99,7 @@ func newService(cfg Config, db *persistence.DB) (*domain.Service, error) {
 	hasher := api.Argon2id{MemoryKiB: cfg.Argon2MemoryKiB, Iterations: cfg.Argon2Iterations, Threads: 1}
 	return domain.NewService(db.Store(), hasher, domain.Options{RefreshTTL: cfg.RefreshTokenTTL,
 		PhoneE164: whatsapp.E164FromWaID, PhoneCountry: whatsapp.CountryFromWaID, Sealer: sealer, Blobs: blobs, RefusedSecrets: cfg.refusedSecrets(),
-		RateLimits: cfg.rateLimits()}), nil
+		RateLimits: cfg.rateLimits(), LiveBuffer: cfg.LiveBuffer}), nil
 }
 
 // newApp wires the adapters around an open database. Background jobs are
@@ -135,6 +135,9 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	// Committed events reach this process's GraphQL subscribers, whichever
+	// process committed them (LISTEN/NOTIFY on Postgres).
+	db.StartLiveEvents(ctx, svc.PublishLive, logger)
 	db.Store().SetEnqueuer(runner.Enqueue)
 	db.Store().SetTimerScheduler(runner.ScheduleTimer)
 	publicMetrics, separateMetrics := cfg.metricsAccess()
@@ -146,7 +149,8 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 		Metrics:  publicMetrics,
 		GraphQL: graph.NewHandler(svc, graph.Config{Introspection: cfg.introspection(),
 			ComplexityLimit: cfg.GraphQLComplexity, DepthLimit: cfg.GraphQLDepth, Timeout: cfg.GraphQLTimeout,
-			Logger: logger}),
+			Logger: logger, Authenticate: api.Authenticator(svc, tokens), AllowedOrigins: cfg.GraphQLOrigins,
+			LiveRecheck: cfg.LiveRecheck}),
 		OpenAPI:        centralita.OpenAPI,
 		Ready:          db.Ping,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
