@@ -324,3 +324,28 @@ func randomText(n int) string {
 	}
 	return string(b)
 }
+
+// The README's `centralita subscribe` prints each event as a JSON line and
+// refuses a bad token.
+func TestSubscribeCommand(t *testing.T) {
+	a := newTestApp(t)
+	d := newLiveDesk(t, a, "Live CLI")
+	var out, errOut strings.Builder
+	done := make(chan error, 1)
+	go func() {
+		done <- run(context.Background(), []string{"subscribe", "--url", a.URL, "--token", d.APIKey, "--count", "1"}, &out, &errOut)
+	}()
+	a.waitSubscribers(1)
+	id := a.customerSays(d.tenant, d.SalesConv, "hola CLI")
+	select {
+	case err := <-done:
+		require.NoError(t, err, errOut.String())
+	case <-time.After(liveWait):
+		t.Fatal("subscribe did not return after one event")
+	}
+	require.Contains(t, out.String(), `"id":"`+id+`"`)
+	require.Contains(t, out.String(), `"text":"hola CLI"`)
+
+	err := run(context.Background(), []string{"subscribe", "--url", a.URL, "--token", "ck_nope"}, &out, &errOut)
+	require.ErrorContains(t, err, "refused the token")
+}

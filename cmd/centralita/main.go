@@ -43,6 +43,7 @@ Commands:
   migrate    apply the database migrations and exit
   bootstrap  create a workspace with its owner; prints JSON with its API key
   simulate   post signed WhatsApp webhook deliveries to a server on this machine
+  subscribe  print live GraphQL subscription events (messages, conversations, events) as JSON lines
   bench      open-loop load (ingest, reply, inbox) against a server on this machine; see BENCHMARKS.md
   help       show this, or a command's flags: centralita help simulate
 
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runBootstrap(ctx, args, stdout, stderr)
 	case "simulate":
 		return runSimulate(ctx, args, stdout, stderr)
+	case "subscribe":
+		return runSubscribe(ctx, args, stdout, stderr)
 	case "bench":
 		return bench.Main(ctx, args, stdout, stderr)
 	}
