@@ -26,6 +26,10 @@ run on stdout, a one-line summary per run on stderr. Scenarios:
   inbox    GraphQL and REST inbox pages (first, next by cursor, by status
            and queue, text search) over a seeded database, with SQL
            statements per request.
+  fanout   --subscribers (1000) GraphQL subscription sockets on the whole
+           inbox while customers write at --rate (20/s): latency from each
+           webhook post to its arrival at every subscriber, deliveries,
+           drops, and the server's memory per idle subscriber.
   seed     bulk-create conversations and messages (used by inbox).
 
 By default each run starts its own server (this binary, serve --demo) on
@@ -41,6 +45,7 @@ Examples:
   centralita bench ingest --search
   centralita bench reply --rate 200
   centralita bench inbox --conversations 100000 --messages-per 10
+  centralita bench fanout --subscribers 1000 --rate 20
 `
 
 // Options are the flags every scenario shares, plus each one's own.
@@ -62,6 +67,7 @@ type Options struct {
 	RawLimit bool
 	Reply    ReplyOptions
 	Inbox    InboxOptions
+	Fanout   FanoutOptions
 }
 
 // Main runs `centralita bench ARGS`.
@@ -96,6 +102,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.Reply.Conversations, "conversations-open", 200, "reply: conversations replied to in turn")
 	fs.IntVar(&o.Inbox.Conversations, "conversations", 10000, "inbox/seed: conversations to seed")
 	fs.IntVar(&o.Inbox.MessagesPer, "messages-per", 10, "inbox/seed: messages per conversation")
+	fs.IntVar(&o.Fanout.Subscribers, "subscribers", 1000, "fanout: GraphQL subscription sockets")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -140,10 +147,18 @@ func (o Options) run(ctx context.Context, stdout, stderr io.Writer) error {
 			o.Rate = 20
 		}
 		runOnce = o.inbox
+	case "fanout":
+		if o.Rate == 0 {
+			o.Rate = 20
+		}
+		if o.Fanout.Subscribers < 1 || o.Fanout.Subscribers > 20000 {
+			return fmt.Errorf("bench: --subscribers within 1-20000")
+		}
+		runOnce = o.fanout
 	case "seed":
 		return o.seedOnly(ctx, stdout, stderr)
 	default:
-		return fmt.Errorf("bench: unknown scenario %q (ingest, reply, inbox, seed)", o.Scenario)
+		return fmt.Errorf("bench: unknown scenario %q (ingest, reply, inbox, fanout, seed)", o.Scenario)
 	}
 	// The inbox is seeded once and measured --repeat times on that one
 	// server (seeding a million conversations takes minutes); every other

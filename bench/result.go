@@ -38,6 +38,7 @@ type Result struct {
 	Check     *StoreCheck        `json:"check,omitempty"`
 	Raw       *RawLimit          `json:"raw_limit,omitempty"`
 	Statement *StatementsPerCall `json:"sql_statements,omitempty"`
+	Fanout    *FanoutFigures     `json:"fanout,omitempty"`
 }
 
 // Latency percentiles in milliseconds, from the scheduled start.
@@ -143,6 +144,10 @@ func (r Result) Summary() string {
 	}
 	if r.Raw != nil && r.Raw.TPS > 0 {
 		fmt.Fprintf(&b, ", raw limit %.0f tps (ratio %.2f)", r.Raw.TPS, r.Raw.Ratio)
+	}
+	if f := r.Fanout; f != nil {
+		fmt.Fprintf(&b, ", delivered %d of %d to %d subscribers (%d dropped), idle RSS %.0f MB (%.0f KiB per subscriber)",
+			f.Delivered, f.Expected, f.Subscribers, f.Dropped, f.IdleRSSMB, f.RSSPerSubscriberKiB)
 	}
 	if r.Statement != nil {
 		fmt.Fprintf(&b, ", %.1f SQL statements/request", r.Statement.PerRequest)

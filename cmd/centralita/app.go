@@ -218,7 +218,9 @@ func (a *app) serve(ctx context.Context, ready chan<- string) error {
 	a.logger.Info("shutting down", "timeout", a.cfg.ShutdownTimeout.String())
 	// Subscription sockets are not requests Shutdown waits for: end their
 	// subscriptions so clients reconnect to another replica.
-	a.service.CloseLive()
+	if a.service != nil {
+		a.service.CloseLive()
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
 	// Metrics stay up until the requests in flight are done.
