@@ -3,6 +3,7 @@ package persistence
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -38,17 +39,28 @@ func (db *DB) StartLiveEvents(ctx context.Context, publish func([]*domain.Event)
 	publish = db.publishLive
 	n := &liveNotifier{pool: db.pool, queue: make(chan []*domain.Event, notifyQueue), logger: logger}
 	db.store.AddEventSink(n.sink)
+	// The first LISTEN is made before returning, so a server that answers
+	// requests already hears every commit.
+	first, err := db.listenConn(ctx)
+	if err != nil {
+		logger.Warn("live events: LISTEN failed, retrying in the background", "error", err.Error())
+	}
 	db.liveDone.Add(2)
 	go func() { defer db.liveDone.Done(); n.run(ctx) }()
-	go func() { defer db.liveDone.Done(); db.listen(ctx, publish, logger) }()
+	go func() { defer db.liveDone.Done(); db.listen(ctx, first, publish, logger) }()
 }
 
-// listen keeps a LISTEN connection open and publishes what arrives.
-func (db *DB) listen(ctx context.Context, publish func([]*domain.Event), logger *slog.Logger) {
+// listen publishes what arrives on conn, and on a new connection whenever
+// it drops.
+func (db *DB) listen(ctx context.Context, conn *pgx.Conn, publish func([]*domain.Event), logger *slog.Logger) {
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		started := time.Now()
-		err := db.listenOnce(ctx, publish)
+		err := errors.New("not connected")
+		if conn != nil {
+			err = db.receive(ctx, conn, publish)
+			_ = conn.Close(context.WithoutCancel(ctx))
+		}
 		if ctx.Err() != nil {
 			return
 		}
@@ -62,20 +74,31 @@ func (db *DB) listen(ctx context.Context, publish func([]*domain.Event), logger 
 		case <-time.After(backoff):
 		}
 		backoff = min(backoff*2, 10*time.Second)
+		if conn, err = db.listenConn(ctx); err != nil {
+			conn = nil
+		}
 	}
 }
 
-func (db *DB) listenOnce(ctx context.Context, publish func([]*domain.Event)) error {
+// listenConn opens a dedicated connection and LISTENs on it.
+func (db *DB) listenConn(ctx context.Context) (*pgx.Conn, error) {
 	cfg := db.pool.Config().ConnConfig.Copy()
 	cfg.RuntimeParams["application_name"] = ListenerApplicationName
-	conn, err := pgx.ConnectConfig(ctx, cfg)
+	connectCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	conn, err := pgx.ConnectConfig(connectCtx, cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+liveChannel); err != nil {
-		return err
+	if _, err := conn.Exec(connectCtx, "LISTEN "+liveChannel); err != nil {
+		_ = conn.Close(context.WithoutCancel(ctx))
+		return nil, err
 	}
+	return conn, nil
+}
+
+// receive publishes each notification until the connection fails.
+func (db *DB) receive(ctx context.Context, conn *pgx.Conn, publish func([]*domain.Event)) error {
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
