@@ -68,15 +68,12 @@ func (o Options) fanout(ctx context.Context, t *Target) ([]Result, error) {
 			return nil, err
 		}
 	}
-	// A first message tells when every subscription is registered.
+	// Warm-up messages, one every half second, tell when every
+	// subscription is registered (a subscribe message has no answer).
 	client := newClient(64)
 	runID := fmt.Sprintf("fanout%d", rand.Int())
 	seq := 0
-	warm, wamids := renderDeliveryFrom(runID, &seq, DemoNumbers[0], 0, 1)
-	if status, err := postSigned(ctx, client, t.URL+"/webhooks/whatsapp", warm); err != nil || status != http.StatusOK {
-		return nil, fmt.Errorf("bench: fanout warm-up answered %d (%v)", status, err)
-	}
-	if err := waitAll(ctx, subs, wamids[0]); err != nil {
+	if err := warmUp(ctx, client, t.URL, subs, runID, &seq); err != nil {
 		return nil, err
 	}
 	idle, _ := statusKB(t.PID, "VmRSS:")
@@ -125,14 +122,26 @@ func (o Options) fanout(ctx context.Context, t *Target) ([]Result, error) {
 
 var mu sync.Mutex // guards the delivery sequence across Do calls
 
-// waitAll waits until every subscriber has received wamid.
-func waitAll(ctx context.Context, subs []*fanoutSubscriber, wamid string) error {
+// warmUp posts a message every half second until every subscriber has
+// received one of them.
+func warmUp(ctx context.Context, client *http.Client, base string, subs []*fanoutSubscriber, runID string, seq *int) error {
+	var warm []string
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
+		body, wamids := renderDeliveryFrom(runID, seq, DemoNumbers[0], 0, 1)
+		if status, err := postSigned(ctx, client, base+"/webhooks/whatsapp", body); err != nil || status != http.StatusOK {
+			return fmt.Errorf("bench: fanout warm-up answered %d (%v)", status, err)
+		}
+		warm = append(warm, wamids...)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
 		missing := 0
 		for _, s := range subs {
 			s.mu.Lock()
-			if _, ok := s.arrived[wamid]; !ok {
+			if !slices.ContainsFunc(warm, func(w string) bool { _, ok := s.arrived[w]; return ok }) {
 				missing++
 			}
 			s.mu.Unlock()
@@ -140,13 +149,8 @@ func waitAll(ctx context.Context, subs []*fanoutSubscriber, wamid string) error 
 		if missing == 0 {
 			return nil
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
 	}
-	return fmt.Errorf("bench: not every subscriber received the warm-up message")
+	return fmt.Errorf("bench: not every subscriber received a warm-up message")
 }
 
 // run connects and subscribes, returns once subscribed, and keeps reading

@@ -85,6 +85,19 @@ func TestBenchSmoke(t *testing.T) {
 			require.Positive(t, results[i].OK)
 		}
 	})
+	t.Run("fanout", func(t *testing.T) {
+		results := runBench(t, bin, "fanout", "--rate", "5", "--subscribers", "20")
+		require.Len(t, results, 1)
+		r := results[0]
+		requireShape(t, r, "fanout")
+		require.NotNil(t, r.Fanout)
+		require.Equal(t, 20, r.Fanout.Subscribers)
+		require.Equal(t, 20*r.Requests, r.Fanout.Expected)
+		// Every message acknowledged reached every subscriber (none is
+		// dropped at 5 messages/s).
+		require.Equal(t, 20*r.OK, r.Fanout.Delivered)
+		require.Zero(t, r.Fanout.Dropped)
+	})
 	t.Run("inbox", func(t *testing.T) {
 		results := runBench(t, bin, "inbox", "--rate", "5", "--conversations", "300", "--messages-per", "3")
 		require.Len(t, results, 10)
