@@ -100,21 +100,26 @@ func liveInit(authenticate Authenticator, every time.Duration) transport.Websock
 		caller := &liveCaller{current: p, revoked: make(chan struct{})}
 		ctx = context.WithValue(domain.WithPrincipal(ctx, p), liveCallerKey{}, caller)
 		ctx, cancel := context.WithCancel(ctx)
-		go caller.watch(ctx, cancel, recheck, every)
+		caller.watch(ctx, cancel, recheck, every)
 		return ctx, nil, nil
 	}
 }
 
-// watch re-checks the credential every interval: a failure other than
-// unauthenticated (a database hiccup) keeps the last principal.
+// watch re-checks the credential every interval, on a timer rather than a
+// goroutine of its own (a socket already costs several): a failure other
+// than unauthenticated (a database hiccup) keeps the last principal.
 func (c *liveCaller) watch(ctx context.Context, cancel context.CancelFunc, recheck func(context.Context) (domain.Principal, error), every time.Duration) {
-	ticker := time.NewTicker(every)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
+	var mu sync.Mutex
+	var timer *time.Timer
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		timer.Stop()
+		mu.Unlock()
+	})
+	var check func()
+	check = func() {
+		if ctx.Err() != nil {
 			return
-		case <-ticker.C:
 		}
 		p, err := recheck(ctx)
 		switch {
@@ -123,10 +128,17 @@ func (c *liveCaller) watch(ctx context.Context, cancel context.CancelFunc, reche
 			c.current = p
 			c.mu.Unlock()
 		case domain.ErrorCode(err) == domain.CodeUnauthenticated:
+			stop()
 			close(c.revoked)
 			// Let the subscriptions say why before the socket closes.
 			time.AfterFunc(time.Second, cancel)
 			return
 		}
+		mu.Lock()
+		timer.Reset(every)
+		mu.Unlock()
 	}
+	mu.Lock()
+	timer = time.AfterFunc(every, check)
+	mu.Unlock()
 }
