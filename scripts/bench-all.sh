@@ -35,4 +35,5 @@ for db in sqlite postgres; do
   "$bin" bench ingest --search --rate 100 --batch 50 "$@"
   bench reply --rate 200 "$@"
   bench inbox --rate 50 --conversations "$conversations" --messages-per 10 "$@"
+  bench fanout --subscribers 1000 --rate 20 "$@"
 done
