@@ -67,4 +67,3 @@ type Event struct {
 	// feed; set when the event is read back from the store.
 	Position EventPosition
 }
-

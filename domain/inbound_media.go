@@ -8,7 +8,6 @@ import (
 	"strings"
 )
 
-
 // MediaRetryAfterSeconds is how long a caller is told to wait for media
 // that is still downloading.
 const MediaRetryAfterSeconds = 5

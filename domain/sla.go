@@ -44,7 +44,6 @@ type ConversationSLA struct {
 	Alerts []string
 }
 
-
 // TimerSLA looks at a conversation's SLA at a warning or due instant.
 const TimerSLA TimerKind = "sla"
 
