@@ -5246,7 +5246,8 @@ type WorkspaceEventConnection {
 "Narrows the audit log; absent fields do not filter."
 input AuditLogFilter {
   actorKind: ActorKind
-  actorId: String
+  "The user, key or rule id."
+  actorId: ID
   "One event type; an unknown type is BAD_USER_INPUT."
   type: String
   "At or after this instant."
@@ -24317,7 +24318,7 @@ func (ec *executionContext) unmarshalInputAuditLogFilter(ctx context.Context, ob
 			it.ActorKind = data
 		case "actorId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorId"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}

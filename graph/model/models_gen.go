@@ -37,7 +37,8 @@ type AssignConversationInput struct {
 // Narrows the audit log; absent fields do not filter.
 type AuditLogFilter struct {
 	ActorKind *domain.ActorKind `json:"actorKind,omitempty"`
-	ActorID   *string           `json:"actorId,omitempty"`
+	// The user, key or rule id.
+	ActorID *string `json:"actorId,omitempty"`
 	// One event type; an unknown type is BAD_USER_INPUT.
 	Type *string `json:"type,omitempty"`
 	// At or after this instant.
