@@ -47,21 +47,23 @@ func (s *Store) ListAuditEvents(ctx context.Context, q domain.AuditQuery) ([]*do
 }
 
 // PruneExpiredEvents deletes, in each workspace, up to batch events older
-// than the workspace's retention allows at now. One bounded statement per
-// workspace keeps every transaction short.
+// than the workspace's retention allows at now. The retention of every
+// workspace is read across tenants; each delete runs inside its own
+// workspace (row-level security admits no cross-tenant delete of events),
+// one bounded statement per workspace, so every transaction stays short.
 func (s *Store) PruneExpiredEvents(ctx context.Context, now time.Time, batch int) (int64, error) {
-	ctx = crossTenant(ctx)
 	var workspaces []struct {
 		ID                 string
 		EventRetentionDays int
 	}
-	if err := s.conn(ctx).Table("workspaces").Select("id, event_retention_days").Find(&workspaces).Error; err != nil {
+	err := s.conn(crossTenant(ctx)).Table("workspaces").Select("id, event_retention_days").Find(&workspaces).Error
+	if err != nil {
 		return 0, writeError(err, "workspace")
 	}
 	var total int64
 	for _, w := range workspaces {
 		cutoff := now.Add(-time.Duration(w.EventRetentionDays) * 24 * time.Hour)
-		res := s.conn(ctx).Exec(`DELETE FROM events WHERE id IN (SELECT id FROM events
+		res := s.conn(inWorkspace(ctx, w.ID)).Exec(`DELETE FROM events WHERE id IN (SELECT id FROM events
 			WHERE workspace_id = ? AND created_at < ? ORDER BY created_at LIMIT ?)`,
 			w.ID, storedTime(&cutoff), batch)
 		if res.Error != nil {
