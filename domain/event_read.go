@@ -115,8 +115,8 @@ func (s *Service) ExportAuditLog(ctx context.Context, f AuditLogFilter, write fu
 		filters["until"] = f.Until.UTC().Format(time.RFC3339Nano)
 	}
 	p, _ := principal(ctx)
-	if err := s.recorded(ctx, func(context.Context) error { return nil }, EventAuditLogExported, p.WorkspaceID,
-		map[string]any{"format": "csv", "filters": filters}); err != nil {
+	err = s.record(ctx, EventAuditLogExported, p.WorkspaceID, map[string]any{"format": "csv", "filters": filters})
+	if err != nil {
 		return err
 	}
 	q.Limit = auditExportBatch
