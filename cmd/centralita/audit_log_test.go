@@ -201,7 +201,9 @@ func TestEventsAndAuditLogOverGraphQL(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, len(got), len(rest))
 	require.Equal(t, rest, got[:len(rest)], "the same feed in the same order as REST")
-	empty := a.gqlOK(w.APIKeySecret, feed, map[string]any{"after": after})
+	// A type this workspace never had: the page is surely empty (on
+	// Postgres, more of its events may still become visible meanwhile).
+	empty := a.gqlOK(w.APIKeySecret, feed, map[string]any{"after": after, "types": []string{"sla.breached"}})
 	require.Empty(t, empty.get(t, "events.edges"))
 	require.Equal(t, after, empty.get(t, "events.pageInfo.endCursor"), "an empty page hands the cursor back")
 
