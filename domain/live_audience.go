@@ -10,7 +10,8 @@ import (
 // Who may see an event live is decided by the access table, like every
 // read: an event about a conversation is visible to whoever may read that
 // conversation, one about the shared customer base to everyone in the
-// workspace, and the rest (configuration, security) to admins only.
+// workspace, and the rest (configuration, security) to the roles that may
+// read the whole event feed (owners and admins).
 
 type eventAudience uint8
 
@@ -72,7 +73,7 @@ func (le *LiveEvent) Visible(ctx context.Context) bool {
 	}
 	switch audience {
 	case audienceAdmins:
-		return p.may(access.Configure) == nil
+		return p.may(access.ReadEvents) == nil // as the feed: roles that see every event
 	case audienceWorkspace:
 		return access.Visible(p.accessRole(), access.Workspace)
 	}
