@@ -117,8 +117,12 @@ func StartServer(ctx context.Context, o ServerOptions) (*Target, error) {
 		cleanup()
 		return nil, err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	// exited is closed when the process has ended (exitErr then says how):
+	// closed rather than sent to, so waitReady noticing an early exit does
+	// not leave Stop waiting forever for a value already taken.
+	exited := make(chan struct{})
+	var exitErr error
+	go func() { exitErr = cmd.Wait(); close(exited) }()
 	t.URL, t.PID = "http://"+addr, cmd.Process.Pid
 	t.stop = func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
@@ -130,7 +134,7 @@ func StartServer(ctx context.Context, o ServerOptions) (*Target, error) {
 		}
 		cleanup()
 	}
-	if err := waitReady(ctx, t.URL, exited); err != nil {
+	if err := waitReady(ctx, t.URL, exited, func() error { return exitErr }); err != nil {
 		t.Stop()
 		return nil, err
 	}
@@ -138,12 +142,12 @@ func StartServer(ctx context.Context, o ServerOptions) (*Target, error) {
 }
 
 // waitReady polls /readyz and the demo API key until both answer.
-func waitReady(ctx context.Context, base string, exited <-chan error) error {
+func waitReady(ctx context.Context, base string, exited <-chan struct{}, exitErr func() error) error {
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
-		case err := <-exited:
-			return fmt.Errorf("bench: the server exited while starting: %v (run with --server-log to see why)", err)
+		case <-exited:
+			return fmt.Errorf("bench: the server exited while starting: %v (run with --server-log to see why)", exitErr())
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):
