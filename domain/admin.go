@@ -88,6 +88,8 @@ type WorkspaceUpdate struct {
 	Lifecycle      LifecycleUpdate
 	// OfflineGraceMinutes: 1 to a week.
 	OfflineGraceMinutes *int
+	// DefaultCountry: ISO 3166 alpha-2, for phone numbers typed without +.
+	DefaultCountry *string
 }
 
 // UpdateWorkspace changes the caller's workspace settings (admins). It
@@ -106,6 +108,12 @@ func (s *Service) UpdateWorkspace(ctx context.Context, in WorkspaceUpdate) (*Wor
 		setIf(&w.Name, in.Name)
 		setIf(&w.Timezone, in.Timezone)
 		setIf(&w.Locale, in.Locale)
+		if in.DefaultCountry != nil {
+			if *in.DefaultCountry == "" {
+				return FieldError("default_country", "default_country must be an ISO 3166 alpha-2 country code such as PE or MX")
+			}
+			w.DefaultCountry = *in.DefaultCountry
+		}
 		if in.OfflineGraceMinutes != nil {
 			if *in.OfflineGraceMinutes < 1 {
 				return FieldError("offline_grace_minutes", "offline_grace_minutes must be between 1 and %d", maxOfflineGraceMinutes)

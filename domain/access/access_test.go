@@ -10,20 +10,23 @@ import (
 // roles table; changing a rule means changing both.
 func TestDecideConversationActions(t *testing.T) {
 	grid := map[Action]map[Role]string{
-		Read:         {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAAH"},
-		Reply:        {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAFH"},
-		Note:         {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAAH"},
-		Tag:          {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAFH"},
-		Priority:     {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAFH"},
-		Status:       {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAFH"},
-		Claim:        {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAAH"},
-		Assign:       {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "FFFH"},
-		Transfer:     {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AFFH"},
-		CreateTask:   {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAFH"},
-		CompleteTask: {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAFH"},
-		EditContact:  {Owner: "FFFF", Admin: "FFFF", Supervisor: "FFFH", Agent: "FFFH"},
-		Configure:    {Owner: "FFFF", Admin: "FFFF", Supervisor: "FFFH", Agent: "FFFH"},
-		ManageOwners: {Owner: "FFFF", Admin: "FFFF", Supervisor: "FFFH", Agent: "FFFH"},
+		Read:             {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAAH"},
+		Reply:            {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAFH"},
+		Note:             {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAAH"},
+		Tag:              {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAFH"},
+		Priority:         {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAFH"},
+		Status:           {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAFH"},
+		Claim:            {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAAH"},
+		Assign:           {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "FFFH"},
+		Transfer:         {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AFFH"},
+		CreateTask:       {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAFH"},
+		CompleteTask:     {Owner: "AAAA", Admin: "AAAA", Supervisor: "AAAH", Agent: "AAFH"},
+		EditContact:      {Owner: "FFFF", Admin: "FFFF", Supervisor: "FFFH", Agent: "FFFH"},
+		DeleteContact:    {Owner: "FFFF", Admin: "FFFF", Supervisor: "FFFH", Agent: "FFFH"},
+		MergeContacts:    {Owner: "FFFF", Admin: "FFFF", Supervisor: "FFFH", Agent: "FFFH"},
+		TransferContacts: {Owner: "FFFF", Admin: "FFFF", Supervisor: "FFFH", Agent: "FFFH"},
+		Configure:        {Owner: "FFFF", Admin: "FFFF", Supervisor: "FFFH", Agent: "FFFH"},
+		ManageOwners:     {Owner: "FFFF", Admin: "FFFF", Supervisor: "FFFH", Agent: "FFFH"},
 	}
 	letter := map[Decision]byte{Allowed: 'A', Forbidden: 'F', Hidden: 'H'}
 	for _, a := range Actions {
@@ -48,6 +51,9 @@ func TestDecideWorkspaceActions(t *testing.T) {
 	}{
 		{EditContact, map[Role]Decision{Owner: Allowed, Admin: Allowed, Supervisor: Allowed, Agent: Allowed}},
 		{CreateTask, map[Role]Decision{Owner: Allowed, Admin: Allowed, Supervisor: Allowed, Agent: Allowed}},
+		{DeleteContact, map[Role]Decision{Owner: Allowed, Admin: Allowed, Supervisor: Allowed, Agent: Forbidden}},
+		{MergeContacts, map[Role]Decision{Owner: Allowed, Admin: Allowed, Supervisor: Allowed, Agent: Forbidden}},
+		{TransferContacts, map[Role]Decision{Owner: Allowed, Admin: Allowed, Supervisor: Forbidden, Agent: Forbidden}},
 		{Configure, map[Role]Decision{Owner: Allowed, Admin: Allowed, Supervisor: Forbidden, Agent: Forbidden}},
 		{ManageOwners, map[Role]Decision{Owner: Allowed, Admin: Forbidden, Supervisor: Forbidden, Agent: Forbidden}},
 		{Reply, map[Role]Decision{Owner: Forbidden, Admin: Forbidden, Supervisor: Forbidden, Agent: Forbidden}},
