@@ -118,6 +118,9 @@ type ContactFilter struct {
 	// Attributes match custom attributes exactly (a text, or the number
 	// or boolean it spells).
 	Attributes map[string]string
+	// TextPhone is Text read as a phone number, when it is one (set by
+	// the service): q=987654321 also finds +51987654321.
+	TextPhone string
 	// MovedFromChannelID keeps contacts who wrote to that (legacy) number
 	// and have since written to an official one.
 	MovedFromChannelID string
