@@ -184,10 +184,12 @@ func (s *Service) UpsertContact(ctx context.Context, m ContactMatch, in ContactI
 	}
 }
 
-// upsertOnce is one attempt in one transaction. On error c is the contact
-// it tried to write, for naming a conflict.
+// upsertOnce is one attempt in one transaction (or, inside an import's
+// dry run, under a savepoint, so a failed attempt is undone alone and the
+// next one can go on). On error c is the contact it tried to write, for
+// naming a conflict.
 func (s *Service) upsertOnce(ctx context.Context, m ContactMatch, in ContactInput) (c *Contact, created bool, err error) {
-	err = s.store.InTx(ctx, func(ctx context.Context) error {
+	err = s.store.Savepoint(ctx, func(ctx context.Context) error {
 		var ferr error
 		c, ferr = m.find(ctx, s.store)
 		if ErrorCode(ferr) == CodeNotFound {
