@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/centralita/centralita/domain/access"
+	"github.com/centralita/centralita/domain/cleantext"
 	"github.com/centralita/centralita/domain/contactcsv"
 )
 
@@ -141,8 +142,11 @@ func rowInput(cols []contactcsv.Column, row contactcsv.Row) (ContactMatch, Conta
 			break
 		}
 		v := strings.TrimSpace(row.Cells[i])
-		if v == "" {
+		if v == "" || col.Field == "" {
 			continue
+		}
+		if problem := cleantext.Problem(v); problem != "" {
+			return m, in, FieldError(col.Header, "%s %s", col.Header, problem)
 		}
 		switch col.Field {
 		case "name":

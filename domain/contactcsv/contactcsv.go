@@ -13,7 +13,9 @@ import (
 	"io"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
@@ -51,6 +53,12 @@ var ErrEmpty = errors.New("the file has no header row")
 // cannot be read as CSV ends the file there with an error naming its line.
 func Parse(data []byte) (*Sheet, error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if !utf8.Valid(data) {
+		// Excel's plain "CSV" in Spanish locales is Windows-1252, not UTF-8.
+		if decoded, err := charmap.Windows1252.NewDecoder().Bytes(data); err == nil {
+			data = decoded
+		}
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrEmpty
 	}

@@ -30,6 +30,13 @@ func TestParseDetectsTheDelimiterAndStripsTheBOM(t *testing.T) {
 	}
 }
 
+func TestParseReadsWindows1252AsExcelSavesPlainCSV(t *testing.T) {
+	s, err := Parse([]byte("Nombre;Tel\xe9fono\nMar\xeda;987654321\n"))
+	if err != nil || s.Columns[1].Field != "phone" || s.Rows[0].Cells[0] != "María" {
+		t.Fatalf("%+v %v", s, err)
+	}
+}
+
 func TestParseSkipsBlankRowsAndNumbersLinesAsASpreadsheet(t *testing.T) {
 	s, err := Parse([]byte("name;phone\n;\nAna;1\n\n\"Bea\nMaría\";2\nCarla;3\n"))
 	if err != nil {
