@@ -159,6 +159,7 @@ type ComplexityRoot struct {
 		CreatedAt        func(childComplexity int) int
 		CustomAttributes func(childComplexity int) int
 		Email            func(childComplexity int) int
+		ExternalRefs     func(childComplexity int) int
 		ID               func(childComplexity int) int
 		LeadSource       func(childComplexity int) int
 		Name             func(childComplexity int) int
@@ -284,6 +285,11 @@ type ComplexityRoot struct {
 		UserErrors           func(childComplexity int) int
 	}
 
+	DeleteContactPayload struct {
+		DeletedContactID func(childComplexity int) int
+		UserErrors       func(childComplexity int) int
+	}
+
 	DeleteQueuePayload struct {
 		DeletedQueueID func(childComplexity int) int
 		UserErrors     func(childComplexity int) int
@@ -317,6 +323,11 @@ type ComplexityRoot struct {
 		Reason  func(childComplexity int) int
 		RuleID  func(childComplexity int) int
 		Stopped func(childComplexity int) int
+	}
+
+	ExternalRef struct {
+		ID     func(childComplexity int) int
+		System func(childComplexity int) int
 	}
 
 	Interactive struct {
@@ -354,6 +365,12 @@ type ComplexityRoot struct {
 	MarkReadPayload struct {
 		Message    func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	MergeContactsPayload struct {
+		Contact         func(childComplexity int) int
+		MergedContactID func(childComplexity int) int
+		UserErrors      func(childComplexity int) int
 	}
 
 	Message struct {
@@ -433,12 +450,14 @@ type ComplexityRoot struct {
 		DeleteChannel            func(childComplexity int, input model.DeleteChannelInput) int
 		DeleteChannelWelcomeBot  func(childComplexity int, input model.DeleteChannelWelcomeBotInput) int
 		DeleteCloseReason        func(childComplexity int, input model.DeleteCloseReasonInput) int
+		DeleteContact            func(childComplexity int, input model.DeleteContactInput) int
 		DeleteQueue              func(childComplexity int, input model.DeleteQueueInput) int
 		DeleteRoutingRule        func(childComplexity int, input model.DeleteRoutingRuleInput) int
 		DeleteSLAPolicy          func(childComplexity int, input model.DeleteSLAPolicyInput) int
 		DeleteTag                func(childComplexity int, input model.DeleteTagInput) int
 		MarkConversationRead     func(childComplexity int, input model.MarkConversationReadInput) int
 		MarkMessageRead          func(childComplexity int, input model.MarkMessageReadInput) int
+		MergeContacts            func(childComplexity int, input model.MergeContactsInput) int
 		RemoveQueueMember        func(childComplexity int, input model.QueueMemberInput) int
 		RevokeAPIKey             func(childComplexity int, input model.RevokeAPIKeyInput) int
 		SendInteractiveMessage   func(childComplexity int, input model.SendInteractiveMessageInput) int
@@ -461,6 +480,7 @@ type ComplexityRoot struct {
 		UpdateUser               func(childComplexity int, input model.UpdateUserInput) int
 		UpdateWelcomeBot         func(childComplexity int, input model.WelcomeBotInput) int
 		UpdateWorkspace          func(childComplexity int, input model.UpdateWorkspaceInput) int
+		UpsertContact            func(childComplexity int, input model.UpsertContactInput) int
 	}
 
 	Note struct {
@@ -721,6 +741,12 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	UpsertContactPayload struct {
+		Contact    func(childComplexity int) int
+		Created    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	User struct {
 		Active       func(childComplexity int) int
 		Availability func(childComplexity int) int
@@ -787,6 +813,7 @@ type ComplexityRoot struct {
 	Workspace struct {
 		AutoClosePendingHours func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
+		DefaultCountry        func(childComplexity int) int
 		DefaultQueue          func(childComplexity int) int
 		ID                    func(childComplexity int) int
 		Locale                func(childComplexity int) int
@@ -832,6 +859,7 @@ type ContactResolver interface {
 	Email(ctx context.Context, obj *domain.Contact) (*string, error)
 
 	Tags(ctx context.Context, obj *domain.Contact) ([]*domain.Tag, error)
+
 	Conversations(ctx context.Context, obj *domain.Contact, first *int, after *string) (*model.ConversationConnection, error)
 }
 type ConversationResolver interface {
@@ -900,6 +928,9 @@ type MutationResolver interface {
 	DeleteChannel(ctx context.Context, input model.DeleteChannelInput) (*model.DeleteChannelPayload, error)
 	CreateContact(ctx context.Context, input model.CreateContactInput) (*model.ContactPayload, error)
 	UpdateContact(ctx context.Context, input model.UpdateContactInput) (*model.ContactPayload, error)
+	UpsertContact(ctx context.Context, input model.UpsertContactInput) (*model.UpsertContactPayload, error)
+	DeleteContact(ctx context.Context, input model.DeleteContactInput) (*model.DeleteContactPayload, error)
+	MergeContacts(ctx context.Context, input model.MergeContactsInput) (*model.MergeContactsPayload, error)
 	CreateConversation(ctx context.Context, input model.CreateConversationInput) (*model.ConversationPayload, error)
 	ClaimConversation(ctx context.Context, input model.ClaimConversationInput) (*model.ConversationPayload, error)
 	AssignConversation(ctx context.Context, input model.AssignConversationInput) (*model.ConversationPayload, error)
@@ -1397,6 +1428,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contact.Email(childComplexity), true
+	case "Contact.externalRefs":
+		if e.ComplexityRoot.Contact.ExternalRefs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.ExternalRefs(childComplexity), true
 	case "Contact.id":
 		if e.ComplexityRoot.Contact.ID == nil {
 			break
@@ -1884,6 +1921,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeleteCloseReasonPayload.UserErrors(childComplexity), true
 
+	case "DeleteContactPayload.deletedContactId":
+		if e.ComplexityRoot.DeleteContactPayload.DeletedContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteContactPayload.DeletedContactID(childComplexity), true
+	case "DeleteContactPayload.userErrors":
+		if e.ComplexityRoot.DeleteContactPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteContactPayload.UserErrors(childComplexity), true
+
 	case "DeleteQueuePayload.deletedQueueId":
 		if e.ComplexityRoot.DeleteQueuePayload.DeletedQueueID == nil {
 			break
@@ -1991,6 +2041,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExplainStep.Stopped(childComplexity), true
+
+	case "ExternalRef.id":
+		if e.ComplexityRoot.ExternalRef.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExternalRef.ID(childComplexity), true
+	case "ExternalRef.system":
+		if e.ComplexityRoot.ExternalRef.System == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExternalRef.System(childComplexity), true
 
 	case "Interactive.buttons":
 		if e.ComplexityRoot.Interactive.Buttons == nil {
@@ -2128,6 +2191,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MarkReadPayload.UserErrors(childComplexity), true
+
+	case "MergeContactsPayload.contact":
+		if e.ComplexityRoot.MergeContactsPayload.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeContactsPayload.Contact(childComplexity), true
+	case "MergeContactsPayload.mergedContactId":
+		if e.ComplexityRoot.MergeContactsPayload.MergedContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeContactsPayload.MergedContactID(childComplexity), true
+	case "MergeContactsPayload.userErrors":
+		if e.ComplexityRoot.MergeContactsPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeContactsPayload.UserErrors(childComplexity), true
 
 	case "Message.author":
 		if e.ComplexityRoot.Message.Author == nil {
@@ -2632,6 +2714,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteCloseReason(childComplexity, args["input"].(model.DeleteCloseReasonInput)), true
+	case "Mutation.deleteContact":
+		if e.ComplexityRoot.Mutation.DeleteContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteContact(childComplexity, args["input"].(model.DeleteContactInput)), true
 	case "Mutation.deleteQueue":
 		if e.ComplexityRoot.Mutation.DeleteQueue == nil {
 			break
@@ -2698,6 +2791,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkMessageRead(childComplexity, args["input"].(model.MarkMessageReadInput)), true
+	case "Mutation.mergeContacts":
+		if e.ComplexityRoot.Mutation.MergeContacts == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeContacts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MergeContacts(childComplexity, args["input"].(model.MergeContactsInput)), true
 	case "Mutation.removeQueueMember":
 		if e.ComplexityRoot.Mutation.RemoveQueueMember == nil {
 			break
@@ -2940,6 +3044,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateWorkspace(childComplexity, args["input"].(model.UpdateWorkspaceInput)), true
+	case "Mutation.upsertContact":
+		if e.ComplexityRoot.Mutation.UpsertContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertContact(childComplexity, args["input"].(model.UpsertContactInput)), true
 
 	case "Note.author":
 		if e.ComplexityRoot.Note.Author == nil {
@@ -3950,6 +4065,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TaskPayload.UserErrors(childComplexity), true
 
+	case "UpsertContactPayload.contact":
+		if e.ComplexityRoot.UpsertContactPayload.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertContactPayload.Contact(childComplexity), true
+	case "UpsertContactPayload.created":
+		if e.ComplexityRoot.UpsertContactPayload.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertContactPayload.Created(childComplexity), true
+	case "UpsertContactPayload.userErrors":
+		if e.ComplexityRoot.UpsertContactPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertContactPayload.UserErrors(childComplexity), true
+
 	case "User.active":
 		if e.ComplexityRoot.User.Active == nil {
 			break
@@ -4204,6 +4338,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Workspace.CreatedAt(childComplexity), true
+	case "Workspace.defaultCountry":
+		if e.ComplexityRoot.Workspace.DefaultCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workspace.DefaultCountry(childComplexity), true
 	case "Workspace.defaultQueue":
 		if e.ComplexityRoot.Workspace.DefaultQueue == nil {
 			break
@@ -4283,6 +4423,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddNoteInput", ec.unmarshalInputAddNoteInput),
 			graphql.NewInputUnmarshaler("AssignConversationInput", ec.unmarshalInputAssignConversationInput),
+			graphql.NewInputUnmarshaler("AttributeFilter", ec.unmarshalInputAttributeFilter),
 			graphql.NewInputUnmarshaler("BoardFilter", ec.unmarshalInputBoardFilter),
 			graphql.NewInputUnmarshaler("BusinessHolidayInput", ec.unmarshalInputBusinessHolidayInput),
 			graphql.NewInputUnmarshaler("BusinessHoursShiftInput", ec.unmarshalInputBusinessHoursShiftInput),
@@ -4290,6 +4431,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ClaimConversationInput", ec.unmarshalInputClaimConversationInput),
 			graphql.NewInputUnmarshaler("CompleteTaskInput", ec.unmarshalInputCompleteTaskInput),
 			graphql.NewInputUnmarshaler("ContactFilter", ec.unmarshalInputContactFilter),
+			graphql.NewInputUnmarshaler("ContactMatchInput", ec.unmarshalInputContactMatchInput),
 			graphql.NewInputUnmarshaler("ConversationFilter", ec.unmarshalInputConversationFilter),
 			graphql.NewInputUnmarshaler("CreateApiKeyInput", ec.unmarshalInputCreateApiKeyInput),
 			graphql.NewInputUnmarshaler("CreateBusinessHoursInput", ec.unmarshalInputCreateBusinessHoursInput),
@@ -4308,16 +4450,19 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeleteChannelInput", ec.unmarshalInputDeleteChannelInput),
 			graphql.NewInputUnmarshaler("DeleteChannelWelcomeBotInput", ec.unmarshalInputDeleteChannelWelcomeBotInput),
 			graphql.NewInputUnmarshaler("DeleteCloseReasonInput", ec.unmarshalInputDeleteCloseReasonInput),
+			graphql.NewInputUnmarshaler("DeleteContactInput", ec.unmarshalInputDeleteContactInput),
 			graphql.NewInputUnmarshaler("DeleteQueueInput", ec.unmarshalInputDeleteQueueInput),
 			graphql.NewInputUnmarshaler("DeleteRoutingRuleInput", ec.unmarshalInputDeleteRoutingRuleInput),
 			graphql.NewInputUnmarshaler("DeleteSlaPolicyInput", ec.unmarshalInputDeleteSlaPolicyInput),
 			graphql.NewInputUnmarshaler("DeleteTagInput", ec.unmarshalInputDeleteTagInput),
 			graphql.NewInputUnmarshaler("EscalationInput", ec.unmarshalInputEscalationInput),
 			graphql.NewInputUnmarshaler("ExplainRoutingInput", ec.unmarshalInputExplainRoutingInput),
+			graphql.NewInputUnmarshaler("ExternalRefInput", ec.unmarshalInputExternalRefInput),
 			graphql.NewInputUnmarshaler("ListRowInput", ec.unmarshalInputListRowInput),
 			graphql.NewInputUnmarshaler("ListSectionInput", ec.unmarshalInputListSectionInput),
 			graphql.NewInputUnmarshaler("MarkConversationReadInput", ec.unmarshalInputMarkConversationReadInput),
 			graphql.NewInputUnmarshaler("MarkMessageReadInput", ec.unmarshalInputMarkMessageReadInput),
+			graphql.NewInputUnmarshaler("MergeContactsInput", ec.unmarshalInputMergeContactsInput),
 			graphql.NewInputUnmarshaler("QueueMemberInput", ec.unmarshalInputQueueMemberInput),
 			graphql.NewInputUnmarshaler("ReplyButtonInput", ec.unmarshalInputReplyButtonInput),
 			graphql.NewInputUnmarshaler("RevokeApiKeyInput", ec.unmarshalInputRevokeApiKeyInput),
@@ -4345,6 +4490,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateTagInput", ec.unmarshalInputUpdateTagInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UpdateWorkspaceInput", ec.unmarshalInputUpdateWorkspaceInput),
+			graphql.NewInputUnmarshaler("UpsertContactInput", ec.unmarshalInputUpsertContactInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
 			graphql.NewInputUnmarshaler("WelcomeBotInput", ec.unmarshalInputWelcomeBotInput),
 			graphql.NewInputUnmarshaler("WelcomeBotOptionInput", ec.unmarshalInputWelcomeBotOptionInput),
@@ -4738,6 +4884,8 @@ type Contact implements Node {
   email: String
   customAttributes: JSON!
   tags: [Tag!]!
+  "Other systems' ids for this contact (a CRM's), each unique per workspace and system."
+  externalRefs: [ExternalRef!]!
   "The contact's conversations the caller may see, most recent activity first."
   conversations(first: Int, after: String): ConversationConnection!
   createdAt: DateTime!
@@ -4755,10 +4903,38 @@ type ContactConnection {
   pageInfo: PageInfo!
 }
 
+"Another system's id for a record, e.g. {system: \"hubspot\", id: \"123\"}."
+type ExternalRef {
+  "1 to 40 lower-case letters, digits, _ - or ."
+  system: String!
+  id: String!
+}
+
+input ExternalRefInput {
+  system: String!
+  id: String!
+}
+
+"A custom attribute equal to value (as text, or as the number or boolean it spells)."
+input AttributeFilter {
+  key: String!
+  value: String!
+}
+
 input ContactFilter {
-  "Matches name, email, wa_id or phone."
+  "Matches name, email, wa_id or phone; text that reads as a phone number also finds the contact with that number."
   text: String
   tagId: ID
+  "Substring of the name."
+  name: String
+  "The email, exactly (case-insensitive)."
+  email: String
+  "A phone number in any format, read in the workspace's defaultCountry."
+  phone: String
+  "The contact a system knows by that id."
+  externalRef: ExternalRefInput
+  "Up to 5, all of which must match."
+  attributes: [AttributeFilter!]
   "Only contacts who wrote to this (legacy) number and have since written to an official one."
   movedFromChannelId: ID
   "Only rows whose updatedAt is at or after this instant (inclusive: resume from the last updatedAt a sync saw and upsert by id)."
@@ -4773,7 +4949,12 @@ extend type Query {
 
 input CreateContactInput {
   waId: String
+  "A number as people type it, read in the workspace's defaultCountry (\"987 654 321\" is +51987654321 in PE)."
+  phone: String
+  "Any format too, normalised like phone."
   phoneE164: String
+  "Added to the contact's; one held by another contact is a CONFLICT naming it."
+  externalRefs: [ExternalRefInput!]
   name: String
   email: String
   customAttributes: JSON
@@ -4783,7 +4964,10 @@ input CreateContactInput {
 input UpdateContactInput {
   contactId: ID!
   waId: String
+  phone: String
   phoneE164: String
+  "Added to the contact's (never removed)."
+  externalRefs: [ExternalRefInput!]
   name: String
   email: String
   customAttributes: JSON
@@ -4794,9 +4978,75 @@ type ContactPayload {
   userErrors: [UserError!]!
 }
 
+"Exactly one key."
+input ContactMatchInput {
+  waId: String
+  phone: String
+  email: String
+  externalRef: ExternalRefInput
+}
+
+"Finds the live contact by match and applies the other fields, or creates it. Concurrent upserts of one person create one contact."
+input UpsertContactInput {
+  match: ContactMatchInput!
+  waId: String
+  phone: String
+  phoneE164: String
+  name: String
+  email: String
+  customAttributes: JSON
+  externalRefs: [ExternalRefInput!]
+}
+
+type UpsertContactPayload {
+  contact: Contact
+  "True when the upsert created the contact."
+  created: Boolean!
+  userErrors: [UserError!]!
+}
+
+input DeleteContactInput {
+  contactId: ID!
+}
+
+type DeleteContactPayload {
+  "The deleted contact's id: it now answers NOT_FOUND; its conversations are kept."
+  deletedContactId: ID
+  userErrors: [UserError!]!
+}
+
+input MergeContactsInput {
+  "The contact that stays."
+  survivorId: ID!
+  "The contact merged into it: afterwards NOT_FOUND with extensions.mergedInto."
+  contactId: ID!
+}
+
+type MergeContactsPayload {
+  "The survivor, as it is now."
+  contact: Contact
+  mergedContactId: ID
+  userErrors: [UserError!]!
+}
+
 extend type Mutation {
   createContact(input: CreateContactInput!): ContactPayload
   updateContact(input: UpdateContactInput!): ContactPayload
+  upsertContact(input: UpsertContactInput!): UpsertContactPayload
+  "Supervisors, admins and owners. Soft: conversations are kept."
+  deleteContact(input: DeleteContactInput!): DeleteContactPayload
+  "Supervisors, admins and owners. Moves conversations, tasks, tags, external refs and messages to the survivor."
+  mergeContacts(input: MergeContactsInput!): MergeContactsPayload
+}
+
+extend type Workspace {
+  "ISO 3166 alpha-2 country in which phone numbers typed without a country code are read (PE by default)."
+  defaultCountry: String!
+}
+
+extend input UpdateWorkspaceInput {
+  "ISO 3166 alpha-2 (PE, MX, AR…) for phone numbers typed without a country code; an unknown code is a userError."
+  defaultCountry: String
 }
 `, BuiltIn: false},
 	{Name: "../content.graphqls", Input: `# The structured content of a message beside its readable text.
@@ -6417,6 +6667,8 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 		return ec.fieldContext_Contact_customAttributes(ctx, field)
 	case "tags":
 		return ec.fieldContext_Contact_tags(ctx, field)
+	case "externalRefs":
+		return ec.fieldContext_Contact_externalRefs(ctx, field)
 	case "conversations":
 		return ec.fieldContext_Contact_conversations(ctx, field)
 	case "createdAt":
@@ -6657,6 +6909,16 @@ func (ec *executionContext) childFields_DeleteCloseReasonPayload(ctx context.Con
 	return nil, fmt.Errorf("no field named %q was found under type DeleteCloseReasonPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteContactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedContactId":
+		return ec.fieldContext_DeleteContactPayload_deletedContactId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DeleteContactPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteContactPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteQueuePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "deletedQueueId":
@@ -6725,6 +6987,16 @@ func (ec *executionContext) childFields_ExplainStep(ctx context.Context, field g
 		return ec.fieldContext_ExplainStep_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExplainStep", field.Name)
+}
+
+func (ec *executionContext) childFields_ExternalRef(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "system":
+		return ec.fieldContext_ExternalRef_system(ctx, field)
+	case "id":
+		return ec.fieldContext_ExternalRef_id(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExternalRef", field.Name)
 }
 
 func (ec *executionContext) childFields_Interactive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6799,6 +7071,18 @@ func (ec *executionContext) childFields_MarkReadPayload(ctx context.Context, fie
 		return ec.fieldContext_MarkReadPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MarkReadPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MergeContactsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contact":
+		return ec.fieldContext_MergeContactsPayload_contact(ctx, field)
+	case "mergedContactId":
+		return ec.fieldContext_MergeContactsPayload_mergedContactId(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MergeContactsPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MergeContactsPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Message(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7373,6 +7657,18 @@ func (ec *executionContext) childFields_TaskPayload(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type TaskPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_UpsertContactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contact":
+		return ec.fieldContext_UpsertContactPayload_contact(ctx, field)
+	case "created":
+		return ec.fieldContext_UpsertContactPayload_created(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UpsertContactPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpsertContactPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7517,6 +7813,8 @@ func (ec *executionContext) childFields_Workspace(ctx context.Context, field gra
 		return ec.fieldContext_Workspace_updatedAt(ctx, field)
 	case "offlineGraceMinutes":
 		return ec.fieldContext_Workspace_offlineGraceMinutes(ctx, field)
+	case "defaultCountry":
+		return ec.fieldContext_Workspace_defaultCountry(ctx, field)
 	case "pendingAfterReply":
 		return ec.fieldContext_Workspace_pendingAfterReply(ctx, field)
 	case "reopenWindowHours":
@@ -8117,6 +8415,20 @@ func (ec *executionContext) field_Mutation_deleteCloseReason_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteContactInput, error) {
+			return ec.unmarshalNDeleteContactInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteContactInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteQueue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8193,6 +8505,20 @@ func (ec *executionContext) field_Mutation_markMessageRead_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.MarkMessageReadInput, error) {
 			return ec.unmarshalNMarkMessageReadInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐMarkMessageReadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_mergeContacts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MergeContactsInput, error) {
+			return ec.unmarshalNMergeContactsInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐMergeContactsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8501,6 +8827,20 @@ func (ec *executionContext) field_Mutation_updateWorkspace_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateWorkspaceInput, error) {
 			return ec.unmarshalNUpdateWorkspaceInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpdateWorkspaceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertContactInput, error) {
+			return ec.unmarshalNUpsertContactInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpsertContactInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10485,6 +10825,38 @@ func (ec *executionContext) fieldContext_Contact_tags(_ context.Context, field g
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Tag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contact_externalRefs(ctx context.Context, field graphql.CollectedField, obj *domain.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_externalRefs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalRefs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.ExternalRef) graphql.Marshaler {
+			return ec.marshalNExternalRef2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐExternalRefᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_externalRefs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExternalRef(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12502,6 +12874,61 @@ func (ec *executionContext) fieldContext_DeleteCloseReasonPayload_userErrors(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _DeleteContactPayload_deletedContactId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteContactPayload_deletedContactId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedContactID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteContactPayload_deletedContactId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteContactPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteContactPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.DeleteContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteContactPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteContactPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeleteQueuePayload_deletedQueueId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteQueuePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12954,6 +13381,52 @@ func (ec *executionContext) _ExplainStep_reason(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_ExplainStep_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExplainStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExternalRef_system(ctx context.Context, field graphql.CollectedField, obj *domain.ExternalRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExternalRef_system(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.System, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExternalRef_system(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExternalRef", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExternalRef_id(ctx context.Context, field graphql.CollectedField, obj *domain.ExternalRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExternalRef_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExternalRef_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExternalRef", field, false, false, "String")
 }
 
 func (ec *executionContext) _Interactive_kind(ctx context.Context, field graphql.CollectedField, obj *domain.Interactive) (ret graphql.Marshaler) {
@@ -13497,6 +13970,93 @@ func (ec *executionContext) _MarkReadPayload_userErrors(ctx context.Context, fie
 func (ec *executionContext) fieldContext_MarkReadPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "MarkReadPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergeContactsPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.MergeContactsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeContactsPayload_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MergeContactsPayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeContactsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergeContactsPayload_mergedContactId(ctx context.Context, field graphql.CollectedField, obj *model.MergeContactsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeContactsPayload_mergedContactId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MergedContactID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MergeContactsPayload_mergedContactId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeContactsPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MergeContactsPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MergeContactsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeContactsPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeContactsPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeContactsPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -15283,6 +15843,138 @@ func (ec *executionContext) fieldContext_Mutation_updateContact(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertContact(ctx, fc.Args["input"].(model.UpsertContactInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertContactPayload) graphql.Marshaler {
+			return ec.marshalOUpsertContactPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpsertContactPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertContactPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteContact(ctx, fc.Args["input"].(model.DeleteContactInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteContactPayload) graphql.Marshaler {
+			return ec.marshalODeleteContactPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteContactPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteContactPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mergeContacts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mergeContacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MergeContacts(ctx, fc.Args["input"].(model.MergeContactsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MergeContactsPayload) graphql.Marshaler {
+			return ec.marshalOMergeContactsPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐMergeContactsPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mergeContacts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MergeContactsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mergeContacts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21087,6 +21779,93 @@ func (ec *executionContext) fieldContext_TaskPayload_userErrors(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _UpsertContactPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.UpsertContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertContactPayload_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertContactPayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpsertContactPayload_created(ctx context.Context, field graphql.CollectedField, obj *model.UpsertContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertContactPayload_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertContactPayload_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpsertContactPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UpsertContactPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UpsertContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertContactPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertContactPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22265,6 +23044,29 @@ func (ec *executionContext) _Workspace_offlineGraceMinutes(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_Workspace_offlineGraceMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Workspace", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Workspace_defaultCountry(ctx context.Context, field graphql.CollectedField, obj *domain.Workspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Workspace_defaultCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultCountry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Workspace_defaultCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Workspace", field, false, false, "String")
 }
 
 func (ec *executionContext) _Workspace_pendingAfterReply(ctx context.Context, field graphql.CollectedField, obj *domain.Workspace) (ret graphql.Marshaler) {
@@ -23571,6 +24373,55 @@ func UnmarshalAssignConversationInput(ctx context.Context, raw any) (model.Assig
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAttributeFilter(ctx context.Context, obj any) (model.AttributeFilter, error) {
+	var it model.AttributeFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttributeFilter unmarshals raw into the AttributeFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttributeFilter(ctx context.Context, raw any) (model.AttributeFilter, error) {
+	var out model.AttributeFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttributeFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBoardFilter(ctx context.Context, obj any) (model.BoardFilter, error) {
 	var it model.BoardFilter
 	if obj == nil {
@@ -23894,7 +24745,7 @@ func (ec *executionContext) unmarshalInputContactFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"text", "tagId", "movedFromChannelId", "updatedSince"}
+	fieldsInOrder := [...]string{"text", "tagId", "name", "email", "phone", "externalRef", "attributes", "movedFromChannelId", "updatedSince"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23915,6 +24766,41 @@ func (ec *executionContext) unmarshalInputContactFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.TagID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "externalRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalRef"))
+			data, err := ec.unmarshalOExternalRefInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExternalRefInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalRef = data
+		case "attributes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributes"))
+			data, err := ec.unmarshalOAttributeFilter2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐAttributeFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attributes = data
 		case "movedFromChannelId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("movedFromChannelId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -23943,6 +24829,69 @@ func (ec *executionContext) unmarshalInputContactFilter(ctx context.Context, obj
 func UnmarshalContactFilter(ctx context.Context, raw any) (model.ContactFilter, error) {
 	var out model.ContactFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContactFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContactMatchInput(ctx context.Context, obj any) (model.ContactMatchInput, error) {
+	var it model.ContactMatchInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"waId", "phone", "email", "externalRef"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "waId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WaID = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "externalRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalRef"))
+			data, err := ec.unmarshalOExternalRefInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExternalRefInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalRef = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContactMatchInput unmarshals raw into the ContactMatchInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContactMatchInput(ctx context.Context, raw any) (model.ContactMatchInput, error) {
+	var out model.ContactMatchInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContactMatchInput", raw, &out)
 	return out, err
 }
 
@@ -24342,7 +25291,7 @@ func (ec *executionContext) unmarshalInputCreateContactInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"waId", "phoneE164", "name", "email", "customAttributes"}
+	fieldsInOrder := [...]string{"waId", "phone", "phoneE164", "externalRefs", "name", "email", "customAttributes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24356,6 +25305,13 @@ func (ec *executionContext) unmarshalInputCreateContactInput(ctx context.Context
 				return it, err
 			}
 			it.WaID = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
 		case "phoneE164":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneE164"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -24363,6 +25319,13 @@ func (ec *executionContext) unmarshalInputCreateContactInput(ctx context.Context
 				return it, err
 			}
 			it.PhoneE164 = data
+		case "externalRefs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalRefs"))
+			data, err := ec.unmarshalOExternalRefInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExternalRefInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalRefs = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -25087,6 +26050,48 @@ func UnmarshalDeleteCloseReasonInput(ctx context.Context, raw any) (model.Delete
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteContactInput(ctx context.Context, obj any) (model.DeleteContactInput, error) {
+	var it model.DeleteContactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"contactId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "contactId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteContactInput unmarshals raw into the DeleteContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteContactInput(ctx context.Context, raw any) (model.DeleteContactInput, error) {
+	var out model.DeleteContactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteContactInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeleteQueueInput(ctx context.Context, obj any) (model.DeleteQueueInput, error) {
 	var it model.DeleteQueueInput
 	if obj == nil {
@@ -25381,6 +26386,55 @@ func UnmarshalExplainRoutingInput(ctx context.Context, raw any) (model.ExplainRo
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputExternalRefInput(ctx context.Context, obj any) (model.ExternalRefInput, error) {
+	var it model.ExternalRefInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"system", "id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "system":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("system"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.System = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExternalRefInput unmarshals raw into the ExternalRefInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExternalRefInput(ctx context.Context, raw any) (model.ExternalRefInput, error) {
+	var out model.ExternalRefInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExternalRefInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputListRowInput(ctx context.Context, obj any) (model.ListRowInput, error) {
 	var it model.ListRowInput
 	if obj == nil {
@@ -25567,6 +26621,55 @@ func (ec *executionContext) unmarshalInputMarkMessageReadInput(ctx context.Conte
 func UnmarshalMarkMessageReadInput(ctx context.Context, raw any) (model.MarkMessageReadInput, error) {
 	var out model.MarkMessageReadInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarkMessageReadInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMergeContactsInput(ctx context.Context, obj any) (model.MergeContactsInput, error) {
+	var it model.MergeContactsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"survivorId", "contactId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "survivorId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("survivorId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SurvivorID = data
+		case "contactId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMergeContactsInput unmarshals raw into the MergeContactsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMergeContactsInput(ctx context.Context, raw any) (model.MergeContactsInput, error) {
+	var out model.MergeContactsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MergeContactsInput", raw, &out)
 	return out, err
 }
 
@@ -26925,7 +28028,7 @@ func (ec *executionContext) unmarshalInputUpdateContactInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"contactId", "waId", "phoneE164", "name", "email", "customAttributes"}
+	fieldsInOrder := [...]string{"contactId", "waId", "phone", "phoneE164", "externalRefs", "name", "email", "customAttributes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26946,6 +28049,13 @@ func (ec *executionContext) unmarshalInputUpdateContactInput(ctx context.Context
 				return it, err
 			}
 			it.WaID = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
 		case "phoneE164":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneE164"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -26953,6 +28063,13 @@ func (ec *executionContext) unmarshalInputUpdateContactInput(ctx context.Context
 				return it, err
 			}
 			it.PhoneE164 = data
+		case "externalRefs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalRefs"))
+			data, err := ec.unmarshalOExternalRefInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExternalRefInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalRefs = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -27380,7 +28497,7 @@ func (ec *executionContext) unmarshalInputUpdateWorkspaceInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "timezone", "locale", "defaultQueueId", "offlineGraceMinutes", "pendingAfterReply", "reopenWindowHours", "autoClosePendingHours"}
+	fieldsInOrder := [...]string{"name", "timezone", "locale", "defaultQueueId", "offlineGraceMinutes", "defaultCountry", "pendingAfterReply", "reopenWindowHours", "autoClosePendingHours"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27422,6 +28539,13 @@ func (ec *executionContext) unmarshalInputUpdateWorkspaceInput(ctx context.Conte
 				return it, err
 			}
 			it.OfflineGraceMinutes = data
+		case "defaultCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountry = data
 		case "pendingAfterReply":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pendingAfterReply"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -27457,6 +28581,97 @@ func (ec *executionContext) unmarshalInputUpdateWorkspaceInput(ctx context.Conte
 func UnmarshalUpdateWorkspaceInput(ctx context.Context, raw any) (model.UpdateWorkspaceInput, error) {
 	var out model.UpdateWorkspaceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateWorkspaceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpsertContactInput(ctx context.Context, obj any) (model.UpsertContactInput, error) {
+	var it model.UpsertContactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"match", "waId", "phone", "phoneE164", "name", "email", "customAttributes", "externalRefs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "match":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("match"))
+			data, err := ec.unmarshalNContactMatchInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐContactMatchInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Match = data
+		case "waId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WaID = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "phoneE164":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneE164"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneE164 = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "customAttributes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customAttributes"))
+			data, err := ec.unmarshalOJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomAttributes = data
+		case "externalRefs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalRefs"))
+			data, err := ec.unmarshalOExternalRefInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExternalRefInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalRefs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpsertContactInput unmarshals raw into the UpsertContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpsertContactInput(ctx context.Context, raw any) (model.UpsertContactInput, error) {
+	var out model.UpsertContactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpsertContactInput", raw, &out)
 	return out, err
 }
 
@@ -28518,6 +29733,11 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_tags(ctx, field, obj)
 				})
+		case "externalRefs":
+			out.Values[i] = ec._Contact_externalRefs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "conversations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -29351,6 +30571,44 @@ func (ec *executionContext) _DeleteCloseReasonPayload(ctx context.Context, sel a
 	return out
 }
 
+var deleteContactPayloadImplementors = []string{"DeleteContactPayload"}
+
+func (ec *executionContext) _DeleteContactPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteContactPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteContactPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteContactPayload")
+		case "deletedContactId":
+			out.Values[i] = ec._DeleteContactPayload_deletedContactId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DeleteContactPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deleteQueuePayloadImplementors = []string{"DeleteQueuePayload"}
 
 func (ec *executionContext) _DeleteQueuePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteQueuePayload) graphql.Marshaler {
@@ -29607,6 +30865,44 @@ func (ec *executionContext) _ExplainStep(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var externalRefImplementors = []string{"ExternalRef"}
+
+func (ec *executionContext) _ExternalRef(ctx context.Context, sel ast.SelectionSet, obj *domain.ExternalRef) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, externalRefImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExternalRef")
+		case "system":
+			out.Values[i] = ec._ExternalRef_system(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._ExternalRef_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var interactiveImplementors = []string{"Interactive"}
 
 func (ec *executionContext) _Interactive(ctx context.Context, sel ast.SelectionSet, obj *domain.Interactive) graphql.Marshaler {
@@ -29837,6 +31133,49 @@ func (ec *executionContext) _MarkReadPayload(ctx context.Context, sel ast.Select
 			}
 		case "userErrors":
 			out.Values[i] = ec._MarkReadPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mergeContactsPayloadImplementors = []string{"MergeContactsPayload"}
+
+func (ec *executionContext) _MergeContactsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MergeContactsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mergeContactsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MergeContactsPayload")
+		case "contact":
+			out.Values[i] = ec._MergeContactsPayload_contact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mergedContactId":
+			out.Values[i] = ec._MergeContactsPayload_mergedContactId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MergeContactsPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30311,6 +31650,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateContact":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateContact(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "upsertContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertContact(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteContact(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mergeContacts":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mergeContacts(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -32383,6 +33743,49 @@ func (ec *executionContext) _TaskPayload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var upsertContactPayloadImplementors = []string{"UpsertContactPayload"}
+
+func (ec *executionContext) _UpsertContactPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpsertContactPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, upsertContactPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpsertContactPayload")
+		case "contact":
+			out.Values[i] = ec._UpsertContactPayload_contact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._UpsertContactPayload_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UpsertContactPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *domain.User) graphql.Marshaler {
@@ -32852,6 +34255,11 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 			}
 		case "offlineGraceMinutes":
 			out.Values[i] = ec._Workspace_offlineGraceMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "defaultCountry":
+			out.Values[i] = ec._Workspace_defaultCountry(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -33386,6 +34794,11 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNAttributeFilter2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐAttributeFilter(ctx context.Context, v any) (*model.AttributeFilter, error) {
+	res, err := ec.unmarshalInputAttributeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAuthorKind2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐAuthorKind(ctx context.Context, v any) (domain.AuthorKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNAuthorKind2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐAuthorKind[tmp]
@@ -33717,6 +35130,11 @@ func (ec *executionContext) marshalNContactEdge2ᚖgithubᚗcomᚋcentralitaᚋc
 	return ec._ContactEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNContactMatchInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐContactMatchInput(ctx context.Context, v any) (*model.ContactMatchInput, error) {
+	res, err := ec.unmarshalInputContactMatchInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNConversation2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐConversationᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Conversation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -33966,6 +35384,11 @@ func (ec *executionContext) unmarshalNDeleteCloseReasonInput2githubᚗcomᚋcent
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDeleteContactInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteContactInput(ctx context.Context, v any) (model.DeleteContactInput, error) {
+	res, err := ec.unmarshalInputDeleteContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDeleteQueueInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteQueueInput(ctx context.Context, v any) (model.DeleteQueueInput, error) {
 	res, err := ec.unmarshalInputDeleteQueueInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -34098,6 +35521,31 @@ func (ec *executionContext) marshalNExplainStep2ᚖgithubᚗcomᚋcentralitaᚋc
 		return graphql.Null
 	}
 	return ec._ExplainStep(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExternalRef2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐExternalRef(ctx context.Context, sel ast.SelectionSet, v domain.ExternalRef) graphql.Marshaler {
+	return ec._ExternalRef(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExternalRef2ᚕgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐExternalRefᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.ExternalRef) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExternalRef2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐExternalRef(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNExternalRefInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExternalRefInput(ctx context.Context, v any) (*model.ExternalRefInput, error) {
+	res, err := ec.unmarshalInputExternalRefInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -34314,6 +35762,11 @@ var (
 		domain.MediaFailed:  "FAILED",
 	}
 )
+
+func (ec *executionContext) unmarshalNMergeContactsInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐMergeContactsInput(ctx context.Context, v any) (model.MergeContactsInput, error) {
+	res, err := ec.unmarshalInputMergeContactsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
 
 func (ec *executionContext) marshalNMessage2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Message) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -35161,6 +36614,11 @@ func (ec *executionContext) unmarshalNUpdateWorkspaceInput2githubᚗcomᚋcentra
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpsertContactInput2githubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpsertContactInput(ctx context.Context, v any) (model.UpsertContactInput, error) {
+	res, err := ec.unmarshalInputUpsertContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNUser2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.User) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -35496,6 +36954,23 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalOAttributeFilter2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐAttributeFilterᚄ(ctx context.Context, v any) ([]*model.AttributeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.AttributeFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAttributeFilter2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐAttributeFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOAvailability2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐAvailability(ctx context.Context, v any) (*domain.Availability, error) {
 	if v == nil {
 		return nil, nil
@@ -35798,6 +37273,13 @@ func (ec *executionContext) marshalODeleteCloseReasonPayload2ᚖgithubᚗcomᚋc
 	return ec._DeleteCloseReasonPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODeleteContactPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteContactPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeleteContactPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalODeleteQueuePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐDeleteQueuePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteQueuePayload) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -35824,6 +37306,31 @@ func (ec *executionContext) unmarshalOEscalationInput2ᚖgithubᚗcomᚋcentrali
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputEscalationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOExternalRefInput2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExternalRefInputᚄ(ctx context.Context, v any) ([]*model.ExternalRefInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ExternalRefInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExternalRefInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExternalRefInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOExternalRefInput2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐExternalRefInput(ctx context.Context, v any) (*model.ExternalRefInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputExternalRefInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -35997,6 +37504,13 @@ func (ec *executionContext) marshalOMarkReadPayload2ᚖgithubᚗcomᚋcentralita
 		return graphql.Null
 	}
 	return ec._MarkReadPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMergeContactsPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐMergeContactsPayload(ctx context.Context, sel ast.SelectionSet, v *model.MergeContactsPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MergeContactsPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOMessage2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐMessage(ctx context.Context, sel ast.SelectionSet, v *domain.Message) graphql.Marshaler {
@@ -36458,6 +37972,13 @@ func (ec *executionContext) unmarshalOTemplateParameterInput2ᚕᚖgithubᚗcom�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOUpsertContactPayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐUpsertContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpsertContactPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpsertContactPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐUser(ctx context.Context, sel ast.SelectionSet, v *domain.User) graphql.Marshaler {

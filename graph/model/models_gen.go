@@ -34,6 +34,12 @@ type AssignConversationInput struct {
 	AssigneeID *string `json:"assigneeId,omitempty"`
 }
 
+// A custom attribute equal to value (as text, or as the number or boolean it spells).
+type AttributeFilter struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
 // The board: NEW, OPEN, PENDING_CUSTOMER and recently CLOSED, in that order.
 type Board struct {
 	Columns []*domain.BoardColumn `json:"columns"`
@@ -101,13 +107,31 @@ type ContactEdge struct {
 }
 
 type ContactFilter struct {
-	// Matches name, email, wa_id or phone.
+	// Matches name, email, wa_id or phone; text that reads as a phone number also finds the contact with that number.
 	Text  *string `json:"text,omitempty"`
 	TagID *string `json:"tagId,omitempty"`
+	// Substring of the name.
+	Name *string `json:"name,omitempty"`
+	// The email, exactly (case-insensitive).
+	Email *string `json:"email,omitempty"`
+	// A phone number in any format, read in the workspace's defaultCountry.
+	Phone *string `json:"phone,omitempty"`
+	// The contact a system knows by that id.
+	ExternalRef *ExternalRefInput `json:"externalRef,omitempty"`
+	// Up to 5, all of which must match.
+	Attributes []*AttributeFilter `json:"attributes,omitempty"`
 	// Only contacts who wrote to this (legacy) number and have since written to an official one.
 	MovedFromChannelID *string `json:"movedFromChannelId,omitempty"`
 	// Only rows whose updatedAt is at or after this instant (inclusive: resume from the last updatedAt a sync saw and upsert by id).
 	UpdatedSince *time.Time `json:"updatedSince,omitempty"`
+}
+
+// Exactly one key.
+type ContactMatchInput struct {
+	WaID        *string           `json:"waId,omitempty"`
+	Phone       *string           `json:"phone,omitempty"`
+	Email       *string           `json:"email,omitempty"`
+	ExternalRef *ExternalRefInput `json:"externalRef,omitempty"`
 }
 
 type ContactPayload struct {
@@ -206,11 +230,16 @@ type CreateCloseReasonInput struct {
 }
 
 type CreateContactInput struct {
-	WaID             *string        `json:"waId,omitempty"`
-	PhoneE164        *string        `json:"phoneE164,omitempty"`
-	Name             *string        `json:"name,omitempty"`
-	Email            *string        `json:"email,omitempty"`
-	CustomAttributes map[string]any `json:"customAttributes,omitempty"`
+	WaID *string `json:"waId,omitempty"`
+	// A number as people type it, read in the workspace's defaultCountry ("987 654 321" is +51987654321 in PE).
+	Phone *string `json:"phone,omitempty"`
+	// Any format too, normalised like phone.
+	PhoneE164 *string `json:"phoneE164,omitempty"`
+	// Added to the contact's; one held by another contact is a CONFLICT naming it.
+	ExternalRefs     []*ExternalRefInput `json:"externalRefs,omitempty"`
+	Name             *string             `json:"name,omitempty"`
+	Email            *string             `json:"email,omitempty"`
+	CustomAttributes map[string]any      `json:"customAttributes,omitempty"`
 }
 
 type CreateConversationInput struct {
@@ -318,6 +347,16 @@ type DeleteCloseReasonPayload struct {
 	UserErrors           []*UserError `json:"userErrors"`
 }
 
+type DeleteContactInput struct {
+	ContactID string `json:"contactId"`
+}
+
+type DeleteContactPayload struct {
+	// The deleted contact's id: it now answers NOT_FOUND; its conversations are kept.
+	DeletedContactID *string      `json:"deletedContactId,omitempty"`
+	UserErrors       []*UserError `json:"userErrors"`
+}
+
 type DeleteQueueInput struct {
 	QueueID string `json:"queueId"`
 }
@@ -381,6 +420,11 @@ type ExplainStep struct {
 	Reason  string  `json:"reason"`
 }
 
+type ExternalRefInput struct {
+	System string `json:"system"`
+	ID     string `json:"id"`
+}
+
 type ListRowInput struct {
 	// Comes back as the answer's replyId; at most 200 characters, unique across sections.
 	ID string `json:"id"`
@@ -409,6 +453,20 @@ type MarkReadPayload struct {
 	// The message marked read, with markedReadAt; null when there was nothing to mark.
 	Message    *domain.Message `json:"message,omitempty"`
 	UserErrors []*UserError    `json:"userErrors"`
+}
+
+type MergeContactsInput struct {
+	// The contact that stays.
+	SurvivorID string `json:"survivorId"`
+	// The contact merged into it: afterwards NOT_FOUND with extensions.mergedInto.
+	ContactID string `json:"contactId"`
+}
+
+type MergeContactsPayload struct {
+	// The survivor, as it is now.
+	Contact         *domain.Contact `json:"contact,omitempty"`
+	MergedContactID *string         `json:"mergedContactId,omitempty"`
+	UserErrors      []*UserError    `json:"userErrors"`
 }
 
 type MessageConnection struct {
@@ -733,12 +791,15 @@ type UpdateCloseReasonInput struct {
 
 // Omitted (or null) fields keep their value.
 type UpdateContactInput struct {
-	ContactID        string         `json:"contactId"`
-	WaID             *string        `json:"waId,omitempty"`
-	PhoneE164        *string        `json:"phoneE164,omitempty"`
-	Name             *string        `json:"name,omitempty"`
-	Email            *string        `json:"email,omitempty"`
-	CustomAttributes map[string]any `json:"customAttributes,omitempty"`
+	ContactID string  `json:"contactId"`
+	WaID      *string `json:"waId,omitempty"`
+	Phone     *string `json:"phone,omitempty"`
+	PhoneE164 *string `json:"phoneE164,omitempty"`
+	// Added to the contact's (never removed).
+	ExternalRefs     []*ExternalRefInput `json:"externalRefs,omitempty"`
+	Name             *string             `json:"name,omitempty"`
+	Email            *string             `json:"email,omitempty"`
+	CustomAttributes map[string]any      `json:"customAttributes,omitempty"`
 }
 
 type UpdateQueueInput struct {
@@ -796,12 +857,33 @@ type UpdateWorkspaceInput struct {
 	// Makes another queue the catch-all for conversations nothing else routes; it cannot be cleared.
 	DefaultQueueID *string `json:"defaultQueueId,omitempty"`
 	// 1 to 10080 (a week).
-	OfflineGraceMinutes *int  `json:"offlineGraceMinutes,omitempty"`
-	PendingAfterReply   *bool `json:"pendingAfterReply,omitempty"`
+	OfflineGraceMinutes *int `json:"offlineGraceMinutes,omitempty"`
+	// ISO 3166 alpha-2 (PE, MX, AR…) for phone numbers typed without a country code; an unknown code is a userError.
+	DefaultCountry    *string `json:"defaultCountry,omitempty"`
+	PendingAfterReply *bool   `json:"pendingAfterReply,omitempty"`
 	// Hours, fractions allowed (to the second), 0 to 8784.
 	ReopenWindowHours *float64 `json:"reopenWindowHours,omitempty"`
 	// Hours, fractions allowed (to the second), 0 to 8784; 0 turns auto-close off.
 	AutoClosePendingHours *float64 `json:"autoClosePendingHours,omitempty"`
+}
+
+// Finds the live contact by match and applies the other fields, or creates it. Concurrent upserts of one person create one contact.
+type UpsertContactInput struct {
+	Match            *ContactMatchInput  `json:"match"`
+	WaID             *string             `json:"waId,omitempty"`
+	Phone            *string             `json:"phone,omitempty"`
+	PhoneE164        *string             `json:"phoneE164,omitempty"`
+	Name             *string             `json:"name,omitempty"`
+	Email            *string             `json:"email,omitempty"`
+	CustomAttributes map[string]any      `json:"customAttributes,omitempty"`
+	ExternalRefs     []*ExternalRefInput `json:"externalRefs,omitempty"`
+}
+
+type UpsertContactPayload struct {
+	Contact *domain.Contact `json:"contact,omitempty"`
+	// True when the upsert created the contact.
+	Created    bool         `json:"created"`
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type UserConnection struct {
