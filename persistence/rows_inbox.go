@@ -14,8 +14,9 @@ type contactRow struct {
 	LeadSource       referralColumn `gorm:"column:lead_source"`
 	CreatedAt        utcTime        `gorm:"column:created_at;autoCreateTime:false"`
 	UpdatedAt        utcTime        `gorm:"column:updated_at;autoUpdateTime:false"`
-	DeletedAt        *utcTime       `gorm:"column:deleted_at"`
-	MergedInto       string         `gorm:"column:merged_into"`
+	// Read-only here: only DeleteContact and MergeContacts write them.
+	DeletedAt  *utcTime `gorm:"column:deleted_at;->"`
+	MergedInto string   `gorm:"column:merged_into;->"`
 }
 
 func (contactRow) TableName() string { return "contacts" }

@@ -23,10 +23,10 @@ type workspaceRow struct {
 	CreatedAt      utcTime `gorm:"column:created_at;autoCreateTime:false"`
 	UpdatedAt      utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
 	// Lifecycle settings, durations in seconds.
-	PendingAfterReply       bool  `gorm:"column:pending_after_reply"`
-	ReopenWindowSeconds     int64 `gorm:"column:reopen_window_seconds"`
-	AutoClosePendingSeconds int64 `gorm:"column:auto_close_pending_seconds"`
-	OfflineGraceMinutes     int   `gorm:"column:offline_grace_minutes"`
+	PendingAfterReply       bool   `gorm:"column:pending_after_reply"`
+	ReopenWindowSeconds     int64  `gorm:"column:reopen_window_seconds"`
+	AutoClosePendingSeconds int64  `gorm:"column:auto_close_pending_seconds"`
+	OfflineGraceMinutes     int    `gorm:"column:offline_grace_minutes"`
 	DefaultCountry          string `gorm:"column:default_country"`
 }
 
