@@ -32,7 +32,7 @@ var gqlIDKinds = map[string]string{
 	"notifyUserIds": domain.PrefixUser, "slaPolicyId": domain.PrefixSLAPolicy, "businessHoursId": domain.PrefixBusinessHours,
 	"uploadId": domain.PrefixMediaFile, "messageId": domain.PrefixMessage, "replyToMessageId": domain.PrefixMessage,
 	"closeReasonId": domain.PrefixCloseReason, "ruleId": domain.PrefixRoutingRule, "taskId": domain.PrefixTask,
-	"apiKeyId": domain.PrefixAPIKey, "noteId": domain.PrefixNote,
+	"apiKeyId": domain.PrefixAPIKey, "noteId": domain.PrefixNote, "survivorId": domain.PrefixContact,
 	// id: arguments of lookups, by the field they look up.
 	"conversation.id": domain.PrefixConversation, "contact.id": domain.PrefixContact, "user.id": domain.PrefixUser,
 }
