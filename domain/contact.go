@@ -136,8 +136,8 @@ func (c *Contact) validate() error {
 	if c.PhoneE164 != "" && (len(c.PhoneE164) < 8 || len(c.PhoneE164) > 16 || c.PhoneE164[0] != '+' || !digitsOnly(c.PhoneE164[1:])) {
 		return FieldError("phone_e164", "phone_e164 must look like +5215512345678")
 	}
-	if c.WaID == "" && c.UserID == "" && c.PhoneE164 == "" && strings.TrimSpace(c.Email) == "" {
-		return FieldError("wa_id", "a contact needs a wa_id, a phone_e164 or an email")
+	if c.WaID == "" && c.UserID == "" && c.PhoneE164 == "" && strings.TrimSpace(c.Email) == "" && len(c.ExternalRefs) == 0 {
+		return FieldError("wa_id", "a contact needs a wa_id, a phone, an email or an external ref")
 	}
 	c.Name = strings.TrimSpace(c.Name)
 	if len([]rune(c.Name)) > 200 {

@@ -90,6 +90,9 @@ func (s *Service) CreateContact(ctx context.Context, in ContactInput) (*Contact,
 // createContact validates and stores a new contact, its external refs and
 // its event.
 func (s *Service) createContact(ctx context.Context, c *Contact, refs *[]ExternalRef) (*Contact, error) {
+	if refs != nil && len(c.ExternalRefs) == 0 {
+		c.ExternalRefs = *refs // stored with the contact below
+	}
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
@@ -117,6 +120,9 @@ func (s *Service) addExternalRefs(ctx context.Context, c *Contact, refs *[]Exter
 		return err
 	}
 	for _, r := range *refs {
+		if c.ExternalRefs == nil {
+			c.ExternalRefs = []ExternalRef{}
+		}
 		if !slices.Contains(c.ExternalRefs, r) {
 			c.ExternalRefs = append(c.ExternalRefs, r)
 		}
