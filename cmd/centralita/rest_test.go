@@ -131,6 +131,7 @@ type problemBody struct {
 		Message string `json:"message"`
 	} `json:"errors"`
 	ExistingID string `json:"existing_id"`
+	MergedInto string `json:"merged_into"`
 }
 
 func problemOf(t *testing.T, res response) problemBody {
