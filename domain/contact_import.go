@@ -9,6 +9,7 @@ import (
 	"github.com/centralita/centralita/domain/access"
 	"github.com/centralita/centralita/domain/cleantext"
 	"github.com/centralita/centralita/domain/contactcsv"
+	"github.com/centralita/centralita/domain/phone"
 )
 
 // MaxImportRows bounds one import; larger lists go in several files.
@@ -95,14 +96,14 @@ func checkImportColumns(sheet *contactcsv.Sheet, res *ImportResult) error {
 	keyed := false
 	for _, c := range sheet.Columns {
 		switch c.Field {
-		case "phone", "ref", "external_refs":
+		case "phone", "ref", "external_refs", "wa_id":
 			keyed = true
 		case "":
 			res.IgnoredColumns = append(res.IgnoredColumns, c.Header)
 		}
 	}
 	if !keyed {
-		return FieldError("file", "the file needs a phone column (phone, teléfono, celular…) or an external ref column (ref.<system> or external_refs)")
+		return FieldError("file", "the file needs a phone column (phone, teléfono, celular…), a wa_id column or an external ref column (ref.<system> or external_refs)")
 	}
 	return nil
 }
@@ -113,6 +114,7 @@ func checkImportColumns(sheet *contactcsv.Sheet, res *ImportResult) error {
 func (s *Service) importRow(ctx context.Context, cols []contactcsv.Column, row contactcsv.Row, res *ImportResult) {
 	match, in, err := rowInput(cols, row)
 	if err == nil {
+		match = s.importMatch(ctx, match, in)
 		var created bool
 		_, created, err = s.UpsertContact(ctx, match, in)
 		if err == nil && created {
@@ -126,12 +128,53 @@ func (s *Service) importRow(ctx context.Context, cols []contactcsv.Column, row c
 		if !ok || e.Code == CodeInternal || e.Code == CodeUnavailable {
 			e = &Error{Field: "row", Message: "the row could not be stored; retry the import"}
 		}
-		res.Errors = append(res.Errors, ImportError{Row: row.Line, Field: e.Field, Reason: e.Message})
+		res.Errors = append(res.Errors, ImportError{Row: row.Line, Field: columnOf(cols, e.Field), Reason: e.Message})
 	}
 }
 
+// columnOf names an error's field by the file's own header for it, as
+// the person fixing the sheet sees it ("Teléfono" for phone).
+func columnOf(cols []contactcsv.Column, field string) string {
+	field = strings.TrimPrefix(field, "match.")
+	want := map[string][]string{"phone": {"phone"}, "phone_e164": {"phone"}, "email": {"email"}, "name": {"name"},
+		"wa_id": {"wa_id"}, "external_ref": {"ref", "external_refs"}, "external_refs": {"ref", "external_refs"},
+		"custom_attributes": {"attr", "custom_attributes"}}[field]
+	for _, c := range cols {
+		for _, w := range want {
+			if c.Field == w {
+				return c.Header
+			}
+		}
+	}
+	return field
+}
+
+// importMatch prefers, for a row with a ref no contact has yet and a
+// phone a contact already has, that contact: the CRM's id is added to
+// the person on file rather than refused as a second one with the number.
+func (s *Service) importMatch(ctx context.Context, m ContactMatch, in ContactInput) ContactMatch {
+	if m.ExternalRef == nil || in.Phone == nil {
+		return m
+	}
+	if _, err := s.store.FindContactByExternalRef(ctx, *m.ExternalRef); ErrorCode(err) != CodeNotFound {
+		return m
+	}
+	country, err := s.defaultCountry(ctx)
+	if err != nil {
+		return m
+	}
+	e164, err := phone.Normalize(*in.Phone, country)
+	if err != nil {
+		return m // the upsert names the bad number
+	}
+	if _, err := s.store.FindContactByPhone(ctx, e164); err == nil {
+		return ContactMatch{Phone: e164}
+	}
+	return m
+}
+
 // rowInput reads a row's cells into an upsert: matched by its first
-// external ref, else its phone.
+// external ref, else its phone, else its wa_id.
 func rowInput(cols []contactcsv.Column, row contactcsv.Row) (ContactMatch, ContactInput, error) {
 	var m ContactMatch
 	var in ContactInput
@@ -190,8 +233,10 @@ func rowInput(cols []contactcsv.Column, row contactcsv.Row) (ContactMatch, Conta
 		in.ExternalRefs = &refs
 	case in.Phone != nil:
 		m.Phone = *in.Phone
+	case in.WaID != nil:
+		m.WaID = *in.WaID
 	default:
-		return m, in, FieldError("phone", "the row has neither a phone nor an external ref to match a contact by")
+		return m, in, FieldError("phone", "the row has neither a phone, a wa_id nor an external ref to match a contact by")
 	}
 	return m, in, nil
 }
