@@ -176,6 +176,19 @@ func TestContactMergeRefusals(t *testing.T) {
 		"another workspace's contact reads as an unknown one")
 	require.Equal(t, before, snapshotContacts(t, c, key, ana, bea), "refusals change nothing")
 	require.Equal(t, 0, countMergedEvents(t, d.a, ana, bea))
+
+	// GraphQL: the same refusals as userErrors, then the merge.
+	const m = `mutation($s: ID!, $c: ID!) { mergeContacts(input: {survivorId: $s, contactId: $c}) {
+		contact { id email } mergedContactId userErrors { field code } } }`
+	g := d.a.gqlOK(d.supervisor, m, map[string]any{"s": ana, "c": ana})
+	require.Equal(t, []any{"input", "contactId"}, g.get(t, "mergeContacts.userErrors.0.field"))
+	require.Nil(t, g.get(t, "mergeContacts.contact"))
+	require.Equal(t, []string{"FORBIDDEN"}, d.a.graphql(d.agent, m, map[string]any{"s": ana, "c": bea}).errorCodes())
+	require.Equal(t, []string{"NOT_FOUND"}, d.a.graphql(d.supervisor, m, map[string]any{"s": theirs, "c": bea}).errorCodes())
+	g = d.a.gqlOK(d.supervisor, m, map[string]any{"s": ana, "c": bea})
+	require.Equal(t, ana, g.str(t, "mergeContacts.contact.id"))
+	require.Equal(t, bea, g.str(t, "mergeContacts.mergedContactId"))
+	require.Equal(t, 1, countMergedEvents(t, d.a, ana, bea))
 }
 
 func snapshotContacts(t *testing.T, c *restClient, key string, ids ...string) []string {
