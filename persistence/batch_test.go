@@ -80,7 +80,7 @@ func TestBatchLoadsUseConstantQueries(t *testing.T) {
 		must(t, err)
 		return len(ts)
 	})
-	check("FindContactsByIDs", 3, func() int {
+	check("FindContactsByIDs", 2, func() int {
 		cs, err := e.store.FindContactsByIDs(ctx, contactIDs)
 		must(t, err)
 		if len(cs) != 6 || len(cs[0].TagIDs) != 1 {

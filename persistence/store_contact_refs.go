@@ -23,28 +23,6 @@ type contactExternalRefRow struct {
 
 func (contactExternalRefRow) TableName() string { return "contact_external_refs" }
 
-// loadContactExternalRefs fills ExternalRefs of contacts with one query.
-func (s *Store) loadContactExternalRefs(ctx context.Context, ws string, contacts []*domain.Contact) error {
-	if len(contacts) == 0 {
-		return nil
-	}
-	byID := make(map[string]*domain.Contact, len(contacts))
-	ids := make([]string, len(contacts))
-	for i, c := range contacts {
-		byID[c.ID], ids[i] = c, c.ID
-		c.ExternalRefs = []domain.ExternalRef{}
-	}
-	var rows []contactExternalRefRow
-	err := s.conn(ctx).Where("workspace_id = ? AND contact_id IN ?", ws, ids).Order("system, external_id").Find(&rows).Error
-	if err != nil {
-		return writeError(err, "external ref")
-	}
-	for _, r := range rows {
-		byID[r.ContactID].ExternalRefs = append(byID[r.ContactID].ExternalRefs, domain.ExternalRef{System: r.System, ID: r.ExternalID})
-	}
-	return nil
-}
-
 // FindContactByPhone returns the live contact with that E.164 number.
 func (s *Store) FindContactByPhone(ctx context.Context, e164 string) (*domain.Contact, error) {
 	return s.findContactBy(ctx, "phone_e164", e164)

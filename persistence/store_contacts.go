@@ -104,11 +104,8 @@ func (s *Store) likeOp() string {
 }
 
 // loadContactTags fills TagIDs and ExternalRefs of contacts with one
-// query each.
+// query (both lists in one UNION, so a batch load stays two statements).
 func (s *Store) loadContactTags(ctx context.Context, ws string, contacts []*domain.Contact) error {
-	if err := s.loadContactExternalRefs(ctx, ws, contacts); err != nil {
-		return err
-	}
 	if len(contacts) == 0 {
 		return nil
 	}
@@ -116,14 +113,29 @@ func (s *Store) loadContactTags(ctx context.Context, ws string, contacts []*doma
 	ids := make([]string, len(contacts))
 	for i, c := range contacts {
 		byID[c.ID], ids[i] = c, c.ID
+		c.ExternalRefs = []domain.ExternalRef{}
 	}
-	var links []contactTagRow
-	err := s.conn(ctx).Where("workspace_id = ? AND contact_id IN ?", ws, ids).Order("tag_id").Find(&links).Error
+	var links []struct {
+		ContactID string `gorm:"column:contact_id"`
+		Kind      string `gorm:"column:kind"`
+		A         string `gorm:"column:a"`
+		B         string `gorm:"column:b"`
+	}
+	err := s.conn(ctx).Raw(`SELECT contact_id, CAST('tag' AS text) AS kind, tag_id AS a, CAST('' AS text) AS b
+		FROM contact_tags WHERE workspace_id = ? AND contact_id IN ?
+		UNION ALL SELECT contact_id, CAST('ref' AS text), system, external_id
+		FROM contact_external_refs WHERE workspace_id = ? AND contact_id IN ?
+		ORDER BY 2, 3, 4`, ws, ids, ws, ids).Scan(&links).Error
 	if err != nil {
 		return writeError(err, "contact tag")
 	}
 	for _, l := range links {
-		byID[l.ContactID].TagIDs = append(byID[l.ContactID].TagIDs, l.TagID)
+		c := byID[l.ContactID]
+		if l.Kind == "tag" {
+			c.TagIDs = append(c.TagIDs, l.A)
+		} else {
+			c.ExternalRefs = append(c.ExternalRefs, domain.ExternalRef{System: l.A, ID: l.B})
+		}
 	}
 	return nil
 }
