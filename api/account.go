@@ -33,6 +33,8 @@ type workspaceView struct {
 	OfflineGraceMinutes int `json:"offline_grace_minutes"`
 	// DefaultCountry reads phone numbers typed without a country code.
 	DefaultCountry string `json:"default_country"`
+	// EventRetentionDays: how long events (feed, audit log) are kept.
+	EventRetentionDays int `json:"event_retention_days"`
 }
 
 func viewWorkspace(w *domain.Workspace) workspaceView {
@@ -41,7 +43,7 @@ func viewWorkspace(w *domain.Workspace) workspaceView {
 		UpdatedAt: stamp(w.UpdatedAt), PendingAfterReply: w.Lifecycle.PendingAfterReply,
 		ReopenWindowHours:     w.Lifecycle.ReopenWindow.Hours(),
 		AutoClosePendingHours: w.Lifecycle.AutoClosePending.Hours(), OfflineGraceMinutes: w.OfflineGraceMinutes,
-		DefaultCountry: w.DefaultCountry}
+		EventRetentionDays: w.EventRetentionDays, DefaultCountry: w.DefaultCountry}
 }
 
 type workspaceUpdateRequest struct {
@@ -56,6 +58,7 @@ type workspaceUpdateRequest struct {
 	AutoClosePendingHours *float64 `json:"auto_close_pending_hours"`
 	OfflineGraceMinutes   *int     `json:"offline_grace_minutes"`
 	DefaultCountry        *string  `json:"default_country"`
+	EventRetentionDays    *int     `json:"event_retention_days"`
 }
 
 func (h *handlers) me(c *gin.Context) {
@@ -86,7 +89,7 @@ func (h *handlers) updateWorkspace(c *gin.Context) {
 			DefaultQueueID: req.DefaultQueueID, Lifecycle: domain.LifecycleUpdate{
 				PendingAfterReply: req.PendingAfterReply, ReopenWindowHours: req.ReopenWindowHours,
 				AutoClosePendingHours: req.AutoClosePendingHours},
-			OfflineGraceMinutes: req.OfflineGraceMinutes, DefaultCountry: req.DefaultCountry})
+			OfflineGraceMinutes: req.OfflineGraceMinutes, EventRetentionDays: req.EventRetentionDays, DefaultCountry: req.DefaultCountry})
 	if err != nil {
 		fail(c, err)
 		return

@@ -38,6 +38,6 @@ func (s *Service) ExportContacts(ctx context.Context, f ContactFilter, write fun
 		f.Page.After = page.NextCursor
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
-		return s.record(ctx, EventContactsExport, principalWorkspace(ctx), map[string]any{"contacts": count})
+		return s.record(ctx, EventContactsExported, principalWorkspace(ctx), map[string]any{"contacts": count})
 	})
 }

@@ -84,7 +84,7 @@ func (s *Service) ImportContacts(ctx context.Context, data []byte, dryRun bool) 
 	// events feed of every workspace); the summary event follows.
 	rows(ctx)
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
-		return s.record(ctx, EventContactsImport, principalWorkspace(ctx), map[string]any{
+		return s.record(ctx, EventContactsImported, principalWorkspace(ctx), map[string]any{
 			"created": res.Created, "updated": res.Updated, "errors": len(res.Errors)})
 	})
 	return res, err

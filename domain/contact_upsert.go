@@ -8,14 +8,8 @@ import (
 	"github.com/centralita/centralita/domain/phone"
 )
 
-// Events of the CRM bridge.
-const (
-	EventContactDeleted   = "contact.deleted"
-	EventContactMerged    = "contact.merged"
-	EventContactsImport   = "contacts.imported"
-	EventContactsExport   = "contacts.exported"
-	upsertConflictRetries = 4
-)
+// upsertConflictRetries bounds the retries of an upsert that lost a race.
+const upsertConflictRetries = 4
 
 // ContactMatch names the one key an upsert finds its contact by.
 type ContactMatch struct {

@@ -37,6 +37,9 @@ type Workspace struct {
 	// DefaultCountry (ISO 3166 alpha-2) is where phone numbers typed
 	// without a country code are read ("987 654 321" is +51… in "PE").
 	DefaultCountry string
+	// EventRetentionDays is how long the workspace's events (its feed and
+	// audit log) are kept; housekeeping deletes older ones.
+	EventRetentionDays int
 }
 
 const (
@@ -71,11 +74,26 @@ func (w *Workspace) Validate() error {
 	if !phone.ValidCountry(w.DefaultCountry) {
 		return FieldError("default_country", "default_country must be an ISO 3166 alpha-2 country code such as PE or MX")
 	}
+	if w.EventRetentionDays == 0 {
+		w.EventRetentionDays = DefaultEventRetentionDays
+	}
+	if w.EventRetentionDays < MinEventRetentionDays || w.EventRetentionDays > MaxEventRetentionDays {
+		return FieldError("event_retention_days", "event_retention_days must be between %d and %d",
+			MinEventRetentionDays, MaxEventRetentionDays)
+	}
 	if len(w.Locale) > 10 {
 		return FieldError("locale", "locale must be a short language tag such as es or pt-BR")
 	}
 	return nil
 }
+
+// Event retention bounds: a month at least, so an integrator down for a
+// while can still catch up and an audit can look back; ten years at most.
+const (
+	DefaultEventRetentionDays = 400
+	MinEventRetentionDays     = 30
+	MaxEventRetentionDays     = 3650
+)
 
 // maxOfflineGraceMinutes is a week: longer, and conversations are stranded.
 const maxOfflineGraceMinutes = 7 * 24 * 60

@@ -11,8 +11,9 @@ import (
 )
 
 // HousekeepingArgs is the periodic job that deletes what has outlived its
-// use: receipts parked for messages that never appeared, and the API's
-// rate counters of windows long past.
+// use: receipts parked for messages that never appeared, the API's rate
+// counters of windows long past, and events older than their workspace's
+// event_retention_days.
 type HousekeepingArgs struct{}
 
 // Kind implements river.JobArgs.
@@ -43,7 +44,11 @@ func (w *housekeepingWorker) Work(ctx context.Context, _ *river.Job[Housekeeping
 	if counters > 0 {
 		w.logger.DebugContext(ctx, "pruned rate counters", "count", counters)
 	}
-	return nil
+	events, err := w.svc.PruneExpiredEvents(ctx)
+	if events > 0 {
+		w.logger.InfoContext(ctx, "pruned expired events", "count", events)
+	}
+	return err
 }
 
 func housekeepingPeriodicJob() *river.PeriodicJob {

@@ -41,6 +41,7 @@ func (s *Store) UpdateWorkspace(ctx context.Context, w *domain.Workspace) error 
 		"auto_close_pending_seconds": row.AutoClosePendingSeconds,
 		"offline_grace_minutes":      row.OfflineGraceMinutes,
 		"default_country":            row.DefaultCountry,
+		"event_retention_days":       row.EventRetentionDays,
 	})
 	return updated(res, "workspace")
 }

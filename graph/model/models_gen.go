@@ -40,6 +40,19 @@ type AttributeFilter struct {
 	Value string `json:"value"`
 }
 
+// Narrows the audit log; absent fields do not filter.
+type AuditLogFilter struct {
+	ActorKind *domain.ActorKind `json:"actorKind,omitempty"`
+	// The user, key or rule id.
+	ActorID *string `json:"actorId,omitempty"`
+	// One event type; an unknown type is BAD_USER_INPUT.
+	Type *string `json:"type,omitempty"`
+	// At or after this instant.
+	Since *time.Time `json:"since,omitempty"`
+	// Before this instant.
+	Until *time.Time `json:"until,omitempty"`
+}
+
 // The board: NEW, OPEN, PENDING_CUSTOMER and recently CLOSED, in that order.
 type Board struct {
 	Columns []*domain.BoardColumn `json:"columns"`
@@ -858,6 +871,8 @@ type UpdateWorkspaceInput struct {
 	DefaultQueueID *string `json:"defaultQueueId,omitempty"`
 	// 1 to 10080 (a week).
 	OfflineGraceMinutes *int `json:"offlineGraceMinutes,omitempty"`
+	// 30 to 3650; 400 by default.
+	EventRetentionDays *int `json:"eventRetentionDays,omitempty"`
 	// ISO 3166 alpha-2 (PE, MX, AR…) for phone numbers typed without a country code; an unknown code is a userError.
 	DefaultCountry    *string `json:"defaultCountry,omitempty"`
 	PendingAfterReply *bool   `json:"pendingAfterReply,omitempty"`
@@ -980,6 +995,17 @@ type WelcomeBotOptionInput struct {
 type WelcomeBotPayload struct {
 	WelcomeBot *WelcomeBot  `json:"welcomeBot,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type WorkspaceEventConnection struct {
+	Edges    []*WorkspaceEventEdge `json:"edges"`
+	Nodes    []*domain.Event       `json:"nodes"`
+	PageInfo *PageInfo             `json:"pageInfo"`
+}
+
+type WorkspaceEventEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *domain.Event `json:"node"`
 }
 
 type WorkspacePayload struct {
