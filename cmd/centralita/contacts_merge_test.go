@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -16,6 +17,7 @@ type mergeDesk struct {
 	c          *restClient
 	tn         tenant
 	supervisor string // access token
+	supID      string
 	agent      string
 	channelID  string
 }
@@ -24,9 +26,9 @@ func newMergeDesk(t *testing.T, name string) mergeDesk {
 	a := newTestApp(t)
 	tn := a.bootstrap(name)
 	ch := a.channel(tn, fakeNumberID)
-	_, sup := a.member(tn, "sup-"+tn.OwnerEmail, domain.RoleSupervisor)
+	supID, sup := a.member(tn, "sup-"+tn.OwnerEmail, domain.RoleSupervisor)
 	_, agent := a.member(tn, "agent-"+tn.OwnerEmail, domain.RoleAgent)
-	return mergeDesk{a: a, c: a.rest(), tn: tn, supervisor: sup, agent: agent, channelID: ch.ID}
+	return mergeDesk{a: a, c: a.rest(), tn: tn, supervisor: sup, supID: supID, agent: agent, channelID: ch.ID}
 }
 
 // writes delivers a signed WhatsApp text from waID and returns the
@@ -189,6 +191,16 @@ func TestContactMergeRefusals(t *testing.T) {
 	require.Equal(t, ana, g.str(t, "mergeContacts.contact.id"))
 	require.Equal(t, bea, g.str(t, "mergeContacts.mergedContactId"))
 	require.Equal(t, 1, countMergedEvents(t, d.a, ana, bea))
+
+	// The feed shows it once, with the supervisor as actor and both ids.
+	isMerge := func(e feedEvent) bool { return e.Type == "contact.merged" && e.Data["merged_id"] == bea }
+	events := d.a.feedUntil(d.tn.OwnerToken, func(events []feedEvent) bool { return slices.ContainsFunc(events, isMerge) })
+	i := slices.IndexFunc(events, isMerge)
+	require.GreaterOrEqual(t, i, 0, "contact.merged in the feed")
+	require.Equal(t, "user", events[i].ActorKind)
+	require.Equal(t, d.supID, deref(events[i].ActorID))
+	require.Equal(t, ana, deref(events[i].SubjectID))
+	require.Equal(t, ana, events[i].Data["survivor_id"])
 }
 
 func snapshotContacts(t *testing.T, c *restClient, key string, ids ...string) []string {
