@@ -114,6 +114,7 @@ func NewRouter(d Deps) *gin.Engine {
 	h.registerSLAPolicies(private)
 	h.registerWelcomeBot(private)
 	h.registerRoutingRules(private)
+	h.registerWebhookEndpoints(private)
 	return r
 }
 
