@@ -33,6 +33,8 @@ var gqlIDKinds = map[string]string{
 	"uploadId": domain.PrefixMediaFile, "messageId": domain.PrefixMessage, "replyToMessageId": domain.PrefixMessage,
 	"closeReasonId": domain.PrefixCloseReason, "ruleId": domain.PrefixRoutingRule, "taskId": domain.PrefixTask,
 	"apiKeyId": domain.PrefixAPIKey, "noteId": domain.PrefixNote,
+	"webhookEndpointId": domain.PrefixWebhookEndpoint, "eventId": domain.PrefixEvent,
+	"webhookEndpoint.id": domain.PrefixWebhookEndpoint,
 	// id: arguments of lookups, by the field they look up.
 	"conversation.id": domain.PrefixConversation, "contact.id": domain.PrefixContact, "user.id": domain.PrefixUser,
 }

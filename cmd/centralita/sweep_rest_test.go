@@ -44,6 +44,7 @@ var sweepPathKinds = map[string]string{
 	"contacts": domain.PrefixContact, "queues": domain.PrefixQueue, "users": domain.PrefixUser, "tags": domain.PrefixTag,
 	"close-reasons": domain.PrefixCloseReason, "channels": domain.PrefixChannel, "api-keys": domain.PrefixAPIKey,
 	"business-hours": domain.PrefixBusinessHours, "sla-policies": domain.PrefixSLAPolicy, "routing-rules": domain.PrefixRoutingRule,
+	"webhook-endpoints": domain.PrefixWebhookEndpoint,
 	"{tag_id}": domain.PrefixTag, "{user_id}": domain.PrefixUser,
 }
 
