@@ -45,7 +45,7 @@ var sweepPathKinds = map[string]string{
 	"close-reasons": domain.PrefixCloseReason, "channels": domain.PrefixChannel, "api-keys": domain.PrefixAPIKey,
 	"business-hours": domain.PrefixBusinessHours, "sla-policies": domain.PrefixSLAPolicy, "routing-rules": domain.PrefixRoutingRule,
 	"webhook-endpoints": domain.PrefixWebhookEndpoint,
-	"{tag_id}": domain.PrefixTag, "{user_id}": domain.PrefixUser,
+	"{tag_id}":          domain.PrefixTag, "{user_id}": domain.PrefixUser,
 }
 
 // sweepFieldKinds names the object an input field refers to, for fields
