@@ -15,6 +15,16 @@ const WebhookMaxAttempts = 12
 // before the server disables it (scaled by the retry unit).
 const webhookFailureBudget = 72 * time.Hour
 
+// WebhookDeliveryRetention is how long the delivery log keeps an attempt.
+const WebhookDeliveryRetention = 30 * 24 * time.Hour
+
+// PruneWebhookDeliveries deletes, in every workspace, the delivery
+// attempts older than WebhookDeliveryRetention, and says how many. It
+// takes no principal: only the periodic housekeeping job calls it.
+func (s *Service) PruneWebhookDeliveries(ctx context.Context) (int64, error) {
+	return s.store.PruneWebhookDeliveries(ctx, s.now().Add(-WebhookDeliveryRetention))
+}
+
 // maxRetryAfter bounds a receiver's Retry-After.
 const maxRetryAfter = 24 * time.Hour
 

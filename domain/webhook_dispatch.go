@@ -6,8 +6,13 @@ import (
 )
 
 // dispatchBatch is how many feed events one dispatcher transaction reads
-// for one endpoint.
-const dispatchBatch = 200
+// for one endpoint, and dispatchBatchesPerRun how many batches one run
+// takes for it: an endpoint with a long backlog (enabled again after days)
+// catches up over several runs without holding up the others.
+const (
+	dispatchBatch         = 200
+	dispatchBatchesPerRun = 25
+)
 
 // DispatchWebhooks turns the event feed into delivery jobs: for every
 // enabled endpoint of every workspace it reads the events after the
@@ -32,7 +37,7 @@ func (s *Service) DispatchWebhooks(ctx context.Context) (int, error) {
 			if !e.Enabled {
 				continue
 			}
-			for {
+			for range dispatchBatchesPerRun {
 				read, enqueued, err := s.dispatchEndpoint(wctx, e.ID)
 				total += enqueued
 				if err != nil {

@@ -158,4 +158,7 @@ type WebhookStore interface {
 	// EventsForReplay lists up to limit events created in [since, until)
 	// in feed order.
 	EventsForReplay(ctx context.Context, since, until time.Time, limit int) ([]*Event, error)
+	// PruneWebhookDeliveries is unscoped (housekeeping): it deletes the
+	// attempts logged before cutoff in every workspace.
+	PruneWebhookDeliveries(ctx context.Context, cutoff time.Time) (int64, error)
 }

@@ -11,8 +11,9 @@ import (
 )
 
 // HousekeepingArgs is the periodic job that deletes what has outlived its
-// use: receipts parked for messages that never appeared, and the API's
-// rate counters of windows long past.
+// use: receipts parked for messages that never appeared, the API's rate
+// counters of windows long past, and webhook delivery attempts older than
+// the log keeps.
 type HousekeepingArgs struct{}
 
 // Kind implements river.JobArgs.
@@ -42,6 +43,13 @@ func (w *housekeepingWorker) Work(ctx context.Context, _ *river.Job[Housekeeping
 	}
 	if counters > 0 {
 		w.logger.DebugContext(ctx, "pruned rate counters", "count", counters)
+	}
+	attempts, err := w.svc.PruneWebhookDeliveries(ctx)
+	if err != nil {
+		return err
+	}
+	if attempts > 0 {
+		w.logger.InfoContext(ctx, "pruned webhook delivery attempts", "count", attempts)
 	}
 	return nil
 }

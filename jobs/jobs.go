@@ -94,7 +94,6 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 	cfg.RetryUnit = cmp.Or(cfg.RetryUnit, time.Second)
 	cfg.WebhookWorkers = cmp.Or(cfg.WebhookWorkers, DefaultWebhookWorkers)
 	cfg.WebhookPoll = cmp.Or(cfg.WebhookPoll, DefaultWebhookPoll)
-	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
 	if cfg.Webhooks == nil {
 		cfg.Webhooks = &webhooks.Sender{Client: webhooks.NewClient(nil), UserAgent: "Centralita-Webhooks/1"}
 	}
@@ -111,8 +110,9 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 	media.metrics = m
 	river.AddWorker(workers, media)
 	river.AddWorker(workers, &timerWorker{svc: cfg.Service})
-	river.AddWorker(workers, &housekeepingWorker{svc: cfg.Service, logger: cfg.Logger})
-	river.AddWorker(workers, &dispatchWorker{svc: cfg.Service, logger: cfg.Logger})
+	logger := cmp.Or(cfg.Logger, slog.Default())
+	river.AddWorker(workers, &housekeepingWorker{svc: cfg.Service, logger: logger})
+	river.AddWorker(workers, &dispatchWorker{svc: cfg.Service, logger: logger})
 	river.AddWorker(workers, &deliveryWorker{svc: cfg.Service, sender: cfg.Webhooks, inFlight: map[string]int{}})
 	riverCfg := &river.Config{
 		Logger: cfg.Logger,
@@ -160,7 +160,7 @@ func newPostgres(ctx context.Context, cfg Config, riverCfg *river.Config, m *met
 		insert: func(ctx context.Context, args river.JobArgs) (bool, error) {
 			res, err := inserter.Insert(ctx, args, nil)
 			return err == nil && res.UniqueSkippedAsDuplicate, err
-		}, nudge: newNudger(), logger: cfg.Logger}, nil
+		}, nudge: newNudger(), logger: cmp.Or(cfg.Logger, slog.Default())}, nil
 }
 
 func newSQLite(ctx context.Context, cfg Config, riverCfg *river.Config, m *metrics) (*Runner, error) {
@@ -177,7 +177,7 @@ func newSQLite(ctx context.Context, cfg Config, riverCfg *river.Config, m *metri
 		insert: func(ctx context.Context, args river.JobArgs) (bool, error) {
 			res, err := client.Insert(ctx, args, nil)
 			return err == nil && res.UniqueSkippedAsDuplicate, err
-		}, nudge: newNudger(), logger: cfg.Logger}, nil
+		}, nudge: newNudger(), logger: cmp.Or(cfg.Logger, slog.Default())}, nil
 }
 
 // startCounting starts the workers with a subscription to River's job

@@ -181,7 +181,7 @@ func (n *nudger) run(ctx context.Context, insert func(ctx context.Context) (bool
 			return
 		case <-n.wake:
 		}
-		for tries := 0; tries < 100; tries++ {
+		for tries := 0; tries < 50; tries++ {
 			duplicate, err := insert(ctx)
 			if err != nil {
 				if ctx.Err() == nil {
@@ -192,12 +192,27 @@ func (n *nudger) run(ctx context.Context, insert func(ctx context.Context) (bool
 			if !duplicate {
 				break
 			}
-			select {
-			case <-ctx.Done():
+			if !pause(ctx, nudgePace) {
 				return
-			case <-time.After(50 * time.Millisecond):
 			}
 		}
+		// Under a stream of commits one run every nudgePace is plenty:
+		// each run reads everything committed before it.
+		if !pause(ctx, nudgePace) {
+			return
+		}
+	}
+}
+
+// nudgePace spaces the nudger's inserts.
+const nudgePace = 100 * time.Millisecond
+
+func pause(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
 	}
 }
 

@@ -73,3 +73,11 @@ func (s *Store) FindWebhookDeliveries(ctx context.Context, endpointID string, pq
 		return domain.Cursor{Time: d.CreatedAt, ID: d.ID}
 	}), nil
 }
+
+// PruneWebhookDeliveries is unscoped (housekeeping): it deletes the
+// attempts logged before cutoff in every workspace.
+func (s *Store) PruneWebhookDeliveries(ctx context.Context, cutoff time.Time) (int64, error) {
+	ctx = crossTenant(ctx)
+	res := s.conn(ctx).Where("created_at < ?", storedTime(&cutoff)).Delete(&webhookDeliveryRow{})
+	return res.RowsAffected, writeError(res.Error, "webhook delivery")
+}

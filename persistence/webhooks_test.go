@@ -124,3 +124,32 @@ func TestWebhookStoreFailsClosedWithoutAPrincipal(t *testing.T) {
 		}
 	}
 }
+
+// Housekeeping prunes old attempts in every workspace (on Postgres through
+// the cross-tenant policy), and only old ones.
+func TestPruneWebhookDeliveriesSpansWorkspaces(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	epA, _ := e.seedEndpoint(t, e.a.ctx)
+	epB, _ := e.seedEndpoint(t, e.b.ctx)
+	n, err := e.store.PruneWebhookDeliveries(context.Background(), time.Now().Add(-time.Hour))
+	must(t, err)
+	if n != 0 {
+		t.Fatalf("pruned %d recent attempts", n)
+	}
+	n, err = e.store.PruneWebhookDeliveries(context.Background(), time.Now().Add(time.Hour))
+	must(t, err)
+	if n != 2 {
+		t.Fatalf("pruned %d attempts, want A's and B's", n)
+	}
+	for _, c := range []struct {
+		ctx context.Context
+		id  string
+	}{{e.a.ctx, epA.ID}, {e.b.ctx, epB.ID}} {
+		page, err := e.store.FindWebhookDeliveries(c.ctx, c.id, domain.PageQuery{Limit: 10})
+		must(t, err)
+		if len(page.Items) != 0 {
+			t.Fatalf("attempts left: %+v", page.Items)
+		}
+	}
+}

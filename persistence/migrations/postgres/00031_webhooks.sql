@@ -45,8 +45,9 @@ CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (workspace_id, en
 CREATE INDEX webhook_deliveries_attempts ON webhook_deliveries (workspace_id, endpoint_id, event_id, delivery_key);
 
 -- Row-level security as on every tenant table (00026). The dispatcher
--- sweeps workspaces to find those with an enabled endpoint: that one read
--- is open to the cross-tenant mark.
+-- sweeps workspaces to find those with an enabled endpoint, and
+-- housekeeping deletes old delivery attempts in every workspace: those
+-- reads and that delete are open to the cross-tenant mark.
 ALTER TABLE webhook_endpoints ENABLE ROW LEVEL SECURITY;
 ALTER TABLE webhook_endpoints FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON webhook_endpoints
@@ -59,6 +60,10 @@ ALTER TABLE webhook_deliveries FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON webhook_deliveries
     USING (workspace_id = current_setting('app.workspace_id', true))
     WITH CHECK (workspace_id = current_setting('app.workspace_id', true));
+CREATE POLICY cross_tenant_read ON webhook_deliveries FOR SELECT
+    USING (current_setting('app.cross_tenant', true) = 'on');
+CREATE POLICY cross_tenant_prune ON webhook_deliveries FOR DELETE
+    USING (current_setting('app.cross_tenant', true) = 'on');
 
 -- +goose Down
 DROP TABLE webhook_deliveries;
