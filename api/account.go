@@ -31,6 +31,8 @@ type workspaceView struct {
 	// OfflineGraceMinutes: how long an agent may stay offline before their
 	// open conversations return to their queues.
 	OfflineGraceMinutes int `json:"offline_grace_minutes"`
+	// EventRetentionDays: how long events (feed, audit log) are kept.
+	EventRetentionDays int `json:"event_retention_days"`
 }
 
 func viewWorkspace(w *domain.Workspace) workspaceView {
@@ -38,7 +40,8 @@ func viewWorkspace(w *domain.Workspace) workspaceView {
 		Locale: w.Locale, DefaultQueueID: nullable(w.DefaultQueueID), CreatedAt: stamp(w.CreatedAt),
 		UpdatedAt: stamp(w.UpdatedAt), PendingAfterReply: w.Lifecycle.PendingAfterReply,
 		ReopenWindowHours:     w.Lifecycle.ReopenWindow.Hours(),
-		AutoClosePendingHours: w.Lifecycle.AutoClosePending.Hours(), OfflineGraceMinutes: w.OfflineGraceMinutes}
+		AutoClosePendingHours: w.Lifecycle.AutoClosePending.Hours(), OfflineGraceMinutes: w.OfflineGraceMinutes,
+		EventRetentionDays: w.EventRetentionDays}
 }
 
 type workspaceUpdateRequest struct {
@@ -52,6 +55,7 @@ type workspaceUpdateRequest struct {
 	ReopenWindowHours     *float64 `json:"reopen_window_hours"`
 	AutoClosePendingHours *float64 `json:"auto_close_pending_hours"`
 	OfflineGraceMinutes   *int     `json:"offline_grace_minutes"`
+	EventRetentionDays    *int     `json:"event_retention_days"`
 }
 
 func (h *handlers) me(c *gin.Context) {
@@ -82,7 +86,7 @@ func (h *handlers) updateWorkspace(c *gin.Context) {
 			DefaultQueueID: req.DefaultQueueID, Lifecycle: domain.LifecycleUpdate{
 				PendingAfterReply: req.PendingAfterReply, ReopenWindowHours: req.ReopenWindowHours,
 				AutoClosePendingHours: req.AutoClosePendingHours},
-			OfflineGraceMinutes: req.OfflineGraceMinutes})
+			OfflineGraceMinutes: req.OfflineGraceMinutes, EventRetentionDays: req.EventRetentionDays})
 	if err != nil {
 		fail(c, err)
 		return

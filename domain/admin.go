@@ -88,6 +88,8 @@ type WorkspaceUpdate struct {
 	Lifecycle      LifecycleUpdate
 	// OfflineGraceMinutes: 1 to a week.
 	OfflineGraceMinutes *int
+	// EventRetentionDays: MinEventRetentionDays to MaxEventRetentionDays.
+	EventRetentionDays *int
 }
 
 // UpdateWorkspace changes the caller's workspace settings (admins). It
@@ -106,6 +108,13 @@ func (s *Service) UpdateWorkspace(ctx context.Context, in WorkspaceUpdate) (*Wor
 		setIf(&w.Name, in.Name)
 		setIf(&w.Timezone, in.Timezone)
 		setIf(&w.Locale, in.Locale)
+		if in.EventRetentionDays != nil {
+			if *in.EventRetentionDays == 0 { // Validate would read 0 as "the default"
+				return FieldError("event_retention_days", "event_retention_days must be between %d and %d",
+					MinEventRetentionDays, MaxEventRetentionDays)
+			}
+			w.EventRetentionDays = *in.EventRetentionDays
+		}
 		if in.OfflineGraceMinutes != nil {
 			if *in.OfflineGraceMinutes < 1 {
 				return FieldError("offline_grace_minutes", "offline_grace_minutes must be between 1 and %d", maxOfflineGraceMinutes)
@@ -129,7 +138,10 @@ func (s *Service) UpdateWorkspace(ctx context.Context, in WorkspaceUpdate) (*Wor
 			w.DefaultQueueID = *in.DefaultQueueID
 		}
 		w.UpdatedAt = s.now()
-		return s.store.UpdateWorkspace(ctx, w)
+		if err := s.store.UpdateWorkspace(ctx, w); err != nil {
+			return err
+		}
+		return s.record(ctx, EventWorkspaceUpdated, w.ID, map[string]any{"workspace_id": w.ID, "fields": givenFields(in)})
 	})
 	if err != nil {
 		return nil, err

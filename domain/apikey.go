@@ -67,20 +67,3 @@ type Event struct {
 	// feed; set when the event is read back from the store.
 	Position EventPosition
 }
-
-// Event types.
-const (
-	EventConversationCreated       = "conversation.created"
-	EventConversationAssigned      = "conversation.assigned"
-	EventConversationTransferred   = "conversation.transferred"
-	EventConversationStatusChanged = "conversation.status_changed"
-	EventConversationTagged        = "conversation.tagged"
-	EventConversationUntagged      = "conversation.untagged"
-	EventConversationRouted        = "conversation.routed"
-	EventMessageCreated            = "message.created"
-	EventNoteCreated               = "note.created"
-	EventTaskCreated               = "task.created"
-	EventTaskCompleted             = "task.completed"
-	EventContactCreated            = "contact.created"
-	EventContactUpdated            = "contact.updated"
-)

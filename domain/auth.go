@@ -78,6 +78,9 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*User, SessionGrant
 		s.hasher.Verify(s.timingHash(), in.Password)
 	}
 	if len(matches) == 0 {
+		if err := s.recordLoginFailures(ctx, users, in); err != nil {
+			return nil, SessionGrant{}, err
+		}
 		return nil, SessionGrant{}, denied
 	}
 	// Only a caller who knows the password learns that the email belongs
@@ -92,11 +95,40 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*User, SessionGrant
 		s.logins.succeeded(email, in.ClientIP)
 		s.throttle.refund(ipKey)
 	}
-	grant, err := s.openSession(ctx, u, NewID(PrefixSession))
+	var grant SessionGrant
+	userCtx := WithPrincipal(ctx, Principal{WorkspaceID: u.WorkspaceID, UserID: u.ID, Role: u.Role})
+	err = s.store.InTx(userCtx, func(ctx context.Context) error {
+		var err error
+		if grant, err = s.openSession(ctx, u, NewID(PrefixSession)); err != nil {
+			return err
+		}
+		return s.record(ctx, EventLoginSucceeded, u.ID, map[string]any{"user_id": u.ID,
+			"session_id": grant.SessionID, "client_ip": in.ClientIP})
+	})
 	if err != nil {
 		return nil, SessionGrant{}, err
 	}
 	return u, grant, nil
+}
+
+// recordLoginFailures records a failed login in each workspace where the
+// email belongs to a user (the one named by WorkspaceID, when given): a
+// workspace's admins see who is being guessed at. An unknown email records
+// nothing, and an attempt refused by the throttle never gets this far, so
+// a flood writes at most the throttle's budget of events. The caller is
+// not authenticated: the actor is the system, the subject the user.
+func (s *Service) recordLoginFailures(ctx context.Context, users []*User, in LoginInput) error {
+	for _, u := range users {
+		if in.WorkspaceID != "" && u.WorkspaceID != in.WorkspaceID {
+			continue
+		}
+		err := s.record(SystemContext(ctx, u.WorkspaceID), EventLoginFailed, u.ID,
+			map[string]any{"user_id": u.ID, "client_ip": in.ClientIP})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // takeAttempt counts one password attempt for key, or answers rate_limited

@@ -51,7 +51,8 @@ func (s *Service) CreateBusinessHours(ctx context.Context, in BusinessHoursInput
 	if err := b.validate(); err != nil {
 		return nil, err
 	}
-	return b, s.store.CreateBusinessHours(ctx, b)
+	return b, s.recorded(ctx, func(ctx context.Context) error { return s.store.CreateBusinessHours(ctx, b) },
+		EventBusinessHoursCreated, b.ID, map[string]any{"business_hours_id": b.ID})
 }
 
 // UpdateBusinessHours changes a plan (admins); the queues that follow it
@@ -70,7 +71,8 @@ func (s *Service) UpdateBusinessHours(ctx context.Context, id string, in Busines
 		return nil, err
 	}
 	b.UpdatedAt = s.now()
-	return b, s.store.UpdateBusinessHours(ctx, b)
+	return b, s.recorded(ctx, func(ctx context.Context) error { return s.store.UpdateBusinessHours(ctx, b) },
+		EventBusinessHoursUpdated, b.ID, map[string]any{"business_hours_id": b.ID, "fields": givenFields(in)})
 }
 
 // DeleteBusinessHours removes a plan no queue follows (admins).
@@ -82,7 +84,8 @@ func (s *Service) DeleteBusinessHours(ctx context.Context, id string) error {
 	if _, err := s.BusinessHours(ctx, id); err != nil {
 		return err
 	}
-	return s.store.DeleteBusinessHours(ctx, id)
+	return s.recorded(ctx, func(ctx context.Context) error { return s.store.DeleteBusinessHours(ctx, id) },
+		EventBusinessHoursDeleted, id, map[string]any{"business_hours_id": id})
 }
 
 func applyBusinessHoursInput(b *BusinessHours, in BusinessHoursInput) {

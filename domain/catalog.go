@@ -51,7 +51,8 @@ func (s *Service) CreateQueue(ctx context.Context, in QueueInput) (*Queue, error
 	if err := s.applyQueueRules(ctx, q, in); err != nil {
 		return nil, err
 	}
-	return q, s.store.CreateQueue(ctx, q)
+	return q, s.recorded(ctx, func(ctx context.Context) error { return s.store.CreateQueue(ctx, q) },
+		EventQueueCreated, q.ID, map[string]any{"queue_id": q.ID})
 }
 
 // UpdateQueue renames or describes a queue (admins).
@@ -75,6 +76,9 @@ func (s *Service) UpdateQueue(ctx context.Context, id string, in QueueInput) (*Q
 			return err
 		}
 		if err := s.store.UpdateQueue(ctx, q); err != nil {
+			return err
+		}
+		if err := s.record(ctx, EventQueueUpdated, q.ID, map[string]any{"queue_id": q.ID, "fields": givenFields(in)}); err != nil {
 			return err
 		}
 		// A queue turned automatic hands out what was waiting in it.
@@ -114,7 +118,8 @@ func (s *Service) DeleteQueue(ctx context.Context, id string) error {
 	if _, err := s.Queue(ctx, id); err != nil {
 		return err
 	}
-	return s.store.DeleteQueue(ctx, id)
+	return s.recorded(ctx, func(ctx context.Context) error { return s.store.DeleteQueue(ctx, id) },
+		EventQueueDeleted, id, map[string]any{"queue_id": id})
 }
 
 // SetQueueMember adds or removes a user from a queue (admins).
@@ -136,13 +141,17 @@ func (s *Service) SetQueueMember(ctx context.Context, queueID, userID string, me
 			if err := s.store.AddQueueMember(ctx, queueID, userID); err != nil {
 				return err
 			}
+			if err := s.record(ctx, EventQueueMemberAdded, queueID, map[string]any{"queue_id": queueID, "user_id": userID}); err != nil {
+				return err
+			}
 			// A new member with room takes what waits there.
 			return s.capacityFreed(ctx, userID)
 		})
 		if err != nil {
 			return nil, err
 		}
-	} else if err := s.store.RemoveQueueMember(ctx, queueID, userID); err != nil {
+	} else if err := s.recorded(ctx, func(ctx context.Context) error { return s.store.RemoveQueueMember(ctx, queueID, userID) },
+		EventQueueMemberRemoved, queueID, map[string]any{"queue_id": queueID, "user_id": userID}); err != nil {
 		return nil, err
 	}
 	return s.store.FindQueue(ctx, queueID)
@@ -189,7 +198,8 @@ func (s *Service) CreateTag(ctx context.Context, in TagInput) (*Tag, error) {
 	if err := applyTagInput(t, in); err != nil {
 		return nil, err
 	}
-	return t, s.store.CreateTag(ctx, t)
+	return t, s.recorded(ctx, func(ctx context.Context) error { return s.store.CreateTag(ctx, t) },
+		EventTagCreated, t.ID, map[string]any{"tag_id": t.ID})
 }
 
 // UpdateTag renames or recolours a tag (admins).
@@ -205,7 +215,8 @@ func (s *Service) UpdateTag(ctx context.Context, id string, in TagInput) (*Tag, 
 		return nil, err
 	}
 	t.UpdatedAt = s.now()
-	return t, s.store.UpdateTag(ctx, t)
+	return t, s.recorded(ctx, func(ctx context.Context) error { return s.store.UpdateTag(ctx, t) },
+		EventTagUpdated, t.ID, map[string]any{"tag_id": t.ID, "fields": givenFields(in)})
 }
 
 func applyTagInput(t *Tag, in TagInput) error {
@@ -232,7 +243,8 @@ func (s *Service) DeleteTag(ctx context.Context, id string) error {
 	if _, err := s.Tag(ctx, id); err != nil {
 		return err
 	}
-	return s.store.DeleteTag(ctx, id, s.now())
+	return s.recorded(ctx, func(ctx context.Context) error { return s.store.DeleteTag(ctx, id, s.now()) },
+		EventTagDeleted, id, map[string]any{"tag_id": id})
 }
 
 // Channels lists the workspace's WhatsApp numbers.
@@ -297,7 +309,10 @@ func (s *Service) CreateChannel(ctx context.Context, in ChannelInput) (*Channel,
 		if err := s.demoteOfficial(ctx, c, official); err != nil {
 			return err
 		}
-		return s.store.CreateChannel(ctx, c)
+		if err := s.store.CreateChannel(ctx, c); err != nil {
+			return err
+		}
+		return s.record(ctx, EventChannelCreated, c.ID, map[string]any{"channel_id": c.ID, "mode": string(c.Mode)})
 	})
 	if err != nil {
 		return nil, err
@@ -336,7 +351,10 @@ func (s *Service) UpdateChannel(ctx context.Context, id string, in ChannelInput)
 			return err
 		}
 		c.UpdatedAt = s.now()
-		return s.store.UpdateChannel(ctx, c)
+		if err := s.store.UpdateChannel(ctx, c); err != nil {
+			return err
+		}
+		return s.record(ctx, EventChannelUpdated, c.ID, map[string]any{"channel_id": c.ID, "fields": givenFields(in)})
 	})
 	if err != nil {
 		return nil, err
@@ -434,7 +452,8 @@ func (s *Service) DeleteChannel(ctx context.Context, id string) error {
 	if _, err := s.Channel(ctx, id); err != nil {
 		return err
 	}
-	return s.store.DeleteChannel(ctx, id)
+	return s.recorded(ctx, func(ctx context.Context) error { return s.store.DeleteChannel(ctx, id) },
+		EventChannelDeleted, id, map[string]any{"channel_id": id})
 }
 
 // APIKeys lists the workspace's keys (admins); secrets are never returned.
@@ -474,7 +493,9 @@ func (s *Service) CreateAPIKey(ctx context.Context, in NewAPIKey) (*CreatedAPIKe
 	k := APIKey{ID: NewID(PrefixAPIKey), WorkspaceID: p.WorkspaceID, Name: name, Role: in.Role,
 		Prefix: secret[:11], SecretHash: HashToken(secret), CreatedBy: p.UserID,
 		ExpiresAt: in.ExpiresAt, CreatedAt: now}
-	if err := s.store.CreateAPIKey(ctx, &k); err != nil {
+	err = s.recorded(ctx, func(ctx context.Context) error { return s.store.CreateAPIKey(ctx, &k) },
+		EventAPIKeyCreated, k.ID, map[string]any{"api_key_id": k.ID, "name": k.Name, "role": string(k.Role)})
+	if err != nil {
 		return nil, err
 	}
 	return &CreatedAPIKey{Key: k, Secret: secret}, nil
@@ -496,7 +517,9 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*APIKey, error) 
 	if k.RevokedAt == nil {
 		now := s.now()
 		k.RevokedAt = &now
-		if err := s.store.UpdateAPIKey(ctx, k); err != nil {
+		err := s.recorded(ctx, func(ctx context.Context) error { return s.store.UpdateAPIKey(ctx, k) },
+			EventAPIKeyRevoked, k.ID, map[string]any{"api_key_id": k.ID, "name": k.Name})
+		if err != nil {
 			return nil, err
 		}
 	}

@@ -114,7 +114,8 @@ func (s *Service) CreateCloseReason(ctx context.Context, in CloseReasonInput) (*
 	if err := applyCloseReasonInput(r, in); err != nil {
 		return nil, err
 	}
-	return r, s.store.CreateCloseReason(ctx, r)
+	return r, s.recorded(ctx, func(ctx context.Context) error { return s.store.CreateCloseReason(ctx, r) },
+		EventCloseReasonCreated, r.ID, map[string]any{"close_reason_id": r.ID, "key": r.Key})
 }
 
 // UpdateCloseReason renames a reason or changes its key (admins).
@@ -132,7 +133,8 @@ func (s *Service) UpdateCloseReason(ctx context.Context, id string, in CloseReas
 		return nil, err
 	}
 	r.UpdatedAt = s.now()
-	return r, s.store.UpdateCloseReason(ctx, r)
+	return r, s.recorded(ctx, func(ctx context.Context) error { return s.store.UpdateCloseReason(ctx, r) },
+		EventCloseReasonUpdated, r.ID, map[string]any{"close_reason_id": r.ID, "fields": givenFields(in)})
 }
 
 // DeleteCloseReason retires a reason (admins): soft, so history keeps it.
@@ -147,7 +149,8 @@ func (s *Service) DeleteCloseReason(ctx context.Context, id string) error {
 	}
 	now := s.now()
 	r.UpdatedAt, r.DeletedAt = now, &now
-	return s.store.UpdateCloseReason(ctx, r)
+	return s.recorded(ctx, func(ctx context.Context) error { return s.store.UpdateCloseReason(ctx, r) },
+		EventCloseReasonDeleted, r.ID, map[string]any{"close_reason_id": r.ID, "key": r.Key})
 }
 
 // seedCloseReasons gives a new workspace the default reasons.

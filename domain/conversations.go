@@ -385,7 +385,7 @@ func (s *Service) SetPriority(ctx context.Context, id string, priority Priority)
 			return "", nil, nil
 		}
 		c.Priority = priority
-		return "conversation.priority_changed", map[string]any{"priority": string(priority), "by": actor(p)}, nil
+		return EventConversationPriorityChanged, map[string]any{"priority": string(priority), "by": actor(p)}, nil
 	})
 }
 

@@ -404,7 +404,7 @@ func (s *Service) advance(ctx context.Context, m *Message, sts []StatusUpdate, f
 	if !changed {
 		return nil
 	}
-	return s.record(ctx, "message.status_changed", m.ID, map[string]any{"message_id": m.ID,
+	return s.record(ctx, EventMessageStatusChanged, m.ID, map[string]any{"message_id": m.ID,
 		"conversation_id": m.ConversationID, "status": string(m.Status)})
 }
 

@@ -8,12 +8,6 @@ import (
 	"strings"
 )
 
-// Events of inbound media, recorded when a pending download ends.
-const (
-	EventMessageMediaReady  = "message.media_ready"
-	EventMessageMediaFailed = "message.media_failed"
-)
-
 // MediaRetryAfterSeconds is how long a caller is told to wait for media
 // that is still downloading.
 const MediaRetryAfterSeconds = 5

@@ -40,7 +40,7 @@ func (s *Service) followNumberChange(ctx context.Context, contact *Contact, noti
 	if err := s.store.UpdateContact(ctx, contact); err != nil {
 		return err
 	}
-	return s.record(ctx, "contact.number_changed", contact.ID, map[string]any{"contact_id": contact.ID,
+	return s.record(ctx, EventContactNumberChanged, contact.ID, map[string]any{"contact_id": contact.ID,
 		"old_wa_id": old, "new_wa_id": notice.NewWaID})
 }
 
@@ -54,7 +54,7 @@ func (s *Service) followUserIDChange(ctx context.Context, contact *Contact, prev
 	if err := s.store.UpdateContact(ctx, contact); err != nil {
 		return err
 	}
-	return s.record(ctx, "contact.user_id_changed", contact.ID, map[string]any{"contact_id": contact.ID,
+	return s.record(ctx, EventContactUserIDChanged, contact.ID, map[string]any{"contact_id": contact.ID,
 		"previous_user_id": previous, "user_id": current})
 }
 

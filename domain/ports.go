@@ -176,6 +176,13 @@ type EventStore interface {
 	// position that read returned, so a reader resuming from its last
 	// position misses nothing.
 	ListEventsAfter(ctx context.Context, q EventFeedQuery) ([]*Event, error)
+	// ListAuditEvents returns up to q.Limit events of the principal's
+	// workspace matching q, newest first by (created_at, id), strictly
+	// before q.Before when it is set.
+	ListAuditEvents(ctx context.Context, q AuditQuery) ([]*Event, error)
+	// PruneExpiredEvents deletes, in each workspace, up to batch events
+	// older than now minus the workspace's retention, and says how many.
+	PruneExpiredEvents(ctx context.Context, now time.Time, batch int) (int64, error)
 }
 
 // AuthStore holds the few lookups that happen before a workspace is known.

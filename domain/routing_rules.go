@@ -106,7 +106,7 @@ func (s *Service) CreateRoutingRule(ctx context.Context, in RoutingRuleInput) (*
 		if err := s.store.CreateRoutingRule(ctx, r); err != nil {
 			return err
 		}
-		return s.record(ctx, "routing_rule.created", r.ID, map[string]any{"rule_id": r.ID})
+		return s.record(ctx, EventRoutingRuleCreated, r.ID, map[string]any{"rule_id": r.ID})
 	})
 	if err != nil {
 		return nil, err
@@ -130,7 +130,7 @@ func (s *Service) UpdateRoutingRule(ctx context.Context, id string, in RoutingRu
 		if err := s.store.UpdateRoutingRule(ctx, r); err != nil {
 			return err
 		}
-		return s.record(ctx, "routing_rule.updated", r.ID, map[string]any{"rule_id": r.ID})
+		return s.record(ctx, EventRoutingRuleUpdated, r.ID, map[string]any{"rule_id": r.ID})
 	})
 	if err != nil {
 		return nil, err
@@ -147,7 +147,7 @@ func (s *Service) DeleteRoutingRule(ctx context.Context, id string) error {
 		if err := s.store.DeleteRoutingRule(ctx, id); err != nil {
 			return err
 		}
-		return s.record(ctx, "routing_rule.deleted", id, map[string]any{"rule_id": id})
+		return s.record(ctx, EventRoutingRuleDeleted, id, map[string]any{"rule_id": id})
 	})
 }
 

@@ -44,14 +44,6 @@ type ConversationSLA struct {
 	Alerts []string
 }
 
-// SLA events. Meeting a target records no event of its own: the reply or
-// the closing that met it is already an event, and the conversation's sla
-// shows the state.
-const (
-	EventSLAWarning  = "sla.warning"
-	EventSLABreached = "sla.breached"
-)
-
 // TimerSLA looks at a conversation's SLA at a warning or due instant.
 const TimerSLA TimerKind = "sla"
 

@@ -159,7 +159,7 @@ func (s *Service) escalate(ctx context.Context, conversationID string, e Escalat
 				return "", nil, nil
 			}
 			c.Priority = next
-			return "conversation.priority_changed", map[string]any{"priority": string(next), "by": "rule"}, nil
+			return EventConversationPriorityChanged, map[string]any{"priority": string(next), "by": "rule"}, nil
 		})
 	case EscalateTag:
 		_, err = s.TagConversation(ctx, conversationID, e.TagID, true)

@@ -43,7 +43,8 @@ func (s *Service) CreateSLAPolicy(ctx context.Context, in SLAPolicyInput) (*SLAP
 	if err := s.applySLAPolicy(ctx, pol, in); err != nil {
 		return nil, err
 	}
-	return pol, s.store.CreateSLAPolicy(ctx, pol)
+	return pol, s.recorded(ctx, func(ctx context.Context) error { return s.store.CreateSLAPolicy(ctx, pol) },
+		EventSLAPolicyCreated, pol.ID, map[string]any{"sla_policy_id": pol.ID})
 }
 
 // UpdateSLAPolicy changes a policy (admins); conversations already running
@@ -61,7 +62,8 @@ func (s *Service) UpdateSLAPolicy(ctx context.Context, id string, in SLAPolicyIn
 		return nil, err
 	}
 	pol.UpdatedAt = s.now()
-	return pol, s.store.UpdateSLAPolicy(ctx, pol)
+	return pol, s.recorded(ctx, func(ctx context.Context) error { return s.store.UpdateSLAPolicy(ctx, pol) },
+		EventSLAPolicyUpdated, pol.ID, map[string]any{"sla_policy_id": pol.ID, "fields": givenFields(in)})
 }
 
 // DeleteSLAPolicy removes a policy no queue uses (admins).
@@ -73,7 +75,8 @@ func (s *Service) DeleteSLAPolicy(ctx context.Context, id string) error {
 	if _, err := s.SLAPolicy(ctx, id); err != nil {
 		return err
 	}
-	return s.store.DeleteSLAPolicy(ctx, id)
+	return s.recorded(ctx, func(ctx context.Context) error { return s.store.DeleteSLAPolicy(ctx, id) },
+		EventSLAPolicyDeleted, id, map[string]any{"sla_policy_id": id})
 }
 
 func (s *Service) applySLAPolicy(ctx context.Context, pol *SLAPolicy, in SLAPolicyInput) error {

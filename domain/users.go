@@ -103,7 +103,9 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*User, error) {
 	u := &User{ID: NewID(PrefixUser), WorkspaceID: p.WorkspaceID, Email: email, Name: name, Role: in.Role,
 		Availability: AvailabilityOffline, Capacity: capacity, Active: true, PasswordHash: hash,
 		QueueIDs: queueIDs, CreatedAt: now, UpdatedAt: now}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	err = s.recorded(ctx, func(ctx context.Context) error { return s.store.CreateUser(ctx, u) },
+		EventUserCreated, u.ID, map[string]any{"user_id": u.ID, "role": string(u.Role)})
+	if err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -204,6 +206,9 @@ func (s *Service) UpdateUser(ctx context.Context, id string, in UserUpdate) (*Us
 				return err
 			}
 		}
+		if err := s.recordStaffChange(ctx, &before, u); err != nil {
+			return err
+		}
 		return s.followStaffChange(ctx, &before, u)
 	})
 	if !u.Active {
@@ -213,4 +218,24 @@ func (s *Service) UpdateUser(ctx context.Context, id string, in UserUpdate) (*Us
 		return nil, err
 	}
 	return u, nil
+}
+
+// recordStaffChange records the security events of a user update: a new
+// role, a deactivation or a reactivation. Names, capacity, availability
+// and queues are the user's working state, not security, and record none.
+func (s *Service) recordStaffChange(ctx context.Context, before, after *User) error {
+	if before.Role != after.Role {
+		err := s.record(ctx, EventUserRoleChanged, after.ID, map[string]any{"user_id": after.ID,
+			"from": string(before.Role), "to": string(after.Role)})
+		if err != nil {
+			return err
+		}
+	}
+	switch {
+	case before.Active && !after.Active:
+		return s.record(ctx, EventUserDeactivated, after.ID, map[string]any{"user_id": after.ID})
+	case !before.Active && after.Active:
+		return s.record(ctx, EventUserReactivated, after.ID, map[string]any{"user_id": after.ID})
+	}
+	return nil
 }

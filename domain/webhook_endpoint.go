@@ -60,13 +60,13 @@ func (s *Service) checkWebhookURL(raw string) (string, error) {
 	return raw, nil
 }
 
-func checkEventTypes(types []string) ([]string, error) {
+func checkWebhookEventTypes(types []string) ([]string, error) {
 	if len(types) == 0 {
 		return nil, FieldError("event_types", `event_types must name at least one type, or "*" for all`)
 	}
 	out := uniqueStrings(types)
 	for _, t := range out {
-		if t != AllEventTypes && !slices.Contains(knownEventTypes, t) {
+		if t != AllEventTypes && (t == EventWebhookTest || !KnownEventType(t)) {
 			return nil, FieldError("event_types", "%q is not an event type (GET /v1/webhook-event-types lists them)", t)
 		}
 	}
@@ -101,7 +101,7 @@ func (s *Service) CreateWebhookEndpoint(ctx context.Context, in NewWebhookEndpoi
 	if err != nil {
 		return nil, err
 	}
-	types, err := checkEventTypes(in.EventTypes)
+	types, err := checkWebhookEventTypes(in.EventTypes)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (s *Service) UpdateWebhookEndpoint(ctx context.Context, id string, patch We
 		}
 	}
 	if patch.EventTypes != nil {
-		if e.EventTypes, err = checkEventTypes(*patch.EventTypes); err != nil {
+		if e.EventTypes, err = checkWebhookEventTypes(*patch.EventTypes); err != nil {
 			return nil, err
 		}
 	}

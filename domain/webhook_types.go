@@ -9,41 +9,23 @@ import (
 	"github.com/centralita/centralita/domain/netguard"
 )
 
-// Webhook ids and event types.
+// Webhook ids; the webhook event types are in event_types.go.
 const (
 	PrefixWebhookEndpoint = "whe"
 	PrefixWebhookDelivery = "whd"
-
-	EventWebhookEndpointCreated  = "webhook_endpoint.created"
-	EventWebhookEndpointUpdated  = "webhook_endpoint.updated"
-	EventWebhookEndpointDeleted  = "webhook_endpoint.deleted"
-	EventWebhookEndpointRotated  = "webhook_endpoint.secret_rotated"
-	EventWebhookEndpointDisabled = "webhook_endpoint.disabled"
-	// EventWebhookTest is sent by POST .../test to that endpoint alone; the
-	// dispatcher never fans it out.
-	EventWebhookTest = "webhook.test"
 	// AllEventTypes subscribes an endpoint to every type.
 	AllEventTypes = "*"
 )
 
-// knownEventTypes are the types an endpoint may subscribe to. Types are
-// listed here as features add them; an endpoint naming an unknown type is
-// refused, so a typo does not silently receive nothing.
-var knownEventTypes = []string{
-	EventConversationCreated, EventConversationAssigned, EventConversationTransferred,
-	EventConversationStatusChanged, EventConversationTagged, EventConversationUntagged, EventConversationRouted,
-	EventMessageCreated, "message.status_changed", EventMessageMediaReady, EventMessageMediaFailed,
-	EventNoteCreated, EventTaskCreated, EventTaskCompleted,
-	EventContactCreated, EventContactUpdated, "contact.number_changed", "contact.user_id_changed",
-	EventSLAWarning, EventSLABreached,
-	"routing_rule.created", "routing_rule.updated", "routing_rule.deleted", "welcome_bot.updated",
-	EventWebhookEndpointCreated, EventWebhookEndpointUpdated, EventWebhookEndpointDeleted,
-	EventWebhookEndpointRotated, EventWebhookEndpointDisabled,
-}
-
-// KnownEventTypes lists the event types endpoints may subscribe to, sorted.
+// KnownEventTypes lists the event types endpoints may subscribe to,
+// sorted: every type of the feed but webhook.test.
 func KnownEventTypes() []string {
-	out := slices.Clone(knownEventTypes)
+	out := make([]string, 0, len(EventTypes))
+	for _, t := range EventTypes {
+		if t != EventWebhookTest {
+			out = append(out, t)
+		}
+	}
 	sort.Strings(out)
 	return out
 }

@@ -123,7 +123,11 @@ func (s *Service) SaveWelcomeBot(ctx context.Context, channelID string, in Welco
 		if err := s.store.SaveWelcomeBot(ctx, &b); err != nil {
 			return err
 		}
-		return s.record(ctx, "welcome_bot.updated", p.WorkspaceID, map[string]any{"channel_id": channelID})
+		subject := channelID
+		if subject == "" {
+			subject = p.WorkspaceID // the workspace's own bot
+		}
+		return s.record(ctx, EventWelcomeBotUpdated, subject, map[string]any{"channel_id": channelID})
 	})
 	if err != nil {
 		return nil, err
@@ -140,7 +144,8 @@ func (s *Service) DeleteWelcomeBot(ctx context.Context, channelID string) error 
 	if _, err := s.Channel(ctx, channelID); err != nil {
 		return err
 	}
-	return s.store.DeleteWelcomeBot(ctx, channelID)
+	return s.recorded(ctx, func(ctx context.Context) error { return s.store.DeleteWelcomeBot(ctx, channelID) },
+		EventWelcomeBotDeleted, channelID, map[string]any{"channel_id": channelID})
 }
 
 // botFor returns the bot that speaks on a channel: its override, else the

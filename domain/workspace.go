@@ -32,6 +32,9 @@ type Workspace struct {
 	// OfflineGraceMinutes is how long an agent may stay offline before
 	// their open conversations return to their queues.
 	OfflineGraceMinutes int
+	// EventRetentionDays is how long the workspace's events (its feed and
+	// audit log) are kept; housekeeping deletes older ones.
+	EventRetentionDays int
 }
 
 const (
@@ -60,11 +63,26 @@ func (w *Workspace) Validate() error {
 	if w.OfflineGraceMinutes < 1 || w.OfflineGraceMinutes > maxOfflineGraceMinutes {
 		return FieldError("offline_grace_minutes", "offline_grace_minutes must be between 1 and %d", maxOfflineGraceMinutes)
 	}
+	if w.EventRetentionDays == 0 {
+		w.EventRetentionDays = DefaultEventRetentionDays
+	}
+	if w.EventRetentionDays < MinEventRetentionDays || w.EventRetentionDays > MaxEventRetentionDays {
+		return FieldError("event_retention_days", "event_retention_days must be between %d and %d",
+			MinEventRetentionDays, MaxEventRetentionDays)
+	}
 	if len(w.Locale) > 10 {
 		return FieldError("locale", "locale must be a short language tag such as es or pt-BR")
 	}
 	return nil
 }
+
+// Event retention bounds: a month at least, so an integrator down for a
+// while can still catch up and an audit can look back; ten years at most.
+const (
+	DefaultEventRetentionDays = 400
+	MinEventRetentionDays     = 30
+	MaxEventRetentionDays     = 3650
+)
 
 // maxOfflineGraceMinutes is a week: longer, and conversations are stranded.
 const maxOfflineGraceMinutes = 7 * 24 * 60

@@ -12,8 +12,9 @@ import (
 
 // HousekeepingArgs is the periodic job that deletes what has outlived its
 // use: receipts parked for messages that never appeared, the API's rate
-// counters of windows long past, and webhook delivery attempts older than
-// the log keeps.
+// counters of windows long past, events older than their workspace's
+// event_retention_days, and webhook delivery attempts older than the log
+// keeps.
 type HousekeepingArgs struct{}
 
 // Kind implements river.JobArgs.
@@ -43,6 +44,13 @@ func (w *housekeepingWorker) Work(ctx context.Context, _ *river.Job[Housekeeping
 	}
 	if counters > 0 {
 		w.logger.DebugContext(ctx, "pruned rate counters", "count", counters)
+	}
+	events, err := w.svc.PruneExpiredEvents(ctx)
+	if events > 0 {
+		w.logger.InfoContext(ctx, "pruned expired events", "count", events)
+	}
+	if err != nil {
+		return err
 	}
 	attempts, err := w.svc.PruneWebhookDeliveries(ctx)
 	if err != nil {

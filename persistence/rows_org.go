@@ -27,6 +27,7 @@ type workspaceRow struct {
 	ReopenWindowSeconds     int64 `gorm:"column:reopen_window_seconds"`
 	AutoClosePendingSeconds int64 `gorm:"column:auto_close_pending_seconds"`
 	OfflineGraceMinutes     int   `gorm:"column:offline_grace_minutes"`
+	EventRetentionDays      int   `gorm:"column:event_retention_days"`
 }
 
 func (workspaceRow) TableName() string { return "workspaces" }
@@ -38,7 +39,7 @@ func workspaceFromDomain(w *domain.Workspace) workspaceRow {
 		PendingAfterReply:       w.Lifecycle.PendingAfterReply,
 		ReopenWindowSeconds:     int64(w.Lifecycle.ReopenWindow / time.Second),
 		AutoClosePendingSeconds: int64(w.Lifecycle.AutoClosePending / time.Second),
-		OfflineGraceMinutes:     w.OfflineGraceMinutes}
+		OfflineGraceMinutes:     w.OfflineGraceMinutes, EventRetentionDays: w.EventRetentionDays}
 }
 
 func (r *workspaceRow) toDomain() *domain.Workspace {
@@ -47,7 +48,7 @@ func (r *workspaceRow) toDomain() *domain.Workspace {
 		Lifecycle: domain.LifecycleSettings{PendingAfterReply: r.PendingAfterReply,
 			ReopenWindow:     time.Duration(r.ReopenWindowSeconds) * time.Second,
 			AutoClosePending: time.Duration(r.AutoClosePendingSeconds) * time.Second},
-		OfflineGraceMinutes: r.OfflineGraceMinutes}
+		OfflineGraceMinutes: r.OfflineGraceMinutes, EventRetentionDays: r.EventRetentionDays}
 }
 
 type userRow struct {

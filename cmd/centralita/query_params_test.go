@@ -23,6 +23,8 @@ func TestRESTRefusesUndeclaredQueryParameters(t *testing.T) {
 		"unassigned": "false", "tag_id": w.TagID, "channel_id": w.ChannelID, "contact_id": w.ContactID,
 		"q": "x", "sla_state": "breached", "done": "false", "moved_from_channel_id": w.ChannelID, "role": "agent", "active": "true",
 		"updated_since": "2020-01-01T00:00:00Z", "sort": "updated_at", "closed_since": "2020-01-01T00:00:00Z",
+		"after": "", "types": "message.created", "actor_kind": "user", "actor_id": w.AgentID, "type": "message.created",
+		"since": "2020-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z", "format": "json",
 		"hub.mode": "subscribe", "hub.verify_token": testVerifyToken, "hub.challenge": "abc123",
 	}
 	doc := loadOpenAPI(t)

@@ -35,6 +35,8 @@ var gqlIDKinds = map[string]string{
 	"apiKeyId": domain.PrefixAPIKey, "noteId": domain.PrefixNote,
 	"webhookEndpointId": domain.PrefixWebhookEndpoint, "eventId": domain.PrefixEvent,
 	"webhookEndpoint.id": domain.PrefixWebhookEndpoint,
+	// The audit log's actor filter: B's user must filter A's log down to nothing.
+	"actorId": domain.PrefixUser,
 	// id: arguments of lookups, by the field they look up.
 	"conversation.id": domain.PrefixConversation, "contact.id": domain.PrefixContact, "user.id": domain.PrefixUser,
 }

@@ -61,6 +61,9 @@ var sweepFieldKinds = map[string]string{
 	"business_hours_id": domain.PrefixBusinessHours, "upload_id": domain.PrefixMediaFile,
 	"message_id": domain.PrefixMessage, "reply_to_message_id": domain.PrefixMessage, "reply_to_id": domain.PrefixMessage,
 	"close_reason_id": domain.PrefixCloseReason, "rule_id": domain.PrefixRoutingRule,
+	// The audit log's actor filter takes a user, key or rule id: B's user
+	// must filter A's log down to nothing.
+	"actor_id": domain.PrefixUser,
 }
 
 // sweepNotReferences are input fields named like ids that name no object

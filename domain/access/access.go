@@ -98,11 +98,17 @@ const (
 	Configure Action = "configure"
 	// ManageOwners creates owners and changes another owner.
 	ManageOwners Action = "manage_owners"
+	// ReadEvents reads the workspace's event feed: every event, whatever
+	// conversation it concerns, so only roles that see everything.
+	ReadEvents Action = "read_events"
+	// ReadAuditLog reads (and exports) the audit log: who did what.
+	// Supervisors may read it; they change nothing through it.
+	ReadAuditLog Action = "read_audit_log"
 )
 
 // Actions lists every action.
 var Actions = []Action{Read, Reply, Note, Tag, Priority, Status, Claim, Assign, Transfer,
-	CreateTask, CompleteTask, EditContact, Configure, ManageOwners}
+	CreateTask, CompleteTask, EditContact, Configure, ManageOwners, ReadEvents, ReadAuditLog}
 
 const (
 	none     Relation = 0
@@ -137,6 +143,8 @@ var Table = map[Action]map[Role]Relation{
 	EditContact:  {Owner: Workspace, Admin: Workspace, Supervisor: Workspace, Agent: Workspace},
 	Configure:    {Owner: Workspace, Admin: Workspace},
 	ManageOwners: {Owner: Workspace},
+	ReadEvents:   {Owner: Workspace, Admin: Workspace},
+	ReadAuditLog: {Owner: Workspace, Admin: Workspace, Supervisor: Workspace},
 }
 
 // Decision is the answer for one request.

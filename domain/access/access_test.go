@@ -24,6 +24,8 @@ func TestDecideConversationActions(t *testing.T) {
 		EditContact:  {Owner: "FFFF", Admin: "FFFF", Supervisor: "FFFH", Agent: "FFFH"},
 		Configure:    {Owner: "FFFF", Admin: "FFFF", Supervisor: "FFFH", Agent: "FFFH"},
 		ManageOwners: {Owner: "FFFF", Admin: "FFFF", Supervisor: "FFFH", Agent: "FFFH"},
+		ReadEvents:   {Owner: "FFFF", Admin: "FFFF", Supervisor: "FFFH", Agent: "FFFH"},
+		ReadAuditLog: {Owner: "FFFF", Admin: "FFFF", Supervisor: "FFFH", Agent: "FFFH"},
 	}
 	letter := map[Decision]byte{Allowed: 'A', Forbidden: 'F', Hidden: 'H'}
 	for _, a := range Actions {
@@ -50,6 +52,8 @@ func TestDecideWorkspaceActions(t *testing.T) {
 		{CreateTask, map[Role]Decision{Owner: Allowed, Admin: Allowed, Supervisor: Allowed, Agent: Allowed}},
 		{Configure, map[Role]Decision{Owner: Allowed, Admin: Allowed, Supervisor: Forbidden, Agent: Forbidden}},
 		{ManageOwners, map[Role]Decision{Owner: Allowed, Admin: Forbidden, Supervisor: Forbidden, Agent: Forbidden}},
+		{ReadEvents, map[Role]Decision{Owner: Allowed, Admin: Allowed, Supervisor: Forbidden, Agent: Forbidden}},
+		{ReadAuditLog, map[Role]Decision{Owner: Allowed, Admin: Allowed, Supervisor: Allowed, Agent: Forbidden}},
 		{Reply, map[Role]Decision{Owner: Forbidden, Admin: Forbidden, Supervisor: Forbidden, Agent: Forbidden}},
 	} {
 		for role, want := range tc.want {

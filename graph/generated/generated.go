@@ -56,6 +56,7 @@ type ResolverRoot interface {
 	WebhookDelivery() WebhookDeliveryResolver
 	WebhookEndpoint() WebhookEndpointResolver
 	Workspace() WorkspaceResolver
+	WorkspaceEvent() WorkspaceEventResolver
 }
 
 type DirectiveRoot struct {
@@ -547,6 +548,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		APIKeys           func(childComplexity int) int
+		AuditLog          func(childComplexity int, first *int, after *string, filter *model.AuditLogFilter) int
 		Board             func(childComplexity int, first *int, filter *model.BoardFilter) int
 		BusinessHours     func(childComplexity int) int
 		Channels          func(childComplexity int) int
@@ -555,6 +557,7 @@ type ComplexityRoot struct {
 		Contacts          func(childComplexity int, first *int, after *string, filter *model.ContactFilter, sort *domain.Sort) int
 		Conversation      func(childComplexity int, id string) int
 		Conversations     func(childComplexity int, first *int, after *string, filter *model.ConversationFilter, sort *domain.Sort) int
+		Events            func(childComplexity int, first *int, after *string, types []string) int
 		ExplainRouting    func(childComplexity int, input model.ExplainRoutingInput) int
 		Me                func(childComplexity int) int
 		Node              func(childComplexity int, id string) int
@@ -865,6 +868,7 @@ type ComplexityRoot struct {
 		AutoClosePendingHours func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
 		DefaultQueue          func(childComplexity int) int
+		EventRetentionDays    func(childComplexity int) int
 		ID                    func(childComplexity int) int
 		Locale                func(childComplexity int) int
 		Name                  func(childComplexity int) int
@@ -873,6 +877,27 @@ type ComplexityRoot struct {
 		ReopenWindowHours     func(childComplexity int) int
 		Timezone              func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
+	}
+
+	WorkspaceEvent struct {
+		ActorID    func(childComplexity int) int
+		ActorKind  func(childComplexity int) int
+		Data       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		OccurredAt func(childComplexity int) int
+		SubjectID  func(childComplexity int) int
+		Type       func(childComplexity int) int
+	}
+
+	WorkspaceEventConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	WorkspaceEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	WorkspacePayload struct {
@@ -1041,6 +1066,8 @@ type QueryResolver interface {
 	Contact(ctx context.Context, id string) (*domain.Contact, error)
 	Conversations(ctx context.Context, first *int, after *string, filter *model.ConversationFilter, sort *domain.Sort) (*model.ConversationConnection, error)
 	Conversation(ctx context.Context, id string) (*domain.Conversation, error)
+	Events(ctx context.Context, first *int, after *string, types []string) (*model.WorkspaceEventConnection, error)
+	AuditLog(ctx context.Context, first *int, after *string, filter *model.AuditLogFilter) (*model.WorkspaceEventConnection, error)
 	CloseReasons(ctx context.Context) ([]*domain.CloseReason, error)
 	Board(ctx context.Context, first *int, filter *model.BoardFilter) (*model.Board, error)
 	RoutingRules(ctx context.Context) ([]*model.RoutingRule, error)
@@ -1104,6 +1131,13 @@ type WorkspaceResolver interface {
 	PendingAfterReply(ctx context.Context, obj *domain.Workspace) (bool, error)
 	ReopenWindowHours(ctx context.Context, obj *domain.Workspace) (float64, error)
 	AutoClosePendingHours(ctx context.Context, obj *domain.Workspace) (float64, error)
+}
+type WorkspaceEventResolver interface {
+	OccurredAt(ctx context.Context, obj *domain.Event) (*time.Time, error)
+	ActorKind(ctx context.Context, obj *domain.Event) (domain.ActorKind, error)
+	ActorID(ctx context.Context, obj *domain.Event) (*string, error)
+	SubjectID(ctx context.Context, obj *domain.Event) (*string, error)
+	Data(ctx context.Context, obj *domain.Event) (map[string]any, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -3352,6 +3386,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.APIKeys(childComplexity), true
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.AuditLogFilter)), true
 	case "Query.board":
 		if e.ComplexityRoot.Query.Board == nil {
 			break
@@ -3425,6 +3470,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Conversations(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ConversationFilter), args["sort"].(*domain.Sort)), true
+	case "Query.events":
+		if e.ComplexityRoot.Query.Events == nil {
+			break
+		}
+
+		args, err := ec.field_Query_events_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["types"].([]string)), true
 	case "Query.explainRouting":
 		if e.ComplexityRoot.Query.ExplainRouting == nil {
 			break
@@ -4646,6 +4702,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Workspace.DefaultQueue(childComplexity), true
+	case "Workspace.eventRetentionDays":
+		if e.ComplexityRoot.Workspace.EventRetentionDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workspace.EventRetentionDays(childComplexity), true
 	case "Workspace.id":
 		if e.ComplexityRoot.Workspace.ID == nil {
 			break
@@ -4695,6 +4757,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Workspace.UpdatedAt(childComplexity), true
 
+	case "WorkspaceEvent.actorId":
+		if e.ComplexityRoot.WorkspaceEvent.ActorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkspaceEvent.ActorID(childComplexity), true
+	case "WorkspaceEvent.actorKind":
+		if e.ComplexityRoot.WorkspaceEvent.ActorKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkspaceEvent.ActorKind(childComplexity), true
+	case "WorkspaceEvent.data":
+		if e.ComplexityRoot.WorkspaceEvent.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkspaceEvent.Data(childComplexity), true
+	case "WorkspaceEvent.id":
+		if e.ComplexityRoot.WorkspaceEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkspaceEvent.ID(childComplexity), true
+	case "WorkspaceEvent.occurredAt":
+		if e.ComplexityRoot.WorkspaceEvent.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkspaceEvent.OccurredAt(childComplexity), true
+	case "WorkspaceEvent.subjectId":
+		if e.ComplexityRoot.WorkspaceEvent.SubjectID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkspaceEvent.SubjectID(childComplexity), true
+	case "WorkspaceEvent.type":
+		if e.ComplexityRoot.WorkspaceEvent.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkspaceEvent.Type(childComplexity), true
+
+	case "WorkspaceEventConnection.edges":
+		if e.ComplexityRoot.WorkspaceEventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkspaceEventConnection.Edges(childComplexity), true
+	case "WorkspaceEventConnection.nodes":
+		if e.ComplexityRoot.WorkspaceEventConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkspaceEventConnection.Nodes(childComplexity), true
+	case "WorkspaceEventConnection.pageInfo":
+		if e.ComplexityRoot.WorkspaceEventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkspaceEventConnection.PageInfo(childComplexity), true
+
+	case "WorkspaceEventEdge.cursor":
+		if e.ComplexityRoot.WorkspaceEventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkspaceEventEdge.Cursor(childComplexity), true
+	case "WorkspaceEventEdge.node":
+		if e.ComplexityRoot.WorkspaceEventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkspaceEventEdge.Node(childComplexity), true
+
 	case "WorkspacePayload.userErrors":
 		if e.ComplexityRoot.WorkspacePayload.UserErrors == nil {
 			break
@@ -4719,6 +4856,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddNoteInput", ec.unmarshalInputAddNoteInput),
 			graphql.NewInputUnmarshaler("AssignConversationInput", ec.unmarshalInputAssignConversationInput),
+			graphql.NewInputUnmarshaler("AuditLogFilter", ec.unmarshalInputAuditLogFilter),
 			graphql.NewInputUnmarshaler("BoardFilter", ec.unmarshalInputBoardFilter),
 			graphql.NewInputUnmarshaler("BusinessHolidayInput", ec.unmarshalInputBusinessHolidayInput),
 			graphql.NewInputUnmarshaler("BusinessHoursShiftInput", ec.unmarshalInputBusinessHoursShiftInput),
@@ -4966,11 +5104,15 @@ extend input UpdateQueueInput {
 extend type Workspace {
   "How long an agent may stay offline before their open conversations return to their queues."
   offlineGraceMinutes: Int!
+  "How many days the workspace's events (feed and audit log) are kept."
+  eventRetentionDays: Int!
 }
 
 extend input UpdateWorkspaceInput {
   "1 to 10080 (a week)."
   offlineGraceMinutes: Int
+  "30 to 3650; 400 by default."
+  eventRetentionDays: Int
 }
 `, BuiltIn: false},
 	{Name: "../catalog.graphqls", Input: `"A team conversations are routed to (Ventas, Soporte, ...)."
@@ -5515,6 +5657,57 @@ type Referral {
   body: String!
   "Click id for conversion reporting; empty for ads shown in WhatsApp Status."
   ctwaClid: String!
+}
+`, BuiltIn: false},
+	{Name: "../events.graphqls", Input: `"One event of the workspace: the feed's and the audit log's rows. The README lists every type with its subject and data."
+type WorkspaceEvent {
+  id: ID!
+  "e.g. message.created, conversation.assigned, auth.login_failed, api_key.created."
+  type: String!
+  occurredAt: DateTime!
+  actorKind: ActorKind!
+  "The user, key, bot or rule id; null for the system itself."
+  actorId: String
+  "What the event is about (a conversation, message, user, key, channel…); null when nothing in particular."
+  subjectId: String
+  "A small payload of ids and changed fields, with REST's snake_case keys."
+  data: JSON!
+}
+
+type WorkspaceEventEdge {
+  cursor: String!
+  node: WorkspaceEvent!
+}
+
+type WorkspaceEventConnection {
+  edges: [WorkspaceEventEdge!]!
+  nodes: [WorkspaceEvent!]!
+  pageInfo: PageInfo!
+}
+
+"Narrows the audit log; absent fields do not filter."
+input AuditLogFilter {
+  actorKind: ActorKind
+  "The user, key or rule id."
+  actorId: ID
+  "One event type; an unknown type is BAD_USER_INPUT."
+  type: String
+  "At or after this instant."
+  since: DateTime
+  "Before this instant."
+  until: DateTime
+}
+
+extend type Query {
+  """
+  The event feed: every event of the workspace in commit order, as GET /v1/events (owners, admins and keys
+  with those roles; others FORBIDDEN). pageInfo.endCursor is never null: the last event's cursor, or the
+  after you sent on an empty page; pass it as after to resume. An unknown type or a foreign cursor is
+  BAD_USER_INPUT.
+  """
+  events(first: Int, after: String, types: [String!]): WorkspaceEventConnection!
+  "The audit log, newest first, as GET /v1/audit-log (owners, admins and supervisors; agents FORBIDDEN)."
+  auditLog(first: Int, after: String, filter: AuditLogFilter): WorkspaceEventConnection!
 }
 `, BuiltIn: false},
 	{Name: "../lifecycle.graphqls", Input: `"A reason conversations close with. Closing a conversation needs the key of one (changeConversationStatus closeReason)."
@@ -8239,6 +8432,8 @@ func (ec *executionContext) childFields_Workspace(ctx context.Context, field gra
 		return ec.fieldContext_Workspace_updatedAt(ctx, field)
 	case "offlineGraceMinutes":
 		return ec.fieldContext_Workspace_offlineGraceMinutes(ctx, field)
+	case "eventRetentionDays":
+		return ec.fieldContext_Workspace_eventRetentionDays(ctx, field)
 	case "pendingAfterReply":
 		return ec.fieldContext_Workspace_pendingAfterReply(ctx, field)
 	case "reopenWindowHours":
@@ -8247,6 +8442,48 @@ func (ec *executionContext) childFields_Workspace(ctx context.Context, field gra
 		return ec.fieldContext_Workspace_autoClosePendingHours(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Workspace", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkspaceEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WorkspaceEvent_id(ctx, field)
+	case "type":
+		return ec.fieldContext_WorkspaceEvent_type(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_WorkspaceEvent_occurredAt(ctx, field)
+	case "actorKind":
+		return ec.fieldContext_WorkspaceEvent_actorKind(ctx, field)
+	case "actorId":
+		return ec.fieldContext_WorkspaceEvent_actorId(ctx, field)
+	case "subjectId":
+		return ec.fieldContext_WorkspaceEvent_subjectId(ctx, field)
+	case "data":
+		return ec.fieldContext_WorkspaceEvent_data(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkspaceEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkspaceEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WorkspaceEventConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_WorkspaceEventConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WorkspaceEventConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkspaceEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkspaceEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_WorkspaceEventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_WorkspaceEventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkspaceEventEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_WorkspacePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9329,6 +9566,36 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AuditLogFilter, error) {
+			return ec.unmarshalOAuditLogFilter2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐAuditLogFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_board_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9452,6 +9719,36 @@ func (ec *executionContext) field_Query_conversations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["sort"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg2
 	return args, nil
 }
 
@@ -19373,6 +19670,94 @@ func (ec *executionContext) fieldContext_Query_conversation(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_events(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Events(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["types"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WorkspaceEventConnection) graphql.Marshaler {
+			return ec.marshalNWorkspaceEventConnection2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWorkspaceEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkspaceEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_auditLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.AuditLogFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WorkspaceEventConnection) graphql.Marshaler {
+			return ec.marshalNWorkspaceEventConnection2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWorkspaceEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkspaceEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_closeReasons(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24489,6 +24874,29 @@ func (ec *executionContext) fieldContext_Workspace_offlineGraceMinutes(_ context
 	return graphql.NewScalarFieldContext("Workspace", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Workspace_eventRetentionDays(ctx context.Context, field graphql.CollectedField, obj *domain.Workspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Workspace_eventRetentionDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventRetentionDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Workspace_eventRetentionDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Workspace", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Workspace_pendingAfterReply(ctx context.Context, field graphql.CollectedField, obj *domain.Workspace) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24556,6 +24964,318 @@ func (ec *executionContext) _Workspace_autoClosePendingHours(ctx context.Context
 }
 func (ec *executionContext) fieldContext_Workspace_autoClosePendingHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Workspace", field, true, true, "Float")
+}
+
+func (ec *executionContext) _WorkspaceEvent_id(ctx context.Context, field graphql.CollectedField, obj *domain.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkspaceEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkspaceEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkspaceEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WorkspaceEvent_type(ctx context.Context, field graphql.CollectedField, obj *domain.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkspaceEvent_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkspaceEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkspaceEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _WorkspaceEvent_occurredAt(ctx context.Context, field graphql.CollectedField, obj *domain.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkspaceEvent_occurredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkspaceEvent().OccurredAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkspaceEvent_occurredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkspaceEvent", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _WorkspaceEvent_actorKind(ctx context.Context, field graphql.CollectedField, obj *domain.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkspaceEvent_actorKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkspaceEvent().ActorKind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.ActorKind) graphql.Marshaler {
+			return ec.marshalNActorKind2githubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkspaceEvent_actorKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkspaceEvent", field, true, true, "ActorKind")
+}
+
+func (ec *executionContext) _WorkspaceEvent_actorId(ctx context.Context, field graphql.CollectedField, obj *domain.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkspaceEvent_actorId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkspaceEvent().ActorID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WorkspaceEvent_actorId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkspaceEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _WorkspaceEvent_subjectId(ctx context.Context, field graphql.CollectedField, obj *domain.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkspaceEvent_subjectId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkspaceEvent().SubjectID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WorkspaceEvent_subjectId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkspaceEvent", field, true, true, "String")
+}
+
+func (ec *executionContext) _WorkspaceEvent_data(ctx context.Context, field graphql.CollectedField, obj *domain.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkspaceEvent_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkspaceEvent().Data(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkspaceEvent_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkspaceEvent", field, true, true, "JSON")
+}
+
+func (ec *executionContext) _WorkspaceEventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.WorkspaceEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkspaceEventConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.WorkspaceEventEdge) graphql.Marshaler {
+			return ec.marshalNWorkspaceEventEdge2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWorkspaceEventEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkspaceEventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkspaceEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkspaceEventEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkspaceEventConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.WorkspaceEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkspaceEventConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Event) graphql.Marshaler {
+			return ec.marshalNWorkspaceEvent2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkspaceEventConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkspaceEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkspaceEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkspaceEventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.WorkspaceEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkspaceEventConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkspaceEventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkspaceEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkspaceEventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.WorkspaceEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkspaceEventEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkspaceEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkspaceEventEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _WorkspaceEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.WorkspaceEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkspaceEventEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Event) graphql.Marshaler {
+			return ec.marshalNWorkspaceEvent2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkspaceEventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkspaceEventEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkspaceEvent(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _WorkspacePayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.WorkspacePayload) (ret graphql.Marshaler) {
@@ -25790,6 +26510,76 @@ func (ec *executionContext) unmarshalInputAssignConversationInput(ctx context.Co
 func UnmarshalAssignConversationInput(ctx context.Context, raw any) (model.AssignConversationInput, error) {
 	var out model.AssignConversationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignConversationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuditLogFilter(ctx context.Context, obj any) (model.AuditLogFilter, error) {
+	var it model.AuditLogFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"actorKind", "actorId", "type", "since", "until"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "actorKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorKind"))
+			data, err := ec.unmarshalOActorKind2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorKind = data
+		case "actorId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuditLogFilter unmarshals raw into the AuditLogFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuditLogFilter(ctx context.Context, raw any) (model.AuditLogFilter, error) {
+	var out model.AuditLogFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditLogFilter", raw, &out)
 	return out, err
 }
 
@@ -29924,7 +30714,7 @@ func (ec *executionContext) unmarshalInputUpdateWorkspaceInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "timezone", "locale", "defaultQueueId", "offlineGraceMinutes", "pendingAfterReply", "reopenWindowHours", "autoClosePendingHours"}
+	fieldsInOrder := [...]string{"name", "timezone", "locale", "defaultQueueId", "offlineGraceMinutes", "eventRetentionDays", "pendingAfterReply", "reopenWindowHours", "autoClosePendingHours"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29966,6 +30756,13 @@ func (ec *executionContext) unmarshalInputUpdateWorkspaceInput(ctx context.Conte
 				return it, err
 			}
 			it.OfflineGraceMinutes = data
+		case "eventRetentionDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventRetentionDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventRetentionDays = data
 		case "pendingAfterReply":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pendingAfterReply"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -33790,6 +34587,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_conversation(ctx, field)
 				})
+		case "events":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_events(ctx, field)
+				})
+		case "auditLog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_auditLog(ctx, field)
+				})
 		case "closeReasons":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -35919,6 +36728,11 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "eventRetentionDays":
+			out.Values[i] = ec._Workspace_eventRetentionDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "pendingAfterReply":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -35937,6 +36751,155 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Workspace_autoClosePendingHours(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var workspaceEventImplementors = []string{"WorkspaceEvent"}
+
+func (ec *executionContext) _WorkspaceEvent(ctx context.Context, sel ast.SelectionSet, obj *domain.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WorkspaceEvent")
+		case "id":
+			out.Values[i] = ec._WorkspaceEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._WorkspaceEvent_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "occurredAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkspaceEvent_occurredAt(ctx, field, obj)
+				})
+		case "actorKind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkspaceEvent_actorKind(ctx, field, obj)
+				})
+		case "actorId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkspaceEvent_actorId(ctx, field, obj)
+				})
+		case "subjectId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkspaceEvent_subjectId(ctx, field, obj)
+				})
+		case "data":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkspaceEvent_data(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var workspaceEventConnectionImplementors = []string{"WorkspaceEventConnection"}
+
+func (ec *executionContext) _WorkspaceEventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.WorkspaceEventConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceEventConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WorkspaceEventConnection")
+		case "edges":
+			out.Values[i] = ec._WorkspaceEventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._WorkspaceEventConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._WorkspaceEventConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var workspaceEventEdgeImplementors = []string{"WorkspaceEventEdge"}
+
+func (ec *executionContext) _WorkspaceEventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.WorkspaceEventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceEventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WorkspaceEventEdge")
+		case "cursor":
+			out.Values[i] = ec._WorkspaceEventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._WorkspaceEventEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -36996,6 +37959,24 @@ func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, 
 func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
 	res := model.MarshalDateTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	res, err := model.UnmarshalDateTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDateTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DateTime!")
+		return graphql.Null
+	}
+	_ = sel
+	res := model.MarshalDateTime(*v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
@@ -38505,6 +39486,62 @@ func (ec *executionContext) marshalNWorkspace2ᚖgithubᚗcomᚋcentralitaᚋcen
 	return ec._Workspace(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNWorkspaceEvent2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Event) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWorkspaceEvent2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWorkspaceEvent2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐEvent(ctx context.Context, sel ast.SelectionSet, v *domain.Event) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WorkspaceEvent!")
+		return graphql.Null
+	}
+	return ec._WorkspaceEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWorkspaceEventConnection2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWorkspaceEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.WorkspaceEventConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WorkspaceEventConnection!")
+		return graphql.Null
+	}
+	return ec._WorkspaceEventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWorkspaceEventEdge2ᚕᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWorkspaceEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.WorkspaceEventEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWorkspaceEventEdge2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWorkspaceEventEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWorkspaceEventEdge2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐWorkspaceEventEdge(ctx context.Context, sel ast.SelectionSet, v *model.WorkspaceEventEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WorkspaceEventEdge!")
+		return graphql.Null
+	}
+	return ec._WorkspaceEventEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -38647,6 +39684,44 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOActorKind2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind(ctx context.Context, v any) (*domain.ActorKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOActorKind2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOActorKind2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind(ctx context.Context, sel ast.SelectionSet, v *domain.ActorKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOActorKind2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind[*v])
+	return res
+}
+
+var (
+	unmarshalOActorKind2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind = map[string]domain.ActorKind{
+		"USER":    domain.ActorUser,
+		"API_KEY": domain.ActorAPIKey,
+		"BOT":     domain.ActorBot,
+		"RULE":    domain.ActorRule,
+		"SYSTEM":  domain.ActorSystem,
+		"PARTNER": domain.ActorPartner,
+	}
+	marshalOActorKind2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐActorKind = map[domain.ActorKind]string{
+		domain.ActorUser:    "USER",
+		domain.ActorAPIKey:  "API_KEY",
+		domain.ActorBot:     "BOT",
+		domain.ActorRule:    "RULE",
+		domain.ActorSystem:  "SYSTEM",
+		domain.ActorPartner: "PARTNER",
+	}
+)
+
 func (ec *executionContext) marshalOAddNotePayload2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐAddNotePayload(ctx context.Context, sel ast.SelectionSet, v *model.AddNotePayload) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -38699,6 +39774,14 @@ var (
 		assignment.LeastBusy:  "LEAST_BUSY",
 	}
 )
+
+func (ec *executionContext) unmarshalOAuditLogFilter2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋgraphᚋmodelᚐAuditLogFilter(ctx context.Context, v any) (*model.AuditLogFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuditLogFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
 
 func (ec *executionContext) unmarshalOAvailability2ᚖgithubᚗcomᚋcentralitaᚋcentralitaᚋdomainᚐAvailability(ctx context.Context, v any) (*domain.Availability, error) {
 	if v == nil {

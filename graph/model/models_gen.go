@@ -34,6 +34,19 @@ type AssignConversationInput struct {
 	AssigneeID *string `json:"assigneeId,omitempty"`
 }
 
+// Narrows the audit log; absent fields do not filter.
+type AuditLogFilter struct {
+	ActorKind *domain.ActorKind `json:"actorKind,omitempty"`
+	// The user, key or rule id.
+	ActorID *string `json:"actorId,omitempty"`
+	// One event type; an unknown type is BAD_USER_INPUT.
+	Type *string `json:"type,omitempty"`
+	// At or after this instant.
+	Since *time.Time `json:"since,omitempty"`
+	// Before this instant.
+	Until *time.Time `json:"until,omitempty"`
+}
+
 // The board: NEW, OPEN, PENDING_CUSTOMER and recently CLOSED, in that order.
 type Board struct {
 	Columns []*domain.BoardColumn `json:"columns"`
@@ -857,8 +870,10 @@ type UpdateWorkspaceInput struct {
 	// Makes another queue the catch-all for conversations nothing else routes; it cannot be cleared.
 	DefaultQueueID *string `json:"defaultQueueId,omitempty"`
 	// 1 to 10080 (a week).
-	OfflineGraceMinutes *int  `json:"offlineGraceMinutes,omitempty"`
-	PendingAfterReply   *bool `json:"pendingAfterReply,omitempty"`
+	OfflineGraceMinutes *int `json:"offlineGraceMinutes,omitempty"`
+	// 30 to 3650; 400 by default.
+	EventRetentionDays *int  `json:"eventRetentionDays,omitempty"`
+	PendingAfterReply  *bool `json:"pendingAfterReply,omitempty"`
 	// Hours, fractions allowed (to the second), 0 to 8784.
 	ReopenWindowHours *float64 `json:"reopenWindowHours,omitempty"`
 	// Hours, fractions allowed (to the second), 0 to 8784; 0 turns auto-close off.
@@ -975,6 +990,17 @@ type WelcomeBotOptionInput struct {
 type WelcomeBotPayload struct {
 	WelcomeBot *WelcomeBot  `json:"welcomeBot,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type WorkspaceEventConnection struct {
+	Edges    []*WorkspaceEventEdge `json:"edges"`
+	Nodes    []*domain.Event       `json:"nodes"`
+	PageInfo *PageInfo             `json:"pageInfo"`
+}
+
+type WorkspaceEventEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *domain.Event `json:"node"`
 }
 
 type WorkspacePayload struct {
