@@ -63,8 +63,13 @@ func TestWebhookStoreIsScopedAndStartsAtTheFeedsEnd(t *testing.T) {
 	empty("FindWebhookDeliveries", len(page.Items), err)
 	_, err = s.FindEventForWebhook(b, ev.ID)
 	wantCode(t, err, domain.CodeNotFound)
-	replay, err := s.EventsForReplay(b, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), 10)
-	empty("EventsForReplay", len(replay), err)
+	replay, err := s.EventsForReplay(b, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), 100)
+	must(t, err)
+	for _, got := range replay {
+		if got.WorkspaceID != e.b.ws.ID || got.ID == ev.ID {
+			t.Fatalf("B's replay range holds %s of workspace %s", got.ID, got.WorkspaceID)
+		}
+	}
 	err = s.AddWebhookAttempt(b, &domain.WebhookDelivery{ID: domain.NewID(domain.PrefixWebhookDelivery),
 		WorkspaceID: e.a.ws.ID, EndpointID: ep.ID, EventID: ev.ID, State: domain.WebhookSucceeded, CreatedAt: time.Now()})
 	wantCode(t, err, domain.CodeForbidden)
