@@ -174,8 +174,7 @@ func (s *Service) RecordWebhookAttempt(ctx context.Context, w *PreparedWebhook, 
 		case r.StatusCode >= 200 && r.StatusCode < 300:
 			d.State = WebhookSucceeded
 			if e.FailingSince != nil {
-				e.FailingSince = nil
-				if err := s.store.UpdateWebhookEndpoint(ctx, e); err != nil {
+				if err := s.store.SetWebhookFailingSince(ctx, e.ID, nil); err != nil {
 					return err
 				}
 			}
@@ -183,13 +182,16 @@ func (s *Service) RecordWebhookAttempt(ctx context.Context, w *PreparedWebhook, 
 			d.State = WebhookFailed
 			disable = "the endpoint answered 410 Gone"
 		default:
-			firstFailure := e.FailingSince == nil
-			if firstFailure {
-				e.FailingSince = &now
+			since := e.FailingSince
+			if since == nil {
+				since = &now
+				if err := s.store.SetWebhookFailingSince(ctx, e.ID, since); err != nil {
+					return err
+				}
 			}
 			budget := s.webhookScaled(webhookFailureBudget)
 			switch {
-			case now.Sub(*e.FailingSince) >= budget:
+			case now.Sub(*since) >= budget:
 				d.State = WebhookFailed
 				disable = "every delivery failed for " + budget.String()
 			case w.Attempt >= WebhookMaxAttempts:
@@ -201,20 +203,17 @@ func (s *Service) RecordWebhookAttempt(ctx context.Context, w *PreparedWebhook, 
 				next := now.Add(wait)
 				d.NextRetryAt = &next
 			}
-			if disable == "" && firstFailure {
-				if err := s.store.UpdateWebhookEndpoint(ctx, e); err != nil {
+		}
+		if disable != "" {
+			disabled, err := s.store.DisableWebhookEndpoint(ctx, e.ID, disable, now)
+			if err != nil {
+				return err
+			}
+			if disabled {
+				if err := s.record(ctx, EventWebhookEndpointDisabled, e.ID, map[string]any{"endpoint_id": e.ID,
+					"reason": disable}); err != nil {
 					return err
 				}
-			}
-		}
-		if disable != "" && e.Enabled {
-			e.Enabled, e.DisabledReason, e.UpdatedAt = false, disable, now
-			if err := s.store.UpdateWebhookEndpoint(ctx, e); err != nil {
-				return err
-			}
-			if err := s.record(ctx, EventWebhookEndpointDisabled, e.ID, map[string]any{"endpoint_id": e.ID,
-				"reason": disable}); err != nil {
-				return err
 			}
 		}
 		return s.store.AddWebhookAttempt(ctx, d)

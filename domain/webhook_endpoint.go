@@ -180,7 +180,8 @@ func (s *Service) UpdateWebhookEndpoint(ctx context.Context, id string, patch We
 			return nil, err
 		}
 	}
-	if patch.Enabled != nil && *patch.Enabled != e.Enabled {
+	toggled := patch.Enabled != nil && *patch.Enabled != e.Enabled
+	if toggled {
 		e.Enabled = *patch.Enabled
 		e.DisabledReason, e.FailingSince = "", nil
 	}
@@ -188,6 +189,11 @@ func (s *Service) UpdateWebhookEndpoint(ctx context.Context, id string, patch We
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.UpdateWebhookEndpoint(ctx, e); err != nil {
 			return err
+		}
+		if toggled {
+			if err := s.store.SetWebhookFailingSince(ctx, e.ID, nil); err != nil {
+				return err
+			}
 		}
 		return s.record(ctx, EventWebhookEndpointUpdated, e.ID, map[string]any{"endpoint_id": e.ID, "enabled": e.Enabled})
 	})

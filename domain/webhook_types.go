@@ -116,8 +116,15 @@ type WebhookStore interface {
 	CreateWebhookEndpoint(ctx context.Context, e *WebhookEndpoint) error
 	FindWebhookEndpoint(ctx context.Context, id string) (*WebhookEndpoint, error)
 	FindWebhookEndpoints(ctx context.Context) ([]*WebhookEndpoint, error)
-	// UpdateWebhookEndpoint writes everything but the feed position.
+	// UpdateWebhookEndpoint writes what an admin changes: everything but
+	// the feed position and the failure streak.
 	UpdateWebhookEndpoint(ctx context.Context, e *WebhookEndpoint) error
+	// SetWebhookFailingSince starts the failure streak at at unless one is
+	// running; nil ends it.
+	SetWebhookFailingSince(ctx context.Context, id string, at *time.Time) error
+	// DisableWebhookEndpoint disables an enabled endpoint with a reason and
+	// reports whether it did (false when it was disabled already).
+	DisableWebhookEndpoint(ctx context.Context, id, reason string, at time.Time) (bool, error)
 	DeleteWebhookEndpoint(ctx context.Context, id string) error
 	// LockWebhookEndpoint, inside a transaction, waits until no other
 	// transaction dispatches the endpoint, keeps others out until this one

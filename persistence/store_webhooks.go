@@ -112,9 +112,11 @@ func (s *Store) FindWebhookEndpoints(ctx context.Context) ([]*domain.WebhookEndp
 }
 
 // webhookEndpointColumns are the columns UpdateWebhookEndpoint writes: not
-// the feed position, which only the dispatcher moves.
+// the feed position, which only the dispatcher moves, nor the failure
+// streak, which delivery attempts keep (each with a statement of its own,
+// so neither side overwrites the other's change with a stale read).
 var webhookEndpointColumns = []string{"url", "description", "event_types", "enabled", "disabled_reason",
-	"secret_sealed", "previous_secret_sealed", "previous_secret_expires_at", "failing_since", "updated_at"}
+	"secret_sealed", "previous_secret_sealed", "previous_secret_expires_at", "updated_at"}
 
 func (s *Store) UpdateWebhookEndpoint(ctx context.Context, e *domain.WebhookEndpoint) error {
 	db, ws, err := s.scope(ctx)
@@ -124,6 +126,28 @@ func (s *Store) UpdateWebhookEndpoint(ctx context.Context, e *domain.WebhookEndp
 	row := webhookEndpointFromDomain(e)
 	return updated(db.Model(&webhookEndpointRow{}).Where("workspace_id = ? AND id = ?", ws, e.ID).
 		Select(webhookEndpointColumns).Updates(&row), "webhook endpoint")
+}
+
+func (s *Store) SetWebhookFailingSince(ctx context.Context, id string, at *time.Time) error {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return err
+	}
+	q := db.Model(&webhookEndpointRow{}).Where("workspace_id = ? AND id = ?", ws, id)
+	if at == nil {
+		return writeError(q.Where("failing_since IS NOT NULL").Update("failing_since", nil).Error, "webhook endpoint")
+	}
+	return writeError(q.Where("failing_since IS NULL").Update("failing_since", storedTimePtr(at)).Error, "webhook endpoint")
+}
+
+func (s *Store) DisableWebhookEndpoint(ctx context.Context, id, reason string, at time.Time) (bool, error) {
+	db, ws, err := s.scope(ctx)
+	if err != nil {
+		return false, err
+	}
+	res := db.Model(&webhookEndpointRow{}).Where("workspace_id = ? AND id = ? AND enabled", ws, id).
+		Updates(map[string]any{"enabled": false, "disabled_reason": reason, "updated_at": storedTime(&at)})
+	return res.RowsAffected > 0, writeError(res.Error, "webhook endpoint")
 }
 
 func (s *Store) DeleteWebhookEndpoint(ctx context.Context, id string) error {

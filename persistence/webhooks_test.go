@@ -81,10 +81,23 @@ func TestWebhookStoreIsScopedAndStartsAtTheFeedsEnd(t *testing.T) {
 	if len(ws) != 1 || ws[0] != e.a.ws.ID {
 		t.Fatalf("WebhookWorkspaces = %v, want only A", ws)
 	}
+	disabled, err := s.DisableWebhookEndpoint(b, ep.ID, "B's reason", time.Now())
+	if err != nil || disabled {
+		t.Fatalf("B disabled A's endpoint: %v %v", disabled, err)
+	}
+	must(t, s.SetWebhookFailingSince(b, ep.ID, &ep.CreatedAt))
+	disabled, err = s.DisableWebhookEndpoint(a, ep.ID, "gone", time.Now())
+	must(t, err)
+	again, err := s.DisableWebhookEndpoint(a, ep.ID, "gone again", time.Now())
+	must(t, err)
+	if !disabled || again {
+		t.Fatalf("disabling reported %v, then %v; want true, then false", disabled, again)
+	}
 	got, err := s.FindWebhookEndpoint(a, ep.ID)
 	must(t, err)
-	got.Enabled = false
-	must(t, s.UpdateWebhookEndpoint(a, got))
+	if got.Enabled || got.DisabledReason != "gone" || got.FailingSince != nil {
+		t.Fatalf("A's endpoint: %+v", got)
+	}
 	ws, err = s.WebhookWorkspaces(context.Background())
 	empty("WebhookWorkspaces with every endpoint disabled", len(ws), err)
 
@@ -123,6 +136,11 @@ func TestWebhookStoreFailsClosedWithoutAPrincipal(t *testing.T) {
 			return err
 		},
 		"EnqueueWebhookDelivery": func() error { return s.EnqueueWebhookDelivery(ctx, domain.WebhookJob{}) },
+		"SetWebhookFailingSince": func() error { return s.SetWebhookFailingSince(ctx, ep.ID, nil) },
+		"DisableWebhookEndpoint": func() error {
+			_, err := s.DisableWebhookEndpoint(ctx, ep.ID, "x", time.Now())
+			return err
+		},
 	} {
 		if err := call(); err == nil {
 			t.Errorf("%s succeeded without a principal", name)
