@@ -115,6 +115,7 @@ func NewRouter(d Deps) *gin.Engine {
 	h.registerSLAPolicies(private)
 	h.registerWelcomeBot(private)
 	h.registerRoutingRules(private)
+	h.registerWebhookEndpoints(private)
 	h.registerEvents(private)
 	return r
 }

@@ -80,6 +80,14 @@ const (
 	EventTagCreated           = "tag.created"
 	EventTagUpdated           = "tag.updated"
 	EventTagDeleted           = "tag.deleted"
+	// Outbound webhooks (subject: the endpoint). webhook.test is sent by
+	// POST .../test to its endpoint alone, never to subscribers.
+	EventWebhookEndpointCreated  = "webhook_endpoint.created"
+	EventWebhookEndpointUpdated  = "webhook_endpoint.updated"
+	EventWebhookEndpointDeleted  = "webhook_endpoint.deleted"
+	EventWebhookEndpointRotated  = "webhook_endpoint.secret_rotated"
+	EventWebhookEndpointDisabled = "webhook_endpoint.disabled"
+	EventWebhookTest             = "webhook.test"
 )
 
 // EventTypes lists every type the feed and the audit log know, so a
@@ -101,6 +109,8 @@ var EventTypes = []string{
 	EventCloseReasonCreated, EventCloseReasonUpdated, EventCloseReasonDeleted,
 	EventQueueCreated, EventQueueUpdated, EventQueueDeleted, EventQueueMemberAdded,
 	EventQueueMemberRemoved, EventTagCreated, EventTagUpdated, EventTagDeleted,
+	EventWebhookEndpointCreated, EventWebhookEndpointUpdated, EventWebhookEndpointDeleted,
+	EventWebhookEndpointRotated, EventWebhookEndpointDisabled, EventWebhookTest,
 }
 
 // KnownEventType reports whether t is one of EventTypes.

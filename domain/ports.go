@@ -246,6 +246,7 @@ type Store interface {
 	BoardStore
 	AssignmentStore
 	RateCounterStore
+	WebhookStore
 }
 
 // PasswordHasher hashes and checks passwords (argon2id in production).

@@ -37,6 +37,8 @@ type Options struct {
 	RefusedSecrets []string
 	// RateLimits are the API's per-minute quotas (all off when zero).
 	RateLimits RateLimits
+	// Webhooks configures outbound webhooks (webhook_types.go).
+	Webhooks WebhookOptions
 }
 
 // Service holds the business rules of the inbox. Adapters (REST, GraphQL,
@@ -66,6 +68,9 @@ func NewService(store Store, hasher PasswordHasher, opts Options) *Service {
 	}
 	if opts.LoginAttempts == 0 {
 		opts.LoginAttempts = 10
+	}
+	if opts.Webhooks.RetryUnit <= 0 {
+		opts.Webhooks.RetryUnit = time.Second
 	}
 	if opts.LoginWindow == 0 {
 		opts.LoginWindow = 15 * time.Minute

@@ -92,7 +92,7 @@ func concretePath(t *testing.T, path string, w world) string {
 		"tasks": w.TaskID, "contacts": w.ContactID, "queues": w.QueueID, "users": w.AgentID,
 		"tags": w.TagID, "channels": w.ChannelID, "api-keys": w.APIKeyID, "close-reasons": w.CloseReasonID,
 		"business-hours": w.BusinessHoursID, "sla-policies": w.SLAPolicyID,
-		"routing-rules": w.RoutingRuleID}
+		"routing-rules": w.RoutingRuleID, "webhook-endpoints": w.WebhookEndpointID}
 	parts := strings.Split(path, "/")
 	for i, part := range parts {
 		switch part {

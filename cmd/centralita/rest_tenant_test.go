@@ -26,6 +26,7 @@ type crossProbe struct {
 // own), so each id's check is exercised.
 func crossTenantCases(a, b world) map[string][]crossProbe {
 	conv := "/v1/conversations/" + a.ConversationID
+	hook := "/v1/webhook-endpoints/" + a.WebhookEndpointID
 	one := func(path, foreign string, body any) []crossProbe { return []crossProbe{{path, foreign, body}} }
 	pair := func(format, aFirst, bSecond, bFirst, aSecond string) []crossProbe {
 		return []crossProbe{{fmt.Sprintf(format, aFirst, bSecond), aFirst, nil}, {fmt.Sprintf(format, bFirst, aSecond), aSecond, nil}}
@@ -91,6 +92,15 @@ func crossTenantCases(a, b world) map[string][]crossProbe {
 		"GET /v1/close-reasons/{id}":        one("/v1/close-reasons/"+a.CloseReasonID, a.CloseReasonID, nil),
 		"PATCH /v1/close-reasons/{id}":      one("/v1/close-reasons/"+a.CloseReasonID, a.CloseReasonID, name),
 		"DELETE /v1/close-reasons/{id}":     one("/v1/close-reasons/"+a.CloseReasonID, a.CloseReasonID, nil),
+		"GET /v1/webhook-endpoints/{id}":    one(hook, a.WebhookEndpointID, nil),
+		"PATCH /v1/webhook-endpoints/{id}":  one(hook, a.WebhookEndpointID, map[string]any{"url": "https://evil.example.com/steal"}),
+		"DELETE /v1/webhook-endpoints/{id}": one(hook, a.WebhookEndpointID, nil),
+		"POST /v1/webhook-endpoints/{id}/rotate-secret": one(hook+"/rotate-secret", a.WebhookEndpointID,
+			map[string]any{"overlap_seconds": 0}),
+		"GET /v1/webhook-endpoints/{id}/deliveries": one(hook+"/deliveries", a.WebhookEndpointID, nil),
+		"POST /v1/webhook-endpoints/{id}/replay": one(hook+"/replay", a.WebhookEndpointID,
+			map[string]any{"since": "2020-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z"}),
+		"POST /v1/webhook-endpoints/{id}/test": one(hook+"/test", a.WebhookEndpointID, nil),
 	}
 }
 
@@ -102,7 +112,7 @@ func snapshotWorld(c *restClient, w world) map[string]string {
 		"/v1/contacts/" + w.ContactID, "/v1/contacts", "/v1/queues", "/v1/tags", "/v1/channels", "/v1/users",
 		"/v1/users/" + w.AgentID, "/v1/api-keys", "/v1/tasks", "/v1/conversations", "/v1/close-reasons",
 		conv + "/events", "/v1/business-hours", "/v1/sla-policies", "/v1/routing-rules",
-		"/v1/welcome-bot"} {
+		"/v1/welcome-bot", "/v1/webhook-endpoints", "/v1/webhook-endpoints/" + w.WebhookEndpointID + "/deliveries"} {
 		out[path] = string(c.expect(200, "GET", path, w.OwnerToken, nil).Body)
 	}
 	return out

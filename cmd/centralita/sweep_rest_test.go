@@ -44,7 +44,8 @@ var sweepPathKinds = map[string]string{
 	"contacts": domain.PrefixContact, "queues": domain.PrefixQueue, "users": domain.PrefixUser, "tags": domain.PrefixTag,
 	"close-reasons": domain.PrefixCloseReason, "channels": domain.PrefixChannel, "api-keys": domain.PrefixAPIKey,
 	"business-hours": domain.PrefixBusinessHours, "sla-policies": domain.PrefixSLAPolicy, "routing-rules": domain.PrefixRoutingRule,
-	"{tag_id}": domain.PrefixTag, "{user_id}": domain.PrefixUser,
+	"webhook-endpoints": domain.PrefixWebhookEndpoint,
+	"{tag_id}":          domain.PrefixTag, "{user_id}": domain.PrefixUser,
 }
 
 // sweepFieldKinds names the object an input field refers to, for fields

@@ -318,6 +318,19 @@ type CreateUserInput struct {
 	QueueIds []string     `json:"queueIds,omitempty"`
 }
 
+type CreateWebhookEndpointInput struct {
+	URL         string   `json:"url"`
+	EventTypes  []string `json:"eventTypes"`
+	Description *string  `json:"description,omitempty"`
+}
+
+type CreateWebhookEndpointPayload struct {
+	WebhookEndpoint *domain.WebhookEndpoint `json:"webhookEndpoint,omitempty"`
+	// The signing secret (whsec_…), shown only here.
+	Secret     *string      `json:"secret,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type DeactivateUserInput struct {
 	UserID string `json:"userId"`
 }
@@ -404,6 +417,15 @@ type DeleteTagInput struct {
 type DeleteTagPayload struct {
 	DeletedTagID *string      `json:"deletedTagId,omitempty"`
 	UserErrors   []*UserError `json:"userErrors"`
+}
+
+type DeleteWebhookEndpointInput struct {
+	WebhookEndpointID string `json:"webhookEndpointId"`
+}
+
+type DeleteWebhookEndpointPayload struct {
+	DeletedWebhookEndpointID *string      `json:"deletedWebhookEndpointId,omitempty"`
+	UserErrors               []*UserError `json:"userErrors"`
 }
 
 // NOTIFY needs notifyUserIds, MOVE_QUEUE queueId, TAG tagId.
@@ -528,6 +550,20 @@ type QueuePayload struct {
 	UserErrors []*UserError  `json:"userErrors"`
 }
 
+type ReplayWebhookInput struct {
+	WebhookEndpointID string `json:"webhookEndpointId"`
+	// One event, whatever its type; or since and until: at most 1000 events of the endpoint's types created in [since, until).
+	EventID *string    `json:"eventId,omitempty"`
+	Since   *time.Time `json:"since,omitempty"`
+	Until   *time.Time `json:"until,omitempty"`
+}
+
+type ReplayWebhookPayload struct {
+	// How many deliveries were enqueued.
+	Enqueued   *int         `json:"enqueued,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type ReplyButtonInput struct {
 	// Comes back as the answer's replyId; at most 256 characters, unique.
 	ID string `json:"id"`
@@ -537,6 +573,12 @@ type ReplyButtonInput struct {
 
 type RevokeAPIKeyInput struct {
 	APIKeyID string `json:"apiKeyId"`
+}
+
+type RotateWebhookSecretInput struct {
+	WebhookEndpointID string `json:"webhookEndpointId"`
+	// How long the current secret keeps signing next to the new one (default 86400; 0 stops it at once; at most 604800).
+	OverlapSeconds *int `json:"overlapSeconds,omitempty"`
 }
 
 // Where a message would go, and why.
@@ -755,6 +797,16 @@ type TemplateParameterInput struct {
 	Value string  `json:"value"`
 }
 
+type TestWebhookEndpointInput struct {
+	WebhookEndpointID string `json:"webhookEndpointId"`
+}
+
+type TestWebhookEndpointPayload struct {
+	// The webhook.test event sent to the endpoint.
+	EventID    *string      `json:"eventId,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // Hands a conversation to another queue (it leaves its agent and the queue
 // may assign it automatically), to an agent of its queue or of the target
 // queue, or both. At least one of queueId and assigneeId.
@@ -863,6 +915,15 @@ type UpdateUserInput struct {
 	QueueIds     []string             `json:"queueIds,omitempty"`
 }
 
+type UpdateWebhookEndpointInput struct {
+	WebhookEndpointID string   `json:"webhookEndpointId"`
+	URL               *string  `json:"url,omitempty"`
+	EventTypes        []string `json:"eventTypes,omitempty"`
+	Description       *string  `json:"description,omitempty"`
+	// Enabling a disabled endpoint resumes it from where it stopped reading events.
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
 type UpdateWorkspaceInput struct {
 	Name     *string `json:"name,omitempty"`
 	Timezone *string `json:"timezone,omitempty"`
@@ -932,6 +993,22 @@ type UserFilter struct {
 type UserPayload struct {
 	User       *domain.User `json:"user,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type WebhookDeliveryConnection struct {
+	Edges    []*WebhookDeliveryEdge    `json:"edges"`
+	Nodes    []*domain.WebhookDelivery `json:"nodes"`
+	PageInfo *PageInfo                 `json:"pageInfo"`
+}
+
+type WebhookDeliveryEdge struct {
+	Cursor string                  `json:"cursor"`
+	Node   *domain.WebhookDelivery `json:"node"`
+}
+
+type WebhookEndpointPayload struct {
+	WebhookEndpoint *domain.WebhookEndpoint `json:"webhookEndpoint,omitempty"`
+	UserErrors      []*UserError            `json:"userErrors"`
 }
 
 // The first-level bot: greets a new conversation with a menu, reads the answer and routes it. The
