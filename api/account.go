@@ -31,6 +31,8 @@ type workspaceView struct {
 	// OfflineGraceMinutes: how long an agent may stay offline before their
 	// open conversations return to their queues.
 	OfflineGraceMinutes int `json:"offline_grace_minutes"`
+	// DefaultCountry reads phone numbers typed without a country code.
+	DefaultCountry string `json:"default_country"`
 	// EventRetentionDays: how long events (feed, audit log) are kept.
 	EventRetentionDays int `json:"event_retention_days"`
 }
@@ -41,7 +43,7 @@ func viewWorkspace(w *domain.Workspace) workspaceView {
 		UpdatedAt: stamp(w.UpdatedAt), PendingAfterReply: w.Lifecycle.PendingAfterReply,
 		ReopenWindowHours:     w.Lifecycle.ReopenWindow.Hours(),
 		AutoClosePendingHours: w.Lifecycle.AutoClosePending.Hours(), OfflineGraceMinutes: w.OfflineGraceMinutes,
-		EventRetentionDays: w.EventRetentionDays}
+		EventRetentionDays: w.EventRetentionDays, DefaultCountry: w.DefaultCountry}
 }
 
 type workspaceUpdateRequest struct {
@@ -55,6 +57,7 @@ type workspaceUpdateRequest struct {
 	ReopenWindowHours     *float64 `json:"reopen_window_hours"`
 	AutoClosePendingHours *float64 `json:"auto_close_pending_hours"`
 	OfflineGraceMinutes   *int     `json:"offline_grace_minutes"`
+	DefaultCountry        *string  `json:"default_country"`
 	EventRetentionDays    *int     `json:"event_retention_days"`
 }
 
@@ -86,7 +89,7 @@ func (h *handlers) updateWorkspace(c *gin.Context) {
 			DefaultQueueID: req.DefaultQueueID, Lifecycle: domain.LifecycleUpdate{
 				PendingAfterReply: req.PendingAfterReply, ReopenWindowHours: req.ReopenWindowHours,
 				AutoClosePendingHours: req.AutoClosePendingHours},
-			OfflineGraceMinutes: req.OfflineGraceMinutes, EventRetentionDays: req.EventRetentionDays})
+			OfflineGraceMinutes: req.OfflineGraceMinutes, EventRetentionDays: req.EventRetentionDays, DefaultCountry: req.DefaultCountry})
 	if err != nil {
 		fail(c, err)
 		return

@@ -13,6 +13,10 @@ func (h *handlers) registerContacts(g *gin.RouterGroup) {
 	g.POST("/contacts", h.createContact)
 	g.GET("/contacts/:id", h.getContact)
 	g.PATCH("/contacts/:id", h.updateContact)
+	g.DELETE("/contacts/:id", h.deleteContact)
+	g.POST("/contacts/upsert", h.upsertContact)
+	g.POST("/contacts/:id/merge", h.mergeContacts)
+	g.GET("/contacts/export", h.exportContacts)
 	g.PUT("/contacts/:id/tags/:tag_id", h.tagContact(true))
 	g.DELETE("/contacts/:id/tags/:tag_id", h.tagContact(false))
 }
@@ -27,6 +31,7 @@ type contactView struct {
 	CustomAttributes map[string]any `json:"custom_attributes"`
 	LeadSource       *referralView  `json:"lead_source"`
 	Tags             []string       `json:"tags"`
+	ExternalRefs     []externalRef  `json:"external_refs"`
 	CreatedAt        timestamp      `json:"created_at"`
 	UpdatedAt        timestamp      `json:"updated_at"`
 }
@@ -37,7 +42,8 @@ func viewContact(c *domain.Contact) contactView {
 		attrs = map[string]any{}
 	}
 	return contactView{ID: c.ID, WaID: nullable(c.WaID), UserID: nullable(c.UserID), PhoneE164: nullable(c.PhoneE164), Name: c.Name,
-		Email: nullable(c.Email), CustomAttributes: attrs, LeadSource: viewReferral(c.LeadSource), Tags: ids(c.TagIDs), CreatedAt: stamp(c.CreatedAt),
+		Email: nullable(c.Email), CustomAttributes: attrs, LeadSource: viewReferral(c.LeadSource), Tags: ids(c.TagIDs), ExternalRefs: viewExternalRefs(c.ExternalRefs),
+		CreatedAt: stamp(c.CreatedAt),
 		UpdatedAt: stamp(c.UpdatedAt)}
 }
 
@@ -49,11 +55,15 @@ type contactRequest struct {
 	Name             *string         `json:"name"`
 	Email            *string         `json:"email"`
 	CustomAttributes *map[string]any `json:"custom_attributes"`
+	// Phone is a number in any format, read in the workspace's
+	// default_country.
+	Phone        *string        `json:"phone"`
+	ExternalRefs *[]externalRef `json:"external_refs"`
 }
 
 func (r contactRequest) input() domain.ContactInput {
 	return domain.ContactInput{WaID: r.WaID, PhoneE164: r.PhoneE164, Name: r.Name, Email: r.Email,
-		CustomAttributes: r.CustomAttributes}
+		CustomAttributes: r.CustomAttributes, Phone: r.Phone, ExternalRefs: domainExternalRefs(r.ExternalRefs)}
 }
 
 func (h *handlers) listContacts(c *gin.Context) {
@@ -62,9 +72,13 @@ func (h *handlers) listContacts(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	contacts, err := h.svc.Contacts(c.Request.Context(),
-		domain.ContactFilter{Text: c.Query("q"), TagID: c.Query("tag_id"),
-			MovedFromChannelID: c.Query("moved_from_channel_id"), Page: page})
+	f, err := contactFilter(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	f.Page = page
+	contacts, err := h.svc.Contacts(c.Request.Context(), f)
 	if err != nil {
 		fail(c, err)
 		return

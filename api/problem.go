@@ -35,6 +35,9 @@ type problem struct {
 	// ExistingID is, on a 409 caused by an existing record (a contact
 	// with the same wa_id), that record's id in the caller's workspace.
 	ExistingID string `json:"existing_id,omitempty"`
+	// MergedInto is, on a 404 for a contact merged into another, the
+	// survivor's id.
+	MergedInto string `json:"merged_into,omitempty"`
 }
 
 // problemField names one offending input.
@@ -83,6 +86,9 @@ func newProblem(err error, requestID string) problem {
 	}
 	if e, ok := domain.AsError(err); ok && code == domain.CodeConflict {
 		p.ExistingID = e.ExistingID
+	}
+	if e, ok := domain.AsError(err); ok && code == domain.CodeNotFound {
+		p.MergedInto = e.MergedInto
 	}
 	// Messages may quote the caller's input (an unknown field's name, say):
 	// a short excerpt names it, a whole body is never echoed back.

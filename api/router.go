@@ -98,6 +98,7 @@ func NewRouter(d Deps) *gin.Engine {
 
 	registerWhatsApp(r, d.Service, d.WhatsApp, newWebhookMetrics(d.Registry))
 	h.registerMediaUpload(r, d.MaxUploadBytes, auth, limit)
+	h.registerContactImport(r, auth, limit)
 	v1 := r.Group("/v1", apiBody, noStore)
 	h.registerAuth(v1, auth, limit)
 	private := v1.Group("", auth, limit)
@@ -117,6 +118,7 @@ func NewRouter(d Deps) *gin.Engine {
 	h.registerSLAPolicies(private)
 	h.registerWelcomeBot(private)
 	h.registerRoutingRules(private)
+	h.registerWebhookEndpoints(private)
 	h.registerEvents(private)
 	return r
 }

@@ -88,6 +88,8 @@ type WorkspaceUpdate struct {
 	Lifecycle      LifecycleUpdate
 	// OfflineGraceMinutes: 1 to a week.
 	OfflineGraceMinutes *int
+	// DefaultCountry: ISO 3166 alpha-2, for phone numbers typed without +.
+	DefaultCountry *string
 	// EventRetentionDays: MinEventRetentionDays to MaxEventRetentionDays.
 	EventRetentionDays *int
 }
@@ -108,6 +110,12 @@ func (s *Service) UpdateWorkspace(ctx context.Context, in WorkspaceUpdate) (*Wor
 		setIf(&w.Name, in.Name)
 		setIf(&w.Timezone, in.Timezone)
 		setIf(&w.Locale, in.Locale)
+		if in.DefaultCountry != nil {
+			if *in.DefaultCountry == "" {
+				return FieldError("default_country", "default_country must be an ISO 3166 alpha-2 country code such as PE or MX")
+			}
+			w.DefaultCountry = *in.DefaultCountry
+		}
 		if in.EventRetentionDays != nil {
 			if *in.EventRetentionDays == 0 { // Validate would read 0 as "the default"
 				return FieldError("event_retention_days", "event_retention_days must be between %d and %d",

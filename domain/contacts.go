@@ -22,6 +22,9 @@ func (s *Service) Contacts(ctx context.Context, f ContactFilter) (Page[*Contact]
 	if len(f.Text) > 200 {
 		return Page[*Contact]{}, FieldError("q", "search text must have at most 200 characters")
 	}
+	if err := s.normalizeContactFilter(ctx, &f); err != nil {
+		return Page[*Contact]{}, err
+	}
 	pq, err := f.Page.Query()
 	if err != nil {
 		return Page[*Contact]{}, err
@@ -29,7 +32,8 @@ func (s *Service) Contacts(ctx context.Context, f ContactFilter) (Page[*Contact]
 	return s.store.FindContacts(ctx, f, pq)
 }
 
-// Contact returns one contact. Errors: not_found.
+// Contact returns one live contact. Errors: not_found (for a merged
+// contact it names the survivor in MergedInto).
 func (s *Service) Contact(ctx context.Context, id string) (*Contact, error) {
 	if _, err := principal(ctx); err != nil {
 		return nil, err
@@ -37,7 +41,18 @@ func (s *Service) Contact(ctx context.Context, id string) (*Contact, error) {
 	if !ValidID(PrefixContact, id) {
 		return nil, NotFound("contact")
 	}
-	return s.store.FindContact(ctx, id)
+	c, err := s.store.FindContact(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.MergedInto != "" {
+		return nil, &Error{Code: CodeNotFound, MergedInto: c.MergedInto,
+			Message: "contact " + id + " was merged into contact " + c.MergedInto}
+	}
+	if c.DeletedAt != nil {
+		return nil, NotFound("contact")
+	}
+	return c, nil
 }
 
 // ContactsByIDs loads contacts for batching; missing ids are skipped.
@@ -58,24 +73,34 @@ func (s *Service) CreateContact(ctx context.Context, in ContactInput) (*Contact,
 	if err := p.may(access.EditContact); err != nil {
 		return nil, err
 	}
+	if in, err = s.normalizeContactInput(ctx, in); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	c := &Contact{ID: NewID(PrefixContact), WorkspaceID: p.WorkspaceID, CustomAttributes: map[string]any{},
 		CreatedAt: now, UpdatedAt: now}
 	applyContactInput(c, in)
-	created, err := s.createContact(ctx, c)
+	created, err := s.createContact(ctx, c, in.ExternalRefs)
 	if err != nil {
-		return nil, s.waIDTaken(ctx, c, err)
+		return nil, s.contactTaken(ctx, c, err)
 	}
 	return created, nil
 }
 
-// createContact validates and stores a new contact with its event.
-func (s *Service) createContact(ctx context.Context, c *Contact) (*Contact, error) {
+// createContact validates and stores a new contact, its external refs and
+// its event.
+func (s *Service) createContact(ctx context.Context, c *Contact, refs *[]ExternalRef) (*Contact, error) {
+	if refs != nil && len(c.ExternalRefs) == 0 {
+		c.ExternalRefs = *refs // stored with the contact below
+	}
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.CreateContact(ctx, c); err != nil {
+			return err
+		}
+		if err := s.addExternalRefs(ctx, c, refs); err != nil {
 			return err
 		}
 		return s.record(ctx, EventContactCreated, c.ID, map[string]any{"contact_id": c.ID})
@@ -84,6 +109,25 @@ func (s *Service) createContact(ctx context.Context, c *Contact) (*Contact, erro
 		return nil, err
 	}
 	return c, nil
+}
+
+// addExternalRefs adds refs to c (stored and in memory).
+func (s *Service) addExternalRefs(ctx context.Context, c *Contact, refs *[]ExternalRef) error {
+	if refs == nil || len(*refs) == 0 {
+		return nil
+	}
+	if err := s.store.AddContactExternalRefs(ctx, c.ID, *refs, s.now()); err != nil {
+		return err
+	}
+	for _, r := range *refs {
+		if c.ExternalRefs == nil {
+			c.ExternalRefs = []ExternalRef{}
+		}
+		if !slices.Contains(c.ExternalRefs, r) {
+			c.ExternalRefs = append(c.ExternalRefs, r)
+		}
+	}
+	return nil
 }
 
 // UpdateContact changes a contact. Errors: not_found, invalid, conflict (as
@@ -96,38 +140,60 @@ func (s *Service) UpdateContact(ctx context.Context, id string, in ContactInput)
 	if err := mayEditContacts(ctx); err != nil {
 		return nil, err
 	}
+	if in, err = s.normalizeContactInput(ctx, in); err != nil {
+		return nil, err
+	}
 	applyContactInput(c, in)
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
 	c.UpdatedAt = s.now()
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
-		if err := s.store.UpdateContact(ctx, c); err != nil {
-			return err
-		}
-		return s.record(ctx, EventContactUpdated, c.ID, map[string]any{"contact_id": c.ID})
+		return s.updateContact(ctx, c, in.ExternalRefs)
 	})
 	if err != nil {
-		return nil, s.waIDTaken(ctx, c, err)
+		return nil, s.contactTaken(ctx, c, err)
 	}
 	return c, nil
 }
 
-// waIDTaken names, on a conflict writing c, the contact that already holds
-// its wa_id, so the caller can recover without searching. The lookup runs
-// after the failed transaction and, like every read, only in the caller's
-// workspace: wa_ids are unique per workspace, so another workspace's
-// contact never conflicts and is never named.
-func (s *Service) waIDTaken(ctx context.Context, c *Contact, err error) error {
-	if ErrorCode(err) != CodeConflict || c.WaID == "" {
+// updateContact stores a validated contact, its new refs and its event.
+func (s *Service) updateContact(ctx context.Context, c *Contact, refs *[]ExternalRef) error {
+	if err := s.store.UpdateContact(ctx, c); err != nil {
 		return err
 	}
-	existing, ferr := s.store.FindContactByWaID(ctx, c.WaID)
-	if ferr != nil || existing.ID == c.ID {
-		return err // the conflict was something else
+	if err := s.addExternalRefs(ctx, c, refs); err != nil {
+		return err
 	}
-	return &Error{Code: CodeConflict, Field: "wa_id", ExistingID: existing.ID,
-		Message: "contact " + existing.ID + " already has this wa_id"}
+	return s.record(ctx, EventContactUpdated, c.ID, map[string]any{"contact_id": c.ID})
+}
+
+// contactTaken names, on a conflict writing c, the contact that already
+// holds its wa_id, BSUID, phone or email, so the caller can recover
+// without searching. The lookups run after the failed transaction and,
+// like every read, only in the caller's workspace: these ids are unique
+// per workspace, so another workspace's contact never conflicts and is
+// never named.
+func (s *Service) contactTaken(ctx context.Context, c *Contact, err error) error {
+	if e, ok := AsError(err); !ok || e.Code != CodeConflict || e.ExistingID != "" {
+		return err
+	}
+	for _, key := range []struct {
+		field, value string
+		find         func(context.Context, string) (*Contact, error)
+	}{
+		{"wa_id", c.WaID, s.store.FindContactByWaID}, {"user_id", c.UserID, s.store.FindContactByUserID},
+		{"phone_e164", c.PhoneE164, s.store.FindContactByPhone}, {"email", c.Email, s.store.FindContactByEmail},
+	} {
+		if key.value == "" {
+			continue
+		}
+		if existing, ferr := key.find(ctx, key.value); ferr == nil && existing.ID != c.ID {
+			return &Error{Code: CodeConflict, Field: key.field, ExistingID: existing.ID,
+				Message: "contact " + existing.ID + " already has this " + key.field}
+		}
+	}
+	return err // the conflict was something else
 }
 
 func applyContactInput(c *Contact, in ContactInput) {

@@ -38,6 +38,9 @@ type Error struct {
 	// contact already holding the wa_id), that record's id, so the caller
 	// can use it instead of searching for it.
 	ExistingID string
+	// MergedInto is, on a not_found for a merged contact, the survivor's
+	// id, so a caller holding the old id can follow it.
+	MergedInto string
 }
 
 func (e *Error) Error() string {

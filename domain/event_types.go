@@ -34,6 +34,12 @@ const (
 	EventContactUpdated       = "contact.updated"
 	EventContactNumberChanged = "contact.number_changed"
 	EventContactUserIDChanged = "contact.user_id_changed"
+	EventContactDeleted       = "contact.deleted"
+	// contact.merged's subject is the survivor.
+	EventContactMerged = "contact.merged"
+	// Bulk transfers (subject: the workspace).
+	EventContactsImported = "contacts.imported"
+	EventContactsExported = "contacts.exported"
 
 	// Security (subject: the user or key concerned).
 	EventLoginSucceeded   = "auth.login_succeeded"
@@ -74,6 +80,14 @@ const (
 	EventTagCreated           = "tag.created"
 	EventTagUpdated           = "tag.updated"
 	EventTagDeleted           = "tag.deleted"
+	// Outbound webhooks (subject: the endpoint). webhook.test is sent by
+	// POST .../test to its endpoint alone, never to subscribers.
+	EventWebhookEndpointCreated  = "webhook_endpoint.created"
+	EventWebhookEndpointUpdated  = "webhook_endpoint.updated"
+	EventWebhookEndpointDeleted  = "webhook_endpoint.deleted"
+	EventWebhookEndpointRotated  = "webhook_endpoint.secret_rotated"
+	EventWebhookEndpointDisabled = "webhook_endpoint.disabled"
+	EventWebhookTest             = "webhook.test"
 )
 
 // EventTypes lists every type the feed and the audit log know, so a
@@ -84,7 +98,8 @@ var EventTypes = []string{
 	EventConversationUntagged, EventConversationRouted, EventSLAWarning, EventSLABreached,
 	EventMessageCreated, EventMessageStatusChanged, EventMessageMediaReady, EventMessageMediaFailed,
 	EventNoteCreated, EventTaskCreated, EventTaskCompleted, EventContactCreated, EventContactUpdated,
-	EventContactNumberChanged, EventContactUserIDChanged,
+	EventContactNumberChanged, EventContactUserIDChanged, EventContactDeleted, EventContactMerged,
+	EventContactsImported, EventContactsExported,
 	EventLoginSucceeded, EventLoginFailed, EventAPIKeyCreated, EventAPIKeyRevoked, EventUserCreated,
 	EventUserRoleChanged, EventUserDeactivated, EventUserReactivated, EventAuditLogExported,
 	EventWorkspaceUpdated, EventChannelCreated, EventChannelUpdated, EventChannelDeleted,
@@ -94,6 +109,8 @@ var EventTypes = []string{
 	EventCloseReasonCreated, EventCloseReasonUpdated, EventCloseReasonDeleted,
 	EventQueueCreated, EventQueueUpdated, EventQueueDeleted, EventQueueMemberAdded,
 	EventQueueMemberRemoved, EventTagCreated, EventTagUpdated, EventTagDeleted,
+	EventWebhookEndpointCreated, EventWebhookEndpointUpdated, EventWebhookEndpointDeleted,
+	EventWebhookEndpointRotated, EventWebhookEndpointDisabled, EventWebhookTest,
 }
 
 // KnownEventType reports whether t is one of EventTypes.

@@ -68,7 +68,8 @@ type InboundStore interface {
 	FindContactByWaID(ctx context.Context, waID string) (*Contact, error)
 	// FindContactByUserID finds a contact by BSUID.
 	FindContactByUserID(ctx context.Context, userID string) (*Contact, error)
-	// FindContactByPhone returns the oldest contact with that E.164 number.
+	// FindContactByPhone returns the live contact with that E.164 number
+	// (one at most).
 	FindContactByPhone(ctx context.Context, phoneE164 string) (*Contact, error)
 	// FindSender finds a message's sender in one lookup: by BSUID, else
 	// wa_id, else the oldest contact with the E.164 number; empty ids are

@@ -65,9 +65,12 @@ func (s *Service) contactForSender(ctx context.Context, waID, userID, profileNam
 	}
 	c, err = s.findSender(ctx, waID, userID, e164)
 	if ErrorCode(err) == CodeNotFound {
+		if survivor := s.mergedSender(ctx, waID, userID); survivor != nil {
+			return survivor, false, nil
+		}
 		now := s.now()
 		c, err = s.createContact(ctx, &Contact{ID: NewID(PrefixContact), WaID: waID,
-			UserID: userID, PhoneE164: e164, Name: name, CustomAttributes: map[string]any{}, CreatedAt: now, UpdatedAt: now})
+			UserID: userID, PhoneE164: e164, Name: name, CustomAttributes: map[string]any{}, CreatedAt: now, UpdatedAt: now}, nil)
 		return c, err == nil, err
 	}
 	if err != nil {
@@ -80,7 +83,7 @@ func (s *Service) contactForSender(ctx context.Context, waID, userID, profileNam
 	if c.UserID == "" && userID != "" && s.unclaimed(ctx, s.store.FindContactByUserID, userID) {
 		c.UserID, changed = userID, true
 	}
-	if c.PhoneE164 == "" && e164 != "" {
+	if c.PhoneE164 == "" && e164 != "" && s.unclaimed(ctx, s.store.FindContactByPhone, e164) {
 		c.PhoneE164, changed = e164, true
 	}
 	if c.Name == "" && name != "" {
@@ -101,6 +104,21 @@ func (s *Service) findSender(ctx context.Context, waID, userID, e164 string) (*C
 		return nil, NotFound("contact")
 	}
 	return s.store.FindSender(ctx, waID, userID, e164)
+}
+
+// mergedSender is the live contact that a merged contact with these
+// WhatsApp ids was merged into, or nil: a message from a duplicate
+// someone merged lands on the survivor.
+func (s *Service) mergedSender(ctx context.Context, waID, userID string) *Contact {
+	id, err := s.store.FindMergedSurvivor(ctx, waID, userID)
+	if err != nil {
+		return nil
+	}
+	c, err := s.store.FindContact(ctx, id)
+	if err != nil || c.DeletedAt != nil {
+		return nil
+	}
+	return c
 }
 
 // unclaimed reports whether no contact holds id yet. A lookup error counts

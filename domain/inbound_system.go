@@ -35,7 +35,12 @@ func (s *Service) followNumberChange(ctx context.Context, contact *Contact, noti
 	old := contact.WaID
 	contact.WaID, contact.UpdatedAt = notice.NewWaID, s.now()
 	if s.opts.PhoneE164 != nil {
+		// The new number's E.164, unless another contact has it (phones
+		// are unique among live contacts): then the old one is cleared.
 		contact.PhoneE164 = s.opts.PhoneE164(notice.NewWaID)
+		if contact.PhoneE164 != "" && !s.unclaimed(ctx, s.store.FindContactByPhone, contact.PhoneE164) {
+			contact.PhoneE164 = ""
+		}
 	}
 	if err := s.store.UpdateContact(ctx, contact); err != nil {
 		return err

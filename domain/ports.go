@@ -106,6 +106,19 @@ type ContactStore interface {
 	TouchContact(ctx context.Context, id string, at time.Time) error
 	AddContactTag(ctx context.Context, contactID, tagID string) error
 	RemoveContactTag(ctx context.Context, contactID, tagID string) error
+	// The CRM bridge: lookups of live contacts by the keys an upsert
+	// matches on (each unique among live contacts), external refs, soft
+	// delete and merge.
+	FindContactByEmail(ctx context.Context, email string) (*Contact, error)
+	FindContactByExternalRef(ctx context.Context, ref ExternalRef) (*Contact, error)
+	// AddContactExternalRefs: conflict (with ExistingID) when another
+	// contact holds one of them.
+	AddContactExternalRefs(ctx context.Context, contactID string, refs []ExternalRef, at time.Time) error
+	DeleteContact(ctx context.Context, id string, at time.Time) error
+	MergeContacts(ctx context.Context, survivorID, mergedID string, at time.Time) error
+	// FindMergedSurvivor: the contact a merged contact with this wa_id
+	// (else BSUID) was merged into; not_found when none.
+	FindMergedSurvivor(ctx context.Context, waID, userID string) (string, error)
 }
 
 // ConversationStore persists conversations and their tags.
@@ -233,6 +246,7 @@ type Store interface {
 	BoardStore
 	AssignmentStore
 	RateCounterStore
+	WebhookStore
 }
 
 // PasswordHasher hashes and checks passwords (argon2id in production).

@@ -42,6 +42,8 @@ type Options struct {
 	// LiveBuffer is how many events a live subscriber may fall behind
 	// before it is dropped (default 256).
 	LiveBuffer int
+	// Webhooks configures outbound webhooks (webhook_types.go).
+	Webhooks WebhookOptions
 }
 
 // Service holds the business rules of the inbox. Adapters (REST, GraphQL,
@@ -75,6 +77,9 @@ func NewService(store Store, hasher PasswordHasher, opts Options) *Service {
 	}
 	if opts.LiveBuffer <= 0 {
 		opts.LiveBuffer = defaultLiveBuffer
+	}
+	if opts.Webhooks.RetryUnit <= 0 {
+		opts.Webhooks.RetryUnit = time.Second
 	}
 	if opts.LoginWindow == 0 {
 		opts.LoginWindow = 15 * time.Minute

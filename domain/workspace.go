@@ -3,6 +3,8 @@ package domain
 import (
 	"strings"
 	"time"
+
+	"github.com/centralita/centralita/domain/phone"
 )
 
 // Partner is an agency that runs several client workspaces. Its API comes
@@ -32,6 +34,9 @@ type Workspace struct {
 	// OfflineGraceMinutes is how long an agent may stay offline before
 	// their open conversations return to their queues.
 	OfflineGraceMinutes int
+	// DefaultCountry (ISO 3166 alpha-2) is where phone numbers typed
+	// without a country code are read ("987 654 321" is +51… in "PE").
+	DefaultCountry string
 	// EventRetentionDays is how long the workspace's events (its feed and
 	// audit log) are kept; housekeeping deletes older ones.
 	EventRetentionDays int
@@ -62,6 +67,12 @@ func (w *Workspace) Validate() error {
 	}
 	if w.OfflineGraceMinutes < 1 || w.OfflineGraceMinutes > maxOfflineGraceMinutes {
 		return FieldError("offline_grace_minutes", "offline_grace_minutes must be between 1 and %d", maxOfflineGraceMinutes)
+	}
+	if w.DefaultCountry == "" {
+		w.DefaultCountry = phone.DefaultCountry
+	}
+	if !phone.ValidCountry(w.DefaultCountry) {
+		return FieldError("default_country", "default_country must be an ISO 3166 alpha-2 country code such as PE or MX")
 	}
 	if w.EventRetentionDays == 0 {
 		w.EventRetentionDays = DefaultEventRetentionDays

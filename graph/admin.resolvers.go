@@ -43,7 +43,7 @@ func (r *mutationResolver) UpdateWorkspace(ctx context.Context, input model.Upda
 		Timezone: input.Timezone, Locale: input.Locale, DefaultQueueID: input.DefaultQueueID,
 		Lifecycle: domain.LifecycleUpdate{PendingAfterReply: input.PendingAfterReply,
 			ReopenWindowHours: input.ReopenWindowHours, AutoClosePendingHours: input.AutoClosePendingHours},
-		OfflineGraceMinutes: input.OfflineGraceMinutes, EventRetentionDays: input.EventRetentionDays}))
+		OfflineGraceMinutes: input.OfflineGraceMinutes, EventRetentionDays: input.EventRetentionDays, DefaultCountry: input.DefaultCountry}))
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,8 @@ func (r *contactResolver) Conversations(ctx context.Context, obj *domain.Contact
 // CreateContact is the resolver for the createContact field.
 func (r *mutationResolver) CreateContact(ctx context.Context, input model.CreateContactInput) (*model.ContactPayload, error) {
 	c, userErrors, err := result(r.svc.CreateContact(ctx, domain.ContactInput{WaID: input.WaID, PhoneE164: input.PhoneE164,
-		Name: input.Name, Email: input.Email, CustomAttributes: attributes(input.CustomAttributes)}))
+		Name: input.Name, Email: input.Email, CustomAttributes: attributes(input.CustomAttributes),
+		Phone: input.Phone, ExternalRefs: externalRefs(input.ExternalRefs)}))
 	if err != nil {
 		return nil, err
 	}
@@ -67,18 +68,58 @@ func (r *mutationResolver) CreateContact(ctx context.Context, input model.Create
 func (r *mutationResolver) UpdateContact(ctx context.Context, input model.UpdateContactInput) (*model.ContactPayload, error) {
 	c, userErrors, err := result(r.svc.UpdateContact(ctx, input.ContactID, domain.ContactInput{WaID: input.WaID,
 		PhoneE164: input.PhoneE164, Name: input.Name, Email: input.Email,
-		CustomAttributes: attributes(input.CustomAttributes)}))
+		CustomAttributes: attributes(input.CustomAttributes), Phone: input.Phone, ExternalRefs: externalRefs(input.ExternalRefs)}))
 	if err != nil {
 		return nil, err
 	}
 	return &model.ContactPayload{Contact: c, UserErrors: userErrors}, nil
 }
 
+// UpsertContact is the resolver for the upsertContact field.
+func (r *mutationResolver) UpsertContact(ctx context.Context, input model.UpsertContactInput) (*model.UpsertContactPayload, error) {
+	contact, created, err := r.svc.UpsertContact(ctx, contactMatch(input.Match), domain.ContactInput{WaID: input.WaID,
+		Phone: input.Phone, PhoneE164: input.PhoneE164, Name: input.Name, Email: input.Email,
+		CustomAttributes: attributes(input.CustomAttributes), ExternalRefs: externalRefs(input.ExternalRefs)})
+	c, userErrors, err := result(contact, err)
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpsertContactPayload{Contact: c, Created: created && c != nil, UserErrors: userErrors}, nil
+}
+
+// DeleteContact is the resolver for the deleteContact field.
+func (r *mutationResolver) DeleteContact(ctx context.Context, input model.DeleteContactInput) (*model.DeleteContactPayload, error) {
+	err := r.svc.DeleteContact(ctx, input.ContactID)
+	_, userErrors, err := result(&input.ContactID, err)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.DeleteContactPayload{UserErrors: userErrors}
+	if len(userErrors) == 0 {
+		out.DeletedContactID = &input.ContactID
+	}
+	return out, nil
+}
+
+// MergeContacts is the resolver for the mergeContacts field.
+func (r *mutationResolver) MergeContacts(ctx context.Context, input model.MergeContactsInput) (*model.MergeContactsPayload, error) {
+	c, userErrors, err := result(r.svc.MergeContacts(ctx, input.SurvivorID, input.ContactID))
+	if err != nil {
+		return nil, err
+	}
+	out := &model.MergeContactsPayload{Contact: c, UserErrors: userErrors}
+	if c != nil {
+		out.MergedContactID = &input.ContactID
+	}
+	return out, nil
+}
+
 // Contacts is the resolver for the contacts field.
 func (r *queryResolver) Contacts(ctx context.Context, first *int, after *string, filter *model.ContactFilter, sort *domain.Sort) (*model.ContactConnection, error) {
 	f := deref(filter)
-	p, err := r.svc.Contacts(ctx, domain.ContactFilter{Text: deref(f.Text), TagID: deref(f.TagID),
-		MovedFromChannelID: deref(f.MovedFromChannelID), Page: syncPageRequest(first, after, f.UpdatedSince, sort)})
+	df := contactFilter(f)
+	df.Page = syncPageRequest(first, after, f.UpdatedSince, sort)
+	p, err := r.svc.Contacts(ctx, df)
 	if err != nil {
 		return nil, err
 	}

@@ -104,6 +104,9 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				}
 				out.Extensions["field"] = name
 			}
+			if e.MergedInto != "" {
+				out.Extensions["mergedInto"] = e.MergedInto
+			}
 			if e.RetryAfterSeconds > 0 {
 				out.Extensions["retryAfterSeconds"] = e.RetryAfterSeconds
 			}

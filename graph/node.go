@@ -47,6 +47,8 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		n, err = nonNil(r.svc.BusinessHours(ctx, id))
 	case domain.PrefixSLAPolicy:
 		n, err = nonNil(r.svc.SLAPolicy(ctx, id))
+	case domain.PrefixWebhookEndpoint:
+		n, err = nonNil(r.svc.WebhookEndpoint(ctx, id))
 	default:
 		err = domain.NotFound("node")
 	}

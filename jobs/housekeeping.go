@@ -12,8 +12,9 @@ import (
 
 // HousekeepingArgs is the periodic job that deletes what has outlived its
 // use: receipts parked for messages that never appeared, the API's rate
-// counters of windows long past, and events older than their workspace's
-// event_retention_days.
+// counters of windows long past, events older than their workspace's
+// event_retention_days, and webhook delivery attempts older than the log
+// keeps.
 type HousekeepingArgs struct{}
 
 // Kind implements river.JobArgs.
@@ -48,7 +49,17 @@ func (w *housekeepingWorker) Work(ctx context.Context, _ *river.Job[Housekeeping
 	if events > 0 {
 		w.logger.InfoContext(ctx, "pruned expired events", "count", events)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	attempts, err := w.svc.PruneWebhookDeliveries(ctx)
+	if err != nil {
+		return err
+	}
+	if attempts > 0 {
+		w.logger.InfoContext(ctx, "pruned webhook delivery attempts", "count", attempts)
+	}
+	return nil
 }
 
 func housekeepingPeriodicJob() *river.PeriodicJob {

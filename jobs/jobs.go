@@ -21,6 +21,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/webhooks"
 	"github.com/centralita/centralita/whatsapp"
 )
 
@@ -54,6 +55,14 @@ type Config struct {
 	// Metrics, when set, is where the job, send and media figures are
 	// registered (see metrics.go).
 	Metrics prometheus.Registerer
+	// Webhooks sends outbound webhook deliveries (nil: a sender whose
+	// client reaches public addresses only).
+	Webhooks *webhooks.Sender
+	// WebhookWorkers is how many deliveries run at once in this process
+	// (default DefaultWebhookWorkers); WebhookPoll how often the
+	// dispatcher runs without a nudge (default DefaultWebhookPoll).
+	WebhookWorkers int
+	WebhookPoll    time.Duration
 }
 
 // Runner owns the River clients.
@@ -61,6 +70,11 @@ type Runner struct {
 	start    func(ctx context.Context) error
 	stop     func(ctx context.Context) error
 	insertTx func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error
+	// insert adds a job outside any transaction and reports whether a
+	// unique job was already there.
+	insert func(ctx context.Context, args river.JobArgs) (bool, error)
+	nudge  *nudger
+	logger *slog.Logger
 }
 
 // New builds the clients on a database whose migrations (River's tables
@@ -78,6 +92,11 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 	cfg.PairBurst = cmp.Or(cfg.PairBurst, DefaultPairBurst)
 	cfg.JobTimeout = cmp.Or(cfg.JobTimeout, time.Minute)
 	cfg.RetryUnit = cmp.Or(cfg.RetryUnit, time.Second)
+	cfg.WebhookWorkers = cmp.Or(cfg.WebhookWorkers, DefaultWebhookWorkers)
+	cfg.WebhookPoll = cmp.Or(cfg.WebhookPoll, DefaultWebhookPoll)
+	if cfg.Webhooks == nil {
+		cfg.Webhooks = &webhooks.Sender{Client: webhooks.NewClient(nil), UserAgent: "Centralita-Webhooks/1"}
+	}
 	m, err := newMetrics(cfg.Metrics, newQueueCollector(cfg.SQLDB))
 	if err != nil {
 		return nil, err
@@ -91,12 +110,16 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 	media.metrics = m
 	river.AddWorker(workers, media)
 	river.AddWorker(workers, &timerWorker{svc: cfg.Service})
-	river.AddWorker(workers, &housekeepingWorker{svc: cfg.Service, logger: cmp.Or(cfg.Logger, slog.Default())})
+	logger := cmp.Or(cfg.Logger, slog.Default())
+	river.AddWorker(workers, &housekeepingWorker{svc: cfg.Service, logger: logger})
+	river.AddWorker(workers, &dispatchWorker{svc: cfg.Service, logger: logger})
+	river.AddWorker(workers, &deliveryWorker{svc: cfg.Service, sender: cfg.Webhooks, inFlight: map[string]int{}})
 	riverCfg := &river.Config{
-		Logger:       cfg.Logger,
-		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
+		Logger: cfg.Logger,
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers},
+			webhookQueue: {MaxWorkers: cfg.WebhookWorkers}, webhookDispatchQueue: {MaxWorkers: 1}},
 		Workers:      workers,
-		PeriodicJobs: []*river.PeriodicJob{housekeepingPeriodicJob()},
+		PeriodicJobs: []*river.PeriodicJob{housekeepingPeriodicJob(), dispatchPeriodicJob(cfg.WebhookPoll)},
 		// River waits an hour by default before retrying the jobs of a
 		// process that died: far too long for a customer's reply.
 		JobTimeout:  cfg.JobTimeout,
@@ -133,7 +156,11 @@ func newPostgres(ctx context.Context, cfg Config, riverCfg *river.Config, m *met
 		insertTx: func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
 			_, err := inserter.InsertTx(ctx, tx, args, opts)
 			return err
-		}}, nil
+		},
+		insert: func(ctx context.Context, args river.JobArgs) (bool, error) {
+			res, err := inserter.Insert(ctx, args, nil)
+			return err == nil && res.UniqueSkippedAsDuplicate, err
+		}, nudge: newNudger(), logger: cmp.Or(cfg.Logger, slog.Default())}, nil
 }
 
 func newSQLite(ctx context.Context, cfg Config, riverCfg *river.Config, m *metrics) (*Runner, error) {
@@ -146,7 +173,11 @@ func newSQLite(ctx context.Context, cfg Config, riverCfg *river.Config, m *metri
 		insertTx: func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
 			_, err := client.InsertTx(ctx, tx, args, opts)
 			return err
-		}}, nil
+		},
+		insert: func(ctx context.Context, args river.JobArgs) (bool, error) {
+			res, err := client.Insert(ctx, args, nil)
+			return err == nil && res.UniqueSkippedAsDuplicate, err
+		}, nudge: newNudger(), logger: cmp.Or(cfg.Logger, slog.Default())}, nil
 }
 
 // startCounting starts the workers with a subscription to River's job
@@ -170,8 +201,17 @@ func startCounting[TTx any](client *river.Client[TTx], m *metrics) func(ctx cont
 	}
 }
 
-// Start runs the workers until Stop.
-func (r *Runner) Start(ctx context.Context) error { return r.start(ctx) }
+// Start runs the workers until Stop (or ctx ends), and the goroutine
+// that turns nudges into dispatcher runs until ctx ends.
+func (r *Runner) Start(ctx context.Context) error {
+	if err := r.start(ctx); err != nil {
+		return err
+	}
+	go r.nudge.run(ctx, func(ctx context.Context) (bool, error) {
+		return r.insert(ctx, DispatchWebhooksArgs{})
+	}, r.logger)
+	return nil
+}
 
 // Stop lets running jobs finish (or ctx end); unfinished jobs run again later.
 func (r *Runner) Stop(ctx context.Context) error {

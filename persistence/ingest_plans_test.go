@@ -85,9 +85,9 @@ func TestInboundLookupsUseTheirIndexes(t *testing.T) {
 		index  string
 	}{
 		"message by wamid":     {func() { _, _ = e.store.FindMessageByProviderID(ctx, "chn_x", "wamid.x") }, "messages_provider_id"},
-		"contact by wa_id":     {func() { _, _ = e.store.FindContactByWaID(ctx, "51987654321") }, "contacts_workspace_wa_id"},
-		"sender by wa_id":      {func() { _, _ = e.store.FindSender(ctx, "51987654321", "", "") }, "contacts_workspace_wa_id"},
-		"sender by bsuid":      {func() { _, _ = e.store.FindSender(ctx, "", "US.123", "") }, "contacts_workspace_user_id"},
+		"contact by wa_id":     {func() { _, _ = e.store.FindContactByWaID(ctx, "51987654321") }, "contacts_live_wa_id"},
+		"sender by wa_id":      {func() { _, _ = e.store.FindSender(ctx, "51987654321", "", "") }, "contacts_live_wa_id"},
+		"sender by bsuid":      {func() { _, _ = e.store.FindSender(ctx, "", "US.123", "") }, "contacts_live_user_id"},
 		"last redirect notice": {func() { _, _ = e.store.LastRedirectNotice(ctx, "chn_x", "ctc_x") }, "messages_bot_by_conversation"},
 	} {
 		plan := planOf(t, e.db, tc.lookup)

@@ -14,6 +14,9 @@ type contactRow struct {
 	LeadSource       referralColumn `gorm:"column:lead_source"`
 	CreatedAt        utcTime        `gorm:"column:created_at;autoCreateTime:false"`
 	UpdatedAt        utcTime        `gorm:"column:updated_at;autoUpdateTime:false"`
+	// Read-only here: only DeleteContact and MergeContacts write them.
+	DeletedAt  *utcTime `gorm:"column:deleted_at;->"`
+	MergedInto string   `gorm:"column:merged_into;->"`
 }
 
 func (contactRow) TableName() string { return "contacts" }
@@ -21,7 +24,8 @@ func (contactRow) TableName() string { return "contacts" }
 func contactFromDomain(c *domain.Contact) contactRow {
 	return contactRow{ID: c.ID, WorkspaceID: c.WorkspaceID, WaID: c.WaID, UserID: c.UserID, PhoneE164: c.PhoneE164,
 		Name: c.Name, Email: c.Email, CustomAttributes: jsonObject(c.CustomAttributes),
-		LeadSource: referralColumn{c.LeadSource}, CreatedAt: storedTime(&c.CreatedAt), UpdatedAt: storedTime(&c.UpdatedAt)}
+		LeadSource: referralColumn{c.LeadSource}, CreatedAt: storedTime(&c.CreatedAt), UpdatedAt: storedTime(&c.UpdatedAt),
+		DeletedAt: storedTimePtr(c.DeletedAt), MergedInto: c.MergedInto}
 }
 
 func (r *contactRow) toDomain() *domain.Contact {
@@ -31,7 +35,8 @@ func (r *contactRow) toDomain() *domain.Contact {
 	}
 	return &domain.Contact{ID: r.ID, WorkspaceID: r.WorkspaceID, WaID: r.WaID, UserID: r.UserID, PhoneE164: r.PhoneE164,
 		Name: r.Name, Email: r.Email, CustomAttributes: attrs, TagIDs: []string{}, LeadSource: r.LeadSource.r,
-		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time, ExternalRefs: []domain.ExternalRef{},
+		DeletedAt: timePtr(r.DeletedAt), MergedInto: r.MergedInto}
 }
 
 // contactTagRow links a tag to a contact.

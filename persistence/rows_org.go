@@ -23,11 +23,12 @@ type workspaceRow struct {
 	CreatedAt      utcTime `gorm:"column:created_at;autoCreateTime:false"`
 	UpdatedAt      utcTime `gorm:"column:updated_at;autoUpdateTime:false"`
 	// Lifecycle settings, durations in seconds.
-	PendingAfterReply       bool  `gorm:"column:pending_after_reply"`
-	ReopenWindowSeconds     int64 `gorm:"column:reopen_window_seconds"`
-	AutoClosePendingSeconds int64 `gorm:"column:auto_close_pending_seconds"`
-	OfflineGraceMinutes     int   `gorm:"column:offline_grace_minutes"`
-	EventRetentionDays      int   `gorm:"column:event_retention_days"`
+	PendingAfterReply       bool   `gorm:"column:pending_after_reply"`
+	ReopenWindowSeconds     int64  `gorm:"column:reopen_window_seconds"`
+	AutoClosePendingSeconds int64  `gorm:"column:auto_close_pending_seconds"`
+	OfflineGraceMinutes     int    `gorm:"column:offline_grace_minutes"`
+	EventRetentionDays      int    `gorm:"column:event_retention_days"`
+	DefaultCountry          string `gorm:"column:default_country"`
 }
 
 func (workspaceRow) TableName() string { return "workspaces" }
@@ -39,7 +40,7 @@ func workspaceFromDomain(w *domain.Workspace) workspaceRow {
 		PendingAfterReply:       w.Lifecycle.PendingAfterReply,
 		ReopenWindowSeconds:     int64(w.Lifecycle.ReopenWindow / time.Second),
 		AutoClosePendingSeconds: int64(w.Lifecycle.AutoClosePending / time.Second),
-		OfflineGraceMinutes:     w.OfflineGraceMinutes, EventRetentionDays: w.EventRetentionDays}
+		OfflineGraceMinutes:     w.OfflineGraceMinutes, EventRetentionDays: w.EventRetentionDays, DefaultCountry: w.DefaultCountry}
 }
 
 func (r *workspaceRow) toDomain() *domain.Workspace {
@@ -48,7 +49,7 @@ func (r *workspaceRow) toDomain() *domain.Workspace {
 		Lifecycle: domain.LifecycleSettings{PendingAfterReply: r.PendingAfterReply,
 			ReopenWindow:     time.Duration(r.ReopenWindowSeconds) * time.Second,
 			AutoClosePending: time.Duration(r.AutoClosePendingSeconds) * time.Second},
-		OfflineGraceMinutes: r.OfflineGraceMinutes, EventRetentionDays: r.EventRetentionDays}
+		OfflineGraceMinutes: r.OfflineGraceMinutes, EventRetentionDays: r.EventRetentionDays, DefaultCountry: r.DefaultCountry}
 }
 
 type userRow struct {

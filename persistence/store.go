@@ -22,6 +22,8 @@ type Store struct {
 	scheduleTimer TimerScheduler
 	statements    *statementCounter
 	eventSinks    []EventSink
+	// enqueueWebhook inserts a webhook delivery job (store_webhooks.go).
+	enqueueWebhook WebhookEnqueuer
 }
 
 // Enqueuer inserts a durable job about a message inside tx.

@@ -21,7 +21,8 @@ func (s *Store) CreateContact(ctx context.Context, c *domain.Contact) error {
 	return writeError(db.Create(&row).Error, "contact")
 }
 
-// FindContact returns a contact with its TagIDs.
+// FindContact returns a contact with its TagIDs and external refs, deleted
+// or merged ones too (the domain tells them apart).
 func (s *Store) FindContact(ctx context.Context, id string) (*domain.Contact, error) {
 	db, ws, err := s.scope(ctx)
 	if err != nil {
@@ -46,6 +47,7 @@ func (s *Store) FindContactsByIDs(ctx context.Context, ids []string) ([]*domain.
 		return []*domain.Contact{}, nil
 	}
 	var rows []contactRow
+	// Deleted contacts too: their conversations are kept and show them.
 	if err := db.Where("workspace_id = ? AND id IN ?", ws, ids).Find(&rows).Error; err != nil {
 		return nil, writeError(err, "contact")
 	}
@@ -66,7 +68,8 @@ func (s *Store) FindContacts(ctx context.Context, f domain.ContactFilter, pq dom
 	if err != nil {
 		return domain.Page[*domain.Contact]{}, err
 	}
-	q := db.Table("contacts AS ct").Select("ct.*").Where("ct.workspace_id = ?", ws)
+	q := db.Table("contacts AS ct").Select("ct.*").Where("ct.workspace_id = ? AND ct.deleted_at IS NULL", ws)
+	q = s.crmFilters(q, f)
 	if f.TagID != "" {
 		q = q.Where("EXISTS (SELECT 1 FROM contact_tags x WHERE x.contact_id = ct.id AND x.workspace_id = ct.workspace_id AND x.tag_id = ?)", f.TagID)
 	}
@@ -79,7 +82,8 @@ func (s *Store) FindContacts(ctx context.Context, f domain.ContactFilter, pq dom
 	if f.Text != "" {
 		like, pattern := s.likeOp(), containsPattern(f.Text)
 		q = q.Where("(ct.name "+like+" ? ESCAPE '\\' OR ct.email "+like+" ? ESCAPE '\\' OR ct.wa_id "+like+
-			" ? ESCAPE '\\' OR ct.phone_e164 "+like+" ? ESCAPE '\\')", pattern, pattern, pattern, pattern)
+			" ? ESCAPE '\\' OR ct.phone_e164 "+like+" ? ESCAPE '\\' OR (ct.phone_e164 = ? AND ? <> ''))",
+			pattern, pattern, pattern, pattern, f.TextPhone, f.TextPhone)
 	}
 	var rows []contactRow
 	if err := contactListing.page(q, pq).Find(&rows).Error; err != nil {
@@ -99,7 +103,8 @@ func (s *Store) likeOp() string {
 	return "LIKE"
 }
 
-// loadContactTags fills TagIDs of contacts with one query.
+// loadContactTags fills TagIDs and ExternalRefs of contacts with one
+// query (both lists in one UNION, so a batch load stays two statements).
 func (s *Store) loadContactTags(ctx context.Context, ws string, contacts []*domain.Contact) error {
 	if len(contacts) == 0 {
 		return nil
@@ -108,14 +113,29 @@ func (s *Store) loadContactTags(ctx context.Context, ws string, contacts []*doma
 	ids := make([]string, len(contacts))
 	for i, c := range contacts {
 		byID[c.ID], ids[i] = c, c.ID
+		c.ExternalRefs = []domain.ExternalRef{}
 	}
-	var links []contactTagRow
-	err := s.conn(ctx).Where("workspace_id = ? AND contact_id IN ?", ws, ids).Order("tag_id").Find(&links).Error
+	var links []struct {
+		ContactID string `gorm:"column:contact_id"`
+		Kind      string `gorm:"column:kind"`
+		A         string `gorm:"column:a"`
+		B         string `gorm:"column:b"`
+	}
+	err := s.conn(ctx).Raw(`SELECT contact_id, CAST('tag' AS text) AS kind, tag_id AS a, CAST('' AS text) AS b
+		FROM contact_tags WHERE workspace_id = ? AND contact_id IN ?
+		UNION ALL SELECT contact_id, CAST('ref' AS text), system, external_id
+		FROM contact_external_refs WHERE workspace_id = ? AND contact_id IN ?
+		ORDER BY 2, 3, 4`, ws, ids, ws, ids).Scan(&links).Error
 	if err != nil {
 		return writeError(err, "contact tag")
 	}
 	for _, l := range links {
-		byID[l.ContactID].TagIDs = append(byID[l.ContactID].TagIDs, l.TagID)
+		c := byID[l.ContactID]
+		if l.Kind == "tag" {
+			c.TagIDs = append(c.TagIDs, l.A)
+		} else {
+			c.ExternalRefs = append(c.ExternalRefs, domain.ExternalRef{System: l.A, ID: l.B})
+		}
 	}
 	return nil
 }
@@ -127,7 +147,7 @@ func (s *Store) UpdateContact(ctx context.Context, c *domain.Contact) error {
 		return err
 	}
 	row := contactFromDomain(c)
-	res := db.Table("contacts").Where("id = ? AND workspace_id = ?", row.ID, ws).Updates(map[string]any{
+	res := db.Table("contacts").Where("id = ? AND workspace_id = ? AND deleted_at IS NULL", row.ID, ws).Updates(map[string]any{
 		"wa_id": row.WaID, "user_id": row.UserID, "phone_e164": row.PhoneE164, "name": row.Name, "email": row.Email,
 		"custom_attributes": row.CustomAttributes, "updated_at": row.UpdatedAt, "lead_source": row.LeadSource,
 	})

@@ -44,29 +44,15 @@ func (s *Store) FindContactByUserID(ctx context.Context, userID string) (*domain
 	return s.findContactBy(ctx, "user_id", userID)
 }
 
-// findContactBy finds a contact by one of its unique WhatsApp ids.
+// findContactBy finds a live contact by one of its unique ids (wa_id,
+// user_id, phone_e164, email).
 func (s *Store) findContactBy(ctx context.Context, column, value string) (*domain.Contact, error) {
 	db, ws, err := s.scope(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var row contactRow
-	if err := db.Where("workspace_id = ? AND "+column+" = ? AND "+column+" <> ''", ws, value).Take(&row).Error; err != nil {
-		return nil, writeError(err, "contact")
-	}
-	contacts := []*domain.Contact{row.toDomain()}
-	return contacts[0], s.loadContactTags(ctx, ws, contacts)
-}
-
-// FindContactByPhone returns the workspace's oldest contact with that E.164
-// number.
-func (s *Store) FindContactByPhone(ctx context.Context, phoneE164 string) (*domain.Contact, error) {
-	db, ws, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var row contactRow
-	err = db.Where("workspace_id = ? AND phone_e164 = ? AND phone_e164 <> ''", ws, phoneE164).Order("created_at, id").Take(&row).Error
+	err = db.Where("workspace_id = ? AND "+column+" = ? AND "+column+" <> '' AND deleted_at IS NULL", ws, value).Take(&row).Error
 	if err != nil {
 		return nil, writeError(err, "contact")
 	}

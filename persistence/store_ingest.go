@@ -41,7 +41,7 @@ func (s *Store) FindSender(ctx context.Context, waID, userID, phoneE164 string) 
 	}
 	rank.WriteString(" ELSE 9 END")
 	var row contactRow
-	err = db.Where("workspace_id = ? AND ("+strings.Join(terms, " OR ")+")", append([]any{ws}, args...)...).
+	err = db.Where("workspace_id = ? AND deleted_at IS NULL AND ("+strings.Join(terms, " OR ")+")", append([]any{ws}, args...)...).
 		Order(clause.OrderBy{Expression: clause.Expr{SQL: rank.String() + ", created_at, id", Vars: args}}).
 		Take(&row).Error
 	if err != nil {

@@ -40,6 +40,7 @@ func (s *Store) UpdateWorkspace(ctx context.Context, w *domain.Workspace) error 
 		"pending_after_reply": row.PendingAfterReply, "reopen_window_seconds": row.ReopenWindowSeconds,
 		"auto_close_pending_seconds": row.AutoClosePendingSeconds,
 		"offline_grace_minutes":      row.OfflineGraceMinutes,
+		"default_country":            row.DefaultCountry,
 		"event_retention_days":       row.EventRetentionDays,
 	})
 	return updated(res, "workspace")

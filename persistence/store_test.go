@@ -50,7 +50,7 @@ func TestRoundTripKeepsEveryField(t *testing.T) {
 	}
 	gotContact, err := e.store.FindContact(ctx, ct.ID)
 	must(t, err)
-	ct.TagIDs = []string{tg.ID}
+	ct.TagIDs, ct.ExternalRefs = []string{tg.ID}, []domain.ExternalRef{}
 	if !reflect.DeepEqual(gotContact, ct) {
 		t.Fatalf("contact round trip\n got: %+v\nwant: %+v", gotContact, ct)
 	}

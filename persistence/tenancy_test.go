@@ -73,6 +73,22 @@ func TestOtherWorkspaceSeesNothing(t *testing.T) {
 		"UpdateChan":    func() error { c := *r.channel; c.Name = "x"; return s.UpdateChannel(b, &c) },
 		"UpdateContact": func() error { c := *r.contact; c.Name = "x"; return s.UpdateContact(b, &c) },
 		"TouchContact":  func() error { return s.TouchContact(b, r.contact.ID, time.Now()) },
+		"DeleteContact": func() error { return s.DeleteContact(b, r.contact.ID, time.Now()) },
+		"MergeContacts": func() error {
+			other := e.contact(t, e.a.ctx, "51900000001", "Other A")
+			return s.MergeContacts(b, r.contact.ID, other.ID, time.Now())
+		},
+		"AddExternalRef": func() error {
+			return s.AddContactExternalRefs(b, r.contact.ID, []domain.ExternalRef{{System: "hubspot", ID: "b"}}, time.Now())
+		},
+		"ByExternalRef": func() error {
+			ref := domain.ExternalRef{System: "hubspot", ID: "a"}
+			must(t, s.AddContactExternalRefs(e.a.ctx, r.contact.ID, []domain.ExternalRef{ref}, time.Now()))
+			_, err := s.FindContactByExternalRef(b, ref)
+			return err
+		},
+		"ByEmail":        func() error { _, err := s.FindContactByEmail(b, r.contact.Email); return err },
+		"MergedSurvivor": func() error { _, err := s.FindMergedSurvivor(b, r.contact.WaID, ""); return err },
 		"UpdateConv": func() error {
 			c := *r.conv
 			c.Version++
@@ -236,6 +252,17 @@ func TestNoPrincipalFailsClosed(t *testing.T) {
 		"TouchContact":    func() error { return s.TouchContact(ctx, r.contact.ID, time.Now()) },
 		"AddContactTag":   func() error { return s.AddContactTag(ctx, r.contact.ID, r.tag.ID) },
 		"RmContactTag":    func() error { return s.RemoveContactTag(ctx, r.contact.ID, r.tag.ID) },
+		"DeleteContact":   func() error { return s.DeleteContact(ctx, r.contact.ID, time.Now()) },
+		"MergeContacts":   func() error { return s.MergeContacts(ctx, r.contact.ID, r.contact.ID, time.Now()) },
+		"AddExternalRefs": func() error {
+			return s.AddContactExternalRefs(ctx, r.contact.ID, []domain.ExternalRef{{System: "x", ID: "1"}}, time.Now())
+		},
+		"ByExternalRef": func() error {
+			_, err := s.FindContactByExternalRef(ctx, domain.ExternalRef{System: "x", ID: "1"})
+			return err
+		},
+		"ByEmail":        func() error { _, err := s.FindContactByEmail(ctx, "a@example.com"); return err },
+		"MergedSurvivor": func() error { _, err := s.FindMergedSurvivor(ctx, "51987654321", ""); return err },
 		"CreateConv": func() error {
 			return s.CreateConversation(ctx, &domain.Conversation{ID: domain.NewID(domain.PrefixConversation)})
 		},

@@ -99,7 +99,7 @@ func newService(cfg Config, db *persistence.DB) (*domain.Service, error) {
 	hasher := api.Argon2id{MemoryKiB: cfg.Argon2MemoryKiB, Iterations: cfg.Argon2Iterations, Threads: 1}
 	return domain.NewService(db.Store(), hasher, domain.Options{RefreshTTL: cfg.RefreshTokenTTL,
 		PhoneE164: whatsapp.E164FromWaID, PhoneCountry: whatsapp.CountryFromWaID, Sealer: sealer, Blobs: blobs, RefusedSecrets: cfg.refusedSecrets(),
-		RateLimits: cfg.rateLimits(), LiveBuffer: cfg.LiveBuffer}), nil
+		RateLimits: cfg.rateLimits(), LiveBuffer: cfg.LiveBuffer, Webhooks: cfg.webhookOptions()}), nil
 }
 
 // newApp wires the adapters around an open database. Background jobs are
@@ -131,7 +131,7 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 		Service: svc, Graph: graphClient, Logger: logger, PerNumberRate: cfg.WhatsAppSendRate,
 		PairInterval: cfg.WhatsAppPairInterval, PairBurst: cfg.WhatsAppPairBurst,
 		ReceiptWait: cfg.WhatsAppReceiptWait, JobTimeout: cfg.JobTimeout, RetryUnit: cfg.JobRetryUnit,
-		Metrics: registry})
+		Metrics: registry, Webhooks: cfg.webhookSender(), WebhookWorkers: cfg.WebhookWorkers, WebhookPoll: cfg.WebhookPoll})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
@@ -140,6 +140,10 @@ func newApp(ctx context.Context, cfg Config, db *persistence.DB, logger *slog.Lo
 	db.StartLiveEvents(ctx, svc.PublishLive, logger)
 	db.Store().SetEnqueuer(runner.Enqueue)
 	db.Store().SetTimerScheduler(runner.ScheduleTimer)
+	db.Store().SetWebhookEnqueuer(runner.EnqueueWebhook)
+	// Every commit that recorded events wakes the webhook dispatcher; the
+	// nudge never blocks the writer.
+	db.Store().AddEventSink(func([]*domain.Event) { runner.NudgeWebhooks() })
 	publicMetrics, separateMetrics := cfg.metricsAccess()
 	deps := api.Deps{
 		Service:  svc,

@@ -86,6 +86,8 @@ type Config struct {
 	// RateLimitConfig is embedded so its variables parse and report like
 	// the others (config_rate_limits.go).
 	RateLimitConfig
+	// WebhookConfig: outbound webhooks (config_webhooks.go).
+	WebhookConfig
 	// DemoGraphLatency delays every answer of the demo's fake Graph API
 	// (serve --demo only), as Meta's own answers take time: the load
 	// tool's reply scenario sets it.
@@ -236,6 +238,9 @@ func (c *Config) validate() error {
 		errs = append(errs, err)
 	}
 	if err := c.RateLimitConfig.validate(c.GraphQLComplexity); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.WebhookConfig.validate(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

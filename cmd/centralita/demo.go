@@ -144,7 +144,7 @@ func seedDemoWorkspace(ctx context.Context, a *app) (demoInfo, error) {
 	valentina := s.contact("Valentina Díaz", "5491123456789", "+5491123456789")
 	pedro := s.contact("Pedro Alves", "5511987654321", "+5511987654321")
 	lucia := s.contact("Lucía Torres", "573001234567", "+573001234567")
-	diego := s.contact("Diego Fernández", "56912345678", "+56912345678")
+	diego := s.contact("Diego Fernández", "56987654321", "+56987654321")
 
 	c1 := s.conversation(carla, official, ventas)
 	s.inbound(c1, "Hola, quiero información sobre los planes empresariales")

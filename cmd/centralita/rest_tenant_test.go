@@ -26,6 +26,7 @@ type crossProbe struct {
 // own), so each id's check is exercised.
 func crossTenantCases(a, b world) map[string][]crossProbe {
 	conv := "/v1/conversations/" + a.ConversationID
+	hook := "/v1/webhook-endpoints/" + a.WebhookEndpointID
 	one := func(path, foreign string, body any) []crossProbe { return []crossProbe{{path, foreign, body}} }
 	pair := func(format, aFirst, bSecond, bFirst, aSecond string) []crossProbe {
 		return []crossProbe{{fmt.Sprintf(format, aFirst, bSecond), aFirst, nil}, {fmt.Sprintf(format, bFirst, aSecond), aSecond, nil}}
@@ -51,35 +52,39 @@ func crossTenantCases(a, b world) map[string][]crossProbe {
 		"PATCH /v1/tasks/{id}":                        one("/v1/tasks/"+a.TaskID, a.TaskID, map[string]any{"done": true}),
 		"GET /v1/contacts/{id}":                       one("/v1/contacts/"+a.ContactID, a.ContactID, nil),
 		"PATCH /v1/contacts/{id}":                     one("/v1/contacts/"+a.ContactID, a.ContactID, name),
-		"PUT /v1/contacts/{id}/tags/{tag_id}":         pair("/v1/contacts/%s/tags/%s", a.ContactID, b.TagID, b.ContactID, a.TagID),
-		"DELETE /v1/contacts/{id}/tags/{tag_id}":      pair("/v1/contacts/%s/tags/%s", a.ContactID, b.TagID, b.ContactID, a.TagID),
-		"GET /v1/queues/{id}":                         one("/v1/queues/"+a.QueueID, a.QueueID, nil),
-		"PATCH /v1/queues/{id}":                       one("/v1/queues/"+a.QueueID, a.QueueID, name),
-		"DELETE /v1/queues/{id}":                      one("/v1/queues/"+a.OtherQueueID, a.OtherQueueID, nil),
-		"PUT /v1/queues/{id}/members/{user_id}":       pair("/v1/queues/%s/members/%s", a.QueueID, b.AgentID, b.QueueID, a.AgentID),
-		"DELETE /v1/queues/{id}/members/{user_id}":    pair("/v1/queues/%s/members/%s", a.QueueID, b.AgentID, b.QueueID, a.AgentID),
-		"GET /v1/users/{id}":                          one("/v1/users/"+a.AgentID, a.AgentID, nil),
-		"PATCH /v1/users/{id}":                        one("/v1/users/"+a.AgentID, a.AgentID, map[string]any{"active": false}),
-		"DELETE /v1/users/{id}":                       one("/v1/users/"+a.AgentID, a.AgentID, nil),
-		"GET /v1/tags/{id}":                           one("/v1/tags/"+a.TagID, a.TagID, nil),
-		"PATCH /v1/tags/{id}":                         one("/v1/tags/"+a.TagID, a.TagID, name),
-		"DELETE /v1/tags/{id}":                        one("/v1/tags/"+a.TagID, a.TagID, nil),
-		"GET /v1/channels/{id}":                       one("/v1/channels/"+a.ChannelID, a.ChannelID, nil),
-		"PATCH /v1/channels/{id}":                     one("/v1/channels/"+a.ChannelID, a.ChannelID, name),
-		"DELETE /v1/channels/{id}":                    one("/v1/channels/"+a.ChannelID, a.ChannelID, nil),
-		"DELETE /v1/api-keys/{id}":                    one("/v1/api-keys/"+a.APIKeyID, a.APIKeyID, nil),
-		"GET /v1/business-hours/{id}":                 one("/v1/business-hours/"+a.BusinessHoursID, a.BusinessHoursID, nil),
-		"PATCH /v1/business-hours/{id}":               one("/v1/business-hours/"+a.BusinessHoursID, a.BusinessHoursID, name),
-		"DELETE /v1/business-hours/{id}":              one("/v1/business-hours/"+a.BusinessHoursID, a.BusinessHoursID, nil),
-		"GET /v1/sla-policies/{id}":                   one("/v1/sla-policies/"+a.SLAPolicyID, a.SLAPolicyID, nil),
-		"PATCH /v1/sla-policies/{id}":                 one("/v1/sla-policies/"+a.SLAPolicyID, a.SLAPolicyID, name),
-		"DELETE /v1/sla-policies/{id}":                one("/v1/sla-policies/"+a.SLAPolicyID, a.SLAPolicyID, nil),
-		"GET /v1/channels/{id}/welcome-bot":           one("/v1/channels/"+a.ChannelID+"/welcome-bot", a.ChannelID, nil),
-		"PUT /v1/channels/{id}/welcome-bot":           one("/v1/channels/"+a.ChannelID+"/welcome-bot", a.ChannelID, map[string]any{"enabled": false}),
-		"DELETE /v1/channels/{id}/welcome-bot":        one("/v1/channels/"+a.ChannelID+"/welcome-bot", a.ChannelID, nil),
-		"GET /v1/routing-rules/{id}":                  one("/v1/routing-rules/"+a.RoutingRuleID, a.RoutingRuleID, nil),
-		"PATCH /v1/routing-rules/{id}":                one("/v1/routing-rules/"+a.RoutingRuleID, a.RoutingRuleID, name),
-		"DELETE /v1/routing-rules/{id}":               one("/v1/routing-rules/"+a.RoutingRuleID, a.RoutingRuleID, nil),
+		"DELETE /v1/contacts/{id}":                    one("/v1/contacts/"+a.ContactID, a.ContactID, nil),
+		// B's contact into A's: A's is unknown to B (A's into B's is a 400
+		// naming contact_id, in TestContactMergeRefusals).
+		"POST /v1/contacts/{id}/merge":             one("/v1/contacts/"+a.ContactID+"/merge", a.ContactID, map[string]any{"contact_id": b.ContactID}),
+		"PUT /v1/contacts/{id}/tags/{tag_id}":      pair("/v1/contacts/%s/tags/%s", a.ContactID, b.TagID, b.ContactID, a.TagID),
+		"DELETE /v1/contacts/{id}/tags/{tag_id}":   pair("/v1/contacts/%s/tags/%s", a.ContactID, b.TagID, b.ContactID, a.TagID),
+		"GET /v1/queues/{id}":                      one("/v1/queues/"+a.QueueID, a.QueueID, nil),
+		"PATCH /v1/queues/{id}":                    one("/v1/queues/"+a.QueueID, a.QueueID, name),
+		"DELETE /v1/queues/{id}":                   one("/v1/queues/"+a.OtherQueueID, a.OtherQueueID, nil),
+		"PUT /v1/queues/{id}/members/{user_id}":    pair("/v1/queues/%s/members/%s", a.QueueID, b.AgentID, b.QueueID, a.AgentID),
+		"DELETE /v1/queues/{id}/members/{user_id}": pair("/v1/queues/%s/members/%s", a.QueueID, b.AgentID, b.QueueID, a.AgentID),
+		"GET /v1/users/{id}":                       one("/v1/users/"+a.AgentID, a.AgentID, nil),
+		"PATCH /v1/users/{id}":                     one("/v1/users/"+a.AgentID, a.AgentID, map[string]any{"active": false}),
+		"DELETE /v1/users/{id}":                    one("/v1/users/"+a.AgentID, a.AgentID, nil),
+		"GET /v1/tags/{id}":                        one("/v1/tags/"+a.TagID, a.TagID, nil),
+		"PATCH /v1/tags/{id}":                      one("/v1/tags/"+a.TagID, a.TagID, name),
+		"DELETE /v1/tags/{id}":                     one("/v1/tags/"+a.TagID, a.TagID, nil),
+		"GET /v1/channels/{id}":                    one("/v1/channels/"+a.ChannelID, a.ChannelID, nil),
+		"PATCH /v1/channels/{id}":                  one("/v1/channels/"+a.ChannelID, a.ChannelID, name),
+		"DELETE /v1/channels/{id}":                 one("/v1/channels/"+a.ChannelID, a.ChannelID, nil),
+		"DELETE /v1/api-keys/{id}":                 one("/v1/api-keys/"+a.APIKeyID, a.APIKeyID, nil),
+		"GET /v1/business-hours/{id}":              one("/v1/business-hours/"+a.BusinessHoursID, a.BusinessHoursID, nil),
+		"PATCH /v1/business-hours/{id}":            one("/v1/business-hours/"+a.BusinessHoursID, a.BusinessHoursID, name),
+		"DELETE /v1/business-hours/{id}":           one("/v1/business-hours/"+a.BusinessHoursID, a.BusinessHoursID, nil),
+		"GET /v1/sla-policies/{id}":                one("/v1/sla-policies/"+a.SLAPolicyID, a.SLAPolicyID, nil),
+		"PATCH /v1/sla-policies/{id}":              one("/v1/sla-policies/"+a.SLAPolicyID, a.SLAPolicyID, name),
+		"DELETE /v1/sla-policies/{id}":             one("/v1/sla-policies/"+a.SLAPolicyID, a.SLAPolicyID, nil),
+		"GET /v1/channels/{id}/welcome-bot":        one("/v1/channels/"+a.ChannelID+"/welcome-bot", a.ChannelID, nil),
+		"PUT /v1/channels/{id}/welcome-bot":        one("/v1/channels/"+a.ChannelID+"/welcome-bot", a.ChannelID, map[string]any{"enabled": false}),
+		"DELETE /v1/channels/{id}/welcome-bot":     one("/v1/channels/"+a.ChannelID+"/welcome-bot", a.ChannelID, nil),
+		"GET /v1/routing-rules/{id}":               one("/v1/routing-rules/"+a.RoutingRuleID, a.RoutingRuleID, nil),
+		"PATCH /v1/routing-rules/{id}":             one("/v1/routing-rules/"+a.RoutingRuleID, a.RoutingRuleID, name),
+		"DELETE /v1/routing-rules/{id}":            one("/v1/routing-rules/"+a.RoutingRuleID, a.RoutingRuleID, nil),
 		// A's message has no media, so this proves only the id check; the
 		// media tests probe a real file across workspaces.
 		"GET /v1/messages/{id}/media":       one("/v1/messages/"+a.MessageID+"/media", a.MessageID, nil),
@@ -87,6 +92,15 @@ func crossTenantCases(a, b world) map[string][]crossProbe {
 		"GET /v1/close-reasons/{id}":        one("/v1/close-reasons/"+a.CloseReasonID, a.CloseReasonID, nil),
 		"PATCH /v1/close-reasons/{id}":      one("/v1/close-reasons/"+a.CloseReasonID, a.CloseReasonID, name),
 		"DELETE /v1/close-reasons/{id}":     one("/v1/close-reasons/"+a.CloseReasonID, a.CloseReasonID, nil),
+		"GET /v1/webhook-endpoints/{id}":    one(hook, a.WebhookEndpointID, nil),
+		"PATCH /v1/webhook-endpoints/{id}":  one(hook, a.WebhookEndpointID, map[string]any{"url": "https://evil.example.com/steal"}),
+		"DELETE /v1/webhook-endpoints/{id}": one(hook, a.WebhookEndpointID, nil),
+		"POST /v1/webhook-endpoints/{id}/rotate-secret": one(hook+"/rotate-secret", a.WebhookEndpointID,
+			map[string]any{"overlap_seconds": 0}),
+		"GET /v1/webhook-endpoints/{id}/deliveries": one(hook+"/deliveries", a.WebhookEndpointID, nil),
+		"POST /v1/webhook-endpoints/{id}/replay": one(hook+"/replay", a.WebhookEndpointID,
+			map[string]any{"since": "2020-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z"}),
+		"POST /v1/webhook-endpoints/{id}/test": one(hook+"/test", a.WebhookEndpointID, nil),
 	}
 }
 
@@ -98,7 +112,7 @@ func snapshotWorld(c *restClient, w world) map[string]string {
 		"/v1/contacts/" + w.ContactID, "/v1/contacts", "/v1/queues", "/v1/tags", "/v1/channels", "/v1/users",
 		"/v1/users/" + w.AgentID, "/v1/api-keys", "/v1/tasks", "/v1/conversations", "/v1/close-reasons",
 		conv + "/events", "/v1/business-hours", "/v1/sla-policies", "/v1/routing-rules",
-		"/v1/welcome-bot"} {
+		"/v1/welcome-bot", "/v1/webhook-endpoints", "/v1/webhook-endpoints/" + w.WebhookEndpointID + "/deliveries"} {
 		out[path] = string(c.expect(200, "GET", path, w.OwnerToken, nil).Body)
 	}
 	return out

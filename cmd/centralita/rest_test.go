@@ -131,6 +131,7 @@ type problemBody struct {
 		Message string `json:"message"`
 	} `json:"errors"`
 	ExistingID string `json:"existing_id"`
+	MergedInto string `json:"merged_into"`
 }
 
 func problemOf(t *testing.T, res response) problemBody {
@@ -155,6 +156,7 @@ type world struct {
 	CloseReasonID                 string // one of the defaults
 	BusinessHoursID, SLAPolicyID  string
 	RoutingRuleID                 string
+	WebhookEndpointID             string // a public URL: nothing dials it unless jobs run
 }
 
 var worldSeq atomic.Int64
@@ -196,5 +198,7 @@ func (c *restClient) populate(name string) world {
 	w.RoutingRuleID = idOf(c.t, c.expect(201, "POST", "/v1/routing-rules", tok, map[string]any{"name": "VIP",
 		"conditions": []any{map[string]any{"type": "tag_id", "value": w.TagID}},
 		"actions":    []any{map[string]any{"type": "set_queue", "queue_id": w.QueueID}}}))
+	w.WebhookEndpointID = idOf(c.t, c.expect(201, "POST", "/v1/webhook-endpoints", tok, map[string]any{
+		"url": "https://crm.example.com/centralita", "event_types": []string{"*"}, "description": "CRM " + name}))
 	return w
 }

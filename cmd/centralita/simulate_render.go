@@ -20,7 +20,7 @@ type simulatedCustomer struct{ waID, name string }
 
 var simulatedCustomers = []simulatedCustomer{
 	{"51987654321", "Carla Rojas"}, {"5215512345678", "Jorge Méndez"}, {"5491123456789", "Valentina Díaz"},
-	{"5511987654321", "Pedro Alves"}, {"573001234567", "Lucía Torres"}, {"56912345678", "Diego Fernández"},
+	{"5511987654321", "Pedro Alves"}, {"573001234567", "Lucía Torres"}, {"56987654321", "Diego Fernández"},
 	{"593991234567", "Daniela Mora"}, {"50688881234", "Andrés Vargas"},
 }
 

@@ -32,7 +32,9 @@ var gqlIDKinds = map[string]string{
 	"notifyUserIds": domain.PrefixUser, "slaPolicyId": domain.PrefixSLAPolicy, "businessHoursId": domain.PrefixBusinessHours,
 	"uploadId": domain.PrefixMediaFile, "messageId": domain.PrefixMessage, "replyToMessageId": domain.PrefixMessage,
 	"closeReasonId": domain.PrefixCloseReason, "ruleId": domain.PrefixRoutingRule, "taskId": domain.PrefixTask,
-	"apiKeyId": domain.PrefixAPIKey, "noteId": domain.PrefixNote,
+	"apiKeyId": domain.PrefixAPIKey, "noteId": domain.PrefixNote, "survivorId": domain.PrefixContact,
+	"webhookEndpointId": domain.PrefixWebhookEndpoint, "eventId": domain.PrefixEvent,
+	"webhookEndpoint.id": domain.PrefixWebhookEndpoint,
 	// The audit log's actor filter: B's user must filter A's log down to nothing.
 	"actorId": domain.PrefixUser,
 	// id: arguments of lookups, by the field they look up.

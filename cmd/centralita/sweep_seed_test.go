@@ -52,12 +52,16 @@ func seedVictim(t *testing.T, c *restClient) victim {
 	msg, err := c.app.Service.RecordInboundText(c.app.system(b.tenant), b.ConversationID, mark("message"), time.Now())
 	require.NoError(t, err)
 	media := c.uploadOK(tok, mark("file")+".png", "image/png", pngBytes(t))
+	hook := b.WebhookEndpointID
+	c.expect(http.StatusOK, http.MethodPatch, "/v1/webhook-endpoints/"+hook, tok, map[string]any{"description": mark("webhook")})
+	hookEvent := object(t, c.expect(http.StatusAccepted, http.MethodPost, "/v1/webhook-endpoints/"+hook+"/test", tok, nil))["event_id"].(string)
 	b.ids = map[string]string{
 		domain.PrefixWorkspace: b.WorkspaceID, domain.PrefixConversation: b.ConversationID, domain.PrefixContact: b.ContactID,
 		domain.PrefixMessage: msg.ID, domain.PrefixNote: note, domain.PrefixTask: task, domain.PrefixTag: b.TagID,
 		domain.PrefixQueue: b.QueueID, domain.PrefixUser: b.AgentID, domain.PrefixAPIKey: b.APIKeyID,
 		domain.PrefixChannel: b.ChannelID, domain.PrefixBusinessHours: b.BusinessHoursID, domain.PrefixSLAPolicy: b.SLAPolicyID,
 		domain.PrefixRoutingRule: b.RoutingRuleID, domain.PrefixCloseReason: b.CloseReasonID, domain.PrefixMediaFile: media,
+		domain.PrefixWebhookEndpoint: hook, domain.PrefixEvent: hookEvent,
 	}
 	b.canaries = []string{sweepCanary, b.OwnerID, b.SupervisorID, b.OtherQueueID, b.TaskID, b.MessageID, b.APIKeySecret}
 	for _, id := range b.ids {
@@ -86,7 +90,9 @@ func (b victim) snapshot(c *restClient) map[string]string {
 	out := snapshotWorld(c, b.world)
 	for _, path := range []string{"/v1/routing-rules/" + b.RoutingRuleID, "/v1/business-hours/" + b.BusinessHoursID,
 		"/v1/sla-policies/" + b.SLAPolicyID, "/v1/channels/" + b.ChannelID, "/v1/close-reasons/" + b.CloseReasonID,
-		"/v1/board", "/v1/queues/" + b.OtherQueueID, "/v1/tags/" + b.TagID, "/v1/users/" + b.SupervisorID} {
+		"/v1/board", "/v1/queues/" + b.OtherQueueID, "/v1/tags/" + b.TagID, "/v1/users/" + b.SupervisorID,
+		"/v1/webhook-endpoints/" + b.ids[domain.PrefixWebhookEndpoint],
+		"/v1/webhook-endpoints/" + b.ids[domain.PrefixWebhookEndpoint] + "/deliveries"} {
 		out[path] = string(c.expect(http.StatusOK, http.MethodGet, path, b.OwnerToken, nil).Body)
 	}
 	return out

@@ -93,6 +93,13 @@ const (
 	// EditContact creates, changes or tags a contact (the shared customer
 	// base).
 	EditContact Action = "edit_contact"
+	// DeleteContact deletes a contact (softly: its conversations stay).
+	DeleteContact Action = "delete_contact"
+	// MergeContacts folds a duplicate contact into another.
+	MergeContacts Action = "merge_contacts"
+	// TransferContacts imports and exports the customer base in bulk
+	// (CSV): a whole list of customers in or out at once.
+	TransferContacts Action = "transfer_contacts"
 	// Configure manages the workspace: users, queues, tags, numbers, keys,
 	// rules, SLA policies, business hours, close reasons, bots.
 	Configure Action = "configure"
@@ -108,7 +115,8 @@ const (
 
 // Actions lists every action.
 var Actions = []Action{Read, Reply, Note, Tag, Priority, Status, Claim, Assign, Transfer,
-	CreateTask, CompleteTask, EditContact, Configure, ManageOwners, ReadEvents, ReadAuditLog}
+	CreateTask, CompleteTask, EditContact, DeleteContact, MergeContacts, TransferContacts, Configure, ManageOwners,
+	ReadEvents, ReadAuditLog}
 
 const (
 	none     Relation = 0
@@ -141,10 +149,16 @@ var Table = map[Action]map[Role]Relation{
 	CreateTask:   {Owner: anywhere | Workspace, Admin: anywhere | Workspace, Supervisor: inQueues | Workspace, Agent: mine | Workspace},
 	CompleteTask: {Owner: anywhere, Admin: anywhere, Supervisor: inQueues, Agent: mine},
 	EditContact:  {Owner: Workspace, Admin: Workspace, Supervisor: Workspace, Agent: Workspace},
-	Configure:    {Owner: Workspace, Admin: Workspace},
-	ManageOwners: {Owner: Workspace},
-	ReadEvents:   {Owner: Workspace, Admin: Workspace},
-	ReadAuditLog: {Owner: Workspace, Admin: Workspace, Supervisor: Workspace},
+	// Removing a customer or folding two into one loses what an agent
+	// may not undo: supervisors and up.
+	DeleteContact: {Owner: Workspace, Admin: Workspace, Supervisor: Workspace},
+	MergeContacts: {Owner: Workspace, Admin: Workspace, Supervisor: Workspace},
+	// The whole customer base in or out at once: admins and owners.
+	TransferContacts: {Owner: Workspace, Admin: Workspace},
+	Configure:        {Owner: Workspace, Admin: Workspace},
+	ManageOwners:     {Owner: Workspace},
+	ReadEvents:       {Owner: Workspace, Admin: Workspace},
+	ReadAuditLog:     {Owner: Workspace, Admin: Workspace, Supervisor: Workspace},
 }
 
 // Decision is the answer for one request.

@@ -34,6 +34,12 @@ type AssignConversationInput struct {
 	AssigneeID *string `json:"assigneeId,omitempty"`
 }
 
+// A custom attribute equal to value (as text, or as the number or boolean it spells).
+type AttributeFilter struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
 // Narrows the audit log; absent fields do not filter.
 type AuditLogFilter struct {
 	ActorKind *domain.ActorKind `json:"actorKind,omitempty"`
@@ -114,13 +120,31 @@ type ContactEdge struct {
 }
 
 type ContactFilter struct {
-	// Matches name, email, wa_id or phone.
+	// Matches name, email, wa_id or phone; text that reads as a phone number also finds the contact with that number.
 	Text  *string `json:"text,omitempty"`
 	TagID *string `json:"tagId,omitempty"`
+	// Substring of the name.
+	Name *string `json:"name,omitempty"`
+	// The email, exactly (case-insensitive).
+	Email *string `json:"email,omitempty"`
+	// A phone number in any format, read in the workspace's defaultCountry.
+	Phone *string `json:"phone,omitempty"`
+	// The contact a system knows by that id.
+	ExternalRef *ExternalRefInput `json:"externalRef,omitempty"`
+	// Up to 5, all of which must match.
+	Attributes []*AttributeFilter `json:"attributes,omitempty"`
 	// Only contacts who wrote to this (legacy) number and have since written to an official one.
 	MovedFromChannelID *string `json:"movedFromChannelId,omitempty"`
 	// Only rows whose updatedAt is at or after this instant (inclusive: resume from the last updatedAt a sync saw and upsert by id).
 	UpdatedSince *time.Time `json:"updatedSince,omitempty"`
+}
+
+// Exactly one key.
+type ContactMatchInput struct {
+	WaID        *string           `json:"waId,omitempty"`
+	Phone       *string           `json:"phone,omitempty"`
+	Email       *string           `json:"email,omitempty"`
+	ExternalRef *ExternalRefInput `json:"externalRef,omitempty"`
 }
 
 type ContactPayload struct {
@@ -219,11 +243,16 @@ type CreateCloseReasonInput struct {
 }
 
 type CreateContactInput struct {
-	WaID             *string        `json:"waId,omitempty"`
-	PhoneE164        *string        `json:"phoneE164,omitempty"`
-	Name             *string        `json:"name,omitempty"`
-	Email            *string        `json:"email,omitempty"`
-	CustomAttributes map[string]any `json:"customAttributes,omitempty"`
+	WaID *string `json:"waId,omitempty"`
+	// A number as people type it, read in the workspace's defaultCountry ("987 654 321" is +51987654321 in PE).
+	Phone *string `json:"phone,omitempty"`
+	// Any format too, normalised like phone.
+	PhoneE164 *string `json:"phoneE164,omitempty"`
+	// Added to the contact's; one held by another contact is a CONFLICT naming it.
+	ExternalRefs     []*ExternalRefInput `json:"externalRefs,omitempty"`
+	Name             *string             `json:"name,omitempty"`
+	Email            *string             `json:"email,omitempty"`
+	CustomAttributes map[string]any      `json:"customAttributes,omitempty"`
 }
 
 type CreateConversationInput struct {
@@ -289,6 +318,19 @@ type CreateUserInput struct {
 	QueueIds []string     `json:"queueIds,omitempty"`
 }
 
+type CreateWebhookEndpointInput struct {
+	URL         string   `json:"url"`
+	EventTypes  []string `json:"eventTypes"`
+	Description *string  `json:"description,omitempty"`
+}
+
+type CreateWebhookEndpointPayload struct {
+	WebhookEndpoint *domain.WebhookEndpoint `json:"webhookEndpoint,omitempty"`
+	// The signing secret (whsec_…), shown only here.
+	Secret     *string      `json:"secret,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type DeactivateUserInput struct {
 	UserID string `json:"userId"`
 }
@@ -331,6 +373,16 @@ type DeleteCloseReasonPayload struct {
 	UserErrors           []*UserError `json:"userErrors"`
 }
 
+type DeleteContactInput struct {
+	ContactID string `json:"contactId"`
+}
+
+type DeleteContactPayload struct {
+	// The deleted contact's id: it now answers NOT_FOUND; its conversations are kept.
+	DeletedContactID *string      `json:"deletedContactId,omitempty"`
+	UserErrors       []*UserError `json:"userErrors"`
+}
+
 type DeleteQueueInput struct {
 	QueueID string `json:"queueId"`
 }
@@ -367,6 +419,15 @@ type DeleteTagPayload struct {
 	UserErrors   []*UserError `json:"userErrors"`
 }
 
+type DeleteWebhookEndpointInput struct {
+	WebhookEndpointID string `json:"webhookEndpointId"`
+}
+
+type DeleteWebhookEndpointPayload struct {
+	DeletedWebhookEndpointID *string      `json:"deletedWebhookEndpointId,omitempty"`
+	UserErrors               []*UserError `json:"userErrors"`
+}
+
 // NOTIFY needs notifyUserIds, MOVE_QUEUE queueId, TAG tagId.
 type EscalationInput struct {
 	Action        domain.EscalationAction `json:"action"`
@@ -392,6 +453,11 @@ type ExplainStep struct {
 	Matched bool    `json:"matched"`
 	Stopped bool    `json:"stopped"`
 	Reason  string  `json:"reason"`
+}
+
+type ExternalRefInput struct {
+	System string `json:"system"`
+	ID     string `json:"id"`
 }
 
 type ListRowInput struct {
@@ -422,6 +488,20 @@ type MarkReadPayload struct {
 	// The message marked read, with markedReadAt; null when there was nothing to mark.
 	Message    *domain.Message `json:"message,omitempty"`
 	UserErrors []*UserError    `json:"userErrors"`
+}
+
+type MergeContactsInput struct {
+	// The contact that stays.
+	SurvivorID string `json:"survivorId"`
+	// The contact merged into it: afterwards NOT_FOUND with extensions.mergedInto.
+	ContactID string `json:"contactId"`
+}
+
+type MergeContactsPayload struct {
+	// The survivor, as it is now.
+	Contact         *domain.Contact `json:"contact,omitempty"`
+	MergedContactID *string         `json:"mergedContactId,omitempty"`
+	UserErrors      []*UserError    `json:"userErrors"`
 }
 
 type MessageConnection struct {
@@ -470,6 +550,20 @@ type QueuePayload struct {
 	UserErrors []*UserError  `json:"userErrors"`
 }
 
+type ReplayWebhookInput struct {
+	WebhookEndpointID string `json:"webhookEndpointId"`
+	// One event, whatever its type; or since and until: at most 1000 events of the endpoint's types created in [since, until).
+	EventID *string    `json:"eventId,omitempty"`
+	Since   *time.Time `json:"since,omitempty"`
+	Until   *time.Time `json:"until,omitempty"`
+}
+
+type ReplayWebhookPayload struct {
+	// How many deliveries were enqueued.
+	Enqueued   *int         `json:"enqueued,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 type ReplyButtonInput struct {
 	// Comes back as the answer's replyId; at most 256 characters, unique.
 	ID string `json:"id"`
@@ -479,6 +573,12 @@ type ReplyButtonInput struct {
 
 type RevokeAPIKeyInput struct {
 	APIKeyID string `json:"apiKeyId"`
+}
+
+type RotateWebhookSecretInput struct {
+	WebhookEndpointID string `json:"webhookEndpointId"`
+	// How long the current secret keeps signing next to the new one (default 86400; 0 stops it at once; at most 604800).
+	OverlapSeconds *int `json:"overlapSeconds,omitempty"`
 }
 
 // Where a message would go, and why.
@@ -700,6 +800,16 @@ type TemplateParameterInput struct {
 	Value string  `json:"value"`
 }
 
+type TestWebhookEndpointInput struct {
+	WebhookEndpointID string `json:"webhookEndpointId"`
+}
+
+type TestWebhookEndpointPayload struct {
+	// The webhook.test event sent to the endpoint.
+	EventID    *string      `json:"eventId,omitempty"`
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // Hands a conversation to another queue (it leaves its agent and the queue
 // may assign it automatically), to an agent of its queue or of the target
 // queue, or both. At least one of queueId and assigneeId.
@@ -749,12 +859,15 @@ type UpdateCloseReasonInput struct {
 
 // Omitted (or null) fields keep their value.
 type UpdateContactInput struct {
-	ContactID        string         `json:"contactId"`
-	WaID             *string        `json:"waId,omitempty"`
-	PhoneE164        *string        `json:"phoneE164,omitempty"`
-	Name             *string        `json:"name,omitempty"`
-	Email            *string        `json:"email,omitempty"`
-	CustomAttributes map[string]any `json:"customAttributes,omitempty"`
+	ContactID string  `json:"contactId"`
+	WaID      *string `json:"waId,omitempty"`
+	Phone     *string `json:"phone,omitempty"`
+	PhoneE164 *string `json:"phoneE164,omitempty"`
+	// Added to the contact's (never removed).
+	ExternalRefs     []*ExternalRefInput `json:"externalRefs,omitempty"`
+	Name             *string             `json:"name,omitempty"`
+	Email            *string             `json:"email,omitempty"`
+	CustomAttributes map[string]any      `json:"customAttributes,omitempty"`
 }
 
 type UpdateQueueInput struct {
@@ -805,6 +918,15 @@ type UpdateUserInput struct {
 	QueueIds     []string             `json:"queueIds,omitempty"`
 }
 
+type UpdateWebhookEndpointInput struct {
+	WebhookEndpointID string   `json:"webhookEndpointId"`
+	URL               *string  `json:"url,omitempty"`
+	EventTypes        []string `json:"eventTypes,omitempty"`
+	Description       *string  `json:"description,omitempty"`
+	// Enabling a disabled endpoint resumes it from where it stopped reading events.
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
 type UpdateWorkspaceInput struct {
 	Name     *string `json:"name,omitempty"`
 	Timezone *string `json:"timezone,omitempty"`
@@ -814,12 +936,33 @@ type UpdateWorkspaceInput struct {
 	// 1 to 10080 (a week).
 	OfflineGraceMinutes *int `json:"offlineGraceMinutes,omitempty"`
 	// 30 to 3650; 400 by default.
-	EventRetentionDays *int  `json:"eventRetentionDays,omitempty"`
-	PendingAfterReply  *bool `json:"pendingAfterReply,omitempty"`
+	EventRetentionDays *int `json:"eventRetentionDays,omitempty"`
+	// ISO 3166 alpha-2 (PE, MX, AR…) for phone numbers typed without a country code; an unknown code is a userError.
+	DefaultCountry    *string `json:"defaultCountry,omitempty"`
+	PendingAfterReply *bool   `json:"pendingAfterReply,omitempty"`
 	// Hours, fractions allowed (to the second), 0 to 8784.
 	ReopenWindowHours *float64 `json:"reopenWindowHours,omitempty"`
 	// Hours, fractions allowed (to the second), 0 to 8784; 0 turns auto-close off.
 	AutoClosePendingHours *float64 `json:"autoClosePendingHours,omitempty"`
+}
+
+// Finds the live contact by match and applies the other fields, or creates it. Concurrent upserts of one person create one contact.
+type UpsertContactInput struct {
+	Match            *ContactMatchInput  `json:"match"`
+	WaID             *string             `json:"waId,omitempty"`
+	Phone            *string             `json:"phone,omitempty"`
+	PhoneE164        *string             `json:"phoneE164,omitempty"`
+	Name             *string             `json:"name,omitempty"`
+	Email            *string             `json:"email,omitempty"`
+	CustomAttributes map[string]any      `json:"customAttributes,omitempty"`
+	ExternalRefs     []*ExternalRefInput `json:"externalRefs,omitempty"`
+}
+
+type UpsertContactPayload struct {
+	Contact *domain.Contact `json:"contact,omitempty"`
+	// True when the upsert created the contact.
+	Created    bool         `json:"created"`
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 type UserConnection struct {
@@ -853,6 +996,22 @@ type UserFilter struct {
 type UserPayload struct {
 	User       *domain.User `json:"user,omitempty"`
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+type WebhookDeliveryConnection struct {
+	Edges    []*WebhookDeliveryEdge    `json:"edges"`
+	Nodes    []*domain.WebhookDelivery `json:"nodes"`
+	PageInfo *PageInfo                 `json:"pageInfo"`
+}
+
+type WebhookDeliveryEdge struct {
+	Cursor string                  `json:"cursor"`
+	Node   *domain.WebhookDelivery `json:"node"`
+}
+
+type WebhookEndpointPayload struct {
+	WebhookEndpoint *domain.WebhookEndpoint `json:"webhookEndpoint,omitempty"`
+	UserErrors      []*UserError            `json:"userErrors"`
 }
 
 // The first-level bot: greets a new conversation with a menu, reads the answer and routes it. The
