@@ -80,7 +80,12 @@ func TestAuditLogFiltersPagesAndExportsCSV(t *testing.T) {
 	all := listData(t, c.expect(200, "GET", "/v1/audit-log?limit=100", w.OwnerToken, nil))
 	require.Greater(t, len(all), 15)
 	for i := 1; i < len(all); i++ {
-		require.GreaterOrEqual(t, all[i-1]["occurred_at"], all[i]["occurred_at"], "newest first")
+		// As instants: RFC 3339 text drops trailing zeros, so it does not sort.
+		newer, err := time.Parse(time.RFC3339Nano, all[i-1]["occurred_at"].(string))
+		require.NoError(t, err)
+		older, err := time.Parse(time.RFC3339Nano, all[i]["occurred_at"].(string))
+		require.NoError(t, err)
+		require.False(t, older.After(newer), "newest first")
 	}
 
 	mine := listData(t, c.expect(200, "GET", "/v1/audit-log?actor_kind=user&actor_id="+w.OwnerID, w.OwnerToken, nil))
