@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/centralita/centralita/domain"
+	"github.com/centralita/centralita/domain/contactcsv"
 )
 
 var auditCSVHeader = []string{"id", "type", "occurred_at", "actor_kind", "actor_id", "subject_id", "data"}
@@ -42,7 +43,7 @@ func (h *handlers) exportAuditLog(c *gin.Context, f domain.AuditLogFilter) {
 		row := []string{e.ID, e.Type, e.CreatedAt.UTC().Format(time.RFC3339Nano), string(e.Actor.Kind),
 			e.Actor.ID, e.SubjectID, string(data)}
 		for i := range row {
-			row[i] = neutralizeCSVCell(row[i])
+			row[i] = contactcsv.Neutralize(row[i]) // the contacts export's rule: one CSV-injection rule for every export
 		}
 		if err := w.Write(row); err != nil {
 			return err
@@ -64,18 +65,4 @@ func (h *handlers) exportAuditLog(c *gin.Context, f domain.AuditLogFilter) {
 	if err != nil {
 		_ = c.Error(err) // logged by the middleware; the body is cut short
 	}
-}
-
-// neutralizeCSVCell keeps a spreadsheet from running a cell as a formula
-// (CSV injection): a cell starting with = + - @, a tab or a carriage
-// return gets a leading apostrophe, which spreadsheets show as text.
-func neutralizeCSVCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
 }
