@@ -170,8 +170,8 @@ func authenticateWith(svc *domain.Service, tokens *Tokens, refuse func(*gin.Cont
 
 // Authenticator checks a bearer credential, an API key (ck_…) or an access
 // token, the way every request is checked: the token's signature and
-// expiry at once, then (in recheck) the key, or the session and the user,
-// in the database. GraphQL's WebSocket connections use it for
+// expiry at once, then (in recheck) the key, or the token's expiry, the
+// session and the user, in the database. GraphQL's WebSocket connections use it for
 // connection_init and call recheck again while they stay open.
 func Authenticator(svc *domain.Service, tokens *Tokens) func(ctx context.Context, credential string) (func(context.Context) (domain.Principal, error), error) {
 	denied := domain.Errorf(domain.CodeUnauthenticated, "missing, invalid or expired credentials")
@@ -190,6 +190,14 @@ func Authenticator(svc *domain.Service, tokens *Tokens) func(ctx context.Context
 		}
 		ac := domain.AccessClaims{WorkspaceID: claims.WorkspaceID, UserID: claims.Subject,
 			SessionID: claims.SessionID, TokenVersion: claims.TokenVersion}
-		return func(ctx context.Context) (domain.Principal, error) { return svc.AuthenticateUser(ctx, ac) }, nil
+		return func(ctx context.Context) (domain.Principal, error) {
+			// A socket outlives its token: once the token expires, it ends
+			// as a request carrying that token would, and the client
+			// reconnects with a fresh one.
+			if claims.ExpiresAt != nil && !tokens.now().Before(claims.ExpiresAt.Time) {
+				return domain.Principal{}, denied
+			}
+			return svc.AuthenticateUser(ctx, ac)
+		}, nil
 	}
 }

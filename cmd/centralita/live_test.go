@@ -316,6 +316,23 @@ func TestLiveEndsRevokedKeys(t *testing.T) {
 	require.Equal(t, []string{"UNAUTHENTICATED"}, errorCodes(t, m))
 }
 
+// A subscription opened with a user's access token ends with
+// UNAUTHENTICATED when the token expires, as the revoked key's does.
+func TestLiveEndsExpiredAccessTokens(t *testing.T) {
+	a := newTestApp(t, func(c *Config) { c.LiveRecheck = 200 * time.Millisecond; c.AccessTokenTTL = 5 * time.Second })
+	d := newLiveDesk(t, a, "Live Expiry")
+	c := a.dialLive(dialOptions{})
+	c.mustInit(d.SupervisorToken)
+	c.subscribe("e", `subscription { events { type } }`, nil)
+	a.waitSubscribers(1)
+	m := c.next()
+	for m.Type == "next" {
+		m = c.next()
+	}
+	require.Equal(t, "error", m.Type, "payload %s", m.Payload)
+	require.Equal(t, []string{"UNAUTHENTICATED"}, errorCodes(t, m))
+}
+
 // randomText is n letters that do not compress.
 func randomText(n int) string {
 	b := make([]byte, n)
